@@ -1,0 +1,4 @@
+import { CreateOrders1732464000000 } from './1732464000000-create-orders';
+
+/** Ordering's migrations, oldest first; they touch the `ordering` schema only. */
+export const orderingMigrations = [CreateOrders1732464000000];

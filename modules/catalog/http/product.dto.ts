@@ -1,0 +1,40 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { CURRENCY_PATTERN, MAX_PRICE_MINOR, SKU_PATTERN } from '../domain/product';
+
+export class RegisterProductDto {
+  @ApiProperty({ example: 'TEA-1', pattern: SKU_PATTERN.source })
+  @IsString()
+  @Matches(SKU_PATTERN, { message: 'sku must be 1-64 upper-case letters, digits or dashes' })
+  sku: string;
+
+  @ApiProperty({ example: 'Green tea', minLength: 1, maxLength: 200 })
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @ApiProperty({ example: 450, description: 'Price in minor units (cents)', minimum: 0, maximum: MAX_PRICE_MINOR })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_PRICE_MINOR)
+  priceMinor: number;
+
+  @ApiProperty({ example: 'EUR', description: 'ISO 4217 currency code' })
+  @IsString()
+  @Matches(CURRENCY_PATTERN, { message: 'currency must be an ISO 4217 code such as EUR' })
+  currency: string;
+}
+
+export class ProductDto {
+  @ApiProperty({ example: 'TEA-1' })
+  sku: string;
+
+  @ApiProperty({ example: 'Green tea' })
+  name: string;
+
+  @ApiProperty({ example: 450 })
+  priceMinor: number;
+
+  @ApiProperty({ example: 'EUR' })
+  currency: string;
+}

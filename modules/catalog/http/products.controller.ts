@@ -1,0 +1,32 @@
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../../../src/kernel/http';
+import { GetProduct } from '../application/get-product/get-product.query';
+import { RegisterProduct } from '../application/register-product/register-product.command';
+import { ProductDto, RegisterProductDto } from './product.dto';
+
+@ApiTags('catalog')
+@Controller({ path: 'catalog/products', version: '1' })
+export class ProductsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Register a product' })
+  @ApiCreatedResponse({ type: ProductDto })
+  @ApiProblems(400, 409)
+  register(@Body() body: RegisterProductDto): Promise<ProductDto> {
+    return this.commands.execute(new RegisterProduct({ ...body }));
+  }
+
+  @Get(':sku')
+  @ApiOperation({ summary: 'Read a product by sku' })
+  @ApiOkResponse({ type: ProductDto })
+  @ApiProblems(404)
+  get(@Param('sku') sku: string): Promise<ProductDto> {
+    return this.queries.execute(new GetProduct(sku));
+  }
+}

@@ -1,0 +1,10 @@
+import { Command } from '../../../src/kernel/primitives';
+
+/** Gives an order's held stock back. Idempotent; a no-op when the order holds nothing. */
+export class ReleaseReservation extends Command<void> {
+  static readonly wire = 'inventory.release-reservation.v1';
+
+  constructor(readonly orderId: string) {
+    super();
+  }
+}

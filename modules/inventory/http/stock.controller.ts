@@ -1,0 +1,32 @@
+import { Body, Controller, Get, Param, Put } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../../../src/kernel/http';
+import { GetStock } from '../application/get-stock/get-stock.query';
+import { SetStock } from '../application/set-stock/set-stock.command';
+import { SetStockDto, StockDto } from './stock.dto';
+
+@ApiTags('inventory')
+@Controller({ path: 'inventory/stock', version: '1' })
+export class StockController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Put(':sku')
+  @ApiOperation({ summary: 'Set the units on hand of a sku (creates its stock record when new)' })
+  @ApiOkResponse({ type: StockDto })
+  @ApiProblems(400, 409)
+  set(@Param('sku') sku: string, @Body() body: SetStockDto): Promise<StockDto> {
+    return this.commands.execute(new SetStock(sku, body.onHand));
+  }
+
+  @Get(':sku')
+  @ApiOperation({ summary: 'Read the stock of a sku' })
+  @ApiOkResponse({ type: StockDto })
+  @ApiProblems(404)
+  get(@Param('sku') sku: string): Promise<StockDto> {
+    return this.queries.execute(new GetStock(sku));
+  }
+}

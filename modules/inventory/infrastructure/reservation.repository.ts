@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { Reservation } from '../domain/reservation';
+import { ReservationEntity } from './reservation.entity';
+
+@Injectable()
+export class ReservationRepository {
+  /** The order's reservation, locked for the rest of the transaction. */
+  async lock(manager: EntityManager, orderId: string): Promise<Reservation | undefined> {
+    const row = await manager.findOne(ReservationEntity, {
+      where: { orderId },
+      lock: { mode: 'pessimistic_write' },
+    });
+    return row ? Reservation.restore(row) : undefined;
+  }
+
+  async add(manager: EntityManager, reservation: Reservation): Promise<void> {
+    const { orderId, lines, status } = reservation.toJSON();
+    await manager.insert(ReservationEntity, { orderId, lines: [...lines], status });
+  }
+
+  async saveStatus(manager: EntityManager, reservation: Reservation): Promise<void> {
+    await manager.update(ReservationEntity, { orderId: reservation.orderId }, { status: reservation.status });
+  }
+}

@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { ModuleDatabase } from '../../../../src/kernel/persistence';
+import { OrderCancelled, OrderConfirmed } from '../../contract';
+import { OrderRepository } from '../../infrastructure/order.repository';
+
+/**
+ * Moves a PENDING order to its final state and announces it, in one transaction. An order
+ * already final is left as it is (and nothing is announced again).
+ */
+@Injectable()
+export class OrderSettlement {
+  constructor(
+    private readonly database: ModuleDatabase,
+    private readonly orders: OrderRepository,
+  ) {}
+
+  confirm(orderId: string): Promise<boolean> {
+    return this.database.transaction(async (tx) => {
+      const order = await this.orders.lock(tx.manager, orderId);
+      if (!order?.confirm()) return false;
+      await this.orders.saveState(tx.manager, order);
+      tx.publish(new OrderConfirmed(orderId));
+      return true;
+    });
+  }
+
+  cancel(orderId: string, reason: string): Promise<boolean> {
+    return this.database.transaction(async (tx) => {
+      const order = await this.orders.lock(tx.manager, orderId);
+      if (!order?.cancel(reason)) return false;
+      await this.orders.saveState(tx.manager, order);
+      tx.publish(new OrderCancelled(orderId, reason));
+      return true;
+    });
+  }
+}

@@ -1,0 +1,13 @@
+import { IntegrationEvent } from '../../../src/kernel/primitives';
+
+/** The order will not be fulfilled (e.g. its payment was declined); its stock goes back. */
+export class OrderCancelled extends IntegrationEvent {
+  static readonly wire = 'ordering.order-cancelled.v1';
+
+  constructor(
+    readonly orderId: string,
+    readonly reason: string,
+  ) {
+    super();
+  }
+}

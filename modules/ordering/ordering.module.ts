@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { PersistenceModule } from '../../src/kernel/persistence';
+import { orderingMigrations } from '../../migrations/ordering';
+import { GetOrderHandler } from './application/get-order/get-order.handler';
+import { PlaceOrderHandler } from './application/place-order/place-order.handler';
+import { OnPaymentCaptured } from './application/settle-order/on-payment-captured.handler';
+import { OnPaymentDeclined } from './application/settle-order/on-payment-declined.handler';
+import { OrderSettlement } from './application/settle-order/order-settlement';
+import { OrdersController } from './http/orders.controller';
+import { OrderEntity } from './infrastructure/order.entity';
+import { OrderRepository } from './infrastructure/order.repository';
+
+const httpControllers = [OrdersController];
+const commandHandlers = [PlaceOrderHandler];
+const queryHandlers = [GetOrderHandler];
+const eventHandlers = [OnPaymentCaptured, OnPaymentDeclined];
+const services = [OrderSettlement];
+const repositories = [OrderRepository];
+
+/**
+ * Ordering: orders and their status. Asks catalog for prices and inventory for stock;
+ * publishes `ordering.order-placed.v1`, `-confirmed.v1` and `-cancelled.v1`; settles orders
+ * on payments' events.
+ */
+@Module({
+  imports: [
+    PersistenceModule.forModule({ module: 'ordering', entities: [OrderEntity], migrations: orderingMigrations }),
+  ],
+  controllers: httpControllers,
+  providers: [...commandHandlers, ...queryHandlers, ...eventHandlers, ...services, ...repositories],
+})
+export class OrderingModule {}

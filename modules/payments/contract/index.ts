@@ -1,0 +1,2 @@
+export { PaymentCaptured } from './payment-captured.event';
+export { PaymentDeclined } from './payment-declined.event';

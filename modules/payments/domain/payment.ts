@@ -1,0 +1,38 @@
+export type PaymentStatus = 'CAPTURED' | 'DECLINED';
+
+export interface PaymentProps {
+  readonly id: string;
+  readonly orderId: string;
+  readonly amountMinor: number;
+  readonly currency: string;
+  readonly status: PaymentStatus;
+  readonly declineReason: string | null;
+}
+
+/** What the payment provider answered for one charge. */
+export type ChargeOutcome = { readonly approved: true } | { readonly approved: false; readonly reason: string };
+
+/** The port to whoever moves the money. `idempotencyKey` makes a retried charge a no-op there. */
+export interface PaymentProvider {
+  charge(request: { amountMinor: number; currency: string; idempotencyKey: string }): Promise<ChargeOutcome>;
+}
+
+/** One payment attempt for an order. There is at most one per order: never charged twice. */
+export class Payment {
+  private constructor(readonly props: PaymentProps) {}
+
+  static fromOutcome(
+    input: { id: string; orderId: string; amountMinor: number; currency: string },
+    outcome: ChargeOutcome,
+  ): Payment {
+    return new Payment({
+      ...input,
+      status: outcome.approved ? 'CAPTURED' : 'DECLINED',
+      declineReason: outcome.approved ? null : outcome.reason,
+    });
+  }
+
+  get captured(): boolean {
+    return this.props.status === 'CAPTURED';
+  }
+}

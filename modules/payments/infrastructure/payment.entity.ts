@@ -1,0 +1,29 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import type { PaymentStatus } from '../domain/payment';
+
+const bigintAsNumber = { to: (value: number) => value, from: (value: string) => Number(value) };
+
+@Entity({ schema: 'payments', name: 'payments' })
+export class PaymentEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  id: string;
+
+  /** Unique: an order is charged at most once. */
+  @Column({ name: 'order_id', type: 'uuid', unique: true })
+  orderId: string;
+
+  @Column({ name: 'amount_minor', type: 'bigint', transformer: bigintAsNumber })
+  amountMinor: number;
+
+  @Column({ type: 'char', length: 3 })
+  currency: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status: PaymentStatus;
+
+  @Column({ name: 'decline_reason', type: 'varchar', length: 200, nullable: true })
+  declineReason: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

@@ -1,0 +1,28 @@
+import type { ChargeOutcome, PaymentProvider } from '../domain/payment';
+
+export const DEFAULT_DECLINE_ABOVE_MINOR = 100_000;
+
+/**
+ * A stand-in for a real payment provider that lets the unhappy path be driven on purpose:
+ * it declines any amount above a limit (`PAYMENTS_DECLINE_ABOVE_MINOR`, default 100000 minor
+ * units) and approves the rest.
+ */
+export class SimulatedPaymentProvider implements PaymentProvider {
+  constructor(readonly declineAboveMinor: number) {}
+
+  static fromEnvironment(env: NodeJS.ProcessEnv = process.env): SimulatedPaymentProvider {
+    const raw = env.PAYMENTS_DECLINE_ABOVE_MINOR;
+    if (raw === undefined || raw === '') return new SimulatedPaymentProvider(DEFAULT_DECLINE_ABOVE_MINOR);
+    const limit = Number(raw);
+    if (!Number.isSafeInteger(limit) || limit < 0) {
+      throw new Error(`PAYMENTS_DECLINE_ABOVE_MINOR must be a whole number of minor units, not "${raw}"`);
+    }
+    return new SimulatedPaymentProvider(limit);
+  }
+
+  async charge({ amountMinor }: { amountMinor: number }): Promise<ChargeOutcome> {
+    return amountMinor > this.declineAboveMinor
+      ? { approved: false, reason: `amount ${amountMinor} is above the limit of ${this.declineAboveMinor}` }
+      : { approved: true };
+  }
+}

@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { PersistenceModule } from '../../src/kernel/persistence';
+import { paymentsMigrations } from '../../migrations/payments';
+import { OnOrderPlaced } from './application/capture-payment/on-order-placed.handler';
+import { ListPaymentsHandler } from './application/list-payments/list-payments.handler';
+import { PaymentsController } from './http/payments.controller';
+import { PaymentEntity } from './infrastructure/payment.entity';
+import { PaymentRepository } from './infrastructure/payment.repository';
+import { SimulatedPaymentProvider } from './infrastructure/simulated-payment.provider';
+import { PAYMENT_PROVIDER } from './payments.di-tokens';
+
+const httpControllers = [PaymentsController];
+const queryHandlers = [ListPaymentsHandler];
+const eventHandlers = [OnOrderPlaced];
+const repositories = [PaymentRepository];
+const ports = [{ provide: PAYMENT_PROVIDER, useFactory: () => SimulatedPaymentProvider.fromEnvironment() }];
+
+/**
+ * Payments: charges placed orders against a (simulated) provider and publishes
+ * `payments.payment-captured.v1` or `payments.payment-declined.v1`.
+ */
+@Module({
+  imports: [
+    PersistenceModule.forModule({ module: 'payments', entities: [PaymentEntity], migrations: paymentsMigrations }),
+  ],
+  controllers: httpControllers,
+  providers: [...queryHandlers, ...eventHandlers, ...repositories, ...ports],
+})
+export class PaymentsModule {}

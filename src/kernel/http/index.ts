@@ -1,0 +1,6 @@
+export { ProblemFilter } from './problem.filter';
+export { createValidationPipe, InvalidRequestException } from './validation';
+export { requestIdMiddleware } from './request-id.middleware';
+export { ApiProblems, ProblemDto, FieldErrorDto } from './problem.dto';
+export { PROBLEM_CONTENT_TYPE, STATUS_OF_KIND } from './problem';
+export type { Problem, FieldError } from './problem';

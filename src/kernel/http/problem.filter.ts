@@ -1,0 +1,95 @@
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  Logger,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainError } from '../primitives';
+import { RequestContexts } from '../seam';
+import {
+  type Problem,
+  PROBLEM_CONTENT_TYPE,
+  problemType,
+  STATUS_OF_KIND,
+  titleOf,
+} from './problem';
+import { InvalidRequestException } from './validation';
+
+/**
+ * Turns every failure of an HTTP request into an RFC 9457 problem response. Domain errors
+ * map by their kind; framework errors keep their status; anything else is a 500 whose
+ * details stay in the log, not in the response.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problems');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw error;
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const problem = {
+      ...this.toProblem(error),
+      instance: request.originalUrl,
+      correlationId: RequestContexts.current()?.correlationId,
+    };
+    if (problem.status >= 500) {
+      this.logger.error(`${request.method} ${request.originalUrl} failed`, error instanceof Error ? error.stack : String(error));
+    }
+    if (response.headersSent) return;
+    response.status(problem.status).type(PROBLEM_CONTENT_TYPE).json(problem);
+  }
+
+  private toProblem(error: unknown): Problem {
+    if (error instanceof DomainError) {
+      const status = STATUS_OF_KIND[error.kind];
+      return {
+        type: problemType(error.code),
+        title: titleOf(status),
+        status,
+        detail: error.message,
+        code: error.code,
+        ...error.details,
+      };
+    }
+    if (error instanceof InvalidRequestException) {
+      return {
+        type: problemType('request.invalid'),
+        title: titleOf(400),
+        status: 400,
+        detail: error.message,
+        code: 'request.invalid',
+        errors: error.errors,
+      };
+    }
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      const code = status === 404 ? 'request.not-found' : status < 500 ? 'request.rejected' : 'server.error';
+      return {
+        type: problemType(code),
+        title: titleOf(status),
+        status,
+        detail: messageOf(error),
+        code,
+      };
+    }
+    return {
+      type: problemType('server.error'),
+      title: titleOf(500),
+      status: 500,
+      detail: 'The server failed to handle the request; the log has the details.',
+      code: 'server.error',
+    };
+  }
+}
+
+function messageOf(error: HttpException): string {
+  const body = error.getResponse();
+  if (typeof body === 'string') return body;
+  const message = (body as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : error.message;
+}

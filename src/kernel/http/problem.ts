@@ -1,0 +1,60 @@
+import type { ErrorKind } from '../primitives';
+
+/** One offending input field of a 400 problem. */
+export interface FieldError {
+  /** Path into the request body, e.g. `lines[0].quantity`. */
+  readonly field: string;
+  readonly message: string;
+}
+
+/** An RFC 9457 problem details body, with Seams' extension members. */
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly instance?: string;
+  /** Stable machine-readable code, e.g. `inventory.insufficient-stock`. */
+  readonly code: string;
+  readonly correlationId?: string;
+  readonly errors?: readonly FieldError[];
+  readonly [extension: string]: unknown;
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export const STATUS_OF_KIND: Readonly<Record<ErrorKind, number>> = {
+  invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  unprocessable: 422,
+  unavailable: 503,
+  timeout: 504,
+};
+
+const TITLES: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+export function titleOf(status: number): string {
+  return TITLES[status] ?? (status >= 500 ? 'Server Error' : 'Request Error');
+}
+
+/** Problem type URIs are stable URNs built from the code: `urn:seams:problem:<code>`. */
+export function problemType(code: string): string {
+  return `urn:seams:problem:${code}`;
+}
