@@ -1,0 +1,39 @@
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import { createApp } from '../../src/host/create-app';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+export interface TestApp {
+  readonly app: INestApplication;
+  readonly database: TestDatabase;
+  readonly http: TestAgent;
+  close(): Promise<void>;
+}
+
+/** The whole monolith on a fresh database, served on an ephemeral port. */
+export async function startTestApp(): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const app = await createApp({ database: { url: database.url, poolSize: 4 }, logger: false });
+  await app.listen(0, '127.0.0.1');
+  return {
+    app,
+    database,
+    http: request(app.getHttpServer()),
+    async close() {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
+
+/** Polls `probe` until it returns a value `done` accepts, or fails after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
