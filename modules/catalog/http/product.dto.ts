@@ -2,6 +2,13 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { CURRENCY_PATTERN, MAX_PRICE_MINOR, SKU_PATTERN } from '../domain/product';
 
+export class SkuParamDto {
+  @ApiProperty({ example: 'TEA-1', pattern: SKU_PATTERN.source })
+  @IsString()
+  @Matches(SKU_PATTERN, { message: 'sku must be 1-64 upper-case letters, digits or dashes' })
+  sku: string;
+}
+
 export class RegisterProductDto {
   @ApiProperty({ example: 'TEA-1', pattern: SKU_PATTERN.source })
   @IsString()

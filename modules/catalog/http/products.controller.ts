@@ -4,7 +4,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import { ApiProblems } from '../../../src/kernel/http';
 import { GetProduct } from '../application/get-product/get-product.query';
 import { RegisterProduct } from '../application/register-product/register-product.command';
-import { ProductDto, RegisterProductDto } from './product.dto';
+import { ProductDto, RegisterProductDto, SkuParamDto } from './product.dto';
 
 @ApiTags('catalog')
 @Controller({ path: 'catalog/products', version: '1' })
@@ -25,8 +25,8 @@ export class ProductsController {
   @Get(':sku')
   @ApiOperation({ summary: 'Read a product by sku' })
   @ApiOkResponse({ type: ProductDto })
-  @ApiProblems(404)
-  get(@Param('sku') sku: string): Promise<ProductDto> {
+  @ApiProblems(400, 404)
+  get(@Param() { sku }: SkuParamDto): Promise<ProductDto> {
     return this.queries.execute(new GetProduct(sku));
   }
 }

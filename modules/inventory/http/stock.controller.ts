@@ -4,7 +4,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../../../src/kernel/http';
 import { GetStock } from '../application/get-stock/get-stock.query';
 import { SetStock } from '../application/set-stock/set-stock.command';
-import { SetStockDto, StockDto } from './stock.dto';
+import { SetStockDto, SkuParamDto, StockDto } from './stock.dto';
 
 @ApiTags('inventory')
 @Controller({ path: 'inventory/stock', version: '1' })
@@ -18,15 +18,15 @@ export class StockController {
   @ApiOperation({ summary: 'Set the units on hand of a sku (creates its stock record when new)' })
   @ApiOkResponse({ type: StockDto })
   @ApiProblems(400, 409)
-  set(@Param('sku') sku: string, @Body() body: SetStockDto): Promise<StockDto> {
+  set(@Param() { sku }: SkuParamDto, @Body() body: SetStockDto): Promise<StockDto> {
     return this.commands.execute(new SetStock(sku, body.onHand));
   }
 
   @Get(':sku')
   @ApiOperation({ summary: 'Read the stock of a sku' })
   @ApiOkResponse({ type: StockDto })
-  @ApiProblems(404)
-  get(@Param('sku') sku: string): Promise<StockDto> {
+  @ApiProblems(400, 404)
+  get(@Param() { sku }: SkuParamDto): Promise<StockDto> {
     return this.queries.execute(new GetStock(sku));
   }
 }

@@ -1,6 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { MAX_UNITS } from '../domain/stock-item';
+
+export class SkuParamDto {
+  @ApiProperty({ example: 'TEA-1', pattern: '^[A-Z0-9][A-Z0-9-]{0,63}$' })
+  @IsString()
+  @Matches(/^[A-Z0-9][A-Z0-9-]{0,63}$/, { message: 'sku must be 1-64 upper-case letters, digits or dashes' })
+  sku: string;
+}
 
 export class SetStockDto {
   @ApiProperty({ example: 25, description: 'Units counted in the warehouse', minimum: 0, maximum: MAX_UNITS })

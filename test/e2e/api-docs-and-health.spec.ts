@@ -1,0 +1,95 @@
+import { DatabaseRegistry } from '../../src/kernel/persistence';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+interface Operation {
+  requestBody?: { content: Record<string, { schema: unknown }> };
+  responses: Record<string, { content?: Record<string, { schema: unknown }> }>;
+}
+
+describe('API documentation and health', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+
+  afterAll(() => app?.close());
+
+  it('serves the Swagger UI at /docs', async () => {
+    const response = await app.http.get('/docs').expect(200);
+    expect(response.text).toMatch(/swagger-ui/i);
+  });
+
+  it('documents every route with its request, response and problem schemas', async () => {
+    const { body: document } = await app.http.get('/docs-json').expect(200);
+    const paths = document.paths as Record<string, Record<string, Operation>>;
+    const routes = Object.entries(paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(routes.sort()).toEqual(
+      [
+        'GET /health',
+        'GET /v1/catalog/products/{sku}',
+        'GET /v1/inventory/stock/{sku}',
+        'GET /v1/orders/{id}',
+        'GET /v1/payments',
+        'POST /v1/catalog/products',
+        'POST /v1/orders',
+        'PUT /v1/inventory/stock/{sku}',
+      ].sort(),
+    );
+
+    for (const [path, methods] of Object.entries(paths)) {
+      if (!path.startsWith('/v1/')) continue;
+      for (const [method, operation] of Object.entries(methods)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        const success = Object.entries(operation.responses).filter(([status]) => status.startsWith('2'));
+        expect({ where, success: success.map(([, r]) => r.content?.['application/json']?.schema).filter(Boolean).length }).toEqual({
+          where,
+          success: 1,
+        });
+        const problems = Object.entries(operation.responses).filter(([status]) => /^[45]/.test(status));
+        expect({ where, problems: problems.length > 0 }).toEqual({ where, problems: true });
+        for (const [, problem] of problems) {
+          expect(problem.content?.['application/problem+json']?.schema).toEqual({ $ref: '#/components/schemas/ProblemDto' });
+        }
+        if (method === 'post' || method === 'put') {
+          expect({ where, body: operation.requestBody?.content['application/json']?.schema }).toEqual({
+            where,
+            body: expect.objectContaining({ $ref: expect.any(String) }),
+          });
+        }
+      }
+    }
+    expect(Object.keys(document.components.schemas)).toEqual(
+      expect.arrayContaining(['ProblemDto', 'PlaceOrderDto', 'OrderLineRequestDto', 'OrderDto', 'StockDto', 'ProductDto']),
+    );
+    expect(paths['/v1/orders'].post.responses).toEqual(
+      expect.objectContaining({ '201': expect.anything(), '400': expect.anything(), '409': expect.anything(), '422': expect.anything() }),
+    );
+  });
+
+  it("reports every module's database as up", async () => {
+    const response = await app.http.get('/health').expect(200);
+    expect(response.body.status).toBe('ok');
+    expect(Object.keys(response.body.details).sort()).toEqual([
+      'database:catalog',
+      'database:inventory',
+      'database:ordering',
+      'database:payments',
+    ]);
+  });
+
+  it('answers 503 naming the module whose database is gone', async () => {
+    const inventory = app.app
+      .get(DatabaseRegistry)
+      .all()
+      .find((database) => database.module === 'inventory')!;
+    await inventory.dataSource.destroy();
+
+    const response = await app.http.get('/health').expect(503);
+    expect(response.body.status).toBe('error');
+    expect(response.body.error).toHaveProperty('database:inventory');
+    expect(response.body.details['database:catalog'].status).toBe('up');
+  });
+});

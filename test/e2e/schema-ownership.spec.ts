@@ -1,0 +1,66 @@
+import { Client } from 'pg';
+import { DatabaseRegistry } from '../../src/kernel/persistence';
+import { startTestApp, type TestApp } from '../support/test-app';
+
+const MODULES = ['catalog', 'inventory', 'ordering', 'payments'];
+
+describe('each module owns one schema', () => {
+  let app: TestApp;
+  let db: Client;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    db = new Client({ connectionString: app.database.url });
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    await db?.end();
+    await app?.close();
+  });
+
+  it('creates every table inside its module schema, and none in public', async () => {
+    const { rows } = await db.query<{ schema: string; table: string }>(
+      `SELECT table_schema AS schema, table_name AS table FROM information_schema.tables
+        WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,
+    );
+    expect(rows).toEqual([
+      { schema: 'catalog', table: 'migrations' },
+      { schema: 'catalog', table: 'products' },
+      { schema: 'inventory', table: 'migrations' },
+      { schema: 'inventory', table: 'reservations' },
+      { schema: 'inventory', table: 'stock_items' },
+      { schema: 'ordering', table: 'migrations' },
+      { schema: 'ordering', table: 'orders' },
+      { schema: 'payments', table: 'migrations' },
+      { schema: 'payments', table: 'payments' },
+    ]);
+  });
+
+  it('has no foreign key that crosses a schema', async () => {
+    const { rows } = await db.query(
+      `SELECT c.conname FROM pg_constraint c
+         JOIN pg_class src ON src.oid = c.conrelid
+         JOIN pg_class dst ON dst.oid = c.confrelid
+        WHERE c.contype = 'f' AND src.relnamespace <> dst.relnamespace`,
+    );
+    expect(rows).toEqual([]);
+  });
+
+  it("maps each module's entities to its own schema, and to nothing else", () => {
+    const databases = app.app.get(DatabaseRegistry).all();
+    expect(databases.map((database) => database.module).sort()).toEqual(MODULES);
+    for (const database of databases) {
+      const schemas = database.dataSource.entityMetadatas.map((entity) => `${database.module}:${entity.schema}`);
+      expect(schemas.length).toBeGreaterThan(0);
+      expect(new Set(schemas)).toEqual(new Set([`${database.module}:${database.module}`]));
+    }
+  });
+
+  it('records the migrations of each module in its own schema', async () => {
+    for (const module of MODULES) {
+      const { rows } = await db.query(`SELECT name FROM "${module}".migrations`);
+      expect(rows.length).toBeGreaterThan(0);
+    }
+  });
+});
