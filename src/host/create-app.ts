@@ -18,6 +18,8 @@ export interface CreateAppOptions {
 export async function createApp(options: CreateAppOptions): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot({ database: options.database }), {
     logger: options.logger === false ? false : undefined,
+    // A module that fails to start (its database, its migrations) rejects here instead of exiting.
+    abortOnError: false,
   });
   // Before the body parser, so even a request whose JSON does not parse has a correlation id.
   app.use(requestIdMiddleware);

@@ -20,7 +20,7 @@ export function shop(http: TestAgent) {
       return (await http.get(`/v1/orders/${id}`).expect(200)).body;
     },
     /** Waits until the order has left PENDING, and returns it. */
-    settled(id: string) {
+    settled(id: string): Promise<{ status: string; [key: string]: unknown }> {
       return eventually(
         async () => (await http.get(`/v1/orders/${id}`).expect(200)).body,
         (order: { status: string }) => order.status !== 'PENDING',

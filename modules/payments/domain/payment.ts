@@ -12,9 +12,16 @@ export interface PaymentProps {
 /** What the payment provider answered for one charge. */
 export type ChargeOutcome = { readonly approved: true } | { readonly approved: false; readonly reason: string };
 
-/** The port to whoever moves the money. `idempotencyKey` makes a retried charge a no-op there. */
+export interface ChargeRequest {
+  readonly amountMinor: number;
+  readonly currency: string;
+  /** Makes a retried charge a no-op at the provider. */
+  readonly idempotencyKey: string;
+}
+
+/** The port to whoever moves the money. */
 export interface PaymentProvider {
-  charge(request: { amountMinor: number; currency: string; idempotencyKey: string }): Promise<ChargeOutcome>;
+  charge(request: ChargeRequest): Promise<ChargeOutcome>;
 }
 
 /** One payment attempt for an order. There is at most one per order: never charged twice. */

@@ -1,4 +1,4 @@
-import type { ChargeOutcome, PaymentProvider } from '../domain/payment';
+import type { ChargeOutcome, ChargeRequest, PaymentProvider } from '../domain/payment';
 
 export const DEFAULT_DECLINE_ABOVE_MINOR = 100_000;
 
@@ -20,7 +20,7 @@ export class SimulatedPaymentProvider implements PaymentProvider {
     return new SimulatedPaymentProvider(limit);
   }
 
-  async charge({ amountMinor }: { amountMinor: number }): Promise<ChargeOutcome> {
+  async charge({ amountMinor }: ChargeRequest): Promise<ChargeOutcome> {
     return amountMinor > this.declineAboveMinor
       ? { approved: false, reason: `amount ${amountMinor} is above the limit of ${this.declineAboveMinor}` }
       : { approved: true };

@@ -1,0 +1,40 @@
+import { Payment } from '../domain/payment';
+import { DEFAULT_DECLINE_ABOVE_MINOR, SimulatedPaymentProvider } from './simulated-payment.provider';
+
+describe('SimulatedPaymentProvider', () => {
+  const charge = (provider: SimulatedPaymentProvider, amountMinor: number) =>
+    provider.charge({ amountMinor, currency: 'EUR', idempotencyKey: 'order-1' });
+
+  it('approves amounts up to the limit and declines anything above it', async () => {
+    const provider = new SimulatedPaymentProvider(1000);
+    await expect(charge(provider, 1000)).resolves.toEqual({ approved: true });
+    await expect(charge(provider, 1001)).resolves.toEqual({
+      approved: false,
+      reason: 'amount 1001 is above the limit of 1000',
+    });
+  });
+
+  it('declines above 100000 minor units by default', () => {
+    expect(SimulatedPaymentProvider.fromEnvironment({}).declineAboveMinor).toBe(DEFAULT_DECLINE_ABOVE_MINOR);
+    expect(DEFAULT_DECLINE_ABOVE_MINOR).toBe(100_000);
+  });
+
+  it('takes its limit from PAYMENTS_DECLINE_ABOVE_MINOR', () => {
+    expect(SimulatedPaymentProvider.fromEnvironment({ PAYMENTS_DECLINE_ABOVE_MINOR: '500' }).declineAboveMinor).toBe(500);
+  });
+
+  it.each(['-1', 'ten', '1.5'])('refuses to start with PAYMENTS_DECLINE_ABOVE_MINOR=%s', (raw) => {
+    expect(() => SimulatedPaymentProvider.fromEnvironment({ PAYMENTS_DECLINE_ABOVE_MINOR: raw })).toThrow(
+      /PAYMENTS_DECLINE_ABOVE_MINOR must be a whole number/,
+    );
+  });
+
+  it('turns an outcome into a CAPTURED or DECLINED payment', () => {
+    const input = { id: 'p', orderId: 'o', amountMinor: 5, currency: 'EUR' };
+    expect(Payment.fromOutcome(input, { approved: true }).props).toMatchObject({ status: 'CAPTURED', declineReason: null });
+    expect(Payment.fromOutcome(input, { approved: false, reason: 'no' }).props).toMatchObject({
+      status: 'DECLINED',
+      declineReason: 'no',
+    });
+  });
+});

@@ -1,0 +1,31 @@
+import { Client } from 'pg';
+import { createApp } from '../../src/host/create-app';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+describe('module migrations', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+
+  afterAll(() => database?.drop());
+
+  it('run once when two instances start on the same empty database at the same time', async () => {
+    const settings = { database: { url: database.url, poolSize: 2 }, logger: false as const };
+    const apps = await Promise.all([createApp(settings), createApp(settings)]);
+    await Promise.all(apps.map((app) => app.init()));
+    await Promise.all(apps.map((app) => app.close()));
+
+    const db = new Client({ connectionString: database.url });
+    await db.connect();
+    try {
+      for (const module of ['catalog', 'inventory', 'ordering', 'payments']) {
+        const { rows } = await db.query(`SELECT name FROM "${module}".migrations`);
+        expect(rows.map((row) => row.name)).toEqual([expect.stringMatching(/1732464000000$/)]);
+      }
+    } finally {
+      await db.end();
+    }
+  });
+});
