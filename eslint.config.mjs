@@ -1,31 +1,41 @@
 // @ts-check
 /**
- * Lint for Seams: @eslint/js + typescript-eslint recommended, and the module boundaries
- * (eslint-plugin-boundaries 7) that keep the modular monolith extractable.
+ * Lint for Seams: @eslint/js + typescript-eslint recommended (not type-aware, to stay fast),
+ * and the module boundaries (eslint-plugin-boundaries 7) that keep the monolith extractable.
  *
- * Boundaries in one table (the policies below are the source of truth; every import that no
- * policy allows is an error, `default: 'disallow'`):
+ * Every import that no policy below allows is an error (`default: 'disallow'`, applied to
+ * packages and Node builtins too: `checkAllOrigins`).
  *
- *   element              may import
- *   -------------------  -------------------------------------------------------------------
- *   kernel-primitives    own files, Node builtins, external packages (nothing else in kernel)
- *   kernel               kernel (incl. primitives), Node builtins, external packages; NO module, NO host
- *   host                 host, kernel, each module's root `modules/<m>/<m>.module.ts` only,
- *                        Node builtins, external packages
- *   contract  (of m)     own contract, kernel primitives. Nothing else (no package, no builtin)
- *   domain    (of m)     own domain, own contract, kernel primitives, Node builtins.
- *                        No external package at all (so no @nestjs/*, typeorm, pg, transports)
- *   application, infrastructure, http, module-root (of m)
- *                        anything of module m, the kernel, other modules' contract only,
- *                        Node builtins, external packages
- *   migrations (of m)    own migration files and external packages only
- *   migrations/<m> may be imported only by m's `<m>.module.ts` and m's infrastructure.
- *   test (test/**)       anything
+ *   importer (where)                          may import
+ *   ----------------------------------------  ------------------------------------------------
+ *   kernel-primitives  src/kernel/primitives  itself, Node builtins, packages (no other kernel)
+ *   kernel             src/kernel/**          kernel, kernel-primitives, Node builtins, packages;
+ *                                             never a module, never the host
+ *   host               src/host/**, src/main.ts
+ *                                             host, kernel, kernel-primitives, module roots
+ *                                             `modules/<m>/<m>.module.ts` only, builtins, packages
+ *   contract of m      modules/m/contract     m's contract, kernel-primitives. Nothing else:
+ *                                             no package, no builtin
+ *   domain of m        modules/m/domain       m's domain and contract, kernel-primitives, Node
+ *                                             builtins. No package (so no @nestjs/*, typeorm, pg,
+ *                                             transports)
+ *   application, infrastructure, http of m, and module-root files modules/m/*.ts
+ *                                             anything of m, kernel, kernel-primitives, OTHER
+ *                                             modules' contract only, builtins, packages
+ *   migrations of m    migrations/m           its own files, packages
+ *                                             (imported only by m's infrastructure and
+ *                                             `modules/m/m.module.ts`)
+ *   test               test/**                anything
  *
- * A file outside every element is an error (`no-unknown-files`), and so is an import of a
- * local file outside every element (`no-unknown-dependencies`). The TypeScript import
- * resolver must stay on: without it no relative `.ts` import resolves, and
- * `no-unknown-dependencies` reports every one of them (test/boundaries proves both).
+ * A .ts file outside all of these is an error (`no-unknown-files`), and so is an import of a
+ * local file outside all of them (`no-unknown-dependencies`). The TypeScript import resolver
+ * must stay on: without it no relative `.ts` import resolves and boundaries would see no local
+ * dependency at all (here `no-unknown-dependencies` would then report every one of them).
+ * test/boundaries/boundaries.spec.ts proves each rule with fixtures.
+ *
+ * Single files (`src/main.ts`, `modules/<m>/*.ts`) are classified with file descriptors
+ * (`boundaries/files`), because v7 element descriptors only describe folders without the
+ * deprecated `mode` option; policies therefore select them with `file: { categories }`.
  */
 import path from 'node:path';
 import js from '@eslint/js';
@@ -35,26 +45,49 @@ import boundaries from 'eslint-plugin-boundaries';
 
 const root = import.meta.dirname;
 
-/** Kinds of element a module is made of; `module-root` is a file directly in `modules/<m>/`. */
 const MODULE_LAYERS = ['contract', 'domain', 'application', 'infrastructure', 'http'];
 
-/** Selector for an element of the same module as the importing file. */
-const sameModule = (/** @type {string | string[]} */ types) => ({
-  element: { types: { anyOf: [types].flat() }, captured: { module: '{{ from.element.captured.module }}' } },
-});
-const element = (/** @type {string | string[]} */ types) => ({ element: { types: { anyOf: [types].flat() } } });
+/** @param {string[]} types element types */
+const element = (...types) => ({ element: { types: { anyOf: types } } });
+/** @param {string} category file category */
+const file = (category) => ({ file: { categories: { anyOf: [category] } } });
 const external = { module: { origin: 'external' } };
 const core = { module: { origin: 'core' } };
-/** `modules/<m>/<m>.module.ts`: the Nest module of m, the only file the host may import. */
-const nestModuleOf = (/** @type {'from' | 'to'} */ side) => ({
-  element: {
-    types: { anyOf: ['module-root'] },
-    captured: { file: `{{ ${side}.element.captured.module }}.module` },
+
+/**
+ * Selectors for "module `moduleTemplate`" (a Handlebars template rendered per dependency,
+ * e.g. `{{ from.element.captured.module }}`).
+ * @param {string} moduleTemplate
+ */
+const ofModule = (moduleTemplate) => ({
+  /** @param {string[]} types layers of that module */
+  layers: (...types) => ({ element: { types: { anyOf: types }, captured: { module: moduleTemplate } } }),
+  /** Any file directly in modules/<m>/ */
+  rootFiles: { file: { categories: { anyOf: ['module-root'] }, captured: { module: moduleTemplate } } },
+  /** modules/<m>/<m>.module.ts, the module's Nest module */
+  nestModule: {
+    file: { categories: { anyOf: ['module-root'] }, captured: { module: moduleTemplate, name: `${moduleTemplate}.module` } },
   },
 });
 
-/** Packages the domain must never see (all external packages are refused; these get a clearer message). */
-const FRAMEWORK_AND_TRANSPORT = [
+const fromLayer = ofModule('{{ from.element.captured.module }}');
+const fromRootFile = ofModule('{{ from.file.captured.module }}');
+const toSelf = ofModule('{{ to.file.captured.module }}');
+
+/**
+ * What code of a module (application, infrastructure, http, root files) may import.
+ * @param {ReturnType<typeof ofModule>} own the importing module
+ */
+const moduleCode = (own) => [
+  own.layers(...MODULE_LAYERS),
+  own.rootFiles,
+  element('contract', 'kernel', 'kernel-primitives'),
+  external,
+  core,
+];
+
+/** Packages named in the domain's error message (every package is refused there anyway). */
+const FRAMEWORKS_ORMS_TRANSPORTS = [
   '@nestjs/*',
   'typeorm',
   'pg',
@@ -87,47 +120,51 @@ export default defineConfig(
   {
     files: ['**/*.ts'],
     extends: [js.configs.recommended, tseslint.configs.recommended],
-    plugins: { boundaries },
+    // The plugin's typings describe its CommonJS module, not ESLint 10's Plugin type.
+    plugins: { boundaries: /** @type {import('eslint').ESLint.Plugin} */ (/** @type {unknown} */ (boundaries)) },
     settings: {
       'import/resolver': {
         typescript: { project: path.join(root, 'tsconfig.json'), alwaysTryTypes: true },
       },
       'boundaries/root-path': root,
       'boundaries/legacy-templates': false,
-      // Default is `import` only: re-exports, `import()` and `require()` must be checked too.
+      // All four are 7.2's default; spelled out so that no future default can narrow them.
       'boundaries/dependency-nodes': ['import', 'export', 'dynamic-import', 'require'],
       'boundaries/additional-dependency-nodes': [
         // import x = require('...')
         { selector: 'TSExternalModuleReference > Literal', kind: 'value', name: 'import-equals' },
         // type T = import('...').X
-        { selector: 'TSImportType > TSLiteralType > Literal', kind: 'type', name: 'import-type' },
+        { selector: 'TSImportType > Literal.source', kind: 'type', name: 'import-type' },
       ],
+      // Folders. Paths are relative to root-path and match from it (partialMatch: false).
       // Order matters: the first descriptor that matches a file wins.
       'boundaries/elements': [
         { type: 'kernel-primitives', pattern: 'src/kernel/primitives', partialMatch: false },
         { type: 'kernel', pattern: 'src/kernel', partialMatch: false },
         { type: 'host', pattern: 'src/host', partialMatch: false },
-        { type: 'host', pattern: 'src/main.ts', mode: 'full' },
         ...MODULE_LAYERS.map((layer) => ({
           type: layer,
           pattern: `modules/*/${layer}`,
           partialMatch: false,
           capture: ['module'],
         })),
-        { type: 'module-root', pattern: 'modules/*/*.ts', mode: 'full', capture: ['module', 'file'] },
         { type: 'migrations', pattern: 'migrations/*', partialMatch: false, capture: ['module'] },
         { type: 'test', pattern: 'test', partialMatch: false },
+      ],
+      // Single files (file descriptors always match the whole path from root-path).
+      'boundaries/files': [
+        { category: 'host', pattern: 'src/main.ts' },
+        { category: 'module-root', pattern: 'modules/*/*.ts', capture: ['module', 'name'] },
       ],
     },
     rules: {
       'boundaries/no-unknown-files': 'error',
-      'boundaries/no-unknown-dependencies': ['error', { require: 'element' }],
+      'boundaries/no-unknown-dependencies': 'error',
       'boundaries/no-ignored-dependencies': 'error',
       'boundaries/dependencies': [
         'error',
         {
           default: 'disallow',
-          // Policies apply to packages and Node builtins too, not only to local files.
           checkAllOrigins: true,
           policies: [
             {
@@ -136,34 +173,37 @@ export default defineConfig(
             },
             {
               from: element('kernel'),
-              allow: { to: [element(['kernel', 'kernel-primitives']), external, core] },
+              allow: { to: [element('kernel', 'kernel-primitives'), external, core] },
             },
             {
-              from: element('host'),
-              allow: { to: [element(['host', 'kernel', 'kernel-primitives']), nestModuleOf('to'), external, core] },
-            },
-            {
-              from: element('contract'),
-              allow: { to: [sameModule('contract'), element('kernel-primitives')] },
-            },
-            {
-              from: element('domain'),
-              allow: { to: [sameModule(['domain', 'contract']), element('kernel-primitives'), core] },
-            },
-            {
-              from: element(['application', 'infrastructure', 'http', 'module-root']),
+              from: [element('host'), file('host')],
               allow: {
-                to: [
-                  sameModule([...MODULE_LAYERS, 'module-root']),
-                  element(['contract', 'kernel', 'kernel-primitives']),
-                  external,
-                  core,
-                ],
+                to: [element('host', 'kernel', 'kernel-primitives'), toSelf.nestModule, external, core],
               },
             },
             {
-              from: [element('infrastructure'), nestModuleOf('from')],
-              allow: { to: sameModule('migrations') },
+              from: element('contract'),
+              allow: { to: [fromLayer.layers('contract'), element('kernel-primitives')] },
+            },
+            {
+              from: element('domain'),
+              allow: { to: [fromLayer.layers('domain', 'contract'), element('kernel-primitives'), core] },
+            },
+            {
+              from: element('application', 'infrastructure', 'http'),
+              allow: { to: moduleCode(fromLayer) },
+            },
+            {
+              from: file('module-root'),
+              allow: { to: moduleCode(fromRootFile) },
+            },
+            {
+              from: element('infrastructure'),
+              allow: { to: fromLayer.layers('migrations') },
+            },
+            {
+              from: fromRootFile.nestModule,
+              allow: { to: fromRootFile.layers('migrations') },
             },
             {
               from: element('migrations'),
@@ -171,13 +211,13 @@ export default defineConfig(
             },
             {
               from: element('test'),
-              allow: { to: [element('*'), external, core] },
+              allow: { to: [{ element: { isUnknown: false } }, { file: { isUnknown: false } }, external, core] },
             },
             {
               from: element('domain'),
-              disallow: { to: { module: { origin: 'external', source: FRAMEWORK_AND_TRANSPORT } } },
+              disallow: { to: { module: { origin: 'external', source: FRAMEWORKS_ORMS_TRANSPORTS } } },
               message:
-                'domain ({{ from.element.captured.module }}) must stay free of frameworks, ORMs and transports: {{ dependency.source }}',
+                'The domain must stay free of frameworks, ORMs and transports; it may not import {{ dependency.source }}.',
             },
           ],
         },

