@@ -1,0 +1,37 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { load } from 'js-yaml';
+
+const ROOT = join(__dirname, '..', '..');
+
+interface Compose {
+  services: Record<string, { image?: string; build?: unknown; environment?: Record<string, string>; depends_on?: unknown }>;
+}
+
+/** The compose CLI of this machine, if any: `docker compose` (v2) or `docker-compose` (v1). */
+function composeCli(): string[] | undefined {
+  if (spawnSync('docker', ['compose', 'version']).status === 0) return ['docker', 'compose'];
+  if (spawnSync('docker-compose', ['version']).status === 0) return ['docker-compose'];
+  return undefined;
+}
+
+describe('docker-compose.yml', () => {
+  const compose = load(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as Compose;
+
+  it('runs PostgreSQL and the app built from this repository, the app pointed at that database', () => {
+    expect(compose.services.postgres.image).toMatch(/^postgres:/);
+    expect(compose.services.app.build).toBe('.');
+    expect(compose.services.app.environment?.DATABASE_URL).toMatch(/^postgres:\/\/[^@]+@postgres:5432\//);
+    expect(compose.services.app.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+  });
+
+  it('is accepted by the compose CLI when one is installed', () => {
+    const cli = composeCli();
+    if (!cli) {
+      console.warn('docker-compose.spec: no compose CLI on this machine; only the structure was checked');
+      return;
+    }
+    execFileSync(cli[0], [...cli.slice(1), 'config', '-q'], { cwd: ROOT, stdio: 'pipe' });
+  });
+});
