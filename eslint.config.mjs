@@ -12,8 +12,10 @@
  *   kernel             src/kernel/**          kernel, kernel-primitives, Node builtins, packages;
  *                                             never a module, never the host
  *   host               src/host/**, src/main.ts
- *                                             host, kernel, kernel-primitives, module roots
- *                                             `modules/<m>/<m>.module.ts` only, builtins, packages
+ *                                             host, kernel, kernel-primitives, module manifests
+ *                                             `modules/<m>/<m>.manifest.ts` only (a manifest
+ *                                             loads its Nest module lazily, so a module that
+ *                                             runs elsewhere is never loaded), builtins, packages
  *   contract of m      modules/m/contract     m's contract, kernel-primitives. Nothing else:
  *                                             no package, no builtin
  *   domain of m        modules/m/domain       m's domain and contract, kernel-primitives, Node
@@ -67,6 +69,10 @@ const ofModule = (moduleTemplate) => ({
   /** modules/<m>/<m>.module.ts, the module's Nest module */
   nestModule: {
     file: { categories: { anyOf: ['module-root'] }, captured: { module: moduleTemplate, name: `${moduleTemplate}.module` } },
+  },
+  /** modules/<m>/<m>.manifest.ts: what the host knows of a module; it loads the Nest module lazily */
+  manifest: {
+    file: { categories: { anyOf: ['module-root'] }, captured: { module: moduleTemplate, name: `${moduleTemplate}.manifest` } },
   },
 });
 
@@ -178,7 +184,7 @@ export default defineConfig(
             {
               from: [element('host'), file('host')],
               allow: {
-                to: [element('host', 'kernel', 'kernel-primitives'), toSelf.nestModule, external, core],
+                to: [element('host', 'kernel', 'kernel-primitives'), toSelf.manifest, external, core],
               },
             },
             {

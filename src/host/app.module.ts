@@ -1,18 +1,16 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { CatalogModule } from '../../modules/catalog/catalog.module';
-import { InventoryModule } from '../../modules/inventory/inventory.module';
-import { OrderingModule } from '../../modules/ordering/ordering.module';
-import { PaymentsModule } from '../../modules/payments/payments.module';
 import { DatabaseModule, type DatabaseSettings } from '../kernel/persistence';
-import { SeamModule } from '../kernel/seam';
+import { type MessageRegistry, SeamModule, type Topology } from '../kernel/seam';
 import { HealthController } from './health.controller';
-
-/** Every bounded module of the shop. The host is the only code that knows this list. */
-export const MODULES = [CatalogModule, InventoryModule, OrderingModule, PaymentsModule];
 
 export interface HostOptions {
   readonly database: DatabaseSettings;
+  readonly registry: MessageRegistry;
+  readonly topology: Topology;
+  readonly env: NodeJS.ProcessEnv;
+  /** The Nest modules of the modules that run in this process. */
+  readonly modules: readonly Type<unknown>[];
 }
 
 /** The composition root: the kernel, plus the modules this process runs. */
@@ -21,7 +19,12 @@ export class AppModule {
   static forRoot(options: HostOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [SeamModule, DatabaseModule.forRoot(options.database), TerminusModule, ...MODULES],
+      imports: [
+        SeamModule.forRoot({ registry: options.registry, topology: options.topology, env: options.env }),
+        DatabaseModule.forRoot(options.database),
+        TerminusModule,
+        ...options.modules,
+      ],
       controllers: [HealthController],
     };
   }

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import { createApp } from '../../src/host/create-app';
+import { createApp, startApp } from '../../src/host/create-app';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export interface TestApp {
@@ -15,7 +15,7 @@ export interface TestApp {
 export async function startTestApp(): Promise<TestApp> {
   const database = await createTestDatabase();
   const app = await createApp({ database: { url: database.url, poolSize: 4 }, logger: false });
-  await app.listen(0, '127.0.0.1');
+  await startApp(app, 0, '127.0.0.1');
   return {
     app,
     database,

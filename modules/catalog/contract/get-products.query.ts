@@ -1,4 +1,4 @@
-import { Query } from '../../../src/kernel/primitives';
+import { field, Query } from '../../../src/kernel/primitives';
 
 /** A product as the catalog publishes it to other modules. */
 export interface CatalogProduct {
@@ -13,6 +13,9 @@ export interface CatalogProduct {
 /** Looks products up by sku. Skus the catalog does not know are simply absent from the answer. */
 export class GetProducts extends Query<readonly CatalogProduct[]> {
   static readonly wire = 'catalog.get-products.v1';
+  static readonly schema = field.object({
+    skus: field.array(field.string({ pattern: /^[A-Z0-9][A-Z0-9-]{0,63}$/ }), { maxItems: 100 }),
+  });
 
   constructor(readonly skus: readonly string[]) {
     super();

@@ -1,8 +1,9 @@
-import { Command } from '../../../src/kernel/primitives';
+import { Command, field } from '../../../src/kernel/primitives';
 
 /** Gives an order's held stock back. Idempotent; a no-op when the order holds nothing. */
 export class ReleaseReservation extends Command<void> {
   static readonly wire = 'inventory.release-reservation.v1';
+  static readonly schema = field.object({ orderId: field.uuid() });
 
   constructor(readonly orderId: string) {
     super();

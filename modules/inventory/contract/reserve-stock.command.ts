@@ -1,4 +1,4 @@
-import { Command } from '../../../src/kernel/primitives';
+import { Command, field } from '../../../src/kernel/primitives';
 
 export interface StockLine {
   readonly sku: string;
@@ -13,6 +13,13 @@ export interface StockLine {
  */
 export class ReserveStock extends Command<void> {
   static readonly wire = 'inventory.reserve-stock.v1';
+  static readonly schema = field.object({
+    orderId: field.uuid(),
+    lines: field.array(
+      field.object({ sku: field.string({ pattern: /^[A-Z0-9][A-Z0-9-]{0,63}$/ }), quantity: field.int({ min: 1, max: 2_147_483_647 }) }),
+      { minItems: 1, maxItems: 100 },
+    ),
+  });
 
   constructor(
     readonly orderId: string,

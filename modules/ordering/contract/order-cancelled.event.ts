@@ -1,8 +1,9 @@
-import { IntegrationEvent } from '../../../src/kernel/primitives';
+import { field, IntegrationEvent } from '../../../src/kernel/primitives';
 
 /** The order will not be fulfilled (e.g. its payment was declined); its stock goes back. */
 export class OrderCancelled extends IntegrationEvent {
   static readonly wire = 'ordering.order-cancelled.v1';
+  static readonly schema = field.object({ orderId: field.uuid(), reason: field.string({ maxLength: 200 }) });
 
   constructor(
     readonly orderId: string,

@@ -1,8 +1,9 @@
-import { IntegrationEvent } from '../../../src/kernel/primitives';
+import { field, IntegrationEvent } from '../../../src/kernel/primitives';
 
 /** The order was paid; its reserved stock ships. */
 export class OrderConfirmed extends IntegrationEvent {
   static readonly wire = 'ordering.order-confirmed.v1';
+  static readonly schema = field.object({ orderId: field.uuid() });
 
   constructor(readonly orderId: string) {
     super();

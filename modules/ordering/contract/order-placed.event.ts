@@ -1,4 +1,4 @@
-import { IntegrationEvent } from '../../../src/kernel/primitives';
+import { field, IntegrationEvent } from '../../../src/kernel/primitives';
 
 export interface PlacedOrderLine {
   readonly sku: string;
@@ -9,6 +9,16 @@ export interface PlacedOrderLine {
 /** An order was accepted: its stock is reserved and it waits for payment. */
 export class OrderPlaced extends IntegrationEvent {
   static readonly wire = 'ordering.order-placed.v1';
+  static readonly schema = field.object({
+    orderId: field.uuid(),
+    customerId: field.string({ minLength: 1, maxLength: 64 }),
+    totalMinor: field.int({ min: 0 }),
+    currency: field.string({ pattern: /^[A-Z]{3}$/ }),
+    lines: field.array(
+      field.object({ sku: field.string({ pattern: /^[A-Z0-9][A-Z0-9-]{0,63}$/ }), quantity: field.int({ min: 1 }), unitPriceMinor: field.int({ min: 0 }) }),
+      { minItems: 1, maxItems: 100 },
+    ),
+  });
 
   constructor(
     readonly orderId: string,

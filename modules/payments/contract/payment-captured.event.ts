@@ -1,8 +1,14 @@
-import { IntegrationEvent } from '../../../src/kernel/primitives';
+import { field, IntegrationEvent } from '../../../src/kernel/primitives';
 
 /** The order's amount was charged. */
 export class PaymentCaptured extends IntegrationEvent {
   static readonly wire = 'payments.payment-captured.v1';
+  static readonly schema = field.object({
+    paymentId: field.uuid(),
+    orderId: field.uuid(),
+    amountMinor: field.int({ min: 0 }),
+    currency: field.string({ pattern: /^[A-Z]{3}$/ }),
+  });
 
   constructor(
     readonly paymentId: string,

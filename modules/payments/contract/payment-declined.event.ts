@@ -1,8 +1,15 @@
-import { IntegrationEvent } from '../../../src/kernel/primitives';
+import { field, IntegrationEvent } from '../../../src/kernel/primitives';
 
 /** The provider refused to charge the order's amount. */
 export class PaymentDeclined extends IntegrationEvent {
   static readonly wire = 'payments.payment-declined.v1';
+  static readonly schema = field.object({
+    paymentId: field.uuid(),
+    orderId: field.uuid(),
+    amountMinor: field.int({ min: 0 }),
+    currency: field.string({ pattern: /^[A-Z]{3}$/ }),
+    reason: field.string({ maxLength: 200 }),
+  });
 
   constructor(
     readonly paymentId: string,

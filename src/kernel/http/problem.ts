@@ -30,6 +30,7 @@ export const STATUS_OF_KIND: Readonly<Record<ErrorKind, number>> = {
   'not-found': 404,
   conflict: 409,
   unprocessable: 422,
+  internal: 500,
   unavailable: 503,
   timeout: 504,
 };

@@ -1,7 +1,7 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, type EntityManager, type EntitySchema, type MixedList } from 'typeorm';
 import type { IntegrationEvent } from '../primitives';
-import type { Seam } from '../seam';
+import { RequestContexts, type Seam, SeamTimeoutError } from '../seam';
 import { type DatabaseSettings, moduleDatabaseUrl } from './database-settings';
 
 export interface ModulePersistenceOptions {
@@ -62,13 +62,20 @@ export class ModuleDatabase implements OnApplicationShutdown {
 
   /**
    * Runs `work` in one database transaction. Events it publishes are handed on after the
-   * commit, never before and never after a rollback.
+   * commit, never before and never after a rollback. When the work belongs to a message whose
+   * deadline passes before the commit, it is rolled back: the sender has already been told it
+   * timed out, so it must not take effect behind its back.
    */
   async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     const events: IntegrationEvent[] = [];
-    const result = await this.dataSource.transaction((manager) =>
-      work({ manager, publish: (...published) => events.push(...published) }),
-    );
+    const deadline = RequestContexts.current()?.deadline;
+    const result = await this.dataSource.transaction(async (manager) => {
+      const value = await work({ manager, publish: (...published) => events.push(...published) });
+      if (deadline !== undefined && Date.now() > deadline) {
+        throw new SeamTimeoutError(`Work in ${this.module} (rolled back: its deadline passed)`);
+      }
+      return value;
+    });
     await this.seam.publish(events);
     return result;
   }

@@ -9,6 +9,7 @@ export type ErrorKind =
   | 'not-found' // 404
   | 'conflict' // 409
   | 'unprocessable' // 422
+  | 'internal' // 500
   | 'unavailable' // 503
   | 'timeout'; // 504
 

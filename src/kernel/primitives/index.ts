@@ -1,4 +1,6 @@
-export { Command, Query, IntegrationEvent, parseWireName, wireNameOf } from './message';
+export { Command, Query, IntegrationEvent, parseWireName, kindOf, isMessageClass } from './message';
 export type { MessageClass, MessageKind } from './message';
 export { DomainError } from './domain-error';
 export type { ErrorKind } from './domain-error';
+export { field, validate } from './schema';
+export type { Schema, Infer, Issue } from './schema';

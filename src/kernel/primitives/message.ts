@@ -1,10 +1,13 @@
 import { Command as CqrsCommand, Query as CqrsQuery } from '@nestjs/cqrs';
+import type { Schema } from './schema';
 
 /**
  * The kernel's message primitives. A module's `contract/` declares its public messages by
- * extending one of these and giving the class a stable wire name with a version, e.g.
- * `static readonly wire = 'inventory.reserve-stock.v1'`. The wire name, not the class, is
- * what identifies a message across a process boundary.
+ * extending one of these and giving the class
+ *   - a stable wire name with a version: `static readonly wire = 'inventory.reserve-stock.v1'`
+ *   - the schema of its payload: `static readonly schema = field.object({ ... })`
+ * The wire name, not the class, identifies a message across a process boundary; the schema
+ * is what the receiving side validates before any handler sees the message.
  *
  * Messages are readonly data: no behaviour, no framework types in their fields.
  */
@@ -20,7 +23,8 @@ export type MessageKind = 'command' | 'query' | 'event';
 /** The static side every published message class carries. */
 export interface MessageClass<T = unknown> {
   readonly wire: string;
-  new (...args: never[]): T;
+  readonly schema: Schema;
+  readonly prototype: T;
 }
 
 const WIRE_NAME = /^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*\.v[1-9][0-9]*$/;
@@ -34,11 +38,19 @@ export function parseWireName(wire: string): { module: string; name: string; ver
   return { module, name, version: Number(version.slice(1)) };
 }
 
-/** The wire name of a message instance (its class's static `wire`). */
-export function wireNameOf(message: object): string {
-  const wire = (message.constructor as Partial<MessageClass>).wire;
-  if (typeof wire !== 'string') {
-    throw new Error(`${message.constructor.name} has no static wire name; is it a contract message?`);
-  }
-  return wire;
+/** The kind of a message class, from the primitive it extends. */
+export function kindOf(type: MessageClass): MessageKind {
+  if (type.prototype instanceof Command) return 'command';
+  if (type.prototype instanceof Query) return 'query';
+  if (type.prototype instanceof IntegrationEvent) return 'event';
+  throw new Error(`${(type as unknown as { name: string }).name} is not a Command, Query or IntegrationEvent`);
+}
+
+/** Whether `value` is a message class of a contract (it has a wire name and a schema). */
+export function isMessageClass(value: unknown): value is MessageClass {
+  return (
+    typeof value === 'function' &&
+    typeof (value as Partial<MessageClass>).wire === 'string' &&
+    typeof (value as Partial<MessageClass>).schema === 'object'
+  );
 }

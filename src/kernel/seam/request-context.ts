@@ -1,8 +1,21 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-/** What the current unit of work knows about who asked and which request it belongs to. */
+/**
+ * What the current unit of work knows about where it comes from. Set by the HTTP layer for
+ * a request and by the seam for a message received from another process; every message sent
+ * from inside carries it on (see `Envelope`).
+ */
 export interface RequestContext {
+  /** One id for everything one outside request caused, in every process. */
   readonly correlationId: string;
+  /** The id of the message being handled, when the work is a message. */
+  readonly messageId?: string;
+  /** The id of the message (or request) that caused this one. */
+  readonly causationId?: string;
+  /** Epoch milliseconds after which nobody waits for the result any more. */
+  readonly deadline?: number;
+  /** The end user's credential (the `Authorization` header), carried so the receiver can re-check it. */
+  readonly identity?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

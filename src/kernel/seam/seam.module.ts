@@ -1,13 +1,47 @@
-import { Global, Module } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
-import { LocalSeam } from './local-seam';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { CqrsModule, CommandBus, QueryBus } from '@nestjs/cqrs';
+import { DiscoveryModule } from '@nestjs/core';
+import { EventDispatcher } from './event-dispatcher';
+import { MessageRegistry } from './manifest';
+import { RemoteModules, TLS_FILES, timeoutFromEnvironment } from './remote-modules';
+import { RoutingSeam } from './routing-seam';
 import { Seam } from './seam';
+import { seamController } from './seam-controller';
+import { SeamReceiver } from './seam-receiver';
+import { Topology } from './topology';
+import { tlsFromEnvironment } from './transport';
 
-/** Provides the `Seam` to every module. Imported once, by the host. */
+/** Provides the `Seam` (and its receiving side) to every module. Imported once, by the host. */
 @Global()
-@Module({
-  imports: [CqrsModule.forRoot()],
-  providers: [{ provide: Seam, useClass: LocalSeam }],
-  exports: [Seam, CqrsModule],
-})
-export class SeamModule {}
+@Module({})
+export class SeamModule {
+  static forRoot(options: { registry: MessageRegistry; topology: Topology; env: NodeJS.ProcessEnv }): DynamicModule {
+    const served = options.topology.served.map(({ module }) => module);
+    return {
+      module: SeamModule,
+      imports: [CqrsModule.forRoot(), DiscoveryModule],
+      providers: [
+        { provide: MessageRegistry, useValue: options.registry },
+        { provide: Topology, useValue: options.topology },
+        { provide: TLS_FILES, useFactory: () => tlsFromEnvironment(options.env) },
+        EventDispatcher,
+        RemoteModules,
+        SeamReceiver,
+        {
+          provide: Seam,
+          inject: [CommandBus, QueryBus, EventDispatcher, RemoteModules, MessageRegistry, Topology],
+          useFactory: (
+            commands: CommandBus,
+            queries: QueryBus,
+            dispatcher: EventDispatcher,
+            remote: RemoteModules,
+            registry: MessageRegistry,
+            topology: Topology,
+          ) => new RoutingSeam(commands, queries, dispatcher, remote, registry, topology, timeoutFromEnvironment(options.env)),
+        },
+      ],
+      controllers: served.length > 0 ? [seamController(served)] : [],
+      exports: [Seam, CqrsModule, MessageRegistry, Topology],
+    };
+  }
+}

@@ -1,10 +1,10 @@
-import { EventsHandler, type IEventHandler } from '@nestjs/cqrs';
 import { OrderCancelled } from '../../../ordering/contract';
 import { ReservationSettlement } from './reservation-settlement';
+import { type EventSubscriber, Subscribe } from '../../../../src/kernel/seam';
 
 /** A cancelled order's stock goes back on sale: its reservation is released. */
-@EventsHandler(OrderCancelled)
-export class OnOrderCancelled implements IEventHandler<OrderCancelled> {
+@Subscribe(OrderCancelled)
+export class OnOrderCancelled implements EventSubscriber<OrderCancelled> {
   constructor(private readonly settlement: ReservationSettlement) {}
 
   async handle({ orderId }: OrderCancelled): Promise<void> {

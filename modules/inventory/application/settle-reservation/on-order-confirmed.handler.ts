@@ -1,10 +1,10 @@
-import { EventsHandler, type IEventHandler } from '@nestjs/cqrs';
 import { OrderConfirmed } from '../../../ordering/contract';
 import { ReservationSettlement } from './reservation-settlement';
+import { type EventSubscriber, Subscribe } from '../../../../src/kernel/seam';
 
 /** A confirmed order's goods leave the warehouse: its reservation is committed. */
-@EventsHandler(OrderConfirmed)
-export class OnOrderConfirmed implements IEventHandler<OrderConfirmed> {
+@Subscribe(OrderConfirmed)
+export class OnOrderConfirmed implements EventSubscriber<OrderConfirmed> {
   constructor(private readonly settlement: ReservationSettlement) {}
 
   async handle({ orderId }: OrderConfirmed): Promise<void> {

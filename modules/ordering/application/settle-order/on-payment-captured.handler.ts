@@ -1,9 +1,9 @@
-import { EventsHandler, type IEventHandler } from '@nestjs/cqrs';
 import { PaymentCaptured } from '../../../payments/contract';
 import { OrderSettlement } from './order-settlement';
+import { type EventSubscriber, Subscribe } from '../../../../src/kernel/seam';
 
-@EventsHandler(PaymentCaptured)
-export class OnPaymentCaptured implements IEventHandler<PaymentCaptured> {
+@Subscribe(PaymentCaptured)
+export class OnPaymentCaptured implements EventSubscriber<PaymentCaptured> {
   constructor(private readonly settlement: OrderSettlement) {}
 
   async handle({ orderId }: PaymentCaptured): Promise<void> {

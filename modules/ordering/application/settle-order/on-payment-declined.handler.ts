@@ -1,9 +1,9 @@
-import { EventsHandler, type IEventHandler } from '@nestjs/cqrs';
 import { PaymentDeclined } from '../../../payments/contract';
 import { OrderSettlement } from './order-settlement';
+import { type EventSubscriber, Subscribe } from '../../../../src/kernel/seam';
 
-@EventsHandler(PaymentDeclined)
-export class OnPaymentDeclined implements IEventHandler<PaymentDeclined> {
+@Subscribe(PaymentDeclined)
+export class OnPaymentDeclined implements EventSubscriber<PaymentDeclined> {
   constructor(private readonly settlement: OrderSettlement) {}
 
   async handle({ orderId, reason }: PaymentDeclined): Promise<void> {

@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
-import { EventsHandler, type IEventHandler } from '@nestjs/cqrs';
 import { ModuleDatabase } from '../../../../src/kernel/persistence';
 import { OrderPlaced } from '../../../ordering/contract';
 import { PaymentCaptured, PaymentDeclined } from '../../contract';
 import { Payment, type PaymentProvider } from '../../domain/payment';
 import { PaymentRepository } from '../../infrastructure/payment.repository';
 import { PAYMENT_PROVIDER } from '../../payments.di-tokens';
+import { type EventSubscriber, Subscribe } from '../../../../src/kernel/seam';
 
 /**
  * Charges a placed order's total, once per order, and announces the outcome. The order id is
  * the provider's idempotency key, and the per-order lock plus the unique payment row make a
  * redelivered `OrderPlaced` a no-op.
  */
-@EventsHandler(OrderPlaced)
-export class OnOrderPlaced implements IEventHandler<OrderPlaced> {
+@Subscribe(OrderPlaced)
+export class OnOrderPlaced implements EventSubscriber<OrderPlaced> {
   constructor(
     private readonly database: ModuleDatabase,
     private readonly payments: PaymentRepository,

@@ -1,0 +1,8 @@
+import { defineModule } from '../../src/kernel/seam';
+import * as contract from './contract';
+
+export const catalogManifest = defineModule({
+  name: 'catalog',
+  contract,
+  load: async () => (await import('./catalog.module.js')).CatalogModule,
+});

@@ -1,0 +1,10 @@
+import { defineModule } from '../../src/kernel/seam';
+import { OrderCancelled, OrderConfirmed } from '../ordering/contract';
+import * as contract from './contract';
+
+export const inventoryManifest = defineModule({
+  name: 'inventory',
+  contract,
+  subscribes: [OrderConfirmed, OrderCancelled],
+  load: async () => (await import('./inventory.module.js')).InventoryModule,
+});

@@ -1,0 +1,13 @@
+import { defineModule } from '../../src/kernel/seam';
+import { GetProducts } from '../catalog/contract';
+import { ReleaseReservation, ReserveStock } from '../inventory/contract';
+import { PaymentCaptured, PaymentDeclined } from '../payments/contract';
+import * as contract from './contract';
+
+export const orderingManifest = defineModule({
+  name: 'ordering',
+  contract,
+  subscribes: [PaymentCaptured, PaymentDeclined],
+  sends: [GetProducts, ReserveStock, ReleaseReservation],
+  load: async () => (await import('./ordering.module.js')).OrderingModule,
+});

@@ -1,0 +1,10 @@
+import { defineModule } from '../../src/kernel/seam';
+import { OrderPlaced } from '../ordering/contract';
+import * as contract from './contract';
+
+export const paymentsManifest = defineModule({
+  name: 'payments',
+  contract,
+  subscribes: [OrderPlaced],
+  load: async () => (await import('./payments.module.js')).PaymentsModule,
+});

@@ -1,0 +1,7 @@
+import { catalogManifest } from '../../modules/catalog/catalog.manifest';
+import { inventoryManifest } from '../../modules/inventory/inventory.manifest';
+import { orderingManifest } from '../../modules/ordering/ordering.manifest';
+import { paymentsManifest } from '../../modules/payments/payments.manifest';
+
+/** Every bounded module of the shop. The host is the only code that knows this list. */
+export const MANIFESTS = [catalogManifest, inventoryManifest, orderingManifest, paymentsManifest];

@@ -1,0 +1,37 @@
+import type { ErrorKind, MessageKind } from '../primitives';
+
+/** Version of the envelope format itself. */
+export const ENVELOPE_VERSION = 1;
+
+/**
+ * What crosses a process boundary: the message's wire name and payload, plus who and what
+ * caused it, and until when an answer is useful.
+ */
+export interface Envelope {
+  readonly v: typeof ENVELOPE_VERSION;
+  readonly kind: MessageKind;
+  /** Wire name, e.g. `inventory.reserve-stock.v1`. */
+  readonly name: string;
+  readonly id: string;
+  readonly correlationId: string;
+  readonly causationId?: string;
+  /** Epoch milliseconds. */
+  readonly deadline: number;
+  /** The end user's credential, when the work started from one. */
+  readonly identity?: string;
+  readonly payload: unknown;
+}
+
+export interface WireError {
+  readonly code: string;
+  readonly kind: ErrorKind;
+  readonly message: string;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+export type Reply = { readonly ok: true; readonly result?: unknown } | { readonly ok: false; readonly error: WireError };
+
+/** The pattern a module's messages travel under on every transport (TCP pattern, NATS subject, RabbitMQ queue). */
+export function patternOf(module: string): string {
+  return `seams.${module}`;
+}

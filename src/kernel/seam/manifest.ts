@@ -1,0 +1,74 @@
+import type { Type } from '@nestjs/common';
+import { isMessageClass, kindOf, type MessageClass, parseWireName } from '../primitives';
+
+/**
+ * What the host needs to know about a module without loading it: the messages of its
+ * contract (commands and queries it serves, events it publishes), the events of others it
+ * subscribes to, the commands and queries of others it sends, and how to load its Nest
+ * module when it runs in this process. A module is loaded only where it runs locally.
+ */
+export interface ModuleManifest {
+  readonly name: string;
+  readonly contract: readonly MessageClass[];
+  readonly subscribes: readonly MessageClass[];
+  readonly sends: readonly MessageClass[];
+  load(): Promise<Type<unknown>>;
+}
+
+export interface ManifestInput {
+  readonly name: string;
+  /** Everything the contract folder exports; non-message exports are ignored. */
+  readonly contract: Readonly<Record<string, unknown>>;
+  readonly subscribes?: readonly MessageClass[];
+  readonly sends?: readonly MessageClass[];
+  load(): Promise<Type<unknown>>;
+}
+
+/** Declares a module, checking that its contract and dependencies are consistent. */
+export function defineModule(input: ManifestInput): ModuleManifest {
+  const contract = Object.values(input.contract).filter(isMessageClass);
+  const subscribes = input.subscribes ?? [];
+  const sends = input.sends ?? [];
+  const problem = (message: string) => new Error(`Module ${input.name}: ${message}`);
+  for (const message of contract) {
+    if (parseWireName(message.wire).module !== input.name) {
+      throw problem(`its contract exports ${message.wire}, which names another module`);
+    }
+  }
+  for (const event of subscribes) {
+    if (kindOf(event) !== 'event') throw problem(`subscribes to ${event.wire}, which is not an event`);
+    if (parseWireName(event.wire).module === input.name) throw problem(`subscribes to its own event ${event.wire}`);
+  }
+  for (const message of sends) {
+    if (kindOf(message) === 'event') throw problem(`sends ${message.wire}, which is an event (events are published)`);
+    if (parseWireName(message.wire).module === input.name) throw problem(`sends its own ${message.wire} through the seam`);
+  }
+  return { name: input.name, contract, subscribes, sends, load: input.load };
+}
+
+/** Every message of every module, by wire name. */
+export class MessageRegistry {
+  private readonly byWire = new Map<string, MessageClass>();
+
+  constructor(readonly manifests: readonly ModuleManifest[]) {
+    for (const manifest of manifests) {
+      for (const message of manifest.contract) {
+        if (this.byWire.has(message.wire)) throw new Error(`Two messages are named ${message.wire}`);
+        this.byWire.set(message.wire, message);
+      }
+    }
+  }
+
+  find(wire: string): MessageClass | undefined {
+    return this.byWire.get(wire);
+  }
+
+  /** Modules that subscribe to the event named `wire`. */
+  subscribersOf(wire: string): string[] {
+    return this.manifests.filter((m) => m.subscribes.some((event) => event.wire === wire)).map((m) => m.name);
+  }
+
+  manifest(module: string): ModuleManifest | undefined {
+    return this.manifests.find((m) => m.name === module);
+  }
+}

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { type ClientProxy, ClientProxyFactory } from '@nestjs/microservices';
+import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
+import { DomainError, type ErrorKind, type MessageKind } from '../primitives';
+import { ENVELOPE_VERSION, type Envelope, patternOf, type Reply, type WireError } from './envelope';
+import { RequestContexts } from './request-context';
+import { RemoteError, RemoteFailureError, SeamTimeoutError, SeamUnavailableError } from './seam-errors';
+import { Topology } from './topology';
+import { clientOptions, type TlsFiles } from './transport';
+
+export const DEFAULT_TIMEOUT_MS = 5000;
+export const TLS_FILES = Symbol('TLS_FILES');
+
+/** The seam's time budget for one message, from `SEAMS_TIMEOUT_MS` (default 5000). */
+export function timeoutFromEnvironment(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.SEAMS_TIMEOUT_MS || DEFAULT_TIMEOUT_MS);
+  if (!Number.isInteger(value) || value <= 0) throw new Error('SEAMS_TIMEOUT_MS must be a positive whole number');
+  return value;
+}
+
+/** Builds the envelope of a message sent from the current context. */
+export function envelopeOf(kind: MessageKind, name: string, payload: unknown, timeoutMs: number): Envelope {
+  const context = RequestContexts.current();
+  const id = randomUUID();
+  return {
+    v: ENVELOPE_VERSION,
+    kind,
+    name,
+    id,
+    correlationId: context?.correlationId ?? id,
+    causationId: context?.messageId ?? context?.correlationId,
+    deadline: Math.min(context?.deadline ?? Infinity, Date.now() + timeoutMs),
+    identity: context?.identity,
+    payload,
+  };
+}
+
+/** Rebuilds a typed error that crossed the seam. */
+export function errorFromWire(error: WireError): DomainError {
+  return new RemoteError(error.code, error.kind, error.message, error.details ?? {});
+}
+
+/** Turns any failure into what crosses the seam; unexpected ones keep their details in the log. */
+export function errorToWire(error: unknown, where: string): WireError {
+  if (error instanceof DomainError) {
+    return { code: error.code, kind: error.kind, message: error.message, details: { ...error.details } };
+  }
+  const failure = new RemoteFailureError(`${where} failed unexpectedly; the log of that process has the details`);
+  return { code: failure.code, kind: failure.kind as ErrorKind, message: failure.message, details: {} };
+}
+
+/**
+ * Clients of the modules that run elsewhere, one per module, created at start-up and closed
+ * at shutdown. Every failure to get an answer becomes a typed error: unreachable → 503
+ * (`seam.unavailable`), deadline passed → 504 (`seam.timeout`).
+ */
+@Injectable()
+export class RemoteModules implements OnApplicationShutdown {
+  private readonly logger = new Logger('Seam');
+  private readonly clients = new Map<string, { url: string; client: ClientProxy }>();
+
+  constructor(topology: Topology, @Inject(TLS_FILES) tls: TlsFiles | undefined) {
+    for (const { module, url } of topology.remote) {
+      this.clients.set(module, { url, client: ClientProxyFactory.create(clientOptions(module, url, tls)) });
+    }
+  }
+
+  /** Sends the envelope to `module` and returns its result, or throws the typed error. */
+  async request(module: string, envelope: Envelope): Promise<unknown> {
+    const target = this.clients.get(module);
+    if (!target) throw new SeamUnavailableError(module, `no address is configured (set SEAMS_${module.toUpperCase()}_URL)`);
+    const remaining = envelope.deadline - Date.now();
+    if (remaining <= 0) throw new SeamTimeoutError(`${envelope.name} to ${module}`);
+    const started = performance.now();
+    let reply: Reply;
+    try {
+      reply = await firstValueFrom(target.client.send<Reply, Envelope>(patternOf(module), envelope).pipe(timeout(remaining)));
+    } catch (error) {
+      const failure =
+        error instanceof TimeoutError
+          ? new SeamTimeoutError(`${envelope.name} to ${module}`)
+          : new SeamUnavailableError(module, `${reasonOf(error)} (${target.url})`);
+      this.logger.warn(`${envelope.name} to ${module} failed: ${failure.message} [correlation ${envelope.correlationId}]`);
+      throw failure;
+    }
+    const took = (performance.now() - started).toFixed(1);
+    const outcome = reply.ok ? 'ok' : reply.error.code;
+    this.logger.log(`sent ${envelope.name} to ${module}: ${outcome} in ${took} ms [correlation ${envelope.correlationId}]`);
+    if (!reply.ok) throw errorFromWire(reply.error);
+    return reply.result;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.clients.values()].map(({ client }) => Promise.resolve(client.close()).catch(() => undefined)));
+  }
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  if (typeof error === 'object' && error !== null && 'message' in error) return String((error as { message: unknown }).message);
+  return String(error);
+}

@@ -1,0 +1,84 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import type { Command, IntegrationEvent, MessageClass, MessageKind, Query } from '../primitives';
+import { EventDispatcher } from './event-dispatcher';
+import { MessageRegistry } from './manifest';
+import { envelopeOf, RemoteModules } from './remote-modules';
+import { Seam } from './seam';
+import { Topology } from './topology';
+
+interface Route {
+  readonly wire: string;
+  readonly module: string;
+  readonly local: boolean;
+}
+
+/**
+ * The seam of this process. A message to a module that runs here goes straight to the
+ * `@nestjs/cqrs` bus (no serialisation, no copy); one to a module elsewhere goes in an
+ * envelope over that module's transport. The route of each message class is worked out once.
+ */
+@Injectable()
+export class RoutingSeam extends Seam {
+  private readonly logger = new Logger('Seam');
+  private readonly routes = new Map<object, Route>();
+
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+    private readonly dispatcher: EventDispatcher,
+    private readonly remote: RemoteModules,
+    private readonly registry: MessageRegistry,
+    private readonly topology: Topology,
+    private readonly timeoutMs: number,
+  ) {
+    super();
+  }
+
+  send<TResult>(command: Command<TResult>): Promise<TResult> {
+    const route = this.routeOf(command);
+    if (route.local) return this.commands.execute(command);
+    return this.request(route, 'command', command) as Promise<TResult>;
+  }
+
+  ask<TResult>(query: Query<TResult>): Promise<TResult> {
+    const route = this.routeOf(query);
+    if (route.local) return this.queries.execute(query);
+    return this.request(route, 'query', query) as Promise<TResult>;
+  }
+
+  /** Hands each event to the local subscribers and to every remote subscriber module, in the background. */
+  async publish(events: readonly IntegrationEvent[]): Promise<void> {
+    for (const event of events) {
+      const { wire } = this.routeOf(event);
+      if (this.dispatcher.has(wire)) {
+        this.dispatcher.dispatch(wire, event).catch(() => undefined); // the dispatcher logs failures
+      }
+      for (const subscriber of this.registry.subscribersOf(wire)) {
+        if (this.topology.isLocal(subscriber)) continue;
+        this.remote.request(subscriber, envelopeOf('event', wire, event, this.timeoutMs)).catch((error: Error) => {
+          this.logger.error(`${wire} was not delivered to ${subscriber}: ${error.message}`);
+        });
+      }
+    }
+  }
+
+  private request(route: Route, kind: MessageKind, message: object): Promise<unknown> {
+    return this.remote.request(route.module, envelopeOf(kind, route.wire, message, this.timeoutMs));
+  }
+
+  private routeOf(message: object): Route {
+    const type = message.constructor;
+    let route = this.routes.get(type);
+    if (!route) {
+      const wire = (type as Partial<MessageClass>).wire;
+      if (typeof wire !== 'string' || (this.registry.find(wire) as unknown) !== type) {
+        throw new Error(`${type.name} is not a message of any module's contract`);
+      }
+      const module = wire.split('.')[0];
+      route = { wire, module, local: this.topology.isLocal(module) };
+      this.routes.set(type, route);
+    }
+    return route;
+  }
+}

@@ -1,0 +1,58 @@
+import { DomainError, type ErrorKind, type Issue } from '../primitives';
+
+/** The module behind a seam cannot be reached (not running, refused, connection lost). */
+export class SeamUnavailableError extends DomainError {
+  readonly code = 'seam.unavailable';
+  readonly kind = 'unavailable';
+
+  constructor(module: string, reason: string) {
+    super(`The ${module} module is unavailable: ${reason}`, { module });
+  }
+}
+
+/** The deadline of a message passed before its answer came back. */
+export class SeamTimeoutError extends DomainError {
+  readonly code = 'seam.timeout';
+  readonly kind = 'timeout';
+
+  constructor(what: string) {
+    super(`${what} did not complete before its deadline`);
+  }
+}
+
+/** A message whose payload does not match its contract's schema. */
+export class InvalidMessageError extends DomainError {
+  readonly code = 'seam.invalid-message';
+  readonly kind = 'invalid';
+
+  constructor(name: string, issues: readonly Issue[]) {
+    super(`${name} is malformed: ${issues.map((issue) => `${issue.path || '(payload)'} ${issue.message}`).join('; ')}`, {
+      message: name,
+      issues,
+    });
+  }
+}
+
+/** An envelope that is not one, or a message name this module does not serve. */
+export class UnknownMessageError extends DomainError {
+  readonly code = 'seam.unknown-message';
+  readonly kind = 'invalid';
+}
+
+/** A typed error raised on the other side of a seam, rebuilt with its code, kind and details. */
+export class RemoteError extends DomainError {
+  constructor(
+    readonly code: string,
+    readonly kind: ErrorKind,
+    message: string,
+    details: Readonly<Record<string, unknown>>,
+  ) {
+    super(message, details);
+  }
+}
+
+/** The other side failed unexpectedly; its log has the details. */
+export class RemoteFailureError extends DomainError {
+  readonly code = 'seam.remote-failure';
+  readonly kind = 'internal';
+}

@@ -1,0 +1,123 @@
+import type { MessageRegistry } from './manifest';
+
+/** Which modules this process runs, and where the others are. */
+export type Role = { readonly kind: 'monolith' } | { readonly kind: 'module'; readonly module: string };
+
+export const URL_EXAMPLE = 'tcp://127.0.0.1:4010, nats://127.0.0.1:4222 or amqp://guest:guest@127.0.0.1:5672';
+
+const setting = (module: string, suffix = '') => `SEAMS_${module.toUpperCase()}${suffix}`;
+
+/**
+ * The placement of every module, from the environment:
+ *   SEAMS_<MODULE>=local|remote   (default local; ignored by a module host)
+ *   SEAMS_<MODULE>_URL=<address>  where the module is served (tcp://, nats://, amqp://)
+ *
+ * In the monolith every module runs here unless it is set to remote. A module host runs its
+ * one module and treats every other module as remote. A process listens at the address of
+ * each module it runs that has one, so modules elsewhere can reach it.
+ *
+ * `fromEnvironment` refuses a placement that cannot work and names the missing setting.
+ */
+export class Topology {
+  private constructor(
+    readonly role: Role,
+    private readonly local: ReadonlySet<string>,
+    private readonly urls: ReadonlyMap<string, string>,
+  ) {}
+
+  static fromEnvironment(registry: MessageRegistry, role: Role, env: NodeJS.ProcessEnv = process.env): Topology {
+    const modules = registry.manifests.map((m) => m.name);
+    if (role.kind === 'module' && !modules.includes(role.module)) {
+      throw new Error(`There is no module "${role.module}"; the modules are ${modules.join(', ')}`);
+    }
+    const local = new Set<string>();
+    const urls = new Map<string, string>();
+    for (const module of modules) {
+      const url = env[setting(module, '_URL')]?.trim();
+      if (url) urls.set(module, url);
+      const mode = (env[setting(module)] ?? 'local').trim().toLowerCase();
+      if (mode !== 'local' && mode !== 'remote') {
+        throw new Error(`${setting(module)} must be "local" or "remote", not "${env[setting(module)]}"`);
+      }
+      const runsHere = role.kind === 'module' ? module === role.module : mode === 'local';
+      if (runsHere) local.add(module);
+    }
+    const topology = new Topology(role, local, urls);
+    topology.check(registry);
+    return topology;
+  }
+
+  isLocal(module: string): boolean {
+    return this.local.has(module);
+  }
+
+  urlOf(module: string): string | undefined {
+    return this.urls.get(module);
+  }
+
+  get localModules(): string[] {
+    return [...this.local];
+  }
+
+  /** Local modules with an address: this process serves their messages there. */
+  get served(): { module: string; url: string }[] {
+    return this.localModules.filter((m) => this.urls.has(m)).map((module) => ({ module, url: this.urls.get(module)! }));
+  }
+
+  /** Remote modules this process may talk to, with their addresses. */
+  get remote(): { module: string; url: string }[] {
+    return [...this.urls].filter(([module]) => !this.local.has(module)).map(([module, url]) => ({ module, url }));
+  }
+
+  describe(): string {
+    const remote = this.remote.map(({ module, url }) => `${module} at ${url}`);
+    const served = this.served.map(({ module, url }) => `${module} on ${url}`);
+    return [
+      this.role.kind === 'monolith' ? 'monolith' : `module host of ${this.role.module}`,
+      `local: ${this.localModules.join(', ') || 'none'}`,
+      `remote: ${remote.join(', ') || 'none'}`,
+      `serving: ${served.join(', ') || 'none'}`,
+    ].join('; ');
+  }
+
+  /** Every route a message may take from or to this process must have an address. */
+  private check(registry: MessageRegistry): void {
+    const missing: string[] = [];
+    const need = (module: string, why: string) => {
+      if (!this.urls.has(module)) missing.push(`${setting(module, '_URL')} (${why})`);
+    };
+    if (this.role.kind === 'module') need(this.role.module, `the ${this.role.module} host listens there`);
+    for (const manifest of registry.manifests) {
+      if (!this.local.has(manifest.name)) {
+        if (this.role.kind === 'monolith') need(manifest.name, `${setting(manifest.name)}=remote`);
+        continue;
+      }
+      for (const message of manifest.sends) {
+        const target = message.wire.split('.')[0];
+        if (!this.local.has(target)) need(target, `${manifest.name} sends ${message.wire}`);
+      }
+      for (const event of manifest.contract) {
+        for (const subscriber of registry.subscribersOf(event.wire)) {
+          if (!this.local.has(subscriber)) need(subscriber, `${subscriber} subscribes to ${event.wire}`);
+        }
+      }
+      // A remote module that sends to, or publishes to, a module here must be able to reach it.
+      for (const other of registry.manifests) {
+        if (this.local.has(other.name) || this.role.kind === 'module') continue;
+        if (other.sends.some((message) => message.wire.startsWith(`${manifest.name}.`))) {
+          need(manifest.name, `the remote ${other.name} sends to ${manifest.name}`);
+        }
+        if (other.contract.some((event) => manifest.subscribes.includes(event))) {
+          need(manifest.name, `the remote ${other.name} publishes events ${manifest.name} subscribes to`);
+        }
+      }
+    }
+    if (missing.length > 0) {
+      const unique = [...new Set(missing)];
+      throw new Error(
+        `Cannot start as ${this.role.kind === 'monolith' ? 'the monolith' : `the ${this.role.module} host`}: ` +
+          `missing ${unique.join('; ')}. Addresses look like ${URL_EXAMPLE}.`,
+      );
+    }
+  }
+}

@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { type ClientOptions, type MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { patternOf } from './envelope';
+import { URL_EXAMPLE } from './topology';
+
+export type TransportName = 'tcp' | 'nats' | 'rmq';
+
+/**
+ * Mutual TLS for the TCP transport, from `SEAMS_TLS_CA`, `SEAMS_TLS_CERT` and `SEAMS_TLS_KEY`
+ * (PEM file paths). With them set, servers demand a client certificate signed by the CA, and
+ * clients present theirs and check the server's.
+ */
+export interface TlsFiles {
+  readonly ca: Buffer;
+  readonly cert: Buffer;
+  readonly key: Buffer;
+}
+
+export function tlsFromEnvironment(env: NodeJS.ProcessEnv = process.env): TlsFiles | undefined {
+  const paths = { ca: env.SEAMS_TLS_CA, cert: env.SEAMS_TLS_CERT, key: env.SEAMS_TLS_KEY };
+  const given = Object.entries(paths).filter(([, path]) => path);
+  if (given.length === 0) return undefined;
+  if (given.length < 3) {
+    throw new Error('Mutual TLS needs all of SEAMS_TLS_CA, SEAMS_TLS_CERT and SEAMS_TLS_KEY');
+  }
+  return { ca: readFileSync(paths.ca!), cert: readFileSync(paths.cert!), key: readFileSync(paths.key!) };
+}
+
+export function transportOf(url: string): TransportName {
+  const scheme = url.split(':')[0].toLowerCase();
+  if (scheme === 'tcp') return 'tcp';
+  if (scheme === 'nats') return 'nats';
+  if (scheme === 'amqp' || scheme === 'amqps') return 'rmq';
+  throw new Error(`"${url}" is not a seam address; use ${URL_EXAMPLE}`);
+}
+
+function tcpAddress(url: string): { host: string; port: number } {
+  const parsed = new URL(url);
+  const port = Number(parsed.port);
+  if (!parsed.hostname || !Number.isInteger(port) || port <= 0) {
+    throw new Error(`"${url}" needs a host and a port, e.g. tcp://127.0.0.1:4010`);
+  }
+  return { host: parsed.hostname.replace(/^\[|\]$/g, ''), port };
+}
+
+/** How to reach `module` at `url` as a client. */
+export function clientOptions(module: string, url: string, tls?: TlsFiles): ClientOptions {
+  switch (transportOf(url)) {
+    case 'tcp': {
+      const { host, port } = tcpAddress(url);
+      return {
+        transport: Transport.TCP,
+        options: { host, port, ...(tls && { tlsOptions: { ...tls, rejectUnauthorized: true, servername: host } }) },
+      };
+    }
+    case 'nats':
+      return { transport: Transport.NATS, options: { servers: [url] } };
+    case 'rmq':
+      return {
+        transport: Transport.RMQ,
+        options: { urls: [url], queue: patternOf(module), queueOptions: { durable: true } },
+      };
+  }
+}
+
+/** How to serve `module` at `url`. */
+export function serverOptions(module: string, url: string, tls?: TlsFiles): MicroserviceOptions {
+  switch (transportOf(url)) {
+    case 'tcp': {
+      const { host, port } = tcpAddress(url);
+      return {
+        transport: Transport.TCP,
+        options: {
+          host,
+          port,
+          ...(tls && { tlsOptions: { ...tls, requestCert: true, rejectUnauthorized: true } }),
+        },
+      };
+    }
+    case 'nats':
+      // A queue group: several instances of one module share its messages.
+      return { transport: Transport.NATS, options: { servers: [url], queue: patternOf(module) } };
+    case 'rmq':
+      return {
+        transport: Transport.RMQ,
+        options: { urls: [url], queue: patternOf(module), queueOptions: { durable: true }, noAck: true },
+      };
+  }
+}
+
+/** Servers to start: modules sharing one TCP address share one server; brokers get one per module. */
+export function groupServers(served: readonly { module: string; url: string }[]): { url: string; modules: string[] }[] {
+  const groups = new Map<string, { url: string; modules: string[] }>();
+  for (const { module, url } of served) {
+    const key = transportOf(url) === 'tcp' ? url : `${url}#${module}`;
+    const group = groups.get(key) ?? { url, modules: [] };
+    group.modules.push(module);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
+}
