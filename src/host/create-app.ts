@@ -46,7 +46,7 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
 
   const tls = tlsFromEnvironment(env);
   for (const group of groupServers(topology.served)) {
-    app.connectMicroservice(serverOptions(group.modules[0], group.url, tls));
+    app.connectMicroservice(serverOptions(group.modules[0], group.url, tls, topology.namespace));
   }
   new Logger('Seams').log(topology.describe());
 

@@ -1,19 +1,30 @@
+import { type Cluster, startCluster } from '../support/cluster';
 import { shop } from '../support/shop';
-import { eventually, startTestApp, type TestApp } from '../support/test-app';
+import { eventually } from '../support/test-app';
 
-describe('the order flow in one process', () => {
-  let app: TestApp;
+/**
+ * The same flow, the same expectations, whether every module runs in one process or
+ * inventory or payments runs as its own module host (a separate process, over TCP).
+ */
+describe.each([
+  ['all modules in one process', []],
+  ['inventory in its own process', ['inventory']],
+  ['payments in its own process', ['payments']],
+])('the order flow with %s', (_, remote: string[]) => {
+  let cluster: Cluster;
+  let app: { http: ReturnType<Cluster['http']> };
   let s: ReturnType<typeof shop>;
 
   beforeAll(async () => {
-    app = await startTestApp();
-    s = shop(app.http);
+    cluster = await startCluster({ remote });
+    app = { http: cluster.http('ordering') };
+    s = shop((module) => cluster.http(module));
     await s.product('TEA-1', 450);
     await s.product('PIANO-1', 250_000);
     await s.product('MUG-US', 900, 'USD');
   });
 
-  afterAll(() => app?.close());
+  afterAll(() => cluster?.close());
 
   it('places an order as PENDING and answers 201 with its id, status, total and currency', async () => {
     await s.stock('TEA-1', 10);

@@ -31,7 +31,11 @@ export interface WireError {
 
 export type Reply = { readonly ok: true; readonly result?: unknown } | { readonly ok: false; readonly error: WireError };
 
-/** The pattern a module's messages travel under on every transport (TCP pattern, NATS subject, RabbitMQ queue). */
-export function patternOf(module: string): string {
-  return `seams.${module}`;
+/**
+ * The pattern a module's messages travel under on every transport (TCP pattern, NATS subject,
+ * RabbitMQ queue): `seams.<module>`, or `seams.<namespace>.<module>` when several deployments
+ * share one broker (`SEAMS_NAMESPACE`).
+ */
+export function patternOf(module: string, namespace?: string): string {
+  return namespace ? `seams.${namespace}.${module}` : `seams.${module}`;
 }

@@ -58,11 +58,12 @@ export function errorToWire(error: unknown, where: string): WireError {
 @Injectable()
 export class RemoteModules implements OnApplicationShutdown {
   private readonly logger = new Logger('Seam');
-  private readonly clients = new Map<string, { url: string; client: ClientProxy }>();
+  private readonly clients = new Map<string, { url: string; pattern: string; client: ClientProxy }>();
 
   constructor(topology: Topology, @Inject(TLS_FILES) tls: TlsFiles | undefined) {
     for (const { module, url } of topology.remote) {
-      this.clients.set(module, { url, client: ClientProxyFactory.create(clientOptions(module, url, tls)) });
+      const client = ClientProxyFactory.create(clientOptions(module, url, tls, topology.namespace));
+      this.clients.set(module, { url, pattern: patternOf(module, topology.namespace), client });
     }
   }
 
@@ -75,7 +76,7 @@ export class RemoteModules implements OnApplicationShutdown {
     const started = performance.now();
     let reply: Reply;
     try {
-      reply = await firstValueFrom(target.client.send<Reply, Envelope>(patternOf(module), envelope).pipe(timeout(remaining)));
+      reply = await firstValueFrom(target.client.send<Reply, Envelope>(target.pattern, envelope).pipe(timeout(remaining)));
     } catch (error) {
       const failure =
         error instanceof TimeoutError

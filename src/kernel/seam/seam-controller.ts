@@ -7,7 +7,7 @@ import { SeamReceiver } from './seam-receiver';
  * A controller with one message pattern (`seams.<module>`) per module this process serves.
  * Built at start-up because which modules those are is configuration.
  */
-export function seamController(modules: readonly string[]): Type<unknown> {
+export function seamController(modules: readonly string[], namespace?: string): Type<unknown> {
   class SeamController {
     constructor(readonly receiver: SeamReceiver) {}
   }
@@ -22,7 +22,7 @@ export function seamController(modules: readonly string[]): Type<unknown> {
       configurable: true,
     };
     Object.defineProperty(SeamController.prototype, key, descriptor);
-    MessagePattern(patternOf(module))(SeamController.prototype, key, descriptor);
+    MessagePattern(patternOf(module, namespace))(SeamController.prototype, key, descriptor);
   }
   Controller()(SeamController);
   return SeamController;

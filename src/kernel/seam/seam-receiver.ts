@@ -79,8 +79,9 @@ export class SeamReceiver {
       }
     }
     const type = this.registry.find(envelope.name!);
-    if (!type || !envelope.name!.startsWith(`${module}.`)) {
-      throw new UnknownMessageError(`The ${module} module does not serve a message named "${envelope.name}"`, {
+    const served = type && (kindOf(type) === 'event' ? this.registry.manifest(module)?.subscribes.includes(type) : envelope.name!.startsWith(`${module}.`));
+    if (!type || !served) {
+      throw new UnknownMessageError(`The ${module} module neither serves nor subscribes to "${envelope.name}"`, {
         name: envelope.name,
       });
     }

@@ -40,7 +40,7 @@ export class SeamModule {
           ) => new RoutingSeam(commands, queries, dispatcher, remote, registry, topology, timeoutFromEnvironment(options.env)),
         },
       ],
-      controllers: served.length > 0 ? [seamController(served)] : [],
+      controllers: served.length > 0 ? [seamController(served, options.topology.namespace)] : [],
       exports: [Seam, CqrsModule, MessageRegistry, Topology],
     };
   }

@@ -21,6 +21,8 @@ const setting = (module: string, suffix = '') => `SEAMS_${module.toUpperCase()}$
 export class Topology {
   private constructor(
     readonly role: Role,
+    /** From `SEAMS_NAMESPACE`: keeps deployments that share a broker apart. */
+    readonly namespace: string | undefined,
     private readonly local: ReadonlySet<string>,
     private readonly urls: ReadonlyMap<string, string>,
   ) {}
@@ -42,7 +44,11 @@ export class Topology {
       const runsHere = role.kind === 'module' ? module === role.module : mode === 'local';
       if (runsHere) local.add(module);
     }
-    const topology = new Topology(role, local, urls);
+    const namespace = env.SEAMS_NAMESPACE?.trim() || undefined;
+    if (namespace !== undefined && !/^[a-z0-9][a-z0-9-]{0,39}$/.test(namespace)) {
+      throw new Error(`SEAMS_NAMESPACE must be 1-40 lower-case letters, digits or dashes, not "${namespace}"`);
+    }
+    const topology = new Topology(role, namespace, local, urls);
     topology.check(registry);
     return topology;
   }

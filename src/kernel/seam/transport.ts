@@ -44,7 +44,7 @@ function tcpAddress(url: string): { host: string; port: number } {
 }
 
 /** How to reach `module` at `url` as a client. */
-export function clientOptions(module: string, url: string, tls?: TlsFiles): ClientOptions {
+export function clientOptions(module: string, url: string, tls?: TlsFiles, namespace?: string): ClientOptions {
   switch (transportOf(url)) {
     case 'tcp': {
       const { host, port } = tcpAddress(url);
@@ -58,13 +58,13 @@ export function clientOptions(module: string, url: string, tls?: TlsFiles): Clie
     case 'rmq':
       return {
         transport: Transport.RMQ,
-        options: { urls: [url], queue: patternOf(module), queueOptions: { durable: true } },
+        options: { urls: [url], queue: patternOf(module, namespace), queueOptions: { durable: true } },
       };
   }
 }
 
 /** How to serve `module` at `url`. */
-export function serverOptions(module: string, url: string, tls?: TlsFiles): MicroserviceOptions {
+export function serverOptions(module: string, url: string, tls?: TlsFiles, namespace?: string): MicroserviceOptions {
   switch (transportOf(url)) {
     case 'tcp': {
       const { host, port } = tcpAddress(url);
@@ -79,11 +79,11 @@ export function serverOptions(module: string, url: string, tls?: TlsFiles): Micr
     }
     case 'nats':
       // A queue group: several instances of one module share its messages.
-      return { transport: Transport.NATS, options: { servers: [url], queue: patternOf(module) } };
+      return { transport: Transport.NATS, options: { servers: [url], queue: patternOf(module, namespace) } };
     case 'rmq':
       return {
         transport: Transport.RMQ,
-        options: { urls: [url], queue: patternOf(module), queueOptions: { durable: true }, noAck: true },
+        options: { urls: [url], queue: patternOf(module, namespace), queueOptions: { durable: true }, noAck: true },
       };
   }
 }

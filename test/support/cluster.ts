@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import { createApp, startApp } from '../../src/host/create-app';
+import { type AppProcess, freePort, startAppProcess } from './processes';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+export type TransportKind = 'tcp' | 'nats' | 'amqp';
+
+export const BROKERS = { nats: 'nats://127.0.0.1:4222', amqp: 'amqp://guest:guest@127.0.0.1:5672' } as const;
+const MODULES = ['catalog', 'inventory', 'ordering', 'payments'];
+
+export interface ClusterOptions {
+  /** Modules that run as their own module host processes. */
+  readonly remote: readonly string[];
+  readonly transport?: TransportKind;
+  /** Extra settings for every process. */
+  readonly env?: Record<string, string>;
+  /** Extra settings for the monolith only. */
+  readonly monolithEnv?: Record<string, string>;
+}
+
+export interface Cluster {
+  readonly monolith: INestApplication;
+  readonly database: TestDatabase;
+  /** The settings every process of this cluster was started with. */
+  readonly env: Record<string, string>;
+  /** HTTP to the process that serves `module`'s routes (the monolith or that module's host). */
+  http(module: string): TestAgent;
+  host(module: string): AppProcess & { readonly port: number };
+  /** Starts (again) the host of `module`, on the same ports. */
+  startHost(module: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The monolith in this process plus one real module host process per remote module, all on
+ * one fresh database and talking over a real transport: TCP on loopback ports, or the local
+ * NATS or RabbitMQ server (with a namespace of its own, so parallel runs never meet).
+ */
+export async function startCluster(options: ClusterOptions): Promise<Cluster> {
+  const transport = options.transport ?? 'tcp';
+  const database = await createTestDatabase();
+  const namespace = `t${randomBytes(4).toString('hex')}`;
+  const env: Record<string, string> = { DATABASE_URL: database.url, SEAMS_NAMESPACE: namespace, ...options.env };
+  const monolithUrl = transport === 'tcp' ? `tcp://127.0.0.1:${await freePort()}` : BROKERS[transport];
+  for (const module of MODULES) {
+    const url = transport !== 'tcp' ? BROKERS[transport] : options.remote.includes(module) ? `tcp://127.0.0.1:${await freePort()}` : monolithUrl;
+    env[`SEAMS_${module.toUpperCase()}_URL`] = url;
+  }
+
+  const hosts = new Map<string, AppProcess & { port: number }>();
+  const ports = new Map<string, number>();
+  const startHost = async (module: string) => {
+    const port = ports.get(module) ?? (await freePort());
+    ports.set(module, port);
+    const host = Object.assign(startAppProcess({ ...env, PORT: String(port), SEAMS_HOST_MODULE: module }), { port });
+    hosts.set(module, host);
+    await host.waitFor(/API at http/);
+  };
+  let monolith: INestApplication | undefined;
+  try {
+    await Promise.all(options.remote.map(startHost));
+    const monolithEnv = { ...env, ...options.monolithEnv };
+    for (const module of options.remote) monolithEnv[`SEAMS_${module.toUpperCase()}`] = 'remote';
+    monolith = await createApp({ database: { url: database.url, poolSize: 4 }, env: monolithEnv, logger: false });
+    await startApp(monolith, 0, '127.0.0.1');
+  } catch (error) {
+    await Promise.all([...hosts.values()].map((host) => host.stop()));
+    await monolith?.close();
+    await database.drop();
+    throw error;
+  }
+  const app = monolith;
+  const monolithHttp = request(app.getHttpServer());
+
+  return {
+    monolith: app,
+    database,
+    env,
+    http: (module) => (hosts.has(module) ? request(`http://127.0.0.1:${hosts.get(module)!.port}`) : monolithHttp),
+    host: (module) => {
+      const host = hosts.get(module);
+      if (!host) throw new Error(`${module} has no host in this cluster`);
+      return host;
+    },
+    startHost,
+    async close() {
+      await app.close();
+      await Promise.all([...hosts.values()].map((host) => host.stop()));
+      if (transport === 'amqp') await deleteQueues(namespace);
+      await database.drop();
+    },
+  };
+}
+
+/** RabbitMQ keeps durable queues; a test's namespaced ones are removed when it ends. */
+async function deleteQueues(namespace: string): Promise<void> {
+  const { connect } = await import('amqplib');
+  const connection = await connect(BROKERS.amqp);
+  try {
+    const channel = await connection.createChannel();
+    for (const module of MODULES) await channel.deleteQueue(`seams.${namespace}.${module}`);
+    await channel.close();
+  } finally {
+    await connection.close();
+  }
+}
