@@ -3,13 +3,15 @@ import { shop } from '../support/shop';
 import { eventually } from '../support/test-app';
 
 /**
- * The same flow, the same expectations, whether every module runs in one process or
- * inventory or payments runs as its own module host (a separate process, over TCP).
+ * The same flow, the same expectations, whether every module runs in one process or some run
+ * as their own module hosts (separate processes, over TCP).
  */
 describe.each([
   ['all modules in one process', []],
   ['inventory in its own process', ['inventory']],
   ['payments in its own process', ['payments']],
+  ['ordering in its own process', ['ordering']],
+  ['catalog, inventory and payments each in its own process', ['catalog', 'inventory', 'payments']],
 ])('the order flow with %s', (_, remote: string[]) => {
   let cluster: Cluster;
   let app: { http: ReturnType<Cluster['http']> };
