@@ -52,7 +52,7 @@ export const field = {
   },
 
   uuid(): Schema<string> {
-    return field.string({ format: 'uuid', minLength: 36, maxLength: 36 });
+    return field.string({ format: 'uuid' });
   },
 
   int(options: { min?: number; max?: number } = {}): Schema<number> {

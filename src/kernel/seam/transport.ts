@@ -5,6 +5,9 @@ import { URL_EXAMPLE } from './topology';
 
 export type TransportName = 'tcp' | 'nats' | 'rmq';
 
+/** The largest TCP frame accepted (characters of JSON); a larger one closes the connection. */
+export const MAX_FRAME_CHARS = 1024 * 1024;
+
 /**
  * Mutual TLS for the TCP transport, from `SEAMS_TLS_CA`, `SEAMS_TLS_CERT` and `SEAMS_TLS_KEY`
  * (PEM file paths). With them set, servers demand a client certificate signed by the CA, and
@@ -50,7 +53,12 @@ export function clientOptions(module: string, url: string, tls?: TlsFiles, names
       const { host, port } = tcpAddress(url);
       return {
         transport: Transport.TCP,
-        options: { host, port, ...(tls && { tlsOptions: { ...tls, rejectUnauthorized: true, servername: host } }) },
+        options: {
+          host,
+          port,
+          maxBufferSize: MAX_FRAME_CHARS,
+          ...(tls && { tlsOptions: { ...tls, rejectUnauthorized: true, servername: host } }),
+        },
       };
     }
     case 'nats':
@@ -73,6 +81,7 @@ export function serverOptions(module: string, url: string, tls?: TlsFiles, names
         options: {
           host,
           port,
+          maxBufferSize: MAX_FRAME_CHARS,
           ...(tls && { tlsOptions: { ...tls, requestCert: true, rejectUnauthorized: true } }),
         },
       };

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { type Cluster, startCluster } from '../support/cluster';
+import { RawTcpClient } from '../support/raw-tcp';
+
+/**
+ * A module host faces whatever arrives on its port. Every message that can be answered gets a
+ * typed error back; framing that cannot be parsed closes that one connection; the host stays
+ * up and keeps serving everyone else.
+ */
+describe('a module host receiving malformed messages', () => {
+  let cluster: Cluster;
+  let port: number;
+  let pattern: string;
+
+  const envelope = (overrides: Record<string, unknown>) => ({
+    v: 1,
+    kind: 'command',
+    name: 'inventory.reserve-stock.v1',
+    id: randomUUID(),
+    correlationId: 'malformed-test',
+    deadline: Date.now() + 5000,
+    payload: { orderId: randomUUID(), lines: [{ sku: 'RAW-1', quantity: 1 }] },
+    ...overrides,
+  });
+
+  async function ask(data: unknown): Promise<unknown> {
+    const client = await RawTcpClient.open(port);
+    try {
+      const id = randomUUID();
+      client.request(pattern, data, id);
+      const reply = (await client.next()) as { id: string; response?: unknown; err?: unknown };
+      expect(reply).toMatchObject({ id });
+      return reply.response ?? { transportError: reply.err };
+    } finally {
+      client.close();
+    }
+  }
+
+  beforeAll(async () => {
+    cluster = await startCluster({ remote: ['inventory'] });
+    port = Number(new URL(cluster.env.SEAMS_INVENTORY_URL).port);
+    pattern = `seams.${cluster.env.SEAMS_NAMESPACE}.inventory`;
+    await cluster.http('inventory').put('/v1/inventory/stock/RAW-1').send({ onHand: 100 }).expect(200);
+  });
+
+  afterAll(() => cluster?.close());
+
+  it.each([
+    ['a string instead of an envelope', 'hello', 'seam.unknown-message', /not a seam envelope/],
+    ['an array', [1, 2, 3], 'seam.unknown-message', /not a seam envelope/],
+    ['null', null, 'seam.unknown-message', /not a seam envelope/],
+    ['an unknown envelope version', envelope({ v: 99 }), 'seam.unknown-message', /Unsupported envelope version 99/],
+    ['no message name', envelope({ name: undefined }), 'seam.unknown-message', /name must be a non-empty string/],
+    ['a non-numeric deadline', envelope({ deadline: 'soon' }), 'seam.unknown-message', /deadline/],
+    ['a message nobody serves', envelope({ name: 'inventory.teleport.v1' }), 'seam.unknown-message', /neither serves nor subscribes/],
+    ['another module\'s command', envelope({ name: 'catalog.get-products.v1', kind: 'query' }), 'seam.unknown-message', /neither serves/],
+    ['a command sent as a query', envelope({ kind: 'query' }), 'seam.unknown-message', /is a command, not a query/],
+    ['a deadline already passed', envelope({ deadline: Date.now() - 1 }), 'seam.timeout', /after its deadline/],
+    ['a payload that is not an object', envelope({ payload: 42 }), 'seam.invalid-message', /must be an object/],
+    [
+      'a payload breaking the contract',
+      envelope({ payload: { orderId: 'not-a-uuid', lines: [{ sku: 'RAW-1', quantity: -1 }] } }),
+      'seam.invalid-message',
+      /orderId must be a UUID; lines\[0\]\.quantity must be from 1/,
+    ],
+    ['a payload missing a field', envelope({ payload: { orderId: randomUUID() } }), 'seam.invalid-message', /lines is required/],
+  ])('answers %s with a typed error', async (_, data, code, message) => {
+    const reply = (await ask(data)) as { ok: boolean; error: { code: string; message: string } };
+    expect(reply.ok).toBe(false);
+    expect(reply.error.code).toBe(code);
+    expect(reply.error.message).toMatch(message);
+  });
+
+  it('answers a pattern it does not serve with a transport error, not silence', async () => {
+    const client = await RawTcpClient.open(port);
+    client.request('seams.nobody', envelope({}), 'x-1');
+    await expect(client.next()).resolves.toMatchObject({ id: 'x-1', err: expect.anything() });
+    client.close();
+  });
+
+  it.each([
+    ['a frame whose length is not a number', 'abc#{}'],
+    ['a frame that is not JSON', '5#{{{{{'],
+    ['a frame longer than the limit', `${2 * 1024 * 1024}#{"pattern":`],
+  ])('survives %s and keeps serving other connections', async (_, bytes) => {
+    const bad = await RawTcpClient.open(port);
+    bad.write(bytes);
+    await bad.next(500);
+    bad.close();
+
+    const reply = (await ask(envelope({}))) as { ok: boolean };
+    expect(reply).toEqual({ ok: true });
+    expect(cluster.host('inventory').child.exitCode).toBeNull();
+  });
+
+  it('still serves the monolith after all of that', async () => {
+    await cluster.http('catalog').post('/v1/catalog/products').send({ sku: 'RAW-1', name: 'Raw', priceMinor: 1, currency: 'EUR' }).expect(201);
+    await cluster.http('ordering').post('/v1/orders').send({ customerId: 'c', lines: [{ sku: 'RAW-1', quantity: 1 }] }).expect(201);
+  });
+});
