@@ -2,13 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { InventoryErrors, ReleaseReservation, ReserveStock } from '../../modules/inventory/contract';
 import { DomainError } from '../../src/kernel/primitives';
 import { Seam } from '../../src/kernel/seam';
-import { type Cluster, startCluster } from '../support/cluster';
+import { brokerTest } from '../support/brokers';
+import { type Cluster, startCluster, type TransportKind } from '../support/cluster';
 
-/** inventory's published messages behave the same in process and across a real TCP seam. */
+const nats = brokerTest('NATS', 4222);
+const rabbit = brokerTest('RabbitMQ', 5672);
+
+/**
+ * inventory's published messages behave the same in process and across a real seam to a
+ * separate inventory host process: over TCP, and through the local NATS and RabbitMQ servers.
+ */
 describe.each([
-  ['in process', []],
-  ['across TCP to an inventory host', ['inventory']],
-])('inventory contract %s', (_, remote: string[]) => {
+  ['in process', [], 'tcp'],
+  ['across TCP to an inventory host', ['inventory'], 'tcp'],
+  ...(nats.available || process.env.CI === 'true' ? [['through NATS to an inventory host', ['inventory'], 'nats']] : []),
+  ...(rabbit.available || process.env.CI === 'true' ? [['through RabbitMQ to an inventory host', ['inventory'], 'amqp']] : []),
+] as [string, string[], TransportKind][])('inventory contract %s', (_, remote, transport) => {
   let cluster: Cluster;
   let seam: Seam;
   const stock = async (sku: string) => (await cluster.http('inventory').get(`/v1/inventory/stock/${sku}`).expect(200)).body;
@@ -16,7 +25,7 @@ describe.each([
     cluster.http('inventory').put(`/v1/inventory/stock/${sku}`).send({ onHand }).expect(200);
 
   beforeAll(async () => {
-    cluster = await startCluster({ remote });
+    cluster = await startCluster({ remote, transport });
     seam = cluster.monolith.get(Seam);
   });
 
