@@ -24,6 +24,8 @@ export interface AppProcess {
   output(): string;
   /** Resolves when the output matches `pattern`; rejects if the process exits first or time runs out. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** Resolves with the exit code (or signal) when the process ends by itself. */
+  exited(): Promise<number | string>;
   /** Sends `signal` and resolves with the exit code (or signal) once the process is gone. */
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | string>;
 }
@@ -62,6 +64,7 @@ export function startAppProcess(env: NodeJS.ProcessEnv, options: Pick<SpawnOptio
         }
       });
     },
+    exited: () => exited,
     async stop(signal = 'SIGTERM', timeoutMs = 15000) {
       if (child.exitCode !== null || child.signalCode !== null) return exited;
       child.kill(signal);

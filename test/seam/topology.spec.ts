@@ -1,0 +1,92 @@
+import { MANIFESTS } from '../../src/host/manifests';
+import { MessageRegistry, type Role, Topology } from '../../src/kernel/seam';
+import { groupServers, transportOf } from '../../src/kernel/seam/transport';
+
+const registry = new MessageRegistry(MANIFESTS);
+const monolith: Role = { kind: 'monolith' };
+const host = (module: string): Role => ({ kind: 'module', module });
+const tcp = (port: number) => `tcp://127.0.0.1:${port}`;
+
+describe('Topology from SEAMS_<MODULE> and SEAMS_<MODULE>_URL', () => {
+  it('runs every module in the monolith by default, serving nothing', () => {
+    const topology = Topology.fromEnvironment(registry, monolith, {});
+    expect(topology.localModules.sort()).toEqual(['catalog', 'inventory', 'ordering', 'payments']);
+    expect(topology.served).toEqual([]);
+    expect(topology.remote).toEqual([]);
+  });
+
+  it('sends a remote module its messages at its address', () => {
+    const topology = Topology.fromEnvironment(registry, monolith, { SEAMS_INVENTORY: 'remote', SEAMS_INVENTORY_URL: tcp(4010) });
+    expect(topology.isLocal('inventory')).toBe(false);
+    expect(topology.remote).toEqual([{ module: 'inventory', url: tcp(4010) }]);
+  });
+
+  it('refuses a remote module without an address, naming the setting', () => {
+    expect(() => Topology.fromEnvironment(registry, monolith, { SEAMS_INVENTORY: 'remote' })).toThrow(
+      /missing SEAMS_INVENTORY_URL \(SEAMS_INVENTORY=remote\)/,
+    );
+  });
+
+  it('makes the monolith listen for what a remote module publishes to its local subscribers', () => {
+    const env = { SEAMS_PAYMENTS: 'remote', SEAMS_PAYMENTS_URL: tcp(4020) };
+    expect(() => Topology.fromEnvironment(registry, monolith, env)).toThrow(
+      /missing SEAMS_ORDERING_URL \(the remote payments publishes events ordering subscribes to\)/,
+    );
+    const topology = Topology.fromEnvironment(registry, monolith, { ...env, SEAMS_ORDERING_URL: tcp(4000) });
+    expect(topology.served).toEqual([{ module: 'ordering', url: tcp(4000) }]);
+  });
+
+  it('needs only its own address for a module host that sends nothing and publishes nothing', () => {
+    const topology = Topology.fromEnvironment(registry, host('inventory'), { SEAMS_INVENTORY_URL: tcp(4010) });
+    expect(topology.localModules).toEqual(['inventory']);
+    expect(topology.served).toEqual([{ module: 'inventory', url: tcp(4010) }]);
+  });
+
+  it('names every address a module host needs and lacks', () => {
+    let message = '';
+    try {
+      Topology.fromEnvironment(registry, host('ordering'), {});
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^Cannot start as the ordering host: missing /);
+    for (const expected of [
+      'SEAMS_ORDERING_URL (the ordering host listens there)',
+      'SEAMS_CATALOG_URL (ordering sends catalog.get-products.v1)',
+      'SEAMS_INVENTORY_URL (ordering sends inventory.reserve-stock.v1)',
+      'SEAMS_PAYMENTS_URL (payments subscribes to ordering.order-placed.v1)',
+    ]) {
+      expect(message).toContain(expected);
+    }
+  });
+
+  it.each([
+    [monolith, { SEAMS_CATALOG: 'elsewhere' }, /SEAMS_CATALOG must be "local" or "remote", not "elsewhere"/],
+    [host('shipping'), {}, /There is no module "shipping"; the modules are catalog, inventory, ordering, payments/],
+    [monolith, { SEAMS_NAMESPACE: 'Bad Space' }, /SEAMS_NAMESPACE must be/],
+  ])('refuses a bad setting (%#)', (role, env, message) => {
+    expect(() => Topology.fromEnvironment(registry, role, env)).toThrow(message);
+  });
+
+  it('accepts TCP, NATS and RabbitMQ addresses and refuses anything else', () => {
+    expect(transportOf('tcp://127.0.0.1:4010')).toBe('tcp');
+    expect(transportOf('nats://127.0.0.1:4222')).toBe('nats');
+    expect(transportOf('amqp://guest:guest@127.0.0.1:5672')).toBe('rmq');
+    expect(() => transportOf('http://127.0.0.1:80')).toThrow(/is not a seam address; use tcp:\/\//);
+  });
+
+  it('serves modules that share a TCP address from one server, and gives each its own on a broker', () => {
+    expect(
+      groupServers([
+        { module: 'catalog', url: tcp(4000) },
+        { module: 'ordering', url: tcp(4000) },
+        { module: 'payments', url: 'nats://127.0.0.1:4222' },
+        { module: 'inventory', url: 'nats://127.0.0.1:4222' },
+      ]),
+    ).toEqual([
+      { url: tcp(4000), modules: ['catalog', 'ordering'] },
+      { url: 'nats://127.0.0.1:4222', modules: ['payments'] },
+      { url: 'nats://127.0.0.1:4222', modules: ['inventory'] },
+    ]);
+  });
+});
