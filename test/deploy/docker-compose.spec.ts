@@ -5,8 +5,17 @@ import { load } from 'js-yaml';
 
 const ROOT = join(__dirname, '..', '..');
 
+interface Service {
+  image?: string;
+  build?: unknown;
+  command?: string[];
+  profiles?: string[];
+  environment?: Record<string, string>;
+  depends_on?: unknown;
+}
+
 interface Compose {
-  services: Record<string, { image?: string; build?: unknown; environment?: Record<string, string>; depends_on?: unknown }>;
+  services: Record<string, Service>;
 }
 
 /** The compose CLI of this machine, if any: `docker compose` (v2) or `docker-compose` (v1). */
@@ -24,6 +33,17 @@ describe('docker-compose.yml', () => {
     expect(compose.services.app.build).toBe('.');
     expect(compose.services.app.environment?.DATABASE_URL).toMatch(/^postgres:\/\/[^@]+@postgres:5432\//);
     expect(compose.services.app.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
+  });
+
+  it('has a split profile: the monolith with inventory remote, and inventory as its own service, over NATS', () => {
+    const { monolith, inventory, nats } = compose.services;
+    expect([monolith.profiles, inventory.profiles, nats.profiles]).toEqual([['split'], ['split'], ['split']]);
+    expect(monolith.build).toBe('.');
+    expect(inventory.build).toBe('.');
+    expect(monolith.environment).toMatchObject({ SEAMS_INVENTORY: 'remote', SEAMS_INVENTORY_URL: 'nats://nats:4222' });
+    expect(inventory.command).toEqual(['node', 'dist/src/main.js', '--module', 'inventory']);
+    expect(inventory.environment).toMatchObject({ SEAMS_INVENTORY_URL: 'nats://nats:4222' });
+    expect(compose.services.app.profiles).toEqual(['monolith']);
   });
 
   it('is accepted by the compose CLI when one is installed', () => {
