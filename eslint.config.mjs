@@ -27,7 +27,7 @@
  *   migrations of m    migrations/m           its own files, packages
  *                                             (imported only by m's infrastructure and
  *                                             `modules/m/m.module.ts`)
- *   test               test/**                anything
+ *   test, bench        test/**, bench/**          anything
  *
  * A .ts file outside all of these is an error (`no-unknown-files`), and so is an import of a
  * local file outside all of them (`no-unknown-dependencies`). The TypeScript import resolver
@@ -156,6 +156,7 @@ export default defineConfig(
         })),
         { type: 'migrations', pattern: 'migrations/*', partialMatch: false, capture: ['module'] },
         { type: 'test', pattern: 'test', partialMatch: false },
+        { type: 'bench', pattern: 'bench', partialMatch: false },
       ],
       // Single files (file descriptors always match the whole path from root-path).
       'boundaries/files': [
@@ -216,7 +217,7 @@ export default defineConfig(
               allow: { to: external },
             },
             {
-              from: element('test'),
+              from: element('test', 'bench'),
               allow: { to: [{ element: { isUnknown: false } }, { file: { isUnknown: false } }, external, core] },
             },
             {

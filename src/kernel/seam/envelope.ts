@@ -39,3 +39,12 @@ export type Reply = { readonly ok: true; readonly result?: unknown } | { readonl
 export function patternOf(module: string, namespace?: string): string {
   return namespace ? `seams.${namespace}.${module}` : `seams.${module}`;
 }
+
+/**
+ * On TCP the same pattern travels as an object: the Nest TCP server first tries to JSON-parse
+ * every incoming pattern, and a plain string makes that throw (and catch) once per message,
+ * which costs more than the rest of the receiving side together.
+ */
+export function tcpPatternOf(module: string, namespace?: string): { readonly seams: string } {
+  return { seams: patternOf(module, namespace) };
+}

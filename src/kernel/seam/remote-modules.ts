@@ -1,16 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { type ClientProxy, ClientProxyFactory } from '@nestjs/microservices';
-import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
+import type { Subscription } from 'rxjs';
 import { DomainError, type ErrorKind, type MessageKind } from '../primitives';
-import { ENVELOPE_VERSION, type Envelope, patternOf, type Reply, type WireError } from './envelope';
+import { ENVELOPE_VERSION, type Envelope, patternOf, type Reply, tcpPatternOf, type WireError } from './envelope';
 import { RequestContexts } from './request-context';
 import { RemoteError, RemoteFailureError, SeamTimeoutError, SeamUnavailableError } from './seam-errors';
 import { Topology } from './topology';
-import { clientOptions, type TlsFiles } from './transport';
+import { clientOptions, type TlsFiles, transportOf } from './transport';
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 export const TLS_FILES = Symbol('TLS_FILES');
+
+/** How often deadlines of calls in flight are checked; a timeout fires at most this late. */
+const SWEEP_MS = 20;
+
+interface Pending {
+  readonly deadline: number;
+  fail(error: DomainError): void;
+  subscription: Subscription | undefined;
+}
 
 /** The seam's time budget for one message, from `SEAMS_TIMEOUT_MS` (default 5000). */
 export function timeoutFromEnvironment(env: NodeJS.ProcessEnv = process.env): number {
@@ -58,41 +67,77 @@ export function errorToWire(error: unknown, where: string): WireError {
 @Injectable()
 export class RemoteModules implements OnApplicationShutdown {
   private readonly logger = new Logger('Seam');
-  private readonly clients = new Map<string, { url: string; pattern: string; client: ClientProxy }>();
+  private readonly clients = new Map<string, { url: string; pattern: string | object; client: ClientProxy }>();
+  private readonly pending = new Set<Pending>();
+  private sweeper: NodeJS.Timeout | undefined;
+  private readonly logging = Logger.isLevelEnabled('log');
 
   constructor(topology: Topology, @Inject(TLS_FILES) tls: TlsFiles | undefined) {
     for (const { module, url } of topology.remote) {
       const client = ClientProxyFactory.create(clientOptions(module, url, tls, topology.namespace));
-      this.clients.set(module, { url, pattern: patternOf(module, topology.namespace), client });
+      const pattern = transportOf(url) === 'tcp' ? tcpPatternOf(module, topology.namespace) : patternOf(module, topology.namespace);
+      this.clients.set(module, { url, pattern, client });
     }
   }
 
   /** Sends the envelope to `module` and returns its result, or throws the typed error. */
-  async request(module: string, envelope: Envelope): Promise<unknown> {
+  request(module: string, envelope: Envelope): Promise<unknown> {
     const target = this.clients.get(module);
-    if (!target) throw new SeamUnavailableError(module, `no address is configured (set SEAMS_${module.toUpperCase()}_URL)`);
-    const remaining = envelope.deadline - Date.now();
-    if (remaining <= 0) throw new SeamTimeoutError(`${envelope.name} to ${module}`);
-    const started = performance.now();
-    let reply: Reply;
-    try {
-      reply = await firstValueFrom(target.client.send<Reply, Envelope>(target.pattern, envelope).pipe(timeout(remaining)));
-    } catch (error) {
-      const failure =
-        error instanceof TimeoutError
-          ? new SeamTimeoutError(`${envelope.name} to ${module}`)
-          : new SeamUnavailableError(module, `${reasonOf(error)} (${target.url})`);
-      this.logger.warn(`${envelope.name} to ${module} failed: ${failure.message} [correlation ${envelope.correlationId}]`);
-      throw failure;
+    if (!target) {
+      return Promise.reject(new SeamUnavailableError(module, `no address is configured (set SEAMS_${module.toUpperCase()}_URL)`));
     }
-    const took = (performance.now() - started).toFixed(1);
-    const outcome = reply.ok ? 'ok' : reply.error.code;
-    this.logger.log(`sent ${envelope.name} to ${module}: ${outcome} in ${took} ms [correlation ${envelope.correlationId}]`);
-    if (!reply.ok) throw errorFromWire(reply.error);
-    return reply.result;
+    if (envelope.deadline <= Date.now()) return Promise.reject(new SeamTimeoutError(`${envelope.name} to ${module}`));
+    const started = performance.now();
+    return new Promise<unknown>((resolve, reject) => {
+      const call: Pending = { deadline: envelope.deadline, fail: reject, subscription: undefined };
+      const settle = (error: DomainError | undefined, reply?: Reply) => {
+        this.pending.delete(call);
+        if (error) {
+          if (this.logging) this.logger.warn(`${envelope.name} to ${module} failed: ${error.message} [correlation ${envelope.correlationId}]`);
+          return reject(error);
+        }
+        if (this.logging) {
+          const outcome = reply!.ok ? 'ok' : reply!.error.code;
+          const took = (performance.now() - started).toFixed(1);
+          this.logger.log(`sent ${envelope.name} to ${module}: ${outcome} in ${took} ms [correlation ${envelope.correlationId}]`);
+        }
+        if (reply!.ok) resolve(reply!.result);
+        else reject(errorFromWire(reply!.error));
+      };
+      call.fail = (error) => {
+        call.subscription?.unsubscribe();
+        settle(error);
+      };
+      this.pending.add(call);
+      this.ensureSweeper();
+      call.subscription = target.client.send<Reply, Envelope>(target.pattern, envelope).subscribe({
+        next: (reply) => settle(undefined, reply),
+        error: (error: unknown) => settle(new SeamUnavailableError(module, `${reasonOf(error)} (${target.url})`)),
+      });
+    });
+  }
+
+  /**
+   * Deadlines are enforced by one coarse timer for all calls in flight rather than a timer per
+   * call (which costs more than the rest of the client side together at high rates).
+   */
+  private ensureSweeper(): void {
+    if (this.sweeper) return;
+    this.sweeper = setInterval(() => {
+      const now = Date.now();
+      for (const call of this.pending) {
+        if (call.deadline <= now) call.fail(new SeamTimeoutError('A message sent through the seam'));
+      }
+      if (this.pending.size === 0) {
+        clearInterval(this.sweeper);
+        this.sweeper = undefined;
+      }
+    }, SWEEP_MS);
+    this.sweeper.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
     await Promise.all([...this.clients.values()].map(({ client }) => Promise.resolve(client.close()).catch(() => undefined)));
   }
 }

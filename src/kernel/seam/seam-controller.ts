@@ -1,6 +1,6 @@
 import { Controller, Inject, type Type } from '@nestjs/common';
 import { MessagePattern } from '@nestjs/microservices';
-import { patternOf } from './envelope';
+import { patternOf, tcpPatternOf } from './envelope';
 import { SeamReceiver } from './seam-receiver';
 
 /**
@@ -22,7 +22,7 @@ export function seamController(modules: readonly string[], namespace?: string): 
       configurable: true,
     };
     Object.defineProperty(SeamController.prototype, key, descriptor);
-    MessagePattern(patternOf(module, namespace))(SeamController.prototype, key, descriptor);
+    MessagePattern([patternOf(module, namespace), tcpPatternOf(module, namespace)])(SeamController.prototype, key, descriptor);
   }
   Controller()(SeamController);
   return SeamController;

@@ -17,6 +17,7 @@ import { InvalidMessageError, SeamTimeoutError, UnknownMessageError } from './se
 @Injectable()
 export class SeamReceiver {
   private readonly logger = new Logger('Seam');
+  private readonly logging = Logger.isLevelEnabled('log');
 
   constructor(
     private readonly registry: MessageRegistry,
@@ -43,14 +44,16 @@ export class SeamReceiver {
         },
         () => this.execute(type, message),
       );
-      this.logger.log(`handled ${label}: ok in ${(performance.now() - started).toFixed(1)} ms [correlation ${open.correlationId}]`);
+      if (this.logging) {
+        this.logger.log(`handled ${label}: ok in ${(performance.now() - started).toFixed(1)} ms [correlation ${open.correlationId}]`);
+      }
       return { ok: true, result };
     } catch (error) {
       const wire = errorToWire(error, label);
       const correlation = typeof envelope?.correlationId === 'string' ? envelope.correlationId.slice(0, 100) : 'none';
       if (wire.kind === 'internal') {
         this.logger.error(`handling ${label} failed [correlation ${correlation}]`, (error as Error)?.stack ?? String(error));
-      } else {
+      } else if (this.logging) {
         this.logger.log(`handled ${label}: ${wire.code} in ${(performance.now() - started).toFixed(1)} ms [correlation ${correlation}]`);
       }
       return { ok: false, error: wire };

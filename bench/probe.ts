@@ -1,0 +1,56 @@
+import { Controller, Module } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { MessagePattern } from '@nestjs/microservices';
+import { field, Query } from '../src/kernel/primitives';
+import { defineModule } from '../src/kernel/seam';
+
+/** What every benchmark call carries and gets back: a small order-like payload. */
+export interface PingReply {
+  readonly orderId: string;
+  readonly lines: readonly { readonly sku: string; readonly quantity: number }[];
+}
+
+/** The benchmark's own message: a query whose handler answers at once, so only the seam is measured. */
+export class Ping extends Query<PingReply> {
+  static readonly wire = 'bench.ping.v1';
+  static readonly schema = field.object({
+    orderId: field.uuid(),
+    lines: field.array(field.object({ sku: field.string({ maxLength: 64 }), quantity: field.int({ min: 1 }) }), { maxItems: 100 }),
+  });
+
+  constructor(
+    readonly orderId: string,
+    readonly lines: PingReply['lines'],
+  ) {
+    super();
+  }
+}
+
+@QueryHandler(Ping)
+export class PingHandler implements IQueryHandler<Ping, PingReply> {
+  async execute(ping: Ping): Promise<PingReply> {
+    return { orderId: ping.orderId, lines: ping.lines };
+  }
+}
+
+/** The same work behind a raw `@nestjs/microservices` pattern: the baseline. */
+@Controller()
+export class RawPingController {
+  @MessagePattern(['raw.ping', { raw: 'ping' }])
+  ping(data: PingReply): PingReply {
+    return { orderId: data.orderId, lines: data.lines };
+  }
+}
+
+@Module({ providers: [PingHandler] })
+export class BenchModule {}
+
+export const benchManifest = defineModule({ name: 'bench', contract: { Ping }, load: async () => BenchModule });
+
+export const SAMPLE: PingReply = {
+  orderId: '8d5b8f5e-2f7c-4f44-9a57-6a3f7f4a1d10',
+  lines: [
+    { sku: 'TEA-1', quantity: 2 },
+    { sku: 'MUG-1', quantity: 1 },
+  ],
+};
