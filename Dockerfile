@@ -14,6 +14,8 @@ RUN npm run build && npm prune --omit=dev
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production PORT=3000
 WORKDIR /app
+# The embedded PostgreSQL (used only without DATABASE_URL) keeps its data in /app/.data.
+RUN mkdir -p /app/.data && chown node:node /app/.data
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./

@@ -23,7 +23,9 @@
  *                                             transports)
  *   application, infrastructure, http of m, and module-root files modules/m/*.ts
  *                                             anything of m, kernel, kernel-primitives, OTHER
- *                                             modules' contract only, builtins, packages
+ *                                             modules' contract/index.ts only (the public
+ *                                             surface; not the files behind it), builtins,
+ *                                             packages
  *   migrations of m    migrations/m           its own files, packages
  *                                             (imported only by m's infrastructure and
  *                                             `modules/m/m.module.ts`)
@@ -87,7 +89,8 @@ const toSelf = ofModule('{{ to.file.captured.module }}');
 const moduleCode = (own) => [
   own.layers(...MODULE_LAYERS),
   own.rootFiles,
-  element('contract', 'kernel', 'kernel-primitives'),
+  file('contract-index'),
+  element('kernel', 'kernel-primitives'),
   external,
   core,
 ];
@@ -162,6 +165,8 @@ export default defineConfig(
       'boundaries/files': [
         { category: 'host', pattern: 'src/main.ts' },
         { category: 'module-root', pattern: 'modules/*/*.ts', capture: ['module', 'name'] },
+        // A module's public surface is its contract's index.ts, nothing deeper.
+        { category: 'contract-index', pattern: 'modules/*/contract/index.ts', capture: ['module'] },
       ],
     },
     rules: {

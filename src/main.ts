@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const port = Number(process.env.PORT || 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${process.env.PORT}"`);
   await startApp(app, port);
   const base = `http://localhost:${port}`;
   logger.log(`API at ${base}/v1, Swagger UI at ${base}/docs (OpenAPI JSON at ${base}/docs-json)`);

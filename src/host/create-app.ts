@@ -2,7 +2,7 @@ import { type INestApplication, Logger, VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { createValidationPipe, FieldErrorDto, ProblemDto, ProblemFilter, requestIdMiddleware } from '../kernel/http';
-import type { DatabaseSettings } from '../kernel/persistence';
+import { type DatabaseSettings, moduleUrlsFrom } from '../kernel/persistence';
 import { groupServers, MessageRegistry, type Role, serverOptions, tlsFromEnvironment, Topology } from '../kernel/seam';
 import { AppModule } from './app.module';
 import { MANIFESTS } from './manifests';
@@ -30,7 +30,13 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
   const modules = await Promise.all(MANIFESTS.filter((m) => topology.isLocal(m.name)).map((m) => m.load()));
 
   const app = await NestFactory.create(
-    AppModule.forRoot({ database: options.database, registry, topology, env, modules }),
+    AppModule.forRoot({
+      database: { moduleUrls: moduleUrlsFrom(env, topology.localModules), ...options.database },
+      registry,
+      topology,
+      env,
+      modules,
+    }),
     {
       logger: options.logger === false ? false : undefined,
       // A module that fails to start (its database, its migrations) rejects here instead of exiting.

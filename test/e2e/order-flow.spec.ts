@@ -170,7 +170,8 @@ describe.each([
   it('answers 404 for an order that does not exist and 400 for an id that is not a UUID', async () => {
     const missing = await app.http.get('/v1/orders/00000000-0000-4000-8000-000000000000').expect(404);
     expect(missing.body).toMatchObject({ code: 'ordering.order-not-found' });
-    await app.http.get('/v1/orders/not-a-uuid').expect(400);
+    const malformed = await app.http.get('/v1/orders/not-a-uuid').expect(400);
+    expect(malformed.body).toMatchObject({ code: 'request.invalid', errors: [{ field: 'id', message: 'must be a UUID' }] });
   });
 
   it('keeps the caller X-Request-Id as the correlation id of a problem', async () => {

@@ -1,5 +1,8 @@
 import { Client } from 'pg';
+import request from 'supertest';
+import { createApp } from '../../src/host/create-app';
 import { DatabaseRegistry } from '../../src/kernel/persistence';
+import { createTestDatabase } from '../support/test-database';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const MODULES = ['catalog', 'inventory', 'ordering', 'payments'];
@@ -61,6 +64,41 @@ describe('each module owns one schema', () => {
     for (const module of MODULES) {
       const { rows } = await db.query(`SELECT name FROM "${module}".migrations`);
       expect(rows.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('a module with a database of its own (SEAMS_<MODULE>_DATABASE_URL)', () => {
+  it('keeps that module in its own database while the others share theirs, and the flow still works', async () => {
+    const shared = await createTestDatabase();
+    const own = await createTestDatabase();
+    const app = await createApp({
+      database: { url: shared.url, poolSize: 2 },
+      env: { SEAMS_CATALOG_DATABASE_URL: own.url },
+      logger: false,
+    });
+    await app.init();
+    const schemas = async (url: string) => {
+      const db = new Client({ connectionString: url });
+      await db.connect();
+      try {
+        const { rows } = await db.query(`SELECT nspname FROM pg_namespace WHERE nspname = ANY($1) ORDER BY 1`, [MODULES]);
+        return rows.map((row) => row.nspname);
+      } finally {
+        await db.end();
+      }
+    };
+    try {
+      expect(await schemas(own.url)).toEqual(['catalog']);
+      expect(await schemas(shared.url)).toEqual(['inventory', 'ordering', 'payments']);
+      const http = request(app.getHttpServer());
+      await http.post('/v1/catalog/products').send({ sku: 'OWN-1', name: 'O', priceMinor: 1, currency: 'EUR' }).expect(201);
+      await http.put('/v1/inventory/stock/OWN-1').send({ onHand: 1 }).expect(200);
+      await http.post('/v1/orders').send({ customerId: 'c', lines: [{ sku: 'OWN-1', quantity: 1 }] }).expect(201);
+    } finally {
+      await app.close();
+      await shared.drop();
+      await own.drop();
     }
   });
 });

@@ -8,7 +8,7 @@ import { RawTcpClient } from '../support/raw-tcp';
 /** Sends one framed request over TLS and resolves with the reply, or with how the connection ended. */
 function tlsRequest(port: number, options: ConnectionOptions, pattern: string): Promise<{ reply?: unknown; failure?: string }> {
   return new Promise((resolve) => {
-    const socket = tlsConnect({ host: '127.0.0.1', port, servername: '127.0.0.1', ...options });
+    const socket = tlsConnect({ host: '127.0.0.1', port, ...options });
     let data = '';
     const timer = setTimeout(() => finish({ failure: 'no answer' }), 3000);
     function finish(result: { reply?: unknown; failure?: string }) {

@@ -46,13 +46,14 @@ export class ProblemFilter implements ExceptionFilter {
   private toProblem(error: unknown): Problem {
     if (error instanceof DomainError) {
       const status = STATUS_OF_KIND[error.kind];
+      // details first: the problem's own members always win over a detail of the same name
       return {
+        ...error.details,
         type: problemType(error.code),
         title: titleOf(status),
         status,
         detail: error.message,
         code: error.code,
-        ...error.details,
       };
     }
     if (error instanceof InvalidRequestException) {

@@ -4,11 +4,23 @@ export interface DatabaseSettings {
   readonly url: string;
   /** Connections per module pool. */
   readonly poolSize: number;
+  /** Modules with a database of their own, from `SEAMS_<MODULE>_DATABASE_URL`. */
+  readonly moduleUrls?: Readonly<Record<string, string>>;
 }
 
 export const DATABASE_SETTINGS = Symbol('DATABASE_SETTINGS');
 
 /** A module may have its own database: `SEAMS_<MODULE>_DATABASE_URL` overrides the shared one. */
 export function moduleDatabaseUrl(settings: DatabaseSettings, module: string): string {
-  return process.env[`SEAMS_${module.toUpperCase()}_DATABASE_URL`] || settings.url;
+  return settings.moduleUrls?.[module] || settings.url;
+}
+
+/** The `SEAMS_<MODULE>_DATABASE_URL` settings of `env`, by module. */
+export function moduleUrlsFrom(env: NodeJS.ProcessEnv, modules: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    modules.flatMap((module) => {
+      const url = env[`SEAMS_${module.toUpperCase()}_DATABASE_URL`];
+      return url ? [[module, url]] : [];
+    }),
+  );
 }

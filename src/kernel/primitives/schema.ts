@@ -1,7 +1,7 @@
 /**
  * A small schema language for contract messages. A message's static `schema` says what its
  * payload must look like; the receiving side of a seam validates every incoming payload
- * against it, and the same schema is exported as JSON Schema. It is deliberately tiny: plain
+ * against it, and `toJsonSchema` gives the same schema as JSON Schema. It is deliberately tiny: plain
  * JSON data only (strings, whole numbers, booleans, arrays, objects).
  */
 export interface Issue {

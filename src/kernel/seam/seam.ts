@@ -5,8 +5,9 @@ import type { Command, IntegrationEvent, Query } from '../primitives';
  * query or (through its unit of work) publishes events; it never knows whether the module
  * on the other side runs in this process or in another one.
  *
- * The implementation in this process is `LocalSeam` (the `@nestjs/cqrs` buses). A network
- * implementation can take its place per module without any caller changing.
+ * The implementation is `RoutingSeam`: the `@nestjs/cqrs` buses for modules in this process,
+ * an envelope over a transport for modules elsewhere, chosen per module by configuration;
+ * no caller changes either way.
  */
 export abstract class Seam {
   abstract send<TResult>(command: Command<TResult>): Promise<TResult>;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { type ClientOptions, type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { patternOf } from './envelope';
 import { URL_EXAMPLE } from './topology';
@@ -57,7 +58,8 @@ export function clientOptions(module: string, url: string, tls?: TlsFiles, names
           host,
           port,
           maxBufferSize: MAX_FRAME_CHARS,
-          ...(tls && { tlsOptions: { ...tls, rejectUnauthorized: true, servername: host } }),
+          // SNI carries host names only; an IP address is checked against the certificate's IP SAN.
+          ...(tls && { tlsOptions: { ...tls, rejectUnauthorized: true, ...(isIP(host) === 0 && { servername: host }) } }),
         },
       };
     }
