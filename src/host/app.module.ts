@@ -1,7 +1,9 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { MessagingModule } from '../kernel/messaging';
 import { DatabaseModule, type DatabaseSettings } from '../kernel/persistence';
 import { type MessageRegistry, SeamModule, type Topology } from '../kernel/seam';
+import { EventsAdminController } from './events-admin.controller';
 import { HealthController } from './health.controller';
 
 export interface HostOptions {
@@ -22,10 +24,11 @@ export class AppModule {
       imports: [
         SeamModule.forRoot({ registry: options.registry, topology: options.topology, env: options.env }),
         DatabaseModule.forRoot(options.database),
+        MessagingModule.forRoot(options.env),
         TerminusModule,
         ...options.modules,
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, EventsAdminController],
     };
   }
 }

@@ -22,7 +22,7 @@ describe('module migrations', () => {
     try {
       for (const module of ['catalog', 'inventory', 'ordering', 'payments']) {
         const { rows } = await db.query(`SELECT name FROM "${module}".migrations`);
-        expect(rows.map((row) => row.name)).toEqual([expect.stringMatching(/1732464000000$/)]);
+        expect(rows.map((row) => row.name)).toEqual(['SeamsMessaging1732400000000', expect.stringMatching(/1732464000000$/)]);
       }
     } finally {
       await db.end();

@@ -27,16 +27,22 @@ describe('each module owns one schema', () => {
       `SELECT table_schema AS schema, table_name AS table FROM information_schema.tables
         WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,
     );
+    const messaging = (schema: string) =>
+      ['seams_deliveries', 'seams_inbox', 'seams_outbox'].map((table) => ({ schema, table }));
     expect(rows).toEqual([
       { schema: 'catalog', table: 'migrations' },
       { schema: 'catalog', table: 'products' },
+      ...messaging('catalog'),
       { schema: 'inventory', table: 'migrations' },
       { schema: 'inventory', table: 'reservations' },
+      ...messaging('inventory'),
       { schema: 'inventory', table: 'stock_items' },
       { schema: 'ordering', table: 'migrations' },
       { schema: 'ordering', table: 'orders' },
+      ...messaging('ordering'),
       { schema: 'payments', table: 'migrations' },
       { schema: 'payments', table: 'payments' },
+      ...messaging('payments'),
     ]);
   });
 

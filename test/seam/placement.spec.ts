@@ -23,7 +23,13 @@ describe('the monolith with inventory set to remote', () => {
     expect(Object.keys(monolithDocs.paths).some((path) => path.startsWith('/v1/inventory'))).toBe(false);
 
     const hostDocs = (await cluster.http('inventory').get('/docs-json').expect(200)).body;
-    expect(Object.keys(hostDocs.paths).sort()).toEqual(['/health', '/v1/inventory/stock/{sku}']);
+    expect(Object.keys(hostDocs.paths).sort()).toEqual([
+      '/health',
+      '/v1/admin/events',
+      '/v1/admin/events/stats',
+      '/v1/admin/events/{id}/retry',
+      '/v1/inventory/stock/{sku}',
+    ]);
     const health = (await cluster.http('inventory').get('/health').expect(200)).body;
     expect(Object.keys(health.details)).toEqual(['database:inventory']);
   });

@@ -9,6 +9,8 @@ export interface PlacedOrderLine {
 /** An order was accepted: its stock is reserved and it waits for payment. */
 export class OrderPlaced extends IntegrationEvent {
   static readonly wire = 'ordering.order-placed.v1';
+  /** Events of one order reach each subscriber in the order they were published. */
+  static readonly aggregate = 'orderId';
   static readonly schema = field.object({
     orderId: field.uuid(),
     customerId: field.string({ minLength: 1, maxLength: 64 }),

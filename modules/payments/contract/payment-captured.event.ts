@@ -3,6 +3,8 @@ import { field, IntegrationEvent } from '../../../src/kernel/primitives';
 /** The order's amount was charged. */
 export class PaymentCaptured extends IntegrationEvent {
   static readonly wire = 'payments.payment-captured.v1';
+  /** Events of one order reach each subscriber in the order they were published. */
+  static readonly aggregate = 'orderId';
   static readonly schema = field.object({
     paymentId: field.uuid(),
     orderId: field.uuid(),

@@ -3,6 +3,8 @@ import { field, IntegrationEvent } from '../../../src/kernel/primitives';
 /** The provider refused to charge the order's amount. */
 export class PaymentDeclined extends IntegrationEvent {
   static readonly wire = 'payments.payment-declined.v1';
+  /** Events of one order reach each subscriber in the order they were published. */
+  static readonly aggregate = 'orderId';
   static readonly schema = field.object({
     paymentId: field.uuid(),
     orderId: field.uuid(),

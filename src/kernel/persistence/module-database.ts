@@ -1,8 +1,10 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, type EntityManager, type EntitySchema, type MixedList } from 'typeorm';
 import type { IntegrationEvent } from '../primitives';
-import { RequestContexts, type Seam, SeamTimeoutError } from '../seam';
+import { type MessageRegistry, RequestContexts, SeamTimeoutError } from '../seam';
 import { type DatabaseSettings, moduleDatabaseUrl } from './database-settings';
+import { messagingMigration } from './messaging-tables';
+import { claimInbox, writeOutbox } from './outbox';
 
 export interface ModulePersistenceOptions {
   /** The module's name; also the name of the PostgreSQL schema it owns. */
@@ -16,7 +18,10 @@ export interface ModulePersistenceOptions {
 /** What a unit of work sees: the transaction's entity manager and where its events go. */
 export interface Transaction {
   readonly manager: EntityManager;
-  /** Records events to publish; they leave the module only if the transaction commits. */
+  /**
+   * Publishes events: they are written to the module's outbox in this transaction, so they
+   * exist if and only if it commits, and the relay delivers them to every subscriber.
+   */
   publish(...events: IntegrationEvent[]): void;
 }
 
@@ -27,21 +32,24 @@ export interface Transaction {
 export class ModuleDatabase implements OnApplicationShutdown {
   private constructor(
     readonly module: string,
+    /** The database's connection string (for the relay's LISTEN connection). */
+    readonly url: string,
     readonly dataSource: DataSource,
-    private readonly seam: Seam,
+    private readonly registry: MessageRegistry,
   ) {}
 
   static async open(
     options: ModulePersistenceOptions,
     settings: DatabaseSettings,
-    seam: Seam,
+    registry: MessageRegistry,
   ): Promise<ModuleDatabase> {
+    const url = moduleDatabaseUrl(settings, options.module);
     const dataSource = new DataSource({
       type: 'postgres',
-      url: moduleDatabaseUrl(settings, options.module),
+      url,
       schema: options.module,
       entities: options.entities,
-      migrations: options.migrations,
+      migrations: [messagingMigration(options.module), ...(options.migrations as never[])],
       migrationsTableName: 'migrations',
       poolSize: settings.poolSize,
       applicationName: `seams:${options.module}`,
@@ -53,7 +61,7 @@ export class ModuleDatabase implements OnApplicationShutdown {
       await dataSource.destroy();
       throw error;
     }
-    return new ModuleDatabase(options.module, dataSource, seam);
+    return new ModuleDatabase(options.module, url, dataSource, registry);
   }
 
   get manager(): EntityManager {
@@ -61,22 +69,27 @@ export class ModuleDatabase implements OnApplicationShutdown {
   }
 
   /**
-   * Runs `work` in one database transaction. Events it publishes are handed on after the
-   * commit, never before and never after a rollback. When the work belongs to a message whose
-   * deadline passes before the commit, it is rolled back: the sender has already been told it
-   * timed out, so it must not take effect behind its back.
+   * Runs `work` in one database transaction, with the events it publishes written to the
+   * outbox in that same transaction. When the work handles a delivered event, the event is
+   * recorded in the inbox first, in the same commit, so a redelivery has no second effect.
+   * When the work belongs to a message whose deadline passes before the commit, it is rolled
+   * back: the sender has already been told it timed out, so it must not take effect behind
+   * its back.
    */
   async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    const events: IntegrationEvent[] = [];
-    const deadline = RequestContexts.current()?.deadline;
+    const context = RequestContexts.current();
+    const claim = context?.delivery?.module === this.module && !context.delivery.claimed ? context.delivery : undefined;
     const result = await this.dataSource.transaction(async (manager) => {
+      if (claim) await claimInbox(manager, this.module, claim);
+      const events: IntegrationEvent[] = [];
       const value = await work({ manager, publish: (...published) => events.push(...published) });
-      if (deadline !== undefined && Date.now() > deadline) {
+      if (events.length > 0) await writeOutbox(manager, this.module, this.registry, events);
+      if (context?.deadline !== undefined && Date.now() > context.deadline) {
         throw new SeamTimeoutError(`Work in ${this.module} (rolled back: its deadline passed)`);
       }
       return value;
     });
-    await this.seam.publish(events);
+    if (claim) claim.claimed = true;
     return result;
   }
 

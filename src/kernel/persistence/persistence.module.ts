@@ -1,5 +1,5 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
-import { Seam } from '../seam';
+import { MessageRegistry } from '../seam';
 import { DATABASE_SETTINGS, type DatabaseSettings } from './database-settings';
 import { DatabaseRegistry } from './database-registry';
 import { ModuleDatabase, type ModulePersistenceOptions } from './module-database';
@@ -32,14 +32,14 @@ export class PersistenceModule {
         { provide: MODULE_PERSISTENCE, useValue: options },
         {
           provide: ModuleDatabase,
-          inject: [MODULE_PERSISTENCE, DATABASE_SETTINGS, Seam, DatabaseRegistry],
+          inject: [MODULE_PERSISTENCE, DATABASE_SETTINGS, MessageRegistry, DatabaseRegistry],
           useFactory: async (
             own: ModulePersistenceOptions,
             settings: DatabaseSettings,
-            seam: Seam,
+            messages: MessageRegistry,
             registry: DatabaseRegistry,
           ) => {
-            const database = await ModuleDatabase.open(own, settings, seam);
+            const database = await ModuleDatabase.open(own, settings, messages);
             registry.add(database);
             return database;
           },

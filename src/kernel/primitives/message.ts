@@ -24,6 +24,11 @@ export type MessageKind = 'command' | 'query' | 'event';
 export interface MessageClass<T = unknown> {
   readonly wire: string;
   readonly schema: Schema;
+  /**
+   * Events only: the payload field naming the aggregate the event is about (e.g. `orderId`).
+   * Events of one aggregate reach each subscriber in the order they were published.
+   */
+  readonly aggregate?: string;
   readonly prototype: T;
 }
 

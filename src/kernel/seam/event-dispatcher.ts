@@ -1,7 +1,8 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
-import type { IntegrationEvent, MessageClass } from '../primitives';
+import type { DomainError, IntegrationEvent, MessageClass } from '../primitives';
 import { MessageRegistry } from './manifest';
+import { RequestContexts } from './request-context';
 import { type EventSubscriber, SUBSCRIBES_TO } from './subscribe.decorator';
 import { Topology } from './topology';
 
@@ -42,23 +43,39 @@ export class EventDispatcher implements OnApplicationBootstrap {
     }
   }
 
-  /** Whether any subscriber of this process listens to `wire`. */
-  has(wire: string): boolean {
-    return this.subscribers.has(wire);
-  }
-
-  /** Runs every local subscriber of the event and resolves when all have finished. */
-  async dispatch(wire: string, event: IntegrationEvent): Promise<void> {
-    const subscribers = this.subscribers.get(wire);
-    if (!subscribers) return;
-    const results = await Promise.allSettled(subscribers.map(({ subscriber }) => subscriber.handle(event)));
-    const failed = results.flatMap((result, index) => (result.status === 'rejected' ? [[subscribers[index], result.reason]] : []));
-    if (failed.length > 0) {
-      for (const [registered, reason] of failed as [Registered, unknown][]) {
-        this.logger.error(`${registered.module}/${registered.name} failed on ${wire}`, (reason as Error)?.stack ?? String(reason));
-      }
-      throw (failed[0] as [Registered, unknown])[1];
+  /**
+   * Runs the subscribers that `module` has for the event, each with its inbox claim on
+   * `eventId`, and resolves when all have finished. A subscriber that handled the event
+   * before does nothing again; a failure of any subscriber rejects (the delivery is retried,
+   * and those that succeeded are kept from running twice by their inbox records).
+   */
+  async dispatchTo(module: string, wire: string, event: IntegrationEvent, eventId: string): Promise<void> {
+    const subscribers = (this.subscribers.get(wire) ?? []).filter((registered) => registered.module === module);
+    const context = RequestContexts.current();
+    const results = await Promise.allSettled(
+      subscribers.map((registered) =>
+        RequestContexts.run(
+          {
+            correlationId: context?.correlationId ?? eventId,
+            causationId: context?.causationId,
+            messageId: eventId,
+            deadline: context?.deadline,
+            identity: context?.identity,
+            delivery: { eventId, module, handler: `${module}/${registered.name}`, claimed: false },
+          },
+          () => registered.subscriber.handle(event),
+        ),
+      ),
+    );
+    const failures = results.flatMap((result, index) =>
+      result.status === 'rejected' && (result.reason as DomainError)?.code !== 'seam.duplicate-delivery'
+        ? [{ registered: subscribers[index], reason: result.reason as unknown }]
+        : [],
+    );
+    for (const { registered, reason } of failures) {
+      this.logger.error(`${registered.module}/${registered.name} failed on ${wire} ${eventId}`, (reason as Error)?.stack ?? String(reason));
     }
+    if (failures.length > 0) throw failures[0].reason;
   }
 
   /** The subscriber's module: the local module whose manifest subscribes to the event. */

@@ -1,12 +1,13 @@
 export { Seam } from './seam';
 export { SeamModule } from './seam.module';
 export { RequestContexts } from './request-context';
-export type { RequestContext } from './request-context';
+export type { RequestContext, InboxClaim } from './request-context';
 export { defineModule, MessageRegistry } from './manifest';
 export type { ModuleManifest } from './manifest';
 export { Topology } from './topology';
 export type { Role } from './topology';
 export { Subscribe } from './subscribe.decorator';
+export { EventDispatcher } from './event-dispatcher';
 export type { EventSubscriber } from './subscribe.decorator';
 export { serverOptions, groupServers, tlsFromEnvironment } from './transport';
 export { SeamUnavailableError, SeamTimeoutError, InvalidMessageError, UnknownMessageError } from './seam-errors';

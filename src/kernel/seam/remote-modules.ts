@@ -11,6 +11,8 @@ import { clientOptions, type TlsFiles, transportOf } from './transport';
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 export const TLS_FILES = Symbol('TLS_FILES');
+/** The seam's time budget for one message (ms), as a provider. */
+export const SEAM_TIMEOUT = Symbol('SEAM_TIMEOUT');
 
 /** How often deadlines of calls in flight are checked; a timeout fires at most this late. */
 const SWEEP_MS = 20;
@@ -29,9 +31,8 @@ export function timeoutFromEnvironment(env: NodeJS.ProcessEnv = process.env): nu
 }
 
 /** Builds the envelope of a message sent from the current context. */
-export function envelopeOf(kind: MessageKind, name: string, payload: unknown, timeoutMs: number): Envelope {
+export function envelopeOf(kind: MessageKind, name: string, payload: unknown, timeoutMs: number, id: string = randomUUID()): Envelope {
   const context = RequestContexts.current();
-  const id = randomUUID();
   return {
     v: ENVELOPE_VERSION,
     kind,

@@ -16,6 +16,22 @@ export interface RequestContext {
   readonly deadline?: number;
   /** The end user's credential (the `Authorization` header), carried so the receiver can re-check it. */
   readonly identity?: string;
+  /** Set while a subscriber handles a delivered event: the key of its inbox record. */
+  readonly delivery?: InboxClaim;
+}
+
+/**
+ * A subscriber's claim on one event: the first transaction it runs records the event in its
+ * module's inbox, in the same commit as its effect. A second delivery of the same event finds
+ * the record and does nothing (`DuplicateDeliveryError`).
+ */
+export interface InboxClaim {
+  readonly eventId: string;
+  /** The subscriber's module: only a transaction on that module's database claims. */
+  readonly module: string;
+  /** `<module>/<SubscriberClass>`: two subscribers of one event each handle it once. */
+  readonly handler: string;
+  claimed: boolean;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

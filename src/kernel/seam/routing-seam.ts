@@ -1,7 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import type { Command, IntegrationEvent, MessageClass, MessageKind, Query } from '../primitives';
-import { EventDispatcher } from './event-dispatcher';
+import type { Command, MessageClass, MessageKind, Query } from '../primitives';
 import { MessageRegistry } from './manifest';
 import { envelopeOf, RemoteModules } from './remote-modules';
 import { Seam } from './seam';
@@ -20,13 +19,11 @@ interface Route {
  */
 @Injectable()
 export class RoutingSeam extends Seam {
-  private readonly logger = new Logger('Seam');
   private readonly routes = new Map<object, Route>();
 
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
-    private readonly dispatcher: EventDispatcher,
     private readonly remote: RemoteModules,
     private readonly registry: MessageRegistry,
     private readonly topology: Topology,
@@ -45,22 +42,6 @@ export class RoutingSeam extends Seam {
     const route = this.routeOf(query);
     if (route.local) return this.queries.execute(query);
     return this.request(route, 'query', query) as Promise<TResult>;
-  }
-
-  /** Hands each event to the local subscribers and to every remote subscriber module, in the background. */
-  async publish(events: readonly IntegrationEvent[]): Promise<void> {
-    for (const event of events) {
-      const { wire } = this.routeOf(event);
-      if (this.dispatcher.has(wire)) {
-        this.dispatcher.dispatch(wire, event).catch(() => undefined); // the dispatcher logs failures
-      }
-      for (const subscriber of this.registry.subscribersOf(wire)) {
-        if (this.topology.isLocal(subscriber)) continue;
-        this.remote.request(subscriber, envelopeOf('event', wire, event, this.timeoutMs)).catch((error: Error) => {
-          this.logger.error(`${wire} was not delivered to ${subscriber}: ${error.message}`);
-        });
-      }
-    }
   }
 
   private request(route: Route, kind: MessageKind, message: object): Promise<unknown> {

@@ -42,7 +42,7 @@ export class SeamReceiver {
           deadline: open.deadline,
           identity: open.identity,
         },
-        () => this.execute(type, message),
+        () => this.execute(module, type, message, open.id),
       );
       if (this.logging) {
         this.logger.log(`handled ${label}: ok in ${(performance.now() - started).toFixed(1)} ms [correlation ${open.correlationId}]`);
@@ -97,14 +97,15 @@ export class SeamReceiver {
     return { type, payload: checked.value as object };
   }
 
-  private execute(type: MessageClass, message: object): Promise<unknown> {
+  private execute(module: string, type: MessageClass, message: object, id: string): Promise<unknown> {
     switch (kindOf(type)) {
       case 'command':
         return this.commands.execute(message as never);
       case 'query':
         return this.queries.execute(message as never);
       case 'event':
-        return this.dispatcher.dispatch(type.wire, message);
+        // The envelope id of an event is its outbox id: the same on every redelivery.
+        return this.dispatcher.dispatchTo(module, type.wire, message, id);
     }
   }
 }

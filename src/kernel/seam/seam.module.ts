@@ -3,7 +3,7 @@ import { CqrsModule, CommandBus, QueryBus } from '@nestjs/cqrs';
 import { DiscoveryModule } from '@nestjs/core';
 import { EventDispatcher } from './event-dispatcher';
 import { MessageRegistry } from './manifest';
-import { RemoteModules, TLS_FILES, timeoutFromEnvironment } from './remote-modules';
+import { RemoteModules, SEAM_TIMEOUT, TLS_FILES, timeoutFromEnvironment } from './remote-modules';
 import { RoutingSeam } from './routing-seam';
 import { Seam } from './seam';
 import { seamController } from './seam-controller';
@@ -24,24 +24,25 @@ export class SeamModule {
         { provide: MessageRegistry, useValue: options.registry },
         { provide: Topology, useValue: options.topology },
         { provide: TLS_FILES, useFactory: () => tlsFromEnvironment(options.env) },
+        { provide: SEAM_TIMEOUT, useFactory: () => timeoutFromEnvironment(options.env) },
         EventDispatcher,
         RemoteModules,
         SeamReceiver,
         {
           provide: Seam,
-          inject: [CommandBus, QueryBus, EventDispatcher, RemoteModules, MessageRegistry, Topology],
+          inject: [CommandBus, QueryBus, RemoteModules, MessageRegistry, Topology, SEAM_TIMEOUT],
           useFactory: (
             commands: CommandBus,
             queries: QueryBus,
-            dispatcher: EventDispatcher,
             remote: RemoteModules,
             registry: MessageRegistry,
             topology: Topology,
-          ) => new RoutingSeam(commands, queries, dispatcher, remote, registry, topology, timeoutFromEnvironment(options.env)),
+            timeoutMs: number,
+          ) => new RoutingSeam(commands, queries, remote, registry, topology, timeoutMs),
         },
       ],
       controllers: served.length > 0 ? [seamController(served, options.topology.namespace)] : [],
-      exports: [Seam, CqrsModule, MessageRegistry, Topology],
+      exports: [Seam, CqrsModule, MessageRegistry, Topology, EventDispatcher, RemoteModules, SEAM_TIMEOUT],
     };
   }
 }

@@ -1,8 +1,9 @@
-import type { Command, IntegrationEvent, Query } from '../primitives';
+import type { Command, Query } from '../primitives';
 
 /**
- * The one abstraction modules use to talk to each other. A caller sends a command, asks a
- * query or (through its unit of work) publishes events; it never knows whether the module
+ * The one abstraction modules use to talk to each other. A caller sends a command or asks a
+ * query (events are published through `ModuleDatabase.transaction`, into the outbox, and the
+ * relay delivers them); it never knows whether the module
  * on the other side runs in this process or in another one.
  *
  * The implementation is `RoutingSeam`: the `@nestjs/cqrs` buses for modules in this process,
@@ -13,11 +14,4 @@ export abstract class Seam {
   abstract send<TResult>(command: Command<TResult>): Promise<TResult>;
 
   abstract ask<TResult>(query: Query<TResult>): Promise<TResult>;
-
-  /**
-   * Hands committed events to their subscribers. Modules do not call this directly: they
-   * publish through `ModuleDatabase.transaction`, so an event exists only if its state
-   * change was committed.
-   */
-  abstract publish(events: readonly IntegrationEvent[]): Promise<void>;
 }

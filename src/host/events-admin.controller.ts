@@ -1,0 +1,80 @@
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ApiProblems, InvalidRequestException } from '../kernel/http';
+import { OutboxAdmin } from '../kernel/messaging';
+import type { DeliveryStatus } from '../kernel/messaging';
+
+const STATUSES: Record<string, DeliveryStatus> = { failed: 'PARKED', parked: 'PARKED', pending: 'PENDING', delivered: 'DELIVERED' };
+
+export class ListEventsQueryDto {
+  @ApiPropertyOptional({ enum: Object.keys(STATUSES), default: 'failed', description: '`failed` (= parked) deliveries by default' })
+  @IsOptional()
+  @IsIn(Object.keys(STATUSES))
+  status?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}
+
+export class DeliveryDto {
+  @ApiProperty({ format: 'uuid', description: 'The delivery (one event to one subscribing module)' }) id: string;
+  @ApiProperty({ format: 'uuid' }) eventId: string;
+  @ApiProperty({ example: 'ordering' }) publisher: string;
+  @ApiProperty({ example: 'payments' }) subscriber: string;
+  @ApiProperty({ example: 'ordering.order-placed.v1' }) name: string;
+  @ApiProperty({ enum: ['PENDING', 'DELIVERED', 'PARKED'] }) status: string;
+  @ApiProperty() attempts: number;
+  @ApiPropertyOptional({ type: String, nullable: true }) lastError: string | null;
+  @ApiProperty() nextAttemptAt: string;
+  @ApiProperty() createdAt: string;
+  @ApiPropertyOptional({ type: String, nullable: true }) deliveredAt: string | null;
+  @ApiProperty({ type: Object }) payload: unknown;
+}
+
+export class OutboxStatsDto {
+  @ApiProperty({ example: 'ordering' }) module: string;
+  @ApiProperty({ description: 'Deliveries not yet done' }) depth: number;
+  @ApiProperty({ description: 'Age of the oldest pending delivery (ms)' }) lagMs: number;
+  @ApiProperty({ description: 'Deliveries that ran out of attempts' }) parked: number;
+}
+
+@ApiTags('operations')
+@Controller({ path: 'admin/events', version: '1' })
+export class EventsAdminController {
+  constructor(private readonly outbox: OutboxAdmin) {}
+
+  @Get()
+  @ApiOperation({ summary: "Deliveries of this process's outboxes by status (parked ones by default)" })
+  @ApiOkResponse({ type: [DeliveryDto] })
+  @ApiProblems(400)
+  list(@Query() query: ListEventsQueryDto): Promise<DeliveryDto[]> {
+    return this.outbox.list(STATUSES[query.status ?? 'failed'], query.limit ?? 100);
+  }
+
+  @Get('stats')
+  @ApiOperation({ summary: 'Outbox depth, delivery lag and parked count per module of this process' })
+  @ApiOkResponse({ type: [OutboxStatsDto] })
+  @ApiProblems(500)
+  stats(): Promise<OutboxStatsDto[]> {
+    return this.outbox.stats();
+  }
+
+  @Post(':id/retry')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Put a parked delivery back in line, with a fresh count of attempts' })
+  @ApiAcceptedResponse({ type: DeliveryDto })
+  @ApiProblems(400, 404)
+  retry(
+    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new InvalidRequestException([{ field: 'id', message: 'must be a UUID' }]) }))
+    id: string,
+  ): Promise<DeliveryDto> {
+    return this.outbox.retry(id);
+  }
+}

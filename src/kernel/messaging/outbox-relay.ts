@@ -1,0 +1,217 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Client } from 'pg';
+import type { IntegrationEvent } from '../primitives';
+import { DatabaseRegistry, type ModuleDatabase, OUTBOX_CHANNEL } from '../persistence';
+import { EventDispatcher, MessageRegistry, RequestContexts, Topology } from '../seam';
+import { envelopeOf, RemoteModules, SEAM_TIMEOUT } from '../seam/remote-modules';
+import { backoff, RELAY_SETTINGS, type RelaySettings } from './relay-settings';
+
+interface Claimed {
+  readonly id: string;
+  readonly event_id: string;
+  readonly subscriber: string;
+  readonly attempts: number;
+  readonly name: string;
+  readonly payload: Record<string, unknown>;
+  readonly correlation_id: string | null;
+  readonly causation_id: string | null;
+}
+
+interface Loop {
+  readonly database: ModuleDatabase;
+  running: Promise<void> | undefined;
+  again: boolean;
+}
+
+/**
+ * Delivers every module's outbox to its subscribers: in process through the event
+ * dispatcher, to a module elsewhere over its transport, each delivery acknowledged before it
+ * counts as done. Woken by LISTEN/NOTIFY when a transaction commits events, and by a polling
+ * fallback. Several instances can run side by side: a delivery is claimed with
+ * `FOR UPDATE SKIP LOCKED` and a lease, so no two relays hand out the same one at once.
+ * Events of one aggregate reach each subscriber in the order they were published.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Relay');
+  private readonly loops = new Map<string, Loop>();
+  private readonly listeners: Client[] = [];
+  private timers: NodeJS.Timeout[] = [];
+  private stopping = false;
+
+  constructor(
+    private readonly databases: DatabaseRegistry,
+    private readonly dispatcher: EventDispatcher,
+    private readonly remote: RemoteModules,
+    private readonly registry: MessageRegistry,
+    private readonly topology: Topology,
+    @Inject(RELAY_SETTINGS) private readonly settings: RelaySettings,
+    @Inject(SEAM_TIMEOUT) private readonly timeoutMs: number,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const database of this.databases.all()) this.loops.set(database.module, { database, running: undefined, again: false });
+    const byUrl = new Map<string, string[]>();
+    for (const database of this.databases.all()) byUrl.set(database.url, [...(byUrl.get(database.url) ?? []), database.module]);
+    for (const [url, modules] of byUrl) await this.listen(url, modules);
+    this.timers.push(setInterval(() => this.wakeAll(), this.settings.pollMs));
+    this.timers.push(setInterval(() => void this.cleanUp(), Math.min(60_000, this.settings.retentionMs)));
+    this.wakeAll();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
+    await Promise.all(this.listeners.map((client) => client.end().catch(() => undefined)));
+    await Promise.all([...this.loops.values()].map((loop) => loop.running));
+  }
+
+  /** Runs a round for `module` now (or right after the one under way). */
+  wake(module: string): void {
+    const loop = this.loops.get(module);
+    if (!loop || this.stopping) return;
+    if (loop.running) {
+      loop.again = true;
+      return;
+    }
+    loop.running = this.drain(loop).finally(() => {
+      loop.running = undefined;
+    });
+  }
+
+  private wakeAll(): void {
+    for (const module of this.loops.keys()) this.wake(module);
+  }
+
+  private async drain(loop: Loop): Promise<void> {
+    do {
+      loop.again = false;
+      let claimed: Claimed[];
+      try {
+        claimed = await this.claim(loop.database);
+      } catch (error) {
+        if (!this.stopping) this.logger.warn(`claiming ${loop.database.module}'s outbox failed: ${(error as Error).message}`);
+        return;
+      }
+      await this.deliverAll(loop.database, claimed);
+      if (claimed.length === this.settings.batch) loop.again = true;
+    } while (loop.again && !this.stopping);
+  }
+
+  /**
+   * Claims due deliveries whose earlier events (same subscriber, same aggregate) are all
+   * done, so per-aggregate order holds even with several relays and retries.
+   */
+  private async claim(database: ModuleDatabase): Promise<Claimed[]> {
+    const s = `"${database.module}"`;
+    // TypeORM answers an UPDATE ... RETURNING with [rows, affected count].
+    const [rows]: [Claimed[], number] = await database.dataSource.query(
+      `WITH due AS (
+         SELECT d.id FROM ${s}.seams_deliveries d
+          WHERE d.status = 'PENDING' AND d.next_attempt_at <= now()
+            AND (d.lease_until IS NULL OR d.lease_until < now())
+            AND NOT EXISTS (SELECT 1 FROM ${s}.seams_deliveries e
+                             WHERE e.status = 'PENDING' AND e.subscriber = d.subscriber
+                               AND e.aggregate_id = d.aggregate_id AND e.position < d.position)
+          ORDER BY d.position
+          LIMIT $1
+          FOR UPDATE OF d SKIP LOCKED)
+       UPDATE ${s}.seams_deliveries d
+          SET lease_until = now() + make_interval(secs => $2::double precision / 1000), attempts = d.attempts + 1
+         FROM due, ${s}.seams_outbox o
+        WHERE d.id = due.id AND o.id = d.event_id
+       RETURNING d.id, d.event_id, d.subscriber, d.attempts, o.name, o.payload, o.correlation_id, o.causation_id`,
+      [this.settings.batch, this.settings.leaseMs],
+    );
+    return rows;
+  }
+
+  private async deliverAll(database: ModuleDatabase, claimed: Claimed[]): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < claimed.length) await this.deliver(database, claimed[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.settings.concurrency, claimed.length) }, worker));
+  }
+
+  private async deliver(database: ModuleDatabase, row: Claimed): Promise<void> {
+    const s = `"${database.module}"`;
+    try {
+      const type = this.registry.find(row.name);
+      if (!type) throw new Error(`no module's contract has an event named ${row.name}`);
+      const context = {
+        correlationId: row.correlation_id ?? row.event_id,
+        causationId: row.causation_id ?? undefined,
+        messageId: row.event_id,
+      };
+      await RequestContexts.run(context, () => {
+        if (this.topology.isLocal(row.subscriber)) {
+          const event = Object.assign(Object.create(type.prototype as object) as object, row.payload) as IntegrationEvent;
+          return this.dispatcher.dispatchTo(row.subscriber, row.name, event, row.event_id);
+        }
+        return this.remote.request(row.subscriber, envelopeOf('event', row.name, row.payload, this.timeoutMs, row.event_id));
+      });
+      await database.dataSource.query(
+        `UPDATE ${s}.seams_deliveries SET status = 'DELIVERED', delivered_at = now(), lease_until = NULL, last_error = NULL WHERE id = $1`,
+        [row.id],
+      );
+    } catch (error) {
+      const reason = String((error as Error)?.message ?? error).slice(0, 2000);
+      const park = row.attempts >= this.settings.maxAttempts;
+      await database.dataSource
+        .query(
+          `UPDATE ${s}.seams_deliveries
+              SET status = $2, lease_until = NULL, last_error = $3,
+                  next_attempt_at = now() + make_interval(secs => $4::double precision / 1000)
+            WHERE id = $1`,
+          [row.id, park ? 'PARKED' : 'PENDING', reason, park ? 0 : backoff(this.settings, row.attempts)],
+        )
+        .catch((updateError: Error) => this.logger.warn(`recording a failed delivery failed: ${updateError.message}`));
+      const what = `${row.name} ${row.event_id} to ${row.subscriber} (attempt ${row.attempts})`;
+      if (park) this.logger.error(`${what} failed and is parked: ${reason}`);
+      else this.logger.warn(`${what} failed, will retry: ${reason}`);
+    }
+  }
+
+  private async listen(url: string, modules: string[]): Promise<void> {
+    const client = new Client({ connectionString: url, application_name: 'seams:relay' });
+    client.on('notification', (message) => message.payload && this.wake(message.payload));
+    client.on('error', (error) => {
+      if (this.stopping) return;
+      this.logger.warn(`outbox listener lost (${error.message}); polling every ${this.settings.pollMs} ms until it is back`);
+      const index = this.listeners.indexOf(client);
+      if (index >= 0) this.listeners.splice(index, 1);
+      const retry = setTimeout(() => void this.listen(url, modules).catch(() => undefined), 1000);
+      this.timers.push(retry);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      this.listeners.push(client);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      if (!this.stopping) this.logger.warn(`cannot LISTEN for ${modules.join(', ')}: ${(error as Error).message}; polling only`);
+    }
+  }
+
+  /** Deletes delivered events and inbox records past the retention. */
+  private async cleanUp(): Promise<void> {
+    for (const { database } of this.loops.values()) {
+      const s = `"${database.module}"`;
+      const age = [this.settings.retentionMs];
+      const older = `now() - make_interval(secs => $1::double precision / 1000)`;
+      try {
+        await database.dataSource.query(`DELETE FROM ${s}.seams_deliveries WHERE status = 'DELIVERED' AND delivered_at < ${older}`, age);
+        await database.dataSource.query(
+          `DELETE FROM ${s}.seams_outbox o WHERE o.created_at < ${older}
+             AND NOT EXISTS (SELECT 1 FROM ${s}.seams_deliveries d WHERE d.event_id = o.id)`,
+          age,
+        );
+        await database.dataSource.query(`DELETE FROM ${s}.seams_inbox WHERE handled_at < ${older}`, age);
+      } catch (error) {
+        if (!this.stopping) this.logger.warn(`cleaning ${database.module}'s outbox failed: ${(error as Error).message}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The kernel's own tables in every module's schema, created before the module's migrations:
+ *   seams_outbox      events the module published, written in the transaction of the change
+ *   seams_deliveries  one row per (event, subscribing module): pending, delivered or parked
+ *   seams_inbox       events this module's subscribers have handled, written with their effect
+ */
+export function messagingMigration(schema: string): new () => MigrationInterface {
+  const s = `"${schema}"`;
+  return class SeamsMessaging1732400000000 implements MigrationInterface {
+    readonly name = 'SeamsMessaging1732400000000';
+
+    async up(db: QueryRunner): Promise<void> {
+      await db.query(`
+        CREATE TABLE ${s}.seams_outbox (
+          id             uuid         PRIMARY KEY,
+          position       bigserial    NOT NULL UNIQUE,
+          name           varchar(200) NOT NULL,
+          aggregate_id   varchar(200) NOT NULL,
+          payload        jsonb        NOT NULL,
+          correlation_id varchar(200),
+          causation_id   varchar(200),
+          created_at     timestamptz  NOT NULL DEFAULT now()
+        )`);
+      await db.query(`
+        CREATE TABLE ${s}.seams_deliveries (
+          id              uuid         PRIMARY KEY,
+          event_id        uuid         NOT NULL REFERENCES ${s}.seams_outbox (id) ON DELETE CASCADE,
+          position        bigint       NOT NULL,
+          aggregate_id    varchar(200) NOT NULL,
+          subscriber      varchar(100) NOT NULL,
+          status          varchar(16)  NOT NULL DEFAULT 'PENDING' CHECK (status IN ('PENDING', 'DELIVERED', 'PARKED')),
+          attempts        integer      NOT NULL DEFAULT 0,
+          next_attempt_at timestamptz  NOT NULL DEFAULT now(),
+          lease_until     timestamptz,
+          last_error      text,
+          created_at      timestamptz  NOT NULL DEFAULT now(),
+          delivered_at    timestamptz,
+          UNIQUE (event_id, subscriber)
+        )`);
+      await db.query(`CREATE INDEX seams_deliveries_due ON ${s}.seams_deliveries (next_attempt_at) WHERE status = 'PENDING'`);
+      await db.query(
+        `CREATE INDEX seams_deliveries_order ON ${s}.seams_deliveries (subscriber, aggregate_id, position) WHERE status = 'PENDING'`,
+      );
+      await db.query(`CREATE INDEX seams_deliveries_done ON ${s}.seams_deliveries (delivered_at) WHERE status = 'DELIVERED'`);
+      await db.query(`
+        CREATE TABLE ${s}.seams_inbox (
+          event_id   uuid         NOT NULL,
+          handler    varchar(200) NOT NULL,
+          handled_at timestamptz  NOT NULL DEFAULT now(),
+          PRIMARY KEY (event_id, handler)
+        )`);
+      await db.query(`CREATE INDEX seams_inbox_handled ON ${s}.seams_inbox (handled_at)`);
+    }
+
+    async down(db: QueryRunner): Promise<void> {
+      await db.query(`DROP TABLE ${s}.seams_inbox`);
+      await db.query(`DROP TABLE ${s}.seams_deliveries`);
+      await db.query(`DROP TABLE ${s}.seams_outbox`);
+    }
+  };
+}
+
+/** The channel a commit notifies; the payload is the schema whose outbox has new rows. */
+export const OUTBOX_CHANNEL = 'seams_outbox';
