@@ -9,13 +9,15 @@ import { OrderSettlement } from './application/settle-order/order-settlement';
 import { OrdersController } from './http/orders.controller';
 import { OrderEntity } from './infrastructure/order.entity';
 import { OrderRepository } from './infrastructure/order.repository';
+import { PlacementRepository } from './infrastructure/placement.repository';
+import { PlacementRecovery } from './application/recover-placements/placement-recovery';
 
 const httpControllers = [OrdersController];
 const commandHandlers = [PlaceOrderHandler];
 const queryHandlers = [GetOrderHandler];
 const eventHandlers = [OnPaymentCaptured, OnPaymentDeclined];
-const services = [OrderSettlement];
-const repositories = [OrderRepository];
+const services = [OrderSettlement, PlacementRecovery];
+const repositories = [OrderRepository, PlacementRepository];
 
 /**
  * Ordering: orders and their status. Asks catalog for prices and inventory for stock;

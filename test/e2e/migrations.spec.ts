@@ -20,10 +20,16 @@ describe('module migrations', () => {
     const db = new Client({ connectionString: database.url });
     await db.connect();
     try {
-      for (const module of ['catalog', 'inventory', 'ordering', 'payments']) {
-        const { rows } = await db.query(`SELECT name FROM "${module}".migrations`);
+      for (const module of ['catalog', 'inventory', 'payments']) {
+        const { rows } = await db.query(`SELECT name FROM "${module}".migrations ORDER BY id`);
         expect(rows.map((row) => row.name)).toEqual(['SeamsMessaging1732400000000', expect.stringMatching(/1732464000000$/)]);
       }
+      const { rows } = await db.query(`SELECT name FROM ordering.migrations ORDER BY id`);
+      expect(rows.map((row) => row.name)).toEqual([
+        'SeamsMessaging1732400000000',
+        'CreateOrders1732464000000',
+        'CreatePlacements1732550000000',
+      ]);
     } finally {
       await db.end();
     }

@@ -39,6 +39,7 @@ describe('each module owns one schema', () => {
       { schema: 'inventory', table: 'stock_items' },
       { schema: 'ordering', table: 'migrations' },
       { schema: 'ordering', table: 'orders' },
+      { schema: 'ordering', table: 'placements' },
       ...messaging('ordering'),
       { schema: 'payments', table: 'migrations' },
       { schema: 'payments', table: 'payments' },

@@ -1,0 +1,61 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ModuleDatabase } from '../../../../src/kernel/persistence';
+import { Seam } from '../../../../src/kernel/seam';
+import { ReleaseReservation } from '../../../inventory/contract';
+import { PlacementRepository } from '../../infrastructure/placement.repository';
+
+/** `ORDERING_PLACEMENT_STALE_MS` (default 30000) and `ORDERING_PLACEMENT_RECOVERY_MS` (default 5000). */
+export function recoverySettings(env: NodeJS.ProcessEnv = process.env): { staleMs: number; everyMs: number } {
+  const read = (name: string, fallback: number) => {
+    const value = Number(env[name] || fallback);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number`);
+    return value;
+  };
+  return { staleMs: read('ORDERING_PLACEMENT_STALE_MS', 30_000), everyMs: read('ORDERING_PLACEMENT_RECOVERY_MS', 5_000) };
+}
+
+/**
+ * Releases the stock of orders whose placement never finished (the process died between
+ * reserving stock and storing the order). Such an order was never answered with 201, so
+ * giving its stock back loses nothing. Several instances may run: each takes its own
+ * placements with SKIP LOCKED, and a late-finishing placement finds its row gone and aborts.
+ */
+@Injectable()
+export class PlacementRecovery implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('PlacementRecovery');
+  private readonly settings = recoverySettings();
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly database: ModuleDatabase,
+    private readonly placements: PlacementRepository,
+    private readonly seam: Seam,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.recover()
+        .catch((error: Error) => this.logger.warn(`recovering placements failed: ${error.message}`))
+        .finally(() => (this.running = undefined));
+    }, this.settings.everyMs);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One round: returns how many abandoned placements had their stock released. */
+  async recover(): Promise<number> {
+    return this.database.transaction(async ({ manager }) => {
+      const stale = await this.placements.lockStale(manager, this.settings.staleMs, 50);
+      for (const orderId of stale) {
+        await this.seam.send(new ReleaseReservation(orderId));
+        await this.placements.finish(manager, orderId);
+        this.logger.log(`released the stock of order ${orderId}, whose placement never finished`);
+      }
+      return stale.length;
+    });
+  }
+}
