@@ -1,0 +1,44 @@
+import { type Cluster, startCluster } from '../support/cluster';
+import { eventually } from '../support/test-app';
+
+describe('a remote subscriber that is down', () => {
+  let cluster: Cluster;
+
+  beforeAll(async () => {
+    cluster = await startCluster({
+      remote: ['payments'],
+      monolithEnv: { SEAMS_RELAY_POLL_MS: '200', SEAMS_RELAY_BACKOFF_MS: '100', SEAMS_RELAY_MAX_BACKOFF_MS: '500', SEAMS_RELAY_MAX_ATTEMPTS: '1000' },
+    });
+    await cluster.http('catalog').post('/v1/catalog/products').send({ sku: 'SUB-1', name: 'S', priceMinor: 300, currency: 'EUR' }).expect(201);
+    await cluster.http('inventory').put('/v1/inventory/stock/SUB-1').send({ onHand: 100 }).expect(200);
+  });
+
+  afterAll(() => cluster?.close());
+
+  it('leaves orders PENDING while payments is down, and completes all of them once it is back, with no manual step', async () => {
+    await cluster.host('payments').stop('SIGKILL');
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const response = await cluster.http('ordering').post('/v1/orders').send({ customerId: `c-${i}`, lines: [{ sku: 'SUB-1', quantity: 1 }] }).expect(201);
+      ids.push(response.body.id);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const statuses = async () =>
+      Promise.all(ids.map(async (id) => (await cluster.http('ordering').get(`/v1/orders/${id}`).expect(200)).body.status as string));
+    expect(await statuses()).toEqual(Array(10).fill('PENDING'));
+    const stats = (await cluster.http('ordering').get('/v1/admin/events/stats').expect(200)).body;
+    expect(stats.find((s: { module: string }) => s.module === 'ordering')).toMatchObject({ depth: 10, parked: 0 });
+
+    await cluster.startHost('payments');
+    expect(await eventually(statuses, (list) => list.every((status) => status === 'CONFIRMED'), 30_000)).toEqual(Array(10).fill('CONFIRMED'));
+    for (const id of ids) {
+      const payments = (await cluster.http('payments').get('/v1/payments').query({ orderId: id }).expect(200)).body;
+      expect(payments).toEqual([expect.objectContaining({ status: 'CAPTURED', amountMinor: 300 })]);
+    }
+    const stock = await eventually(
+      async () => (await cluster.http('inventory').get('/v1/inventory/stock/SUB-1').expect(200)).body,
+      (item: { reserved: number }) => item.reserved === 0,
+    );
+    expect(stock).toEqual({ sku: 'SUB-1', onHand: 90, reserved: 0, available: 90 });
+  }, 60_000);
+});
