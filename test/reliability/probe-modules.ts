@@ -1,0 +1,71 @@
+import { Injectable, Module } from '@nestjs/common';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { ModuleDatabase, PersistenceModule } from '../../src/kernel/persistence';
+import { field, IntegrationEvent } from '../../src/kernel/primitives';
+import { defineModule, type EventSubscriber, Subscribe } from '../../src/kernel/seam';
+
+/** A test-only publisher module and subscriber module, to drive the outbox and inbox directly. */
+export class Happened extends IntegrationEvent {
+  static readonly wire = 'probepub.happened.v1';
+  static readonly aggregate = 'key';
+  static readonly schema = field.object({ key: field.string(), seq: field.int() });
+
+  constructor(
+    readonly key: string,
+    readonly seq: number,
+  ) {
+    super();
+  }
+}
+
+class CreateSeen1732600000000 implements MigrationInterface {
+  readonly name = 'CreateSeen1732600000000';
+  async up(db: QueryRunner): Promise<void> {
+    await db.query('CREATE TABLE probesub.seen (n bigserial PRIMARY KEY, key text NOT NULL, seq int NOT NULL)');
+  }
+  async down(db: QueryRunner): Promise<void> {
+    await db.query('DROP TABLE probesub.seen');
+  }
+}
+
+/** What the subscriber did, across every app instance of this test process. */
+export const probe = {
+  calls: 0,
+  /** `(event) => true` makes the subscriber fail on that event. */
+  failWhen: ((event: Happened) => event === undefined) as (event: Happened) => boolean,
+  attempts: [] as { key: string; seq: number; at: number }[],
+  reset() {
+    this.calls = 0;
+    this.failWhen = () => false;
+    this.attempts = [];
+  },
+};
+
+@Subscribe(Happened)
+@Injectable()
+export class RecordHappened implements EventSubscriber<Happened> {
+  constructor(private readonly database: ModuleDatabase) {}
+
+  async handle(event: Happened): Promise<void> {
+    probe.calls++;
+    probe.attempts.push({ key: event.key, seq: event.seq, at: Date.now() });
+    if (probe.failWhen(event)) throw new Error(`told to fail on ${event.key}#${event.seq}`);
+    await this.database.transaction(async ({ manager }) => {
+      await manager.query('INSERT INTO probesub.seen (key, seq) VALUES ($1, $2)', [event.key, event.seq]);
+    });
+  }
+}
+
+@Module({ imports: [PersistenceModule.forModule({ module: 'probepub', entities: [], migrations: [] })] })
+export class ProbePubModule {}
+
+@Module({
+  imports: [PersistenceModule.forModule({ module: 'probesub', entities: [], migrations: [CreateSeen1732600000000] })],
+  providers: [RecordHappened],
+})
+export class ProbeSubModule {}
+
+export const probeManifests = [
+  defineModule({ name: 'probepub', contract: { Happened }, load: async () => ProbePubModule }),
+  defineModule({ name: 'probesub', contract: {}, subscribes: [Happened], load: async () => ProbeSubModule }),
+];
