@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { Client } from 'pg';
 import type { IntegrationEvent } from '../primitives';
 import { DatabaseRegistry, type ModuleDatabase, OUTBOX_CHANNEL } from '../persistence';
@@ -32,7 +32,7 @@ interface Loop {
  * Events of one aggregate reach each subscriber in the order they were published.
  */
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Relay');
   private readonly loops = new Map<string, Loop>();
   private readonly listeners: Client[] = [];
@@ -59,7 +59,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     this.wakeAll();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops before the module pools close (they close in `onApplicationShutdown`). */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
@@ -127,15 +128,31 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     return rows;
   }
 
+  /** Delivers a round's claims, `concurrency` at a time, then marks the successful ones done at once. */
   private async deliverAll(database: ModuleDatabase, claimed: Claimed[]): Promise<void> {
     let next = 0;
+    const done: string[] = [];
     const worker = async () => {
-      while (next < claimed.length) await this.deliver(database, claimed[next++]);
+      while (next < claimed.length) {
+        const row = claimed[next++];
+        if (await this.deliver(database, row)) done.push(row.id);
+      }
     };
     await Promise.all(Array.from({ length: Math.min(this.settings.concurrency, claimed.length) }, worker));
+    if (done.length === 0) return;
+    // A crash before this update only means a redelivery, which the subscriber's inbox absorbs.
+    await database.dataSource
+      .query(
+        `UPDATE "${database.module}".seams_deliveries
+            SET status = 'DELIVERED', delivered_at = now(), lease_until = NULL, last_error = NULL
+          WHERE id = ANY($1::uuid[])`,
+        [done],
+      )
+      .catch((error: Error) => this.logger.warn(`marking deliveries done failed (they will be redelivered): ${error.message}`));
   }
 
-  private async deliver(database: ModuleDatabase, row: Claimed): Promise<void> {
+  /** Hands one event to one subscribing module; true when it acknowledged. */
+  private async deliver(database: ModuleDatabase, row: Claimed): Promise<boolean> {
     const s = `"${database.module}"`;
     try {
       const type = this.registry.find(row.name);
@@ -152,10 +169,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
         }
         return this.remote.request(row.subscriber, envelopeOf('event', row.name, row.payload, this.timeoutMs, row.event_id));
       });
-      await database.dataSource.query(
-        `UPDATE ${s}.seams_deliveries SET status = 'DELIVERED', delivered_at = now(), lease_until = NULL, last_error = NULL WHERE id = $1`,
-        [row.id],
-      );
+      return true;
     } catch (error) {
       const reason = String((error as Error)?.message ?? error).slice(0, 2000);
       const park = row.attempts >= this.settings.maxAttempts;
@@ -171,6 +185,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       const what = `${row.name} ${row.event_id} to ${row.subscriber} (attempt ${row.attempts})`;
       if (park) this.logger.error(`${what} failed and is parked: ${reason}`);
       else this.logger.warn(`${what} failed, will retry: ${reason}`);
+      return false;
     }
   }
 

@@ -39,7 +39,8 @@ export function messagingMigration(schema: string): new () => MigrationInterface
           delivered_at    timestamptz,
           UNIQUE (event_id, subscriber)
         )`);
-      await db.query(`CREATE INDEX seams_deliveries_due ON ${s}.seams_deliveries (next_attempt_at) WHERE status = 'PENDING'`);
+      // the relay walks pending deliveries in publication order and stops at its batch size
+      await db.query(`CREATE INDEX seams_deliveries_pending ON ${s}.seams_deliveries (position) WHERE status = 'PENDING'`);
       await db.query(
         `CREATE INDEX seams_deliveries_order ON ${s}.seams_deliveries (subscriber, aggregate_id, position) WHERE status = 'PENDING'`,
       );

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleDatabase } from '../../../../src/kernel/persistence';
 import { Seam } from '../../../../src/kernel/seam';
 import { ReleaseReservation } from '../../../inventory/contract';
@@ -21,7 +21,7 @@ export function recoverySettings(env: NodeJS.ProcessEnv = process.env): { staleM
  * placements with SKIP LOCKED, and a late-finishing placement finds its row gone and aborts.
  */
 @Injectable()
-export class PlacementRecovery implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PlacementRecovery implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('PlacementRecovery');
   private readonly settings = recoverySettings();
   private timer: NodeJS.Timeout | undefined;
@@ -41,7 +41,7 @@ export class PlacementRecovery implements OnApplicationBootstrap, OnApplicationS
     }, this.settings.everyMs);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
   }
