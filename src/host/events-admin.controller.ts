@@ -1,8 +1,8 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { ApiProblems, InvalidRequestException } from '../kernel/http';
+import { ApiProblems, uuidParam } from '../kernel/http';
 import { OutboxAdmin } from '../kernel/messaging';
 import type { DeliveryStatus } from '../kernel/messaging';
 
@@ -71,10 +71,7 @@ export class EventsAdminController {
   @ApiOperation({ summary: 'Put a parked delivery back in line, with a fresh count of attempts' })
   @ApiAcceptedResponse({ type: DeliveryDto })
   @ApiProblems(400, 404)
-  retry(
-    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new InvalidRequestException([{ field: 'id', message: 'must be a UUID' }]) }))
-    id: string,
-  ): Promise<DeliveryDto> {
+  retry(@Param('id', uuidParam('id')) id: string): Promise<DeliveryDto> {
     return this.outbox.retry(id);
   }
 }

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiProblems, InvalidRequestException } from '../../../src/kernel/http';
+import { ApiProblems, uuidParam } from '../../../src/kernel/http';
 import { GetOrder } from '../application/get-order/get-order.query';
 import { PlaceOrder } from '../application/place-order/place-order.command';
 import { OrderDto, PlacedOrderDto, PlaceOrderDto } from './order.dto';
@@ -34,10 +34,7 @@ export class OrdersController {
   @ApiOperation({ summary: 'Read an order and its status' })
   @ApiOkResponse({ type: OrderDto })
   @ApiProblems(400, 404)
-  get(
-    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new InvalidRequestException([{ field: 'id', message: 'must be a UUID' }]) }))
-    id: string,
-  ): Promise<OrderDto> {
+  get(@Param('id', uuidParam('id')) id: string): Promise<OrderDto> {
     return this.queries.execute(new GetOrder(id));
   }
 }

@@ -1,5 +1,5 @@
 export { ProblemFilter } from './problem.filter';
-export { createValidationPipe, InvalidRequestException } from './validation';
+export { createValidationPipe, InvalidRequestException, uuidParam } from './validation';
 export { requestIdMiddleware } from './request-id.middleware';
 export { ApiProblems, ProblemDto, FieldErrorDto } from './problem.dto';
 export { PROBLEM_CONTENT_TYPE, STATUS_OF_KIND } from './problem';

@@ -1,4 +1,4 @@
-import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { BadRequestException, ParseUUIDPipe, ValidationPipe, type ValidationError } from '@nestjs/common';
 import type { FieldError } from './problem';
 
 /** A request whose body, path or query failed validation; carries every offending field. */
@@ -6,6 +6,11 @@ export class InvalidRequestException extends BadRequestException {
   constructor(readonly errors: readonly FieldError[]) {
     super(`The request is invalid: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
   }
+}
+
+/** A pipe for a UUID path parameter that answers like body validation does (400 naming the field). */
+export function uuidParam(field: string): ParseUUIDPipe {
+  return new ParseUUIDPipe({ exceptionFactory: () => new InvalidRequestException([{ field, message: 'must be a UUID' }]) });
 }
 
 /**

@@ -38,31 +38,24 @@ export function transportOf(url: string): TransportName {
   throw new Error(`"${url}" is not a seam address; use ${URL_EXAMPLE}`);
 }
 
-function tcpAddress(url: string): { host: string; port: number } {
+/** Host, port and frame limit of a `tcp://` address, plus the TLS options of its side. */
+function tcp(url: string, tlsFor: (host: string) => object | undefined) {
   const parsed = new URL(url);
   const port = Number(parsed.port);
   if (!parsed.hostname || !Number.isInteger(port) || port <= 0) {
     throw new Error(`"${url}" needs a host and a port, e.g. tcp://127.0.0.1:4010`);
   }
-  return { host: parsed.hostname.replace(/^\[|\]$/g, ''), port };
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  const tlsOptions = tlsFor(host);
+  return { transport: Transport.TCP, options: { host, port, maxBufferSize: MAX_FRAME_CHARS, ...(tlsOptions && { tlsOptions }) } } as const;
 }
 
 /** How to reach `module` at `url` as a client. */
 export function clientOptions(module: string, url: string, tls?: TlsFiles, namespace?: string): ClientOptions {
   switch (transportOf(url)) {
-    case 'tcp': {
-      const { host, port } = tcpAddress(url);
-      return {
-        transport: Transport.TCP,
-        options: {
-          host,
-          port,
-          maxBufferSize: MAX_FRAME_CHARS,
-          // SNI carries host names only; an IP address is checked against the certificate's IP SAN.
-          ...(tls && { tlsOptions: { ...tls, rejectUnauthorized: true, ...(isIP(host) === 0 && { servername: host }) } }),
-        },
-      };
-    }
+    case 'tcp':
+      // SNI carries host names only; an IP address is checked against the certificate's IP SAN.
+      return tcp(url, (host) => tls && { ...tls, rejectUnauthorized: true, ...(isIP(host) === 0 && { servername: host }) });
     case 'nats':
       return { transport: Transport.NATS, options: { servers: [url] } };
     case 'rmq':
@@ -76,18 +69,8 @@ export function clientOptions(module: string, url: string, tls?: TlsFiles, names
 /** How to serve `module` at `url`. */
 export function serverOptions(module: string, url: string, tls?: TlsFiles, namespace?: string): MicroserviceOptions {
   switch (transportOf(url)) {
-    case 'tcp': {
-      const { host, port } = tcpAddress(url);
-      return {
-        transport: Transport.TCP,
-        options: {
-          host,
-          port,
-          maxBufferSize: MAX_FRAME_CHARS,
-          ...(tls && { tlsOptions: { ...tls, requestCert: true, rejectUnauthorized: true } }),
-        },
-      };
-    }
+    case 'tcp':
+      return tcp(url, () => tls && { ...tls, requestCert: true, rejectUnauthorized: true });
     case 'nats':
       // A queue group: several instances of one module share its messages.
       return { transport: Transport.NATS, options: { servers: [url], queue: patternOf(module, namespace) } };
