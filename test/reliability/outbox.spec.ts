@@ -134,6 +134,24 @@ describe('the outbox, the relay and the inbox', () => {
     expect(failedOnce).toBe(true);
   });
 
+  it('hands several events to a subscriber in one transaction, and one by one again when that batch fails', async () => {
+    let failed = false;
+    probe.failWhen = (event) => event.key === 'batch-3' && !failed && (failed = true);
+    const keys = Array.from({ length: 10 }, (_, i) => `batch-${i}`);
+    await publisher(app).transaction(async (tx) => tx.publish(...keys.map((key) => new Happened(key, 1))));
+
+    const rows = async () =>
+      (await db.query<{ key: string }>(`SELECT key FROM probesub.seen WHERE key LIKE 'batch-%' ORDER BY key`)).rows.map((r) => r.key);
+    await eventually(rows, (list) => list.length === 10);
+    expect(failed).toBe(true);
+    expect(await rows()).toEqual([...keys].sort()); // each once: the failed batch left nothing behind
+    expect(probe.calls).toBeGreaterThan(10); // the batch ran until the failure, then each ran on its own
+    const inbox = await db.query(
+      `SELECT count(*)::int AS n FROM probesub.seams_inbox i JOIN probepub.seams_outbox o ON o.id = i.event_id WHERE o.aggregate_id LIKE 'batch-%'`,
+    );
+    expect(inbox.rows).toEqual([{ n: 10 }]);
+  });
+
   it('delivers each event once with several relay instances on one database', async () => {
     const second = await startProbeApp(database.url);
     try {

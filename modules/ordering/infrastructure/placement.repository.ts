@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ModuleDatabase } from '../../../src/kernel/persistence';
+import { ModuleDatabase, returnedRows } from '../../../src/kernel/persistence';
 
 /** Orders being placed (see migrations/ordering/1732550000000-create-placements.ts). */
 @Injectable()
@@ -14,8 +14,7 @@ export class PlacementRepository {
 
   /** Ends the placement in the caller's transaction; false if recovery took it over meanwhile. */
   async finish(manager: EntityManager, orderId: string): Promise<boolean> {
-    const [rows]: [unknown[], number] = await manager.query('DELETE FROM ordering.placements WHERE order_id = $1 RETURNING 1', [orderId]);
-    return rows.length === 1;
+    return returnedRows(await manager.query('DELETE FROM ordering.placements WHERE order_id = $1 RETURNING 1', [orderId])).length === 1;
   }
 
   /** Placements older than `staleMs`, locked (skipping those another instance holds) in the caller's transaction. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../primitives';
-import { DatabaseRegistry } from '../persistence';
+import { DatabaseRegistry, returnedRows } from '../persistence';
 import { OutboxRelay } from './outbox-relay';
 
 export type DeliveryStatus = 'PENDING' | 'DELIVERED' | 'PARKED';
@@ -66,12 +66,14 @@ export class OutboxAdmin {
   /** Makes a parked delivery pending again, with a fresh count of attempts, and wakes the relay. */
   async retry(id: string): Promise<DeliveryView> {
     for (const database of this.databases.all()) {
-      const [rows]: [Record<string, unknown>[], number] = await database.dataSource.query(
+      const rows = returnedRows(
+        await database.dataSource.query(
         `UPDATE "${database.module}".seams_deliveries
             SET status = 'PENDING', attempts = 0, next_attempt_at = now(), lease_until = NULL
           WHERE id = $1 AND status = 'PARKED'
         RETURNING id`,
-        [id],
+          [id],
+        ),
       );
       if (rows.length > 0) {
         this.relay.wake(database.module);

@@ -1,7 +1,7 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { Client } from 'pg';
 import type { IntegrationEvent } from '../primitives';
-import { DatabaseRegistry, type ModuleDatabase, OUTBOX_CHANNEL } from '../persistence';
+import { DatabaseRegistry, type ModuleDatabase, OUTBOX_CHANNEL, returnedRows } from '../persistence';
 import { EventDispatcher, MessageRegistry, RequestContexts, Topology } from '../seam';
 import { envelopeOf, RemoteModules, SEAM_TIMEOUT } from '../seam/remote-modules';
 import { backoff, RELAY_SETTINGS, type RelaySettings } from './relay-settings';
@@ -16,6 +16,9 @@ interface Claimed {
   readonly correlation_id: string | null;
   readonly causation_id: string | null;
 }
+
+/** Deliveries to one local module handled in one transaction. */
+const BATCH_SIZE = 20;
 
 interface Loop {
   readonly database: ModuleDatabase;
@@ -106,8 +109,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
    */
   private async claim(database: ModuleDatabase): Promise<Claimed[]> {
     const s = `"${database.module}"`;
-    // TypeORM answers an UPDATE ... RETURNING with [rows, affected count].
-    const [rows]: [Claimed[], number] = await database.dataSource.query(
+    const result: unknown = await database.dataSource.query(
       `WITH due AS (
          SELECT d.id FROM ${s}.seams_deliveries d
           WHERE d.status = 'PENDING' AND d.next_attempt_at <= now()
@@ -125,20 +127,44 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
        RETURNING d.id, d.event_id, d.subscriber, d.attempts, o.name, o.payload, o.correlation_id, o.causation_id`,
       [this.settings.batch, this.settings.leaseMs],
     );
-    return rows;
+    return returnedRows<Claimed>(result);
   }
 
-  /** Delivers a round's claims, `concurrency` at a time, then marks the successful ones done at once. */
+  /**
+   * Delivers a round's claims, `concurrency` units at a time, then marks the successful ones
+   * done at once. A unit is one delivery to a remote module, or a batch of up to BATCH_SIZE
+   * deliveries to one local module, handled in one transaction of that module (one commit
+   * instead of one per event); a batch that fails is retried one delivery at a time.
+   */
   private async deliverAll(database: ModuleDatabase, claimed: Claimed[]): Promise<void> {
+    const units: Claimed[][] = [];
+    const batches = new Map<string, Claimed[]>();
+    for (const row of claimed) {
+      if (!this.topology.isLocal(row.subscriber)) {
+        units.push([row]);
+        continue;
+      }
+      let batch = batches.get(row.subscriber);
+      if (!batch || batch.length >= BATCH_SIZE) {
+        batch = [];
+        batches.set(row.subscriber, batch);
+        units.push(batch);
+      }
+      batch.push(row);
+    }
     let next = 0;
     const done: string[] = [];
     const worker = async () => {
-      while (next < claimed.length) {
-        const row = claimed[next++];
-        if (await this.deliver(database, row)) done.push(row.id);
+      while (next < units.length) {
+        const unit = units[next++];
+        if (unit.length > 1 && (await this.deliverBatch(database, unit))) {
+          done.push(...unit.map((row) => row.id));
+          continue;
+        }
+        for (const row of unit) if (await this.deliver(database, row)) done.push(row.id);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.settings.concurrency, claimed.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(this.settings.concurrency, units.length) }, worker));
     if (done.length === 0) return;
     // A crash before this update only means a redelivery, which the subscriber's inbox absorbs.
     await database.dataSource
@@ -151,24 +177,47 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       .catch((error: Error) => this.logger.warn(`marking deliveries done failed (they will be redelivered): ${error.message}`));
   }
 
+  /** Hands several events to one local module in one transaction; false (nothing kept) if any fails. */
+  private async deliverBatch(database: ModuleDatabase, rows: Claimed[]): Promise<boolean> {
+    const subscriber = this.databases.all().find((d) => d.module === rows[0].subscriber);
+    if (!subscriber) return false;
+    try {
+      const inbox = rows.flatMap((row) =>
+        this.dispatcher.handlersOf(row.subscriber, row.name).map((handler) => ({ eventId: row.event_id, handler })),
+      );
+      await subscriber.batch(inbox, async () => {
+        for (const row of rows) await this.handOver(row);
+      });
+      return true;
+    } catch {
+      return false; // each is tried again on its own, which records its own error
+    }
+  }
+
+  /** Runs the subscriber of `row` (in process) or sends it to the subscriber's module (over the seam). */
+  private handOver(row: Claimed): Promise<unknown> {
+    const type = this.registry.find(row.name);
+    if (!type) throw new Error(`no module's contract has an event named ${row.name}`);
+    const context = {
+      ...RequestContexts.current(),
+      correlationId: row.correlation_id ?? row.event_id,
+      causationId: row.causation_id ?? undefined,
+      messageId: row.event_id,
+    };
+    return RequestContexts.run(context, () => {
+      if (this.topology.isLocal(row.subscriber)) {
+        const event = Object.assign(Object.create(type.prototype as object) as object, row.payload) as IntegrationEvent;
+        return this.dispatcher.dispatchTo(row.subscriber, row.name, event, row.event_id);
+      }
+      return this.remote.request(row.subscriber, envelopeOf('event', row.name, row.payload, this.timeoutMs, row.event_id));
+    });
+  }
+
   /** Hands one event to one subscribing module; true when it acknowledged. */
   private async deliver(database: ModuleDatabase, row: Claimed): Promise<boolean> {
     const s = `"${database.module}"`;
     try {
-      const type = this.registry.find(row.name);
-      if (!type) throw new Error(`no module's contract has an event named ${row.name}`);
-      const context = {
-        correlationId: row.correlation_id ?? row.event_id,
-        causationId: row.causation_id ?? undefined,
-        messageId: row.event_id,
-      };
-      await RequestContexts.run(context, () => {
-        if (this.topology.isLocal(row.subscriber)) {
-          const event = Object.assign(Object.create(type.prototype as object) as object, row.payload) as IntegrationEvent;
-          return this.dispatcher.dispatchTo(row.subscriber, row.name, event, row.event_id);
-        }
-        return this.remote.request(row.subscriber, envelopeOf('event', row.name, row.payload, this.timeoutMs, row.event_id));
-      });
+      await this.handOver(row);
       return true;
     } catch (error) {
       const reason = String((error as Error)?.message ?? error).slice(0, 2000);

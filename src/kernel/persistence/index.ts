@@ -5,6 +5,6 @@ export { DatabaseRegistry } from './database-registry';
 export { DATABASE_SETTINGS, moduleUrlsFrom } from './database-settings';
 export type { DatabaseSettings } from './database-settings';
 export { startEmbeddedPostgres, ensureDatabase } from './embedded-postgres';
-export { DuplicateDeliveryError } from './outbox';
+export { DuplicateDeliveryError, returnedRows } from './outbox';
 export { OUTBOX_CHANNEL } from './messaging-tables';
 export type { EmbeddedServer } from './embedded-postgres';

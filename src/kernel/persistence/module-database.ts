@@ -4,7 +4,7 @@ import type { IntegrationEvent } from '../primitives';
 import { type MessageRegistry, RequestContexts, SeamTimeoutError } from '../seam';
 import { type DatabaseSettings, moduleDatabaseUrl } from './database-settings';
 import { messagingMigration } from './messaging-tables';
-import { claimInbox, writeOutbox } from './outbox';
+import { claimInbox, DuplicateDeliveryError, returnedRows, writeOutbox } from './outbox';
 
 export interface ModulePersistenceOptions {
   /** The module's name; also the name of the PostgreSQL schema it owns. */
@@ -79,8 +79,13 @@ export class ModuleDatabase implements OnApplicationShutdown {
   async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     const context = RequestContexts.current();
     const claim = context?.delivery?.module === this.module && !context.delivery.claimed ? context.delivery : undefined;
-    const result = await this.dataSource.transaction(async (manager) => {
-      if (claim) await claimInbox(manager, this.module, claim);
+    const batch = context?.batch?.module === this.module ? context.batch : undefined;
+    const inside = async (manager: EntityManager) => {
+      if (claim) {
+        const key = `${claim.eventId} ${claim.handler}`;
+        if (batch?.handledBefore.has(key)) throw new DuplicateDeliveryError(`${claim.handler} has already handled event ${claim.eventId}`);
+        if (!batch?.claimed.has(key)) await claimInbox(manager, this.module, claim);
+      }
       const events: IntegrationEvent[] = [];
       const value = await work({ manager, publish: (...published) => events.push(...published) });
       if (events.length > 0) await writeOutbox(manager, this.module, this.registry, events);
@@ -88,9 +93,36 @@ export class ModuleDatabase implements OnApplicationShutdown {
         throw new SeamTimeoutError(`Work in ${this.module} (rolled back: its deadline passed)`);
       }
       return value;
-    });
+    };
+    // Inside a relay batch for this module the work joins the batch's transaction.
+    const result = batch ? await inside(batch.manager as EntityManager) : await this.dataSource.transaction(inside);
     if (claim) claim.claimed = true;
     return result;
+  }
+
+  /**
+   * Runs `work` (the handling of several delivered events) in one transaction that every
+   * `transaction()` of this module inside it joins: one commit for the lot instead of one per
+   * event. If anything fails, all of it rolls back; the relay then hands the events over one
+   * by one.
+   */
+  batch<T>(inbox: readonly { eventId: string; handler: string }[], work: () => Promise<T>): Promise<T> {
+    const context = RequestContexts.current();
+    return this.dataSource.transaction(async (manager) => {
+      // The whole batch's inbox records in one statement; those already there were handled before.
+      const claimed = returnedRows<{ key: string }>(
+        await manager.query(
+          `INSERT INTO "${this.module}".seams_inbox (event_id, handler)
+           SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT DO NOTHING
+           RETURNING event_id || ' ' || handler AS key`,
+          [inbox.map((entry) => entry.eventId), inbox.map((entry) => entry.handler)],
+        ),
+      );
+      const claimedKeys = new Set(claimed.map((row) => row.key));
+      const handledBefore = new Set(inbox.map((e) => `${e.eventId} ${e.handler}`).filter((key) => !claimedKeys.has(key)));
+      const batch = { module: this.module, manager, claimed: claimedKeys, handledBefore };
+      return RequestContexts.run({ ...(context ?? { correlationId: 'batch' }), batch }, work);
+    });
   }
 
   async ping(): Promise<void> {

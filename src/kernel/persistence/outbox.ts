@@ -4,6 +4,14 @@ import { DomainError, type IntegrationEvent, type MessageClass } from '../primit
 import { type InboxClaim, type MessageRegistry, RequestContexts } from '../seam';
 import { OUTBOX_CHANNEL } from './messaging-tables';
 
+/**
+ * The rows a `RETURNING` statement gave back: TypeORM answers INSERT with the rows, but UPDATE
+ * and DELETE with `[rows, affected count]`.
+ */
+export function returnedRows<T>(result: unknown): T[] {
+  return (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
+}
+
 /** A delivery whose event this subscriber has already handled; nothing to do again. */
 export class DuplicateDeliveryError extends DomainError {
   readonly code = 'seam.duplicate-delivery';

@@ -43,6 +43,11 @@ export class EventDispatcher implements OnApplicationBootstrap {
     }
   }
 
+  /** The inbox handler names (`<module>/<Subscriber>`) that `module` has for the event. */
+  handlersOf(module: string, wire: string): string[] {
+    return (this.subscribers.get(wire) ?? []).filter((r) => r.module === module).map((r) => `${module}/${r.name}`);
+  }
+
   /**
    * Runs the subscribers that `module` has for the event, each with its inbox claim on
    * `eventId`, and resolves when all have finished. A subscriber that handled the event
@@ -52,21 +57,26 @@ export class EventDispatcher implements OnApplicationBootstrap {
   async dispatchTo(module: string, wire: string, event: IntegrationEvent, eventId: string): Promise<void> {
     const subscribers = (this.subscribers.get(wire) ?? []).filter((registered) => registered.module === module);
     const context = RequestContexts.current();
-    const results = await Promise.allSettled(
-      subscribers.map((registered) =>
-        RequestContexts.run(
-          {
-            correlationId: context?.correlationId ?? eventId,
-            causationId: context?.causationId,
-            messageId: eventId,
-            deadline: context?.deadline,
-            identity: context?.identity,
-            delivery: { eventId, module, handler: `${module}/${registered.name}`, claimed: false },
-          },
-          () => registered.subscriber.handle(event),
-        ),
-      ),
-    );
+    const run = (registered: Registered) =>
+      RequestContexts.run(
+        {
+          correlationId: context?.correlationId ?? eventId,
+          causationId: context?.causationId,
+          messageId: eventId,
+          deadline: context?.deadline,
+          identity: context?.identity,
+          batch: context?.batch,
+          delivery: { eventId, module, handler: `${module}/${registered.name}`, claimed: false },
+        },
+        () => registered.subscriber.handle(event),
+      );
+    // In a batch the subscribers share one transaction, so they take turns on its connection.
+    const results: PromiseSettledResult<void>[] = [];
+    if (context?.batch) {
+      for (const registered of subscribers) results.push(...(await Promise.allSettled([run(registered)])));
+    } else {
+      results.push(...(await Promise.allSettled(subscribers.map(run))));
+    }
     const failures = results.flatMap((result, index) =>
       result.status === 'rejected' && (result.reason as DomainError)?.code !== 'seam.duplicate-delivery'
         ? [{ registered: subscribers[index], reason: result.reason as unknown }]

@@ -18,6 +18,17 @@ export interface RequestContext {
   readonly identity?: string;
   /** Set while a subscriber handles a delivered event: the key of its inbox record. */
   readonly delivery?: InboxClaim;
+  /**
+   * Set while the relay hands a batch of events to one module's subscribers: the transaction
+   * that module's `ModuleDatabase.transaction` calls join instead of opening their own.
+   */
+  readonly batch?: {
+    readonly module: string;
+    readonly manager: unknown;
+    /** Inbox keys (`<event id> <handler>`) the batch claimed up front, and those found already handled. */
+    readonly claimed: ReadonlySet<string>;
+    readonly handledBefore: ReadonlySet<string>;
+  };
 }
 
 /**
