@@ -152,6 +152,19 @@ describe('the outbox, the relay and the inbox', () => {
     expect(inbox.rows).toEqual([{ n: 10 }]);
   });
 
+  it('keeps nothing of a failed transaction in a batch, even when the subscriber swallows the failure', async () => {
+    let failed = false;
+    probe.failInsideWhen = (event) => event.key === 'swallow-2' && !failed && (failed = true);
+    const keys = Array.from({ length: 5 }, (_, i) => `swallow-${i}`);
+    await publisher(app).transaction(async (tx) => tx.publish(...keys.map((key) => new Happened(key, 1))));
+
+    const rows = async () =>
+      (await db.query<{ key: string }>(`SELECT key FROM probesub.seen WHERE key LIKE 'swallow-%' ORDER BY key`)).rows.map((r) => r.key);
+    await eventually(rows, (list) => list.length >= 5);
+    expect(failed).toBe(true);
+    expect(await rows()).toEqual(keys); // no swallow-2-partial, and swallow-2 handled when tried on its own
+  });
+
   it('delivers each event once with several relay instances on one database', async () => {
     const second = await startProbeApp(database.url);
     try {

@@ -33,10 +33,13 @@ export const probe = {
   calls: 0,
   /** `(event) => true` makes the subscriber fail on that event. */
   failWhen: ((event: Happened) => event === undefined) as (event: Happened) => boolean,
+  /** `(event) => true` makes the subscriber's transaction fail after a first write, which the subscriber then swallows. */
+  failInsideWhen: ((event: Happened) => event === undefined) as (event: Happened) => boolean,
   attempts: [] as { key: string; seq: number; at: number }[],
   reset() {
     this.calls = 0;
     this.failWhen = () => false;
+    this.failInsideWhen = () => false;
     this.attempts = [];
   },
 };
@@ -50,6 +53,16 @@ export class RecordHappened implements EventSubscriber<Happened> {
     probe.calls++;
     probe.attempts.push({ key: event.key, seq: event.seq, at: Date.now() });
     if (probe.failWhen(event)) throw new Error(`told to fail on ${event.key}#${event.seq}`);
+    if (probe.failInsideWhen(event)) {
+      // A subscriber that catches the failure of its own transaction: its partial write must not survive.
+      await this.database
+        .transaction(async ({ manager }) => {
+          await manager.query('INSERT INTO probesub.seen (key, seq) VALUES ($1, $2)', [`${event.key}-partial`, event.seq]);
+          throw new Error('fails after a write');
+        })
+        .catch(() => undefined);
+      return;
+    }
     await this.database.transaction(async ({ manager }) => {
       await manager.query('INSERT INTO probesub.seen (key, seq) VALUES ($1, $2)', [event.key, event.seq]);
     });

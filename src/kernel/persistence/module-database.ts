@@ -94,8 +94,21 @@ export class ModuleDatabase implements OnApplicationShutdown {
       }
       return value;
     };
-    // Inside a relay batch for this module the work joins the batch's transaction.
-    const result = batch ? await inside(batch.manager as EntityManager) : await this.dataSource.transaction(inside);
+    // Inside a relay batch for this module the work joins the batch's transaction. A joined
+    // transaction that fails cannot roll back on its own, so it spoils the whole batch (which
+    // then rolls back, and the relay hands the events over one by one), even if the caller
+    // catches the error.
+    let result: T;
+    if (batch) {
+      try {
+        result = await inside(batch.manager as EntityManager);
+      } catch (error) {
+        if (!(error instanceof DuplicateDeliveryError)) batch.poisoned = true;
+        throw error;
+      }
+    } else {
+      result = await this.dataSource.transaction(inside);
+    }
     if (claim) claim.claimed = true;
     return result;
   }
@@ -120,8 +133,10 @@ export class ModuleDatabase implements OnApplicationShutdown {
       );
       const claimedKeys = new Set(claimed.map((row) => row.key));
       const handledBefore = new Set(inbox.map((e) => `${e.eventId} ${e.handler}`).filter((key) => !claimedKeys.has(key)));
-      const batch = { module: this.module, manager, claimed: claimedKeys, handledBefore };
-      return RequestContexts.run({ ...(context ?? { correlationId: 'batch' }), batch }, work);
+      const batch = { module: this.module, manager, claimed: claimedKeys, handledBefore, poisoned: false };
+      const result = await RequestContexts.run({ ...(context ?? { correlationId: 'batch' }), batch }, work);
+      if (batch.poisoned) throw new Error(`A transaction in a batch of ${this.module} failed; the batch is rolled back`);
+      return result;
     });
   }
 

@@ -28,6 +28,8 @@ export interface RequestContext {
     /** Inbox keys (`<event id> <handler>`) the batch claimed up front, and those found already handled. */
     readonly claimed: ReadonlySet<string>;
     readonly handledBefore: ReadonlySet<string>;
+    /** Set when a joined transaction failed: its partial work must not commit with the batch. */
+    poisoned: boolean;
   };
 }
 
