@@ -20,6 +20,7 @@ describe('when a module host is down', () => {
     const response = await cluster.http('ordering').post('/v1/orders').send({ customerId: 'c', lines: [{ sku: 'DOWN-1', quantity: 1 }] });
     const elapsed = Date.now() - started;
     expect(response.status).toBe(503);
+    expect(response.headers['retry-after']).toBe('1');
     expect(response.body).toMatchObject({ code: 'seam.unavailable', module: 'inventory', status: 503 });
     expect(response.body.detail).toMatch(/The inventory module is unavailable: .*ECONNREFUSED/);
     // refused connections fail fast: nowhere near the 10 s seam timeout of this monolith

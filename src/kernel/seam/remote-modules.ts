@@ -8,11 +8,14 @@ import { RequestContexts } from './request-context';
 import { RemoteError, RemoteFailureError, SeamTimeoutError, SeamUnavailableError } from './seam-errors';
 import { Topology } from './topology';
 import { clientOptions, type TlsFiles, transportOf } from './transport';
+import { ModulePolicy, resilienceFor } from './resilience';
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 export const TLS_FILES = Symbol('TLS_FILES');
 /** The seam's time budget for one message (ms), as a provider. */
 export const SEAM_TIMEOUT = Symbol('SEAM_TIMEOUT');
+/** The environment the seam's settings come from. */
+export const SEAM_ENV = Symbol('SEAM_ENV');
 
 /** How often deadlines of calls in flight are checked; a timeout fires at most this late. */
 const SWEEP_MS = 20;
@@ -68,26 +71,40 @@ export function errorToWire(error: unknown, where: string): WireError {
 @Injectable()
 export class RemoteModules implements OnApplicationShutdown {
   private readonly logger = new Logger('Seam');
-  private readonly clients = new Map<string, { url: string; pattern: string | object; client: ClientProxy }>();
+  private readonly clients = new Map<string, { url: string; pattern: string | object; client: ClientProxy; policy: ModulePolicy }>();
   private readonly pending = new Set<Pending>();
   private sweeper: NodeJS.Timeout | undefined;
   private readonly logging = Logger.isLevelEnabled('log');
 
-  constructor(topology: Topology, @Inject(TLS_FILES) tls: TlsFiles | undefined) {
+  constructor(topology: Topology, @Inject(TLS_FILES) tls: TlsFiles | undefined, @Inject(SEAM_ENV) env: NodeJS.ProcessEnv) {
     for (const { module, url } of topology.remote) {
       const client = ClientProxyFactory.create(clientOptions(module, url, tls, topology.namespace));
       const pattern = transportOf(url) === 'tcp' ? tcpPatternOf(module, topology.namespace) : patternOf(module, topology.namespace);
-      this.clients.set(module, { url, pattern, client });
+      this.clients.set(module, { url, pattern, client, policy: new ModulePolicy(module, resilienceFor(module, env)) });
     }
   }
 
-  /** Sends the envelope to `module` and returns its result, or throws the typed error. */
+  /** Circuit breaker state per remote module. */
+  breakerStates(): Record<string, string> {
+    return Object.fromEntries([...this.clients].map(([module, { policy }]) => [module, policy.state]));
+  }
+
+  /**
+   * Sends the envelope to `module` under its policies (circuit breaker, bulkhead, retries for
+   * queries) and returns its result, or throws the typed error.
+   */
   request(module: string, envelope: Envelope): Promise<unknown> {
     const target = this.clients.get(module);
     if (!target) {
       return Promise.reject(new SeamUnavailableError(module, `no address is configured (set SEAMS_${module.toUpperCase()}_URL)`));
     }
+    // A message whose deadline has already passed is not the module's failure: it is refused
+    // here, without a try and without counting against the module's circuit breaker.
     if (envelope.deadline <= Date.now()) return Promise.reject(new SeamTimeoutError(`${envelope.name} to ${module}`));
+    return target.policy.execute(envelope.kind, () => this.send(module, target, envelope));
+  }
+
+  private send(module: string, target: { url: string; pattern: string | object; client: ClientProxy }, envelope: Envelope): Promise<unknown> {
     const started = performance.now();
     return new Promise<unknown>((resolve, reject) => {
       const call: Pending = { deadline: envelope.deadline, fail: reject, subscription: undefined };

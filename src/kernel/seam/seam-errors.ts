@@ -1,12 +1,19 @@
 import { DomainError, type ErrorKind, type Issue } from '../primitives';
 
-/** The module behind a seam cannot be reached (not running, refused, connection lost). */
+/**
+ * The module behind a seam cannot be reached (not running, refused, connection lost), or its
+ * circuit breaker or bulkhead turned the call away. `retryAfterSeconds` becomes the
+ * `Retry-After` of the 503.
+ */
 export class SeamUnavailableError extends DomainError {
   readonly code = 'seam.unavailable';
   readonly kind = 'unavailable';
+  /** Turned away by a policy without trying the module (not worth retrying at once). */
+  readonly fastFail: boolean;
 
-  constructor(module: string, reason: string) {
-    super(`The ${module} module is unavailable: ${reason}`, { module });
+  constructor(module: string, reason: string, options: { retryAfterSeconds?: number; fastFail?: boolean } = {}) {
+    super(`The ${module} module is unavailable: ${reason}`, { module, retryAfterSeconds: options.retryAfterSeconds ?? 1 });
+    this.fastFail = options.fastFail ?? false;
   }
 }
 

@@ -3,7 +3,7 @@ import { CqrsModule, CommandBus, QueryBus } from '@nestjs/cqrs';
 import { DiscoveryModule } from '@nestjs/core';
 import { EventDispatcher } from './event-dispatcher';
 import { MessageRegistry } from './manifest';
-import { RemoteModules, SEAM_TIMEOUT, TLS_FILES, timeoutFromEnvironment } from './remote-modules';
+import { RemoteModules, SEAM_ENV, SEAM_TIMEOUT, TLS_FILES, timeoutFromEnvironment } from './remote-modules';
 import { RoutingSeam } from './routing-seam';
 import { Seam } from './seam';
 import { seamController } from './seam-controller';
@@ -25,6 +25,7 @@ export class SeamModule {
         { provide: Topology, useValue: options.topology },
         { provide: TLS_FILES, useFactory: () => tlsFromEnvironment(options.env) },
         { provide: SEAM_TIMEOUT, useFactory: () => timeoutFromEnvironment(options.env) },
+        { provide: SEAM_ENV, useValue: options.env },
         EventDispatcher,
         RemoteModules,
         SeamReceiver,

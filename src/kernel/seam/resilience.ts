@@ -1,0 +1,101 @@
+import {
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  bulkhead,
+  circuitBreaker,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  handleWhen,
+  type IPolicy,
+  retry,
+  wrap,
+} from 'cockatiel';
+import type { MessageKind } from '../primitives';
+import { SeamTimeoutError, SeamUnavailableError } from './seam-errors';
+
+/**
+ * The policies every remote seam call runs under, per module (`SEAMS_<MODULE>_<NAME>`, falling
+ * back to `SEAMS_<NAME>`):
+ *   BREAKER_THRESHOLD  consecutive failures (unreachable or timed out) that open the circuit (5)
+ *   BREAKER_HALF_OPEN_MS  how long an open circuit fails fast before letting one call try (5000)
+ *   BULKHEAD_LIMIT / BULKHEAD_QUEUE  calls in flight to the module, and calls waiting (100 / 100)
+ *   QUERY_RETRIES  extra attempts for a query whose module was unreachable (2)
+ * The timeout is the envelope's deadline (SEAMS_TIMEOUT_MS). Commands are not retried here: a
+ * command may have taken effect before its answer was lost.
+ */
+export interface ResilienceSettings {
+  readonly breakerThreshold: number;
+  readonly halfOpenMs: number;
+  readonly bulkheadLimit: number;
+  readonly bulkheadQueue: number;
+  readonly queryRetries: number;
+}
+
+const DEFAULTS: Record<keyof ResilienceSettings, [string, number]> = {
+  breakerThreshold: ['BREAKER_THRESHOLD', 5],
+  halfOpenMs: ['BREAKER_HALF_OPEN_MS', 5000],
+  bulkheadLimit: ['BULKHEAD_LIMIT', 100],
+  bulkheadQueue: ['BULKHEAD_QUEUE', 100],
+  queryRetries: ['QUERY_RETRIES', 2],
+};
+
+export function resilienceFor(module: string, env: NodeJS.ProcessEnv): ResilienceSettings {
+  const entries = Object.entries(DEFAULTS).map(([key, [name, fallback]]) => {
+    const own = `SEAMS_${module.toUpperCase()}_${name}`;
+    const raw = env[own] ?? env[`SEAMS_${name}`];
+    const value = raw === undefined || raw === '' ? fallback : Number(raw);
+    if (!Number.isInteger(value) || value < 0) throw new Error(`${own} (or SEAMS_${name}) must be a whole number ≥ 0, not "${raw}"`);
+    return [key, value];
+  });
+  return Object.fromEntries(entries) as ResilienceSettings;
+}
+
+/** A failure of the module itself (not a typed answer from it): what the breaker counts. */
+const moduleFailed = (error: Error) => error instanceof SeamUnavailableError || error instanceof SeamTimeoutError;
+
+/** One module's circuit breaker, bulkhead and query retry. */
+export class ModulePolicy {
+  private readonly breaker;
+  private readonly forCommands: IPolicy;
+  private readonly forQueries: IPolicy;
+
+  constructor(
+    private readonly module: string,
+    private readonly settings: ResilienceSettings,
+  ) {
+    this.breaker = circuitBreaker(handleWhen(moduleFailed), {
+      halfOpenAfter: settings.halfOpenMs,
+      breaker: new ConsecutiveBreaker(Math.max(1, settings.breakerThreshold)),
+    });
+    const limit = bulkhead(Math.max(1, settings.bulkheadLimit), settings.bulkheadQueue);
+    this.forCommands = wrap(this.breaker, limit);
+    const retries = retry(handleWhen((error) => error instanceof SeamUnavailableError && !(error as SeamUnavailableError).fastFail), {
+      maxAttempts: settings.queryRetries,
+      backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 500 }),
+    });
+    this.forQueries = wrap(retries, this.breaker, limit);
+  }
+
+  /** The breaker's state, for health and metrics: `closed`, `open`, `half-open` or `isolated`. */
+  get state(): string {
+    return ['closed', 'open', 'half-open', 'isolated'][this.breaker.state] ?? String(this.breaker.state);
+  }
+
+  async execute<T>(kind: MessageKind, call: () => Promise<T>): Promise<T> {
+    try {
+      return await (kind === 'query' ? this.forQueries : this.forCommands).execute(call);
+    } catch (error) {
+      const retryAfterSeconds = Math.max(1, Math.ceil(this.settings.halfOpenMs / 1000));
+      if (error instanceof BrokenCircuitError) {
+        throw new SeamUnavailableError(this.module, 'its circuit breaker is open after repeated failures', {
+          retryAfterSeconds,
+          fastFail: true,
+        });
+      }
+      if (error instanceof BulkheadRejectedError) {
+        throw new SeamUnavailableError(this.module, 'too many calls to it are already under way', { retryAfterSeconds: 1, fastFail: true });
+      }
+      throw error;
+    }
+  }
+}

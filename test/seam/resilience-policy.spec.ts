@@ -1,0 +1,64 @@
+import { ModulePolicy, resilienceFor } from '../../src/kernel/seam/resilience';
+import { SeamUnavailableError } from '../../src/kernel/seam';
+
+const settings = { breakerThreshold: 2, halfOpenMs: 60_000, bulkheadLimit: 1, bulkheadQueue: 0, queryRetries: 2 };
+
+/** A call that fails with "unreachable" `failures` times, then answers. */
+function flaky(failures: number) {
+  let calls = 0;
+  const call = async () => {
+    calls++;
+    if (calls <= failures) throw new SeamUnavailableError('inventory', 'connect ECONNREFUSED');
+    return 'ok';
+  };
+  return { call, calls: () => calls };
+}
+
+describe('ModulePolicy', () => {
+  it('retries a query whose module was unreachable, but never a command', async () => {
+    const query = flaky(1);
+    await expect(new ModulePolicy('inventory', settings).execute('query', query.call)).resolves.toBe('ok');
+    expect(query.calls()).toBe(2);
+
+    const command = flaky(1);
+    await expect(new ModulePolicy('inventory', settings).execute('command', command.call)).rejects.toBeInstanceOf(SeamUnavailableError);
+    expect(command.calls()).toBe(1);
+  });
+
+  it('opens the circuit after the threshold and then turns calls away without trying', async () => {
+    const policy = new ModulePolicy('inventory', settings);
+    const down = flaky(100);
+    await expect(policy.execute('command', down.call)).rejects.toThrow(/ECONNREFUSED/);
+    await expect(policy.execute('command', down.call)).rejects.toThrow(/ECONNREFUSED/);
+    expect(policy.state).toBe('open');
+    await expect(policy.execute('command', down.call)).rejects.toMatchObject({
+      code: 'seam.unavailable',
+      message: 'The inventory module is unavailable: its circuit breaker is open after repeated failures',
+      details: { module: 'inventory', retryAfterSeconds: 60 },
+    });
+    expect(down.calls()).toBe(2);
+  });
+
+  it('does not count a typed answer of the module as its failure', async () => {
+    const policy = new ModulePolicy('inventory', settings);
+    const conflict = Object.assign(new Error('Not enough stock'), { code: 'inventory.insufficient-stock' });
+    for (let i = 0; i < 5; i++) await expect(policy.execute('command', () => Promise.reject(conflict))).rejects.toBe(conflict);
+    expect(policy.state).toBe('closed');
+  });
+
+  it('bounds the calls in flight (bulkhead) and turns the excess away at once', async () => {
+    const policy = new ModulePolicy('inventory', settings);
+    let release!: () => void;
+    const slow = policy.execute('command', () => new Promise<string>((resolve) => (release = () => resolve('done'))));
+    await expect(policy.execute('command', async () => 'second')).rejects.toThrow(/too many calls to it are already under way/);
+    release();
+    await expect(slow).resolves.toBe('done');
+  });
+
+  it('reads per-module settings, falling back to the global ones, and refuses nonsense', () => {
+    expect(resilienceFor('inventory', { SEAMS_BREAKER_THRESHOLD: '7', SEAMS_INVENTORY_BREAKER_THRESHOLD: '3' }).breakerThreshold).toBe(3);
+    expect(resilienceFor('catalog', { SEAMS_BREAKER_THRESHOLD: '7' }).breakerThreshold).toBe(7);
+    expect(resilienceFor('catalog', {})).toEqual({ breakerThreshold: 5, halfOpenMs: 5000, bulkheadLimit: 100, bulkheadQueue: 100, queryRetries: 2 });
+    expect(() => resilienceFor('catalog', { SEAMS_BULKHEAD_LIMIT: 'lots' })).toThrow(/SEAMS_CATALOG_BULKHEAD_LIMIT \(or SEAMS_BULKHEAD_LIMIT\)/);
+  });
+});
