@@ -1,32 +1,30 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
-import type { Role } from './kernel/seam';
+// Before anything that loads http or pg (see start-tracing.ts).
+import { tracing } from './host/start-tracing';
 import { createApp, startApp } from './host/create-app';
 import { poolSizeFrom, resolveDatabase } from './host/database';
+import { roleFrom, serviceOf } from './host/role';
+import { shutDownGracefully, shutdownTimeoutFrom } from './host/shutdown';
+import { createRootLogger, logSettingsFrom, stopTracing } from './kernel/observability';
 
 /**
  * `node dist/src/main.js` runs the monolith; `node dist/src/main.js --module inventory` (or
  * `SEAMS_HOST_MODULE=inventory`) runs the same build as the inventory module's host.
  */
-function roleFrom(argv: readonly string[], env: NodeJS.ProcessEnv): Role {
-  const flag = argv.indexOf('--module');
-  const module = flag >= 0 ? argv[flag + 1] : env.SEAMS_HOST_MODULE;
-  if (flag >= 0 && !module) throw new Error('--module needs a module name, e.g. --module inventory');
-  return module ? { kind: 'module', module } : { kind: 'monolith' };
-}
-
 async function main(): Promise<void> {
-  const logger = new Logger('Seams');
   const role = roleFrom(process.argv, process.env);
+  const shutdownTimeoutMs = shutdownTimeoutFrom(process.env);
+  const root = createRootLogger(logSettingsFrom(process.env, serviceOf(role)));
+  const log = root.child({ context: 'Seams' });
   const database = await resolveDatabase();
-  logger.log(
+  log.info(
     database.embedded
       ? `Embedded PostgreSQL ${database.embedded.owned ? 'started' : 'reused'} in ${database.embedded.dataDir}`
       : 'Using the PostgreSQL server of DATABASE_URL',
   );
   let app;
   try {
-    app = await createApp({ database: { url: database.url, poolSize: poolSizeFrom() }, role });
+    app = await createApp({ database: { url: database.url, poolSize: poolSizeFrom() }, role, root });
   } catch (error) {
     await database.embedded?.stop();
     throw error;
@@ -35,17 +33,25 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${process.env.PORT}"`);
   await startApp(app, port);
   const base = `http://localhost:${port}`;
-  logger.log(`API at ${base}/v1, Swagger UI at ${base}/docs (OpenAPI JSON at ${base}/docs-json)`);
+  log.info(
+    `API at ${base}/v1, Swagger UI at ${base}/docs (OpenAPI JSON at ${base}/docs-json), metrics at ${base}/metrics, ` +
+      `tracing ${tracing ? 'on' : 'off'}`,
+  );
 
-  // SIGTERM / SIGINT: stop serving, close the module pools, then the embedded server, in that order.
+  // SIGTERM / SIGINT: stop taking work, finish what is under way (bounded), close the
+  // transports and module pools, flush traces, then stop the embedded server.
   const shutdown = async (signal: NodeJS.Signals) => {
-    logger.log(`${signal} received: shutting down`);
+    log.info(`${signal} received: finishing the work under way (at most ${shutdownTimeoutMs} ms), then stopping`);
     setTimeout(() => {
-      logger.error('Shutdown took longer than 10 s; exiting anyway');
+      log.error(`Shutdown took longer than ${shutdownTimeoutMs + 5000} ms; exiting anyway`);
       process.exit(1);
-    }, 10_000).unref();
-    await app.close();
+    }, shutdownTimeoutMs + 5000).unref();
+    const { cut } = await shutDownGracefully(app, shutdownTimeoutMs);
+    if (cut) log.warn(`Work still under way after ${shutdownTimeoutMs} ms was cut; undelivered events stay in the outbox`);
+    await stopTracing(tracing);
     await database.embedded?.stop();
+    log.info('Stopped');
+    root.flush();
     process.exit(0);
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, (received) => void shutdown(received));

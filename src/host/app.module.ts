@@ -1,10 +1,14 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import type { Logger } from 'pino';
 import { MessagingModule } from '../kernel/messaging';
+import { type Metrics, ObservabilityModule } from '../kernel/observability';
 import { DatabaseModule, type DatabaseSettings } from '../kernel/persistence';
 import { type MessageRegistry, SeamModule, type Topology } from '../kernel/seam';
 import { EventsAdminController } from './events-admin.controller';
 import { HealthController } from './health.controller';
+import { Lifecycle } from './lifecycle';
+import { MetricsController } from './metrics.controller';
 
 export interface HostOptions {
   readonly database: DatabaseSettings;
@@ -13,6 +17,9 @@ export interface HostOptions {
   readonly env: NodeJS.ProcessEnv;
   /** The Nest modules of the modules that run in this process. */
   readonly modules: readonly Type<unknown>[];
+  /** The root logger and the metrics registry of the process. */
+  readonly root: Logger;
+  readonly metrics: Metrics;
 }
 
 /** The composition root: the kernel, plus the modules this process runs. */
@@ -22,13 +29,15 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        ObservabilityModule.forRoot({ root: options.root, metrics: options.metrics }),
         SeamModule.forRoot({ registry: options.registry, topology: options.topology, env: options.env }),
         DatabaseModule.forRoot(options.database),
         MessagingModule.forRoot(options.env),
         TerminusModule,
         ...options.modules,
       ],
-      controllers: [HealthController, EventsAdminController],
+      controllers: [HealthController, MetricsController, EventsAdminController],
+      providers: [Lifecycle],
     };
   }
 }

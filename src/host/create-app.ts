@@ -1,11 +1,17 @@
 import { type INestApplication, Logger, VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { Logger as PinoLogger } from 'pino';
+import type { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { createValidationPipe, FieldErrorDto, ProblemDto, ProblemFilter, requestIdMiddleware } from '../kernel/http';
+import { createRootLogger, logSettingsFrom, Metrics } from '../kernel/observability';
 import { type DatabaseSettings, moduleUrlsFrom } from '../kernel/persistence';
 import { groupServers, MessageRegistry, type Role, serverOptions, tlsFromEnvironment, Topology } from '../kernel/seam';
 import { AppModule } from './app.module';
+import { Lifecycle } from './lifecycle';
 import { MANIFESTS } from './manifests';
+import { serviceOf } from './role';
 
 export interface CreateAppOptions {
   readonly database: DatabaseSettings;
@@ -13,8 +19,10 @@ export interface CreateAppOptions {
   readonly role?: Role;
   /** Where the seam settings come from (`SEAMS_<MODULE>`, `SEAMS_<MODULE>_URL`, ...); default `process.env`. */
   readonly env?: NodeJS.ProcessEnv;
-  /** Nest's own start-up log; off in tests. */
+  /** `false` silences every log (the in-process tests); otherwise `SEAMS_LOG_LEVEL` decides. */
   readonly logger?: false | undefined;
+  /** The process's root logger; made from the environment when not given. */
+  readonly root?: PinoLogger;
 }
 
 /**
@@ -28,6 +36,8 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
   const registry = new MessageRegistry(MANIFESTS);
   const topology = Topology.fromEnvironment(registry, role, env);
   const modules = await Promise.all(MANIFESTS.filter((m) => topology.isLocal(m.name)).map((m) => m.load()));
+  const root = options.root ?? createRootLogger(logSettingsFrom(env, serviceOf(role), options.logger === false));
+  const metrics = new Metrics();
 
   const app = await NestFactory.create(
     AppModule.forRoot({
@@ -36,15 +46,22 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
       topology,
       env,
       modules,
+      root,
+      metrics,
     }),
     {
-      logger: options.logger === false ? false : undefined,
+      // Nest's own messages wait for pino (below) instead of going to the console first.
+      bufferLogs: true,
       // A module that fails to start (its database, its migrations) rejects here instead of exiting.
       abortOnError: false,
     },
   );
+  app.useLogger(app.get(PinoNestLogger));
+  app.flushLogs();
   // Before the body parser, so even a request whose JSON does not parse has a correlation id.
   app.use(requestIdMiddleware);
+  app.use(metrics.httpMiddleware());
+  app.use(closeWhenShuttingDown(app.get(Lifecycle)));
   app.getHttpAdapter().getInstance().disable('x-powered-by');
   app.enableVersioning({ type: VersioningType.URI });
   app.useGlobalPipes(createValidationPipe());
@@ -72,6 +89,17 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
+}
+
+/** Once shutdown has begun, a keep-alive connection closes after its response instead of waiting for another request. */
+function closeWhenShuttingDown(lifecycle: Lifecycle) {
+  return (request: Request, response: Response, next: NextFunction) => {
+    if (lifecycle.shuttingDown) response.setHeader('Connection', 'close');
+    response.once('finish', () => {
+      if (lifecycle.shuttingDown) setImmediate(() => request.socket.end());
+    });
+    next();
+  };
 }
 
 /** Starts the seam listeners (if this process serves any module) and the HTTP server. */

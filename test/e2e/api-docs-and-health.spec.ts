@@ -29,6 +29,9 @@ describe('API documentation and health', () => {
     expect(routes.sort()).toEqual(
       [
         'GET /health',
+        'GET /health/live',
+        'GET /health/ready',
+        'GET /metrics',
         'GET /v1/admin/events',
         'GET /v1/admin/events/stats',
         'POST /v1/admin/events/{id}/retry',
@@ -72,15 +75,23 @@ describe('API documentation and health', () => {
     );
   });
 
-  it("reports every module's database as up", async () => {
-    const response = await app.http.get('/health').expect(200);
-    expect(response.body.status).toBe('ok');
-    expect(Object.keys(response.body.details).sort()).toEqual([
-      'database:catalog',
-      'database:inventory',
-      'database:ordering',
-      'database:payments',
-    ]);
+  it("reports every module's database as up, at /health and /health/ready", async () => {
+    for (const path of ['/health', '/health/ready']) {
+      const response = await app.http.get(path).expect(200);
+      expect(response.body.status).toBe('ok');
+      expect(Object.keys(response.body.details).sort()).toEqual([
+        'database:catalog',
+        'database:inventory',
+        'database:ordering',
+        'database:payments',
+        'process',
+      ]);
+    }
+  });
+
+  it('answers liveness without checking anything', async () => {
+    const response = await app.http.get('/health/live').expect(200);
+    expect(response.body).toEqual({ status: 'ok', uptimeSeconds: expect.any(Number) });
   });
 
   it('answers 503 naming the module whose database is gone', async () => {

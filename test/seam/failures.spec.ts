@@ -59,7 +59,7 @@ describe('a message whose deadline passes', () => {
       await blocker.query('ROLLBACK');
       await blocker.end();
     }
-    await cluster.host('inventory').waitFor(/handled inventory\.reserve-stock\.v1 for inventory: seam\.timeout/);
+    await cluster.host('inventory').waitForLog({ event: 'seam.handled', message: 'inventory.reserve-stock.v1', outcome: 'seam.timeout' });
     await cluster.http('inventory').get('/v1/inventory/stock/SLOW-1').expect(200, { sku: 'SLOW-1', onHand: 10, reserved: 0, available: 10 });
   });
 });

@@ -25,12 +25,15 @@ describe('the monolith with inventory set to remote', () => {
     const hostDocs = (await cluster.http('inventory').get('/docs-json').expect(200)).body;
     expect(Object.keys(hostDocs.paths).sort()).toEqual([
       '/health',
+      '/health/live',
+      '/health/ready',
+      '/metrics',
       '/v1/admin/events',
       '/v1/admin/events/stats',
       '/v1/admin/events/{id}/retry',
       '/v1/inventory/stock/{sku}',
     ]);
     const health = (await cluster.http('inventory').get('/health').expect(200)).body;
-    expect(Object.keys(health.details)).toEqual(['database:inventory']);
+    expect(Object.keys(health.details).sort()).toEqual(['database:inventory', 'process']);
   });
 });

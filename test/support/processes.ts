@@ -24,6 +24,13 @@ export interface AppProcess {
   output(): string;
   /** Resolves when the output matches `pattern`; rejects if the process exits first or time runs out. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** The JSON log lines printed so far, parsed (lines that are not JSON are left out). */
+  logs(): Record<string, unknown>[];
+  /**
+   * Resolves with the first JSON log line whose fields match `fields` (equal, or matching a
+   * RegExp); rejects if the process exits first or time runs out.
+   */
+  waitForLog(fields: Record<string, unknown>, timeoutMs?: number): Promise<Record<string, unknown>>;
   /** Resolves with the exit code (or signal) when the process ends by itself. */
   exited(): Promise<number | string>;
   /** Sends `signal` and resolves with the exit code (or signal) once the process is gone. */
@@ -64,6 +71,20 @@ export function startAppProcess(env: NodeJS.ProcessEnv, options: Pick<SpawnOptio
         }
       });
     },
+    logs: () => parseLogs(output),
+    async waitForLog(fields, timeoutMs = 30000) {
+      const found = () => parseLogs(output).find((line) => matches(line, fields));
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const line = found();
+        if (line) return line;
+        if (child.exitCode !== null || child.signalCode !== null) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      const line = found();
+      if (line) return line;
+      throw new Error(`no log line matching ${JSON.stringify(fields, (_k, v) => (v instanceof RegExp ? String(v) : v))}; output:\n${output}`);
+    },
     exited: () => exited,
     async stop(signal = 'SIGTERM', timeoutMs = 15000) {
       if (child.exitCode !== null || child.signalCode !== null) return exited;
@@ -74,4 +95,21 @@ export function startAppProcess(env: NodeJS.ProcessEnv, options: Pick<SpawnOptio
       return result;
     },
   };
+}
+
+function parseLogs(output: string): Record<string, unknown>[] {
+  return output.split('\n').flatMap((line) => {
+    if (!line.startsWith('{')) return [];
+    try {
+      return [JSON.parse(line) as Record<string, unknown>];
+    } catch {
+      return [];
+    }
+  });
+}
+
+function matches(line: Record<string, unknown>, fields: Record<string, unknown>): boolean {
+  return Object.entries(fields).every(([key, expected]) =>
+    expected instanceof RegExp ? typeof line[key] === 'string' && expected.test(line[key]) : line[key] === expected,
+  );
 }

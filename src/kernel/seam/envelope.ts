@@ -19,8 +19,18 @@ export interface Envelope {
   readonly deadline: number;
   /** The end user's credential, when the work started from one. */
   readonly identity?: string;
+  /** W3C trace context of the sending span, when tracing is on. */
+  readonly traceparent?: string;
+  readonly tracestate?: string;
   readonly payload: unknown;
 }
+
+/**
+ * The name of the seam's own probe: a module host answers it without touching its module
+ * (`{ ok: true }` while it takes work, `seam.unavailable` once it is shutting down). Readiness
+ * checks of the processes that call it send it.
+ */
+export const SEAM_PING = 'seams.ping';
 
 export interface WireError {
   readonly code: string;

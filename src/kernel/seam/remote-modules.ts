@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { type ClientProxy, ClientProxyFactory } from '@nestjs/microservices';
 import type { Subscription } from 'rxjs';
 import { DomainError, type ErrorKind, type MessageKind } from '../primitives';
-import { ENVELOPE_VERSION, type Envelope, patternOf, type Reply, tcpPatternOf, type WireError } from './envelope';
+import { type ObservedRoute, SeamObserver } from '../observability/seam-observer';
+import { ENVELOPE_VERSION, type Envelope, patternOf, type Reply, SEAM_PING, tcpPatternOf, type WireError } from './envelope';
 import { RequestContexts } from './request-context';
 import { RemoteError, RemoteFailureError, SeamTimeoutError, SeamUnavailableError } from './seam-errors';
 import { Topology } from './topology';
@@ -19,6 +20,13 @@ export const SEAM_ENV = Symbol('SEAM_ENV');
 
 /** How often deadlines of calls in flight are checked; a timeout fires at most this late. */
 const SWEEP_MS = 20;
+
+interface Target {
+  readonly url: string;
+  readonly pattern: string | object;
+  readonly client: ClientProxy;
+  readonly policy: ModulePolicy;
+}
 
 interface Pending {
   readonly deadline: number;
@@ -70,13 +78,19 @@ export function errorToWire(error: unknown, where: string): WireError {
  */
 @Injectable()
 export class RemoteModules implements OnApplicationShutdown {
-  private readonly logger = new Logger('Seam');
-  private readonly clients = new Map<string, { url: string; pattern: string | object; client: ClientProxy; policy: ModulePolicy }>();
+  private readonly clients = new Map<string, Target>();
   private readonly pending = new Set<Pending>();
+  private readonly routes = new Map<string, ObservedRoute>();
+  private readonly observer: SeamObserver;
   private sweeper: NodeJS.Timeout | undefined;
-  private readonly logging = Logger.isLevelEnabled('log');
 
-  constructor(topology: Topology, @Inject(TLS_FILES) tls: TlsFiles | undefined, @Inject(SEAM_ENV) env: NodeJS.ProcessEnv) {
+  constructor(
+    topology: Topology,
+    @Inject(TLS_FILES) tls: TlsFiles | undefined,
+    @Inject(SEAM_ENV) env: NodeJS.ProcessEnv,
+    @Optional() observer?: SeamObserver,
+  ) {
+    this.observer = observer ?? SeamObserver.standalone();
     for (const { module, url } of topology.remote) {
       const client = ClientProxyFactory.create(clientOptions(module, url, tls, topology.namespace));
       const pattern = transportOf(url) === 'tcp' ? tcpPatternOf(module, topology.namespace) : patternOf(module, topology.namespace);
@@ -91,9 +105,20 @@ export class RemoteModules implements OnApplicationShutdown {
 
   /**
    * Sends the envelope to `module` under its policies (circuit breaker, bulkhead, retries for
-   * queries) and returns its result, or throws the typed error.
+   * queries) and returns its result, or throws the typed error. Logged, timed and traced by
+   * the seam's observer; the trace context goes along in the envelope.
    */
   request(module: string, envelope: Envelope): Promise<unknown> {
+    const key = `${module} ${envelope.name}`;
+    let route = this.routes.get(key);
+    if (!route) {
+      route = this.observer.route(module, envelope.name, envelope.kind, 'remote', 'send');
+      this.routes.set(key, route);
+    }
+    return this.observer.observe(route, (trace) => this.attempt(module, trace.traceparent ? { ...envelope, ...trace } : envelope));
+  }
+
+  private attempt(module: string, envelope: Envelope): Promise<unknown> {
     const target = this.clients.get(module);
     if (!target) {
       return Promise.reject(new SeamUnavailableError(module, `no address is configured (set SEAMS_${module.toUpperCase()}_URL)`));
@@ -104,21 +129,29 @@ export class RemoteModules implements OnApplicationShutdown {
     return target.policy.execute(envelope.kind, () => this.send(module, target, envelope));
   }
 
-  private send(module: string, target: { url: string; pattern: string | object; client: ClientProxy }, envelope: Envelope): Promise<unknown> {
-    const started = performance.now();
+  /**
+   * Whether `module`'s host answers (the seam's ping, outside the breaker and the bulkhead, so
+   * it tells the truth even while the circuit is open). Throws the typed error when it does not.
+   */
+  async probe(module: string, timeoutMs: number): Promise<void> {
+    const target = this.clients.get(module);
+    if (!target) throw new SeamUnavailableError(module, 'no address is configured');
+    const id = randomUUID();
+    const envelope: Envelope = { v: ENVELOPE_VERSION, kind: 'query', name: SEAM_PING, id, correlationId: id, deadline: Date.now() + timeoutMs, payload: {} };
+    await this.send(module, target, envelope);
+  }
+
+  /** The modules this process calls in other processes. */
+  get modules(): string[] {
+    return [...this.clients.keys()];
+  }
+
+  private send(module: string, target: Target, envelope: Envelope): Promise<unknown> {
     return new Promise<unknown>((resolve, reject) => {
       const call: Pending = { deadline: envelope.deadline, fail: reject, subscription: undefined };
       const settle = (error: DomainError | undefined, reply?: Reply) => {
         this.pending.delete(call);
-        if (error) {
-          if (this.logging) this.logger.warn(`${envelope.name} to ${module} failed: ${error.message} [correlation ${envelope.correlationId}]`);
-          return reject(error);
-        }
-        if (this.logging) {
-          const outcome = reply!.ok ? 'ok' : reply!.error.code;
-          const took = (performance.now() - started).toFixed(1);
-          this.logger.log(`sent ${envelope.name} to ${module}: ${outcome} in ${took} ms [correlation ${envelope.correlationId}]`);
-        }
+        if (error) return reject(error);
         if (reply!.ok) resolve(reply!.result);
         else reject(errorFromWire(reply!.error));
       };

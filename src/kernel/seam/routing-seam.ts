@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Command, MessageClass, MessageKind, Query } from '../primitives';
+import { type ObservedRoute, SeamObserver } from '../observability/seam-observer';
 import { MessageRegistry } from './manifest';
 import { envelopeOf, RemoteModules } from './remote-modules';
 import { Seam } from './seam';
@@ -10,12 +11,15 @@ interface Route {
   readonly wire: string;
   readonly module: string;
   readonly local: boolean;
+  /** For local dispatch: the observer's route (logs, metrics, spans). */
+  readonly observed: ObservedRoute;
 }
 
 /**
  * The seam of this process. A message to a module that runs here goes straight to the
  * `@nestjs/cqrs` bus (no serialisation, no copy); one to a module elsewhere goes in an
  * envelope over that module's transport. The route of each message class is worked out once.
+ * Both ways are observed (a log line, a histogram sample, a span when tracing is on).
  */
 @Injectable()
 export class RoutingSeam extends Seam {
@@ -28,19 +32,20 @@ export class RoutingSeam extends Seam {
     private readonly registry: MessageRegistry,
     private readonly topology: Topology,
     private readonly timeoutMs: number,
+    private readonly observer: SeamObserver = SeamObserver.standalone(),
   ) {
     super();
   }
 
   send<TResult>(command: Command<TResult>): Promise<TResult> {
-    const route = this.routeOf(command);
-    if (route.local) return this.commands.execute(command);
+    const route = this.routeOf(command, 'command');
+    if (route.local) return this.observer.observe(route.observed, () => this.commands.execute(command));
     return this.request(route, 'command', command) as Promise<TResult>;
   }
 
   ask<TResult>(query: Query<TResult>): Promise<TResult> {
-    const route = this.routeOf(query);
-    if (route.local) return this.queries.execute(query);
+    const route = this.routeOf(query, 'query');
+    if (route.local) return this.observer.observe(route.observed, () => this.queries.execute(query));
     return this.request(route, 'query', query) as Promise<TResult>;
   }
 
@@ -48,7 +53,7 @@ export class RoutingSeam extends Seam {
     return this.remote.request(route.module, envelopeOf(kind, route.wire, message, this.timeoutMs));
   }
 
-  private routeOf(message: object): Route {
+  private routeOf(message: object, kind: MessageKind): Route {
     const type = message.constructor;
     let route = this.routes.get(type);
     if (!route) {
@@ -57,7 +62,8 @@ export class RoutingSeam extends Seam {
         throw new Error(`${type.name} is not a message of any module's contract`);
       }
       const module = wire.split('.')[0];
-      route = { wire, module, local: this.topology.isLocal(module) };
+      const local = this.topology.isLocal(module);
+      route = { wire, module, local, observed: this.observer.route(module, wire, kind, local ? 'local' : 'remote', 'send') };
       this.routes.set(type, route);
     }
     return route;

@@ -1,12 +1,13 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { kindOf, type MessageClass, validate } from '../primitives';
-import { ENVELOPE_VERSION, type Envelope, type Reply } from './envelope';
+import { SeamObserver } from '../observability/seam-observer';
+import { ENVELOPE_VERSION, type Envelope, type Reply, SEAM_PING } from './envelope';
 import { EventDispatcher } from './event-dispatcher';
 import { MessageRegistry } from './manifest';
 import { errorToWire } from './remote-modules';
 import { RequestContexts } from './request-context';
-import { InvalidMessageError, SeamTimeoutError, UnknownMessageError } from './seam-errors';
+import { InvalidMessageError, SeamTimeoutError, SeamUnavailableError, UnknownMessageError } from './seam-errors';
 
 /**
  * The receiving side of the seam: checks each envelope and its payload against the
@@ -17,47 +18,85 @@ import { InvalidMessageError, SeamTimeoutError, UnknownMessageError } from './se
 @Injectable()
 export class SeamReceiver {
   private readonly logger = new Logger('Seam');
-  private readonly logging = Logger.isLevelEnabled('log');
+  private readonly observer: SeamObserver;
+  private inFlight = 0;
+  private draining = false;
+  private idle: (() => void) | undefined;
 
   constructor(
     private readonly registry: MessageRegistry,
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
     private readonly dispatcher: EventDispatcher,
-  ) {}
+    @Optional() observer?: SeamObserver,
+  ) {
+    this.observer = observer ?? SeamObserver.standalone();
+  }
 
   async receive(module: string, raw: unknown): Promise<Reply> {
-    const started = performance.now();
     const envelope = raw as Partial<Envelope> | null;
-    const label = `${typeof envelope?.name === 'string' ? envelope.name.slice(0, 100) : '(no name)'} for ${module}`;
+    const name = typeof envelope?.name === 'string' ? envelope.name.slice(0, 100) : undefined;
+    if (name === SEAM_PING) return this.draining ? this.refuse(module) : { ok: true, result: { module } };
+    if (this.draining) return this.refuse(module);
+    const label = `${name ?? '(no name)'} for ${module}`;
+    const type = name === undefined ? undefined : this.registry.find(name);
+    // Unknown names share one series, so a sender cannot grow the metrics with made-up names.
+    const route = this.observer.handledRoute(module, type ? name! : '(unknown)', type ? kindOf(type) : 'unknown');
+    const correlationId = typeof envelope?.correlationId === 'string' ? envelope.correlationId.slice(0, 200) : undefined;
+    const traceContext = typeof envelope?.traceparent === 'string' ? { traceparent: envelope.traceparent, tracestate: envelope.tracestate } : undefined;
+    this.inFlight++;
     try {
-      const { type, payload } = this.open(module, envelope);
-      const open = envelope as Envelope;
-      const message = Object.assign(Object.create(type.prototype as object) as object, payload);
-      const result = await RequestContexts.run(
-        {
-          correlationId: open.correlationId,
-          messageId: open.id,
-          causationId: open.causationId,
-          deadline: open.deadline,
-          identity: open.identity,
-        },
-        () => this.execute(module, type, message, open.id),
-      );
-      if (this.logging) {
-        this.logger.log(`handled ${label}: ok in ${(performance.now() - started).toFixed(1)} ms [correlation ${open.correlationId}]`);
-      }
+      const handle = () => this.observer.observe(route, () => this.handle(module, envelope), traceContext);
+      // The log lines of a rejected envelope still carry the id it claimed, when it is a string.
+      const result = correlationId ? await RequestContexts.run({ correlationId }, handle) : await handle();
       return { ok: true, result };
     } catch (error) {
       const wire = errorToWire(error, label);
-      const correlation = typeof envelope?.correlationId === 'string' ? envelope.correlationId.slice(0, 100) : 'none';
       if (wire.kind === 'internal') {
-        this.logger.error(`handling ${label} failed [correlation ${correlation}]`, (error as Error)?.stack ?? String(error));
-      } else if (this.logging) {
-        this.logger.log(`handled ${label}: ${wire.code} in ${(performance.now() - started).toFixed(1)} ms [correlation ${correlation}]`);
+        this.logger.error(`handling ${label} failed [correlation ${correlationId ?? 'none'}]`, (error as Error)?.stack ?? String(error));
       }
       return { ok: false, error: wire };
+    } finally {
+      this.inFlight--;
+      if (this.inFlight === 0) this.idle?.();
     }
+  }
+
+  /**
+   * Stops taking messages (each new one, and the ping, gets `seam.unavailable`, so callers
+   * fail over or retry) and resolves once those under way are answered, or after `timeoutMs`.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    this.draining = true;
+    if (this.inFlight === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.idle = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private refuse(module: string): Reply {
+    return { ok: false, error: errorToWire(new SeamUnavailableError(module, 'its host is shutting down'), module) };
+  }
+
+  /** Checks the envelope, then runs the message in the sender's context. */
+  private async handle(module: string, envelope: Partial<Envelope> | null): Promise<unknown> {
+    const { type, payload } = this.open(module, envelope);
+    const open = envelope as Envelope;
+    const message = Object.assign(Object.create(type.prototype as object) as object, payload);
+    return RequestContexts.run(
+      {
+        correlationId: open.correlationId,
+        messageId: open.id,
+        causationId: open.causationId,
+        deadline: open.deadline,
+        identity: open.identity,
+      },
+      () => this.execute(module, type, message, open.id),
+    );
   }
 
   /** The message class and the cleaned payload, or a typed error saying what is wrong. */
@@ -76,9 +115,9 @@ export class SeamReceiver {
     if (typeof envelope.deadline !== 'number' || !Number.isFinite(envelope.deadline)) {
       throw new UnknownMessageError("The envelope's deadline must be a time in epoch milliseconds");
     }
-    for (const key of ['causationId', 'identity'] as const) {
-      if (envelope[key] !== undefined && typeof envelope[key] !== 'string') {
-        throw new UnknownMessageError(`The envelope's ${key} must be a string when present`);
+    for (const key of ['causationId', 'identity', 'traceparent', 'tracestate'] as const) {
+      if (envelope[key] !== undefined && (typeof envelope[key] !== 'string' || envelope[key].length > 8192)) {
+        throw new UnknownMessageError(`The envelope's ${key} must be a string (of at most 8192 characters) when present`);
       }
     }
     const type = this.registry.find(envelope.name!);

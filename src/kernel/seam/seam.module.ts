@@ -1,6 +1,7 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { CqrsModule, CommandBus, QueryBus } from '@nestjs/cqrs';
 import { DiscoveryModule } from '@nestjs/core';
+import { SeamObserver } from '../observability/seam-observer';
 import { EventDispatcher } from './event-dispatcher';
 import { MessageRegistry } from './manifest';
 import { RemoteModules, SEAM_ENV, SEAM_TIMEOUT, TLS_FILES, timeoutFromEnvironment } from './remote-modules';
@@ -31,7 +32,7 @@ export class SeamModule {
         SeamReceiver,
         {
           provide: Seam,
-          inject: [CommandBus, QueryBus, RemoteModules, MessageRegistry, Topology, SEAM_TIMEOUT],
+          inject: [CommandBus, QueryBus, RemoteModules, MessageRegistry, Topology, SEAM_TIMEOUT, { token: SeamObserver, optional: true }],
           useFactory: (
             commands: CommandBus,
             queries: QueryBus,
@@ -39,7 +40,8 @@ export class SeamModule {
             registry: MessageRegistry,
             topology: Topology,
             timeoutMs: number,
-          ) => new RoutingSeam(commands, queries, remote, registry, topology, timeoutMs),
+            observer: SeamObserver | undefined,
+          ) => new RoutingSeam(commands, queries, remote, registry, topology, timeoutMs, observer ?? undefined),
         },
       ],
       controllers: served.length > 0 ? [seamController(served, options.topology.namespace)] : [],

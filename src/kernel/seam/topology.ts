@@ -75,6 +75,23 @@ export class Topology {
     return [...this.urls].filter(([module]) => !this.local.has(module)).map(([module, url]) => ({ module, url }));
   }
 
+  /**
+   * The remote modules whose commands or queries a module of this process sends: without them
+   * some requests here cannot be answered, so readiness depends on them. (A remote subscriber
+   * being down only delays events; the outbox keeps them.)
+   */
+  requiredRemotes(registry: MessageRegistry): string[] {
+    const required = new Set<string>();
+    for (const manifest of registry.manifests) {
+      if (!this.local.has(manifest.name)) continue;
+      for (const message of manifest.sends) {
+        const target = message.wire.split('.')[0];
+        if (!this.local.has(target)) required.add(target);
+      }
+    }
+    return [...required].sort();
+  }
+
   describe(): string {
     const remote = this.remote.map(({ module, url }) => `${module} at ${url}`);
     const served = this.served.map(({ module, url }) => `${module} on ${url}`);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
+import { connect, isIP } from 'node:net';
 import { type ClientOptions, type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { patternOf } from './envelope';
 import { URL_EXAMPLE } from './topology';
@@ -92,4 +92,30 @@ export function groupServers(served: readonly { module: string; url: string }[])
     groups.set(key, group);
   }
   return [...groups.values()];
+}
+
+const DEFAULT_PORTS: Record<string, number> = { nats: 4222, amqp: 5672, amqps: 5671 };
+
+/** The broker addresses (NATS, RabbitMQ) among `urls`, once each; TCP needs no broker. */
+export function brokerUrls(urls: readonly string[]): string[] {
+  return [...new Set(urls.filter((url) => transportOf(url) !== 'tcp'))];
+}
+
+/** Resolves when a TCP connection to the broker at `url` opens within `timeoutMs`; rejects saying why otherwise. */
+export function brokerReachable(url: string, timeoutMs: number): Promise<void> {
+  const parsed = new URL(url);
+  const scheme = parsed.protocol.replace(':', '').toLowerCase();
+  const port = Number(parsed.port) || DEFAULT_PORTS[scheme];
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port });
+    const done = (error?: Error) => {
+      socket.destroy();
+      if (error) reject(error);
+      else resolve();
+    };
+    socket.setTimeout(timeoutMs, () => done(new Error(`no answer from ${host}:${port} within ${timeoutMs} ms`)));
+    socket.once('connect', () => done());
+    socket.once('error', (error) => done(error));
+  });
 }

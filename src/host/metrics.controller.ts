@@ -1,0 +1,53 @@
+import { Controller, Get, Header, type OnModuleInit, Res, VERSION_NEUTRAL } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { OutboxAdmin } from '../kernel/messaging';
+import { Metrics } from '../kernel/observability';
+import { RemoteModules } from '../kernel/seam';
+
+const BREAKER_STATES: Record<string, number> = { closed: 0, open: 1, 'half-open': 2, isolated: 3 };
+
+/** `GET /metrics`: the process's Prometheus metrics, on the monolith and on every module host. */
+@ApiTags('operations')
+@Controller({ path: 'metrics', version: VERSION_NEUTRAL })
+export class MetricsController implements OnModuleInit {
+  constructor(
+    private readonly metrics: Metrics,
+    private readonly outbox: OutboxAdmin,
+    private readonly remote: RemoteModules,
+  ) {}
+
+  onModuleInit(): void {
+    // Read at scrape time, from the outbox tables of the modules this process runs.
+    let stats: Promise<Awaited<ReturnType<OutboxAdmin['stats']>>> | undefined;
+    const outboxStats = () => (stats ??= this.outbox.stats().finally(() => setImmediate(() => (stats = undefined))));
+    this.metrics.gauge('seams_outbox_depth', 'Event deliveries not yet done, by publishing module', ['module'], async (gauge) => {
+      for (const row of await outboxStats()) gauge.set({ module: row.module }, row.depth);
+    });
+    this.metrics.gauge('seams_outbox_lag_seconds', 'Age of the oldest pending event delivery, by publishing module', ['module'], async (gauge) => {
+      for (const row of await outboxStats()) gauge.set({ module: row.module }, row.lagMs / 1000);
+    });
+    this.metrics.gauge('seams_outbox_parked', 'Event deliveries parked after their last attempt, by publishing module', ['module'], async (gauge) => {
+      for (const row of await outboxStats()) gauge.set({ module: row.module }, row.parked);
+    });
+    this.metrics.gauge(
+      'seams_circuit_breaker_state',
+      'Circuit breaker of each remote module: 0 closed, 1 open (failing fast), 2 half-open (one call trying), 3 isolated',
+      ['module'],
+      (gauge) => {
+        for (const [module, state] of Object.entries(this.remote.breakerStates())) gauge.set({ module }, BREAKER_STATES[state] ?? -1);
+      },
+    );
+  }
+
+  @Get()
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Prometheus metrics: HTTP and seam histograms, outbox depth, lag and parked deliveries, breakers, event loop lag' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'The Prometheus text exposition format', schema: { type: 'string' } })
+  async scrape(@Res({ passthrough: true }) response: Response): Promise<string> {
+    const body = await this.metrics.scrape();
+    response.type(this.metrics.contentType);
+    return body;
+  }
+}

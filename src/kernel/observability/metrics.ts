@@ -1,0 +1,102 @@
+import type { NextFunction, Request, Response } from 'express';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Buckets (seconds) for calls that usually take well under a millisecond in process and a few across one. */
+const SEAM_BUCKETS = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const HTTP_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export type SeamSide = 'send' | 'handle';
+export type SeamMode = 'local' | 'remote';
+
+/** One seam route's histogram children, so the hot path does not hash label sets per call. */
+export interface SeamTimer {
+  observe(outcome: string, seconds: number): void;
+}
+
+/**
+ * The process's Prometheus metrics (`GET /metrics`), in a registry of its own (several apps
+ * can live in one process, as in the tests):
+ *   http_request_duration_seconds{method,route,status}
+ *   seams_seam_call_duration_seconds{module,message,kind,mode,side,outcome}
+ *   seams_outbox_depth{module}, seams_outbox_lag_seconds{module}, seams_outbox_parked{module}
+ *   seams_circuit_breaker_state{module} (0 closed, 1 open, 2 half-open, 3 isolated)
+ *   and Node's defaults, among them nodejs_eventloop_lag_seconds and process_resident_memory_bytes.
+ * Gauges whose value lives elsewhere (the outbox tables, the breakers) are read at scrape time
+ * through `onScrape`.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly http = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP requests by method, route template and status code',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: HTTP_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly seam = new Histogram({
+    name: 'seams_seam_call_duration_seconds',
+    help: 'Messages through the seam: sent (side=send) or handled for another process (side=handle), by outcome (ok or the error code)',
+    labelNames: ['module', 'message', 'kind', 'mode', 'side', 'outcome'] as const,
+    buckets: SEAM_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly scrapers: (() => Promise<void> | void)[] = [];
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 20 });
+  }
+
+  /** A timer for one route of the seam; keep it, it caches the label children per outcome. */
+  seamTimer(labels: { module: string; message: string; kind: string; mode: SeamMode; side: SeamSide }): SeamTimer {
+    const children = new Map<string, { observe(value: number): void }>();
+    const seam = this.seam;
+    return {
+      observe(outcome, seconds) {
+        let child = children.get(outcome);
+        if (!child) {
+          child = seam.labels({ ...labels, outcome });
+          // Error codes are a closed set per contract; cap anyway so a bug cannot grow the map.
+          if (children.size < 50) children.set(outcome, child);
+        }
+        child.observe(seconds);
+      },
+    };
+  }
+
+  /** A gauge whose values are set at scrape time by `collect`. */
+  gauge<L extends string>(name: string, help: string, labelNames: readonly L[], collect: (gauge: Gauge<L>) => Promise<void> | void): void {
+    const gauge = new Gauge<L>({ name, help, labelNames, registers: [this.registry] });
+    this.scrapers.push(() => collect(gauge));
+  }
+
+  /** The exposition text; refreshes the gauges first (a failing source leaves its last values). */
+  async scrape(): Promise<string> {
+    await Promise.all(this.scrapers.map((scrape) => Promise.resolve().then(scrape).catch(() => undefined)));
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /**
+   * Express middleware timing every request. The route label is Nest's route template
+   * (`/v1/orders/:id`), never the raw path, so ids do not multiply the series; requests that
+   * matched no route share `unmatched`.
+   */
+  httpMiddleware(): (request: Request, response: Response, next: NextFunction) => void {
+    return (request, response, next) => {
+      const started = performance.now();
+      response.once('finish', () => {
+        const path = (request.route as { path?: unknown } | undefined)?.path;
+        // Nest answers unknown paths from a catch-all route (`{/*splat}`): that is no route either.
+        const route = typeof path === 'string' && !path.includes('*') ? `${request.baseUrl}${path}` : 'unmatched';
+        this.http.observe(
+          { method: request.method, route, status: String(response.statusCode) },
+          (performance.now() - started) / 1000,
+        );
+      });
+      next();
+    };
+  }
+}

@@ -1,0 +1,88 @@
+import { context, propagation, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+
+/**
+ * OpenTelemetry traces. Off unless an OTLP endpoint is configured
+ * (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` or `OTEL_EXPORTER_OTLP_ENDPOINT`, the standard
+ * settings; `OTEL_SDK_DISABLED=true` turns it off again). When on, every HTTP request, every
+ * seam message sent and handled, and every database call is a span, and the W3C trace context
+ * travels in the envelope (`traceparent`), so one trace spans every process a request touched.
+ * It must start before `http` and `pg` are loaded (see `src/host/start-tracing.ts`).
+ */
+let enabled = false;
+
+export function tracingEnabled(): boolean {
+  return enabled;
+}
+
+export interface TracingOptions {
+  readonly serviceName: string;
+  /** Export through these processors instead of OTLP (tests use an in-memory exporter). */
+  readonly spanProcessors?: SpanProcessor[];
+}
+
+/** Starts the SDK when tracing is configured (or processors are given); returns it, or undefined when off. */
+export function startTracing(env: NodeJS.ProcessEnv, options: TracingOptions): NodeSDK | undefined {
+  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (env.OTEL_SDK_DISABLED === 'true' || (!endpoint && !options.spanProcessors)) return undefined;
+  const sdk = new NodeSDK({
+    serviceName: env.OTEL_SERVICE_NAME || options.serviceName,
+    ...(options.spanProcessors ? { spanProcessors: options.spanProcessors } : { traceExporter: new OTLPTraceExporter() }),
+    instrumentations: [
+      new HttpInstrumentation({
+        // Scrapes and probes would bury the requests worth reading.
+        ignoreIncomingRequestHook: (request) => /^\/(metrics|health)(\/|$|\?)/.test(request.url ?? ''),
+        // The OTLP exporter's own posts are not part of any request.
+        ignoreOutgoingRequestHook: () => true,
+      }),
+      new PgInstrumentation({ requireParentSpan: true }),
+    ],
+  });
+  sdk.start();
+  enabled = true;
+  return sdk;
+}
+
+/** Stops tracing after flushing what is buffered. */
+export async function stopTracing(sdk: NodeSDK | undefined): Promise<void> {
+  if (!sdk) return;
+  enabled = false;
+  await sdk.shutdown().catch(() => undefined);
+}
+
+const tracer = () => trace.getTracer('seams');
+
+/** The W3C trace context of the active span, to put in an envelope. */
+export function currentTraceContext(): { traceparent?: string; tracestate?: string } {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier;
+}
+
+/** Runs `work` in a span that ends (with an error status when `work` fails) when it settles. */
+export function inSpan<T>(
+  name: string,
+  kind: 'client' | 'server' | 'internal',
+  attributes: Record<string, string>,
+  work: () => Promise<T>,
+  parent?: { traceparent?: string; tracestate?: string },
+): Promise<T> {
+  const spanKind = kind === 'client' ? SpanKind.CLIENT : kind === 'server' ? SpanKind.SERVER : SpanKind.INTERNAL;
+  const parentContext = parent?.traceparent ? propagation.extract(ROOT_CONTEXT, parent) : context.active();
+  return tracer().startActiveSpan(name, { kind: spanKind, attributes }, parentContext, async (span: Span) => {
+    try {
+      return await work();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
+      if (typeof code === 'string') span.setAttribute('seams.error_code', code);
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
