@@ -1,4 +1,5 @@
 import { type Cluster, startCluster } from '../support/cluster';
+import { eventually } from '../support/test-app';
 
 /** The sum of the samples of `name` whose labels include `labels` in a Prometheus text exposition (undefined when none). */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -57,6 +58,26 @@ describe('metrics and readiness across the seam', () => {
     expect(sample(host, 'seams_seam_call_duration_seconds_count', { ...handled, outcome: 'inventory.insufficient-stock' })).toBe(1);
     expect(sample(host, 'seams_outbox_depth', { module: 'inventory' })).toEqual(expect.any(Number));
     expect(sample(host, 'nodejs_eventloop_lag_seconds')).toEqual(expect.any(Number));
+  });
+
+  it('count events on their way through the seam: sent by the relay, handled by the subscriber host', async () => {
+    await cluster.http('ordering').post('/v1/orders').send({ customerId: 'c', lines: [{ sku: 'MET-1', quantity: 1 }] }).expect(201);
+    const placed = { module: 'payments', message: 'ordering.order-placed.v1', kind: 'event', mode: 'remote', side: 'send', outcome: 'ok' };
+    // the payments host publishes payment-captured back to ordering, which handles it here
+    const captured = { module: 'ordering', message: 'payments.payment-captured.v1', kind: 'event', side: 'handle', outcome: 'ok' };
+    const counts = await eventually(
+      async () => {
+        const monolith = (await cluster.http('ordering').get('/metrics').expect(200)).text;
+        const payments = (await cluster.http('payments').get('/metrics').expect(200)).text;
+        return [
+          sample(monolith, 'seams_seam_call_duration_seconds_count', placed) ?? 0,
+          sample(monolith, 'seams_seam_call_duration_seconds_count', captured) ?? 0,
+          sample(payments, 'seams_seam_call_duration_seconds_count', { ...placed, side: 'handle' }) ?? 0,
+        ];
+      },
+      (values) => values.every((value) => value >= 1),
+    );
+    expect(counts.every((value) => value >= 1)).toBe(true);
   });
 
   it('put unknown paths in one series, so made-up URLs cannot multiply them', async () => {

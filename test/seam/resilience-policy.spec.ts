@@ -17,21 +17,21 @@ function flaky(failures: number) {
 describe('ModulePolicy', () => {
   it('retries a query whose module was unreachable, but never a command', async () => {
     const query = flaky(1);
-    await expect(new ModulePolicy('inventory', settings).execute('query', query.call)).resolves.toBe('ok');
+    await expect(new ModulePolicy('inventory', settings).execute(true, query.call)).resolves.toBe('ok');
     expect(query.calls()).toBe(2);
 
     const command = flaky(1);
-    await expect(new ModulePolicy('inventory', settings).execute('command', command.call)).rejects.toBeInstanceOf(SeamUnavailableError);
+    await expect(new ModulePolicy('inventory', settings).execute(false, command.call)).rejects.toBeInstanceOf(SeamUnavailableError);
     expect(command.calls()).toBe(1);
   });
 
   it('opens the circuit after the threshold and then turns calls away without trying', async () => {
     const policy = new ModulePolicy('inventory', settings);
     const down = flaky(100);
-    await expect(policy.execute('command', down.call)).rejects.toThrow(/ECONNREFUSED/);
-    await expect(policy.execute('command', down.call)).rejects.toThrow(/ECONNREFUSED/);
+    await expect(policy.execute(false, down.call)).rejects.toThrow(/ECONNREFUSED/);
+    await expect(policy.execute(false, down.call)).rejects.toThrow(/ECONNREFUSED/);
     expect(policy.state).toBe('open');
-    await expect(policy.execute('command', down.call)).rejects.toMatchObject({
+    await expect(policy.execute(false, down.call)).rejects.toMatchObject({
       code: 'seam.unavailable',
       message: 'The inventory module is unavailable: its circuit breaker is open after repeated failures',
       details: { module: 'inventory', retryAfterSeconds: 60 },
@@ -42,15 +42,15 @@ describe('ModulePolicy', () => {
   it('does not count a typed answer of the module as its failure', async () => {
     const policy = new ModulePolicy('inventory', settings);
     const conflict = Object.assign(new Error('Not enough stock'), { code: 'inventory.insufficient-stock' });
-    for (let i = 0; i < 5; i++) await expect(policy.execute('command', () => Promise.reject(conflict))).rejects.toBe(conflict);
+    for (let i = 0; i < 5; i++) await expect(policy.execute(false, () => Promise.reject(conflict))).rejects.toBe(conflict);
     expect(policy.state).toBe('closed');
   });
 
   it('bounds the calls in flight (bulkhead) and turns the excess away at once', async () => {
     const policy = new ModulePolicy('inventory', settings);
     let release!: () => void;
-    const slow = policy.execute('command', () => new Promise<string>((resolve) => (release = () => resolve('done'))));
-    await expect(policy.execute('command', async () => 'second')).rejects.toThrow(/too many calls to it are already under way/);
+    const slow = policy.execute(false, () => new Promise<string>((resolve) => (release = () => resolve('done'))));
+    await expect(policy.execute(false, async () => 'second')).rejects.toThrow(/too many calls to it are already under way/);
     release();
     await expect(slow).resolves.toBe('done');
   });

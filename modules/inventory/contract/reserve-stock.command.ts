@@ -13,6 +13,8 @@ export interface StockLine {
  */
 export class ReserveStock extends Command<void> {
   static readonly wire = 'inventory.reserve-stock.v1';
+  /** Idempotent per order, so the seam may retry it when inventory was unreachable. */
+  static readonly idempotencyKey = 'orderId';
   static readonly schema = field.object({
     orderId: field.uuid(),
     lines: field.array(

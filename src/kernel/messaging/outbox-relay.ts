@@ -1,9 +1,10 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { Client } from 'pg';
 import type { IntegrationEvent } from '../primitives';
 import { DatabaseRegistry, type ModuleDatabase, OUTBOX_CHANNEL, returnedRows } from '../persistence';
 import { EventDispatcher, MessageRegistry, RequestContexts, Topology } from '../seam';
 import { envelopeOf, RemoteModules, SEAM_TIMEOUT } from '../seam/remote-modules';
+import { type ObservedRoute, SeamObserver } from '../observability/seam-observer';
 import { backoff, RELAY_SETTINGS, type RelaySettings } from './relay-settings';
 
 interface Claimed {
@@ -37,6 +38,9 @@ interface Loop {
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Relay');
+  private readonly observer: SeamObserver;
+  /** Observer routes of local deliveries, per subscriber and event. */
+  private readonly routes = new Map<string, ObservedRoute>();
   private readonly loops = new Map<string, Loop>();
   private readonly listeners: Client[] = [];
   private timers: NodeJS.Timeout[] = [];
@@ -50,7 +54,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly topology: Topology,
     @Inject(RELAY_SETTINGS) private readonly settings: RelaySettings,
     @Inject(SEAM_TIMEOUT) private readonly timeoutMs: number,
-  ) {}
+    @Optional() observer?: SeamObserver,
+  ) {
+    this.observer = observer ?? SeamObserver.standalone();
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     for (const database of this.databases.all()) this.loops.set(database.module, { database, running: undefined, again: false });
@@ -207,10 +214,20 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return RequestContexts.run(context, () => {
       if (this.topology.isLocal(row.subscriber)) {
         const event = Object.assign(Object.create(type.prototype as object) as object, row.payload) as IntegrationEvent;
-        return this.dispatcher.dispatchTo(row.subscriber, row.name, event, row.event_id);
+        return this.observer.observe(this.routeOf(row), () => this.dispatcher.dispatchTo(row.subscriber, row.name, event, row.event_id));
       }
       return this.remote.request(row.subscriber, envelopeOf('event', row.name, row.payload, this.timeoutMs, row.event_id));
     });
+  }
+
+  private routeOf(row: Claimed): ObservedRoute {
+    const key = `${row.subscriber} ${row.name}`;
+    let route = this.routes.get(key);
+    if (!route) {
+      route = this.observer.route(row.subscriber, row.name, 'event', 'local', 'send');
+      this.routes.set(key, route);
+    }
+    return route;
   }
 
   /** Hands one event to one subscribing module; true when it acknowledged. */

@@ -29,6 +29,13 @@ export interface MessageClass<T = unknown> {
    * Events of one aggregate reach each subscriber in the order they were published.
    */
   readonly aggregate?: string;
+  /**
+   * Commands only: the payload field whose value makes the command idempotent (e.g. `orderId`
+   * when the handler does nothing for an order it has already handled). Declaring it promises
+   * that sending the command twice with the same value has the effect of sending it once, so
+   * the seam may retry the command when its module was unreachable, as it does queries.
+   */
+  readonly idempotencyKey?: string;
   readonly prototype: T;
 }
 

@@ -35,6 +35,14 @@ export function defineModule(input: ManifestInput): ModuleManifest {
       throw problem(`its contract exports ${message.wire}, which names another module`);
     }
   }
+  for (const message of contract) {
+    if (message.idempotencyKey === undefined) continue;
+    const required = (message.schema.toJsonSchema() as { required?: string[] }).required ?? [];
+    if (kindOf(message) !== 'command') throw problem(`${message.wire} declares an idempotency key, but only commands have one`);
+    if (!required.includes(message.idempotencyKey)) {
+      throw problem(`${message.wire} names "${message.idempotencyKey}" as its idempotency key, which is not a required field of its payload`);
+    }
+  }
   for (const event of subscribes) {
     if (kindOf(event) !== 'event') throw problem(`subscribes to ${event.wire}, which is not an event`);
     if (parseWireName(event.wire).module === input.name) throw problem(`subscribes to its own event ${event.wire}`);

@@ -126,7 +126,8 @@ export class RemoteModules implements OnApplicationShutdown {
     // A message whose deadline has already passed is not the module's failure: it is refused
     // here, without a try and without counting against the module's circuit breaker.
     if (envelope.deadline <= Date.now()) return Promise.reject(new SeamTimeoutError(`${envelope.name} to ${module}`));
-    return target.policy.execute(envelope.kind, () => this.send(module, target, envelope));
+    const retriable = envelope.kind === 'query' || (envelope.kind === 'command' && envelope.idempotencyKey !== undefined);
+    return target.policy.execute(retriable, () => this.send(module, target, envelope));
   }
 
   /**

@@ -10,7 +10,6 @@ import {
   retry,
   wrap,
 } from 'cockatiel';
-import type { MessageKind } from '../primitives';
 import { SeamTimeoutError, SeamUnavailableError } from './seam-errors';
 
 /**
@@ -19,9 +18,10 @@ import { SeamTimeoutError, SeamUnavailableError } from './seam-errors';
  *   BREAKER_THRESHOLD  consecutive failures (unreachable or timed out) that open the circuit (5)
  *   BREAKER_HALF_OPEN_MS  how long an open circuit fails fast before letting one call try (5000)
  *   BULKHEAD_LIMIT / BULKHEAD_QUEUE  calls in flight to the module, and calls waiting (100 / 100)
- *   QUERY_RETRIES  extra attempts for a query whose module was unreachable (2)
- * The timeout is the envelope's deadline (SEAMS_TIMEOUT_MS). Commands are not retried here: a
- * command may have taken effect before its answer was lost.
+ *   QUERY_RETRIES  extra attempts for a query (or an idempotent command) whose module was unreachable (2)
+ * The timeout is the envelope's deadline (SEAMS_TIMEOUT_MS). A command is retried only when its
+ * contract declares an idempotency key (`static idempotencyKey`): any other command may have
+ * taken effect before its answer was lost.
  */
 export interface ResilienceSettings {
   readonly breakerThreshold: number;
@@ -53,11 +53,11 @@ export function resilienceFor(module: string, env: NodeJS.ProcessEnv): Resilienc
 /** A failure of the module itself (not a typed answer from it): what the breaker counts. */
 const moduleFailed = (error: Error) => error instanceof SeamUnavailableError || error instanceof SeamTimeoutError;
 
-/** One module's circuit breaker, bulkhead and query retry. */
+/** One module's circuit breaker, bulkhead and retry (for queries and idempotent commands). */
 export class ModulePolicy {
   private readonly breaker;
-  private readonly forCommands: IPolicy;
-  private readonly forQueries: IPolicy;
+  private readonly once: IPolicy;
+  private readonly withRetries: IPolicy;
 
   constructor(
     private readonly module: string,
@@ -68,12 +68,12 @@ export class ModulePolicy {
       breaker: new ConsecutiveBreaker(Math.max(1, settings.breakerThreshold)),
     });
     const limit = bulkhead(Math.max(1, settings.bulkheadLimit), settings.bulkheadQueue);
-    this.forCommands = wrap(this.breaker, limit);
+    this.once = wrap(this.breaker, limit);
     const retries = retry(handleWhen((error) => error instanceof SeamUnavailableError && !(error as SeamUnavailableError).fastFail), {
       maxAttempts: settings.queryRetries,
       backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 500 }),
     });
-    this.forQueries = wrap(retries, this.breaker, limit);
+    this.withRetries = wrap(retries, this.breaker, limit);
   }
 
   /** The breaker's state, for health and metrics: `closed`, `open`, `half-open` or `isolated`. */
@@ -81,9 +81,10 @@ export class ModulePolicy {
     return ['closed', 'open', 'half-open', 'isolated'][this.breaker.state] ?? String(this.breaker.state);
   }
 
-  async execute<T>(kind: MessageKind, call: () => Promise<T>): Promise<T> {
+  /** Runs `call` under the breaker and the bulkhead, retried when unreachable if `retriable` (queries, idempotent commands). */
+  async execute<T>(retriable: boolean, call: () => Promise<T>): Promise<T> {
     try {
-      return await (kind === 'query' ? this.forQueries : this.forCommands).execute(call);
+      return await (retriable ? this.withRetries : this.once).execute(call);
     } catch (error) {
       const retryAfterSeconds = Math.max(1, Math.ceil(this.settings.halfOpenMs / 1000));
       if (error instanceof BrokenCircuitError) {

@@ -13,6 +13,8 @@ interface Route {
   readonly local: boolean;
   /** For local dispatch: the observer's route (logs, metrics, spans). */
   readonly observed: ObservedRoute;
+  /** The payload field a command's contract names as its idempotency key. */
+  readonly idempotencyKey?: string;
 }
 
 /**
@@ -50,7 +52,10 @@ export class RoutingSeam extends Seam {
   }
 
   private request(route: Route, kind: MessageKind, message: object): Promise<unknown> {
-    return this.remote.request(route.module, envelopeOf(kind, route.wire, message, this.timeoutMs));
+    const envelope = envelopeOf(kind, route.wire, message, this.timeoutMs);
+    if (route.idempotencyKey === undefined) return this.remote.request(route.module, envelope);
+    const key = (message as Record<string, unknown>)[route.idempotencyKey];
+    return this.remote.request(route.module, key === undefined || key === null ? envelope : { ...envelope, idempotencyKey: String(key) });
   }
 
   private routeOf(message: object, kind: MessageKind): Route {
@@ -63,7 +68,8 @@ export class RoutingSeam extends Seam {
       }
       const module = wire.split('.')[0];
       const local = this.topology.isLocal(module);
-      route = { wire, module, local, observed: this.observer.route(module, wire, kind, local ? 'local' : 'remote', 'send') };
+      const idempotencyKey = kind === 'command' ? (type as Partial<MessageClass>).idempotencyKey : undefined;
+      route = { wire, module, local, idempotencyKey, observed: this.observer.route(module, wire, kind, local ? 'local' : 'remote', 'send') };
       this.routes.set(type, route);
     }
     return route;

@@ -115,7 +115,7 @@ export class SeamReceiver {
     if (typeof envelope.deadline !== 'number' || !Number.isFinite(envelope.deadline)) {
       throw new UnknownMessageError("The envelope's deadline must be a time in epoch milliseconds");
     }
-    for (const key of ['causationId', 'identity', 'traceparent', 'tracestate'] as const) {
+    for (const key of ['causationId', 'identity', 'idempotencyKey', 'traceparent', 'tracestate'] as const) {
       if (envelope[key] !== undefined && (typeof envelope[key] !== 'string' || envelope[key].length > 8192)) {
         throw new UnknownMessageError(`The envelope's ${key} must be a string (of at most 8192 characters) when present`);
       }

@@ -1,0 +1,123 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { Command, field } from '../../src/kernel/primitives';
+import { defineModule, MessageRegistry, Seam, SeamModule, SeamUnavailableError, Topology } from '../../src/kernel/seam';
+import { freePort } from '../support/processes';
+
+class Reserve extends Command<void> {
+  static readonly wire = 'flaky.reserve.v1';
+  static readonly idempotencyKey = 'orderId';
+  static readonly schema = field.object({ orderId: field.string() });
+  constructor(readonly orderId: string) {
+    super();
+  }
+}
+
+class Charge extends Command<void> {
+  static readonly wire = 'flaky.charge.v1';
+  static readonly schema = field.object({ orderId: field.string() });
+  constructor(readonly orderId: string) {
+    super();
+  }
+}
+
+const flaky = defineModule({ name: 'flaky', contract: { Reserve, Charge }, load: async () => class {} });
+
+/**
+ * A module host over real TCP (Nest's `<length>#<json>` framing) that drops the connection on
+ * the first message it gets and answers the ones after: "unreachable" once, then fine.
+ */
+class FlakyHost {
+  readonly received: Record<string, unknown>[] = [];
+  private server: Server | undefined;
+  private dropped = false;
+
+  async start(port: number): Promise<void> {
+    this.server = createServer((socket: Socket) => {
+      let buffer = '';
+      socket.setEncoding('utf8');
+      socket.on('error', () => undefined);
+      socket.on('data', (chunk: string) => {
+        buffer += chunk;
+        for (;;) {
+          const hash = buffer.indexOf('#');
+          const length = Number(buffer.slice(0, hash));
+          if (hash < 0 || buffer.length < hash + 1 + length) break;
+          const packet = JSON.parse(buffer.slice(hash + 1, hash + 1 + length)) as { id: string; data: Record<string, unknown> };
+          buffer = buffer.slice(hash + 1 + length);
+          this.received.push(packet.data);
+          if (!this.dropped) {
+            this.dropped = true;
+            socket.destroy();
+            return;
+          }
+          const reply = JSON.stringify({ id: packet.id, response: { ok: true }, isDisposed: true });
+          socket.write(`${reply.length}#${reply}`);
+        }
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
+  }
+
+  reset(): void {
+    this.received.length = 0;
+    this.dropped = false;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => this.server?.close(() => resolve()));
+  }
+}
+
+describe('retries of commands across the seam', () => {
+  const host = new FlakyHost();
+  let app: INestApplicationContext;
+  let seam: Seam;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    await host.start(port);
+    const registry = new MessageRegistry([flaky]);
+    const env = { SEAMS_FLAKY: 'remote', SEAMS_FLAKY_URL: `tcp://127.0.0.1:${port}`, SEAMS_QUERY_RETRIES: '2' };
+    const topology = Topology.fromEnvironment(registry, { kind: 'monolith' }, env);
+    @Module({ imports: [SeamModule.forRoot({ registry, topology, env })] })
+    class ClientModule {}
+    app = await NestFactory.createApplicationContext(ClientModule, { logger: false });
+    seam = app.get(Seam);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await host.stop();
+  });
+
+  beforeEach(() => host.reset());
+
+  it('retries a command whose contract declares an idempotency key, with the key in the envelope', async () => {
+    await expect(seam.send(new Reserve('order-1'))).resolves.toBeUndefined();
+    expect(host.received).toHaveLength(2);
+    expect(host.received.map((envelope) => envelope.idempotencyKey)).toEqual(['order-1', 'order-1']);
+    // the same message, sent again: same id
+    expect(host.received[1].id).toBe(host.received[0].id);
+  });
+
+  it('never retries a command without one: it may have taken effect before the connection dropped', async () => {
+    await expect(seam.send(new Charge('order-2'))).rejects.toBeInstanceOf(SeamUnavailableError);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(host.received).toHaveLength(1);
+    expect(host.received[0].idempotencyKey).toBeUndefined();
+  });
+
+  it('refuses a contract whose idempotency key is not a required field, or is on a query', () => {
+    class Wrong extends Command<void> {
+      static readonly wire = 'bad.wrong.v1';
+      static readonly idempotencyKey = 'nope';
+      static readonly schema = field.object({ orderId: field.string() });
+    }
+    expect(() => defineModule({ name: 'bad', contract: { Wrong }, load: async () => class {} })).toThrow(
+      /bad\.wrong\.v1 names "nope" as its idempotency key, which is not a required field of its payload/,
+    );
+  });
+});
