@@ -1,7 +1,7 @@
 import { Controller, Module } from '@nestjs/common';
-import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { MessagePattern } from '@nestjs/microservices';
-import { field, Query } from '../src/kernel/primitives';
+import { Command, field, Query } from '../src/kernel/primitives';
 import { defineModule } from '../src/kernel/seam';
 
 /** What every benchmark call carries and gets back: a small order-like payload. */
@@ -10,19 +10,41 @@ export interface PingReply {
   readonly lines: readonly { readonly sku: string; readonly quantity: number }[];
 }
 
-/** The benchmark's own message: a query whose handler answers at once, so only the seam is measured. */
-export class Ping extends Query<PingReply> {
-  static readonly wire = 'bench.ping.v1';
-  static readonly schema = field.object({
-    orderId: field.uuid(),
-    lines: field.array(field.object({ sku: field.string({ maxLength: 64 }), quantity: field.int({ min: 1 }) }), { maxItems: 100 }),
-  });
+const schema = field.object({
+  orderId: field.uuid(),
+  lines: field.array(field.object({ sku: field.string({ maxLength: 64 }), quantity: field.int({ min: 1 }) }), { maxItems: 100 }),
+});
+
+/** The benchmark's command: its handler answers at once, so only the path to it is measured. */
+export class Reserve extends Command<PingReply> {
+  static readonly wire = 'bench.reserve.v1';
+  static readonly schema = schema;
 
   constructor(
     readonly orderId: string,
     readonly lines: PingReply['lines'],
   ) {
     super();
+  }
+}
+
+/** The same as a query (the queries' path has one more policy when remote: retries). */
+export class Ping extends Query<PingReply> {
+  static readonly wire = 'bench.ping.v1';
+  static readonly schema = schema;
+
+  constructor(
+    readonly orderId: string,
+    readonly lines: PingReply['lines'],
+  ) {
+    super();
+  }
+}
+
+@CommandHandler(Reserve)
+export class ReserveHandler implements ICommandHandler<Reserve, PingReply> {
+  async execute(command: Reserve): Promise<PingReply> {
+    return { orderId: command.orderId, lines: command.lines };
   }
 }
 
@@ -42,10 +64,10 @@ export class RawPingController {
   }
 }
 
-@Module({ providers: [PingHandler] })
+@Module({ providers: [ReserveHandler, PingHandler] })
 export class BenchModule {}
 
-export const benchManifest = defineModule({ name: 'bench', contract: { Ping }, load: async () => BenchModule });
+export const benchManifest = defineModule({ name: 'bench', contract: { Reserve, Ping }, load: async () => BenchModule });
 
 export const SAMPLE: PingReply = {
   orderId: '8d5b8f5e-2f7c-4f44-9a57-6a3f7f4a1d10',

@@ -1,0 +1,49 @@
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { MessageRegistry, Seam, SeamModule, Topology } from '../src/kernel/seam';
+import { compare, type Sample, throughput } from './measure';
+import { ACTION, addBenchService, moleculerBroker } from './moleculer';
+import { BenchModule, benchManifest, Ping, type PingReply, Reserve, ReserveHandler, SAMPLE } from './probe';
+import type { Profile } from './support';
+
+export type LocalResult = Record<'direct' | 'commandBus' | 'seamSend' | 'moleculer' | 'queryBus' | 'seamAsk', Sample>;
+
+/**
+ * Scenario 1, local dispatch: a command through the seam in process, against a direct call
+ * of the handler (the floor), the raw `@nestjs/cqrs` CommandBus, and a local `broker.call`
+ * in Moleculer; plus the same for a query against the raw QueryBus. Each call builds its
+ * message, as a caller does, and awaits the answer.
+ */
+export async function local(profile: Profile): Promise<LocalResult> {
+  const registry = new MessageRegistry([benchManifest]);
+  const topology = Topology.fromEnvironment(registry, { kind: 'monolith' }, {});
+  @Module({ imports: [SeamModule.forRoot({ registry, topology, env: {} }), BenchModule] })
+  class LocalModule {}
+  const app = await NestFactory.createApplicationContext(LocalModule, { logger: false });
+  const broker = moleculerBroker('bench-local');
+  addBenchService(broker);
+  await broker.start();
+  const seam = app.get(Seam);
+  const commands = app.get(CommandBus);
+  const queries = app.get(QueryBus);
+  const handler = app.get(ReserveHandler, { strict: false });
+  const n = profile.smoke ? 10_000 : 500_000;
+  const { orderId, lines } = SAMPLE;
+  try {
+    return await compare<keyof LocalResult>(
+      {
+        direct: () => throughput(() => handler.execute(new Reserve(orderId, lines)), n),
+        commandBus: () => throughput(() => commands.execute(new Reserve(orderId, lines)), n),
+        seamSend: () => throughput(() => seam.send(new Reserve(orderId, lines)), n),
+        moleculer: () => throughput(() => broker.call<PingReply, PingReply>(ACTION, { orderId, lines }), n),
+        queryBus: () => throughput(() => queries.execute(new Ping(orderId, lines)), n),
+        seamAsk: () => throughput(() => seam.ask(new Ping(orderId, lines)), n),
+      },
+      profile.runs,
+    );
+  } finally {
+    await broker.stop();
+    await app.close();
+  }
+}

@@ -1,0 +1,120 @@
+import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { events } from './events.bench';
+import { FINDINGS } from './findings';
+import { http } from './http.bench';
+import { local } from './local.bench';
+import { remote } from './remote.bench';
+import { judge, render, type RunResults } from './report';
+import { startup } from './startup.bench';
+import { FULL, type PgServer, type Profile, ROOT, SMOKE, startPgServer } from './support';
+
+/**
+ * `npm run bench [-- <scenario>...] [--smoke]`
+ *
+ *   local    1. local dispatch: seam.send in process vs a direct call, the raw CommandBus, Moleculer
+ *   remote   2. remote call over TCP and NATS vs the raw ClientProxy and Moleculer's transporters
+ *   http     3. POST /v1/orders under load: all modules local vs inventory and payments remote
+ *   events   4. outbox relay throughput and commit-to-handled latency, in process and across TCP
+ *   startup  5. time to ready and memory at rest, monolith and module host
+ *
+ * No scenario named: all of them, written to bench/RESULTS.md and bench/results.json. Some
+ * named: those, written to bench/RESULTS-<names>.md (not committed). `--smoke`: every scenario
+ * (or those named) with tiny counts and one run, written to bench/RESULTS-smoke.md; it judges
+ * nothing, it proves the benchmark still runs (CI runs it).
+ *
+ * PostgreSQL (http, events, startup): DATABASE_URL's server, or an embedded one in
+ * .data/postgres-bench. NATS (remote): the server on 127.0.0.1:4222, skipped with a warning
+ * when it is not there (a failure under CI=true).
+ */
+const SCENARIOS = ['local', 'remote', 'http', 'events', 'startup'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+const NEEDS_DATABASE: readonly Scenario[] = ['http', 'events', 'startup'];
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const args = process.argv.slice(2);
+  const smoke = args.includes('--smoke');
+  const named = args.filter((arg) => arg !== '--smoke');
+  const unknown = named.filter((arg) => !(SCENARIOS as readonly string[]).includes(arg));
+  if (unknown.length > 0) throw new Error(`Unknown scenario ${unknown.join(', ')}; the scenarios are ${SCENARIOS.join(', ')} (and --smoke)`);
+  const chosen = SCENARIOS.filter((scenario) => named.length === 0 || named.includes(scenario));
+  const profile: Profile = smoke ? SMOKE : FULL;
+
+  const server = chosen.some((s) => NEEDS_DATABASE.includes(s)) ? await startPgServer() : undefined;
+  const results: { -readonly [K in keyof RunResults]: RunResults[K] } = {};
+  try {
+    for (const scenario of chosen) {
+      const t0 = performance.now();
+      console.error(`== ${scenario}${smoke ? ' (smoke)' : ''}`);
+      await run(scenario, profile, server, results);
+      console.error(`   ${scenario} took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    }
+  } finally {
+    await server?.stop();
+  }
+
+  const targets = judge(results);
+  const command = `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`;
+  const info = {
+    date: new Date().toISOString(),
+    machine: `${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), ${Math.round(totalmem() / 2 ** 30)} GiB`,
+    node: process.version,
+    database: server?.description,
+    runs: profile.runs,
+    smoke,
+    command,
+    wallSeconds: (performance.now() - started) / 1000,
+  };
+  const markdown = render(info, results, smoke ? [] : targets, smoke || named.length > 0 ? '' : FINDINGS);
+  const suffix = smoke ? '-smoke' : named.length > 0 ? `-${chosen.join('-')}` : '';
+  const dir = join(ROOT, 'bench');
+  writeFileSync(join(dir, `RESULTS${suffix}.md`), markdown);
+  writeFileSync(join(dir, `results${suffix}.json`), JSON.stringify({ ...info, targets, results }, null, 2) + '\n');
+  console.log(markdown);
+  if (smoke) checkSmoke(results);
+}
+
+async function run(scenario: Scenario, profile: Profile, server: PgServer | undefined, results: { -readonly [K in keyof RunResults]: RunResults[K] }) {
+  switch (scenario) {
+    case 'local':
+      results.local = await local(profile);
+      return;
+    case 'remote':
+      results.remote = await remote(profile);
+      return;
+    case 'http':
+      results.http = await http(profile, server!);
+      return;
+    case 'events':
+      results.events = await events(profile, server!);
+      return;
+    case 'startup':
+      results.startup = await startup(profile, server!);
+      return;
+  }
+}
+
+/**
+ * The smoke run judges no figure, but it fails when the benchmark itself has rotted: when an
+ * order it sends is refused (a 4xx: the request or the seed no longer fits the API) or no
+ * order at all succeeds. Server errors (5xx) are the app's, reported in the table.
+ */
+function checkSmoke(results: RunResults): void {
+  for (const setup of results.http ? [results.http.local, results.http.split] : []) {
+    const refused = Object.entries(setup.statusCodes).filter(([code]) => code.startsWith('4'));
+    if (refused.length > 0 || !setup.statusCodes['201']) {
+      throw new Error(`smoke: POST /v1/orders (${setup.label}) answered ${JSON.stringify(setup.statusCodes)}`);
+    }
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

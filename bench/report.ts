@@ -1,0 +1,279 @@
+import type { EventsScenarioResult } from './events.bench';
+import type { HttpResult, HttpSetupResult } from './http.bench';
+import type { LocalResult } from './local.bench';
+import type { Sample } from './measure';
+import type { RemoteResult } from './remote.bench';
+import type { StartupResult } from './startup.bench';
+
+/** Everything one run of `npm run bench` measured. */
+export interface RunResults {
+  readonly local?: LocalResult;
+  readonly remote?: RemoteResult;
+  readonly http?: HttpResult;
+  readonly events?: EventsScenarioResult;
+  readonly startup?: StartupResult;
+}
+
+export interface RunInfo {
+  readonly date: string;
+  readonly machine: string;
+  readonly node: string;
+  readonly database?: string;
+  readonly runs: number;
+  readonly smoke: boolean;
+  readonly command: string;
+  readonly wallSeconds: number;
+}
+
+export interface Target {
+  readonly id: string;
+  readonly target: string;
+  readonly measured: string;
+  readonly met: boolean;
+  /** The measured ratios (or values) the verdict rests on. */
+  readonly values: Readonly<Record<string, number>>;
+}
+
+const ratio = (a: Sample, b: Sample) => a.opsPerSecond / b.opsPerSecond;
+const x = (n: number) => `${n.toFixed(2)}x`;
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const one = (n?: number) => (n === undefined ? '' : n.toFixed(1));
+const mib = (n?: number) => (n === undefined ? 'n/a' : `${Math.round(n)} MiB`);
+const verdict = (met: boolean) => (met ? '**met**' : '**not met**');
+
+/** Each target of issue 6, judged on this run's figures (only those whose scenario ran). */
+export function judge(results: RunResults): Target[] {
+  const targets: Target[] = [];
+  const { local, remote, http, events, startup } = results;
+  if (local) {
+    const vsBus = ratio(local.seamSend, local.commandBus);
+    const vsMoleculer = ratio(local.seamSend, local.moleculer);
+    targets.push({
+      id: 'local',
+      target: 'Local seam dispatch (a command) at least 0.8x the raw CommandBus, and faster than a local Moleculer call',
+      measured: `${x(vsBus)} the CommandBus; ${x(vsMoleculer)} Moleculer`,
+      met: vsBus >= 0.8 && vsMoleculer > 1,
+      values: { vsCommandBus: vsBus, vsMoleculer },
+    });
+  }
+  if (remote) {
+    const { tcp, nats } = remote;
+    const values: Record<string, number> = {
+      tcpSequentialVsRaw: ratio(tcp.seamSequential, tcp.rawSequential),
+      tcp100VsRaw: ratio(tcp.seam100, tcp.raw100),
+    };
+    if (nats) {
+      values.natsSequentialVsRaw = ratio(nats.seamSequential, nats.rawSequential);
+      values.nats100VsRaw = ratio(nats.seam100, nats.raw100);
+    }
+    targets.push({
+      id: 'remote-raw',
+      target: 'Remote seam call at least 0.85x the raw ClientProxy (TCP and NATS, sequential and 100 in flight)',
+      measured:
+        `TCP ${x(values.tcpSequentialVsRaw)} sequential, ${x(values.tcp100VsRaw)} at 100 in flight` +
+        (nats ? `; NATS ${x(values.natsSequentialVsRaw)} sequential, ${x(values.nats100VsRaw)} at 100 in flight` : '; NATS not run'),
+      met: Object.values(values).every((v) => v >= 0.85),
+      values,
+    });
+    const vsMoleculer = ratio(tcp.seam100, tcp.moleculer100);
+    targets.push({
+      id: 'remote-moleculer',
+      target: "Remote seam call at least 1.5x Moleculer's TCP transporter at 100 in flight",
+      measured: `${x(vsMoleculer)}` + (nats ? ` (over NATS: ${x(ratio(nats.seam100, nats.moleculer100))} Moleculer's NATS transporter)` : ''),
+      met: vsMoleculer >= 1.5,
+      values: { vsMoleculerTcp100: vsMoleculer, ...(nats && { vsMoleculerNats100: ratio(nats.seam100, nats.moleculer100) }) },
+    });
+  }
+  if (http) {
+    const split = http.split.requestsPerSecond / http.local.requestsPerSecond;
+    const errors = http.local.errors + http.split.errors;
+    targets.push({
+      id: 'http',
+      target: 'HTTP with inventory and payments remote at least 0.6x the all-local throughput, with 0 errors',
+      measured: `${x(split)}; errors: ${http.local.errors} all local, ${http.split.errors} split`,
+      met: split >= 0.6 && errors === 0,
+      values: { splitVsLocal: split, errors },
+    });
+  }
+  if (events) {
+    const { throughput, paced } = events.inProcess;
+    const atTarget = paced.find((p) => p.rate === 5000);
+    const met = throughput.opsPerSecond >= 5000 && atTarget !== undefined && atTarget.p99Ms < 100;
+    targets.push({
+      id: 'events',
+      target: 'Events in process at least 5,000 a second, with p99 commit-to-handled under 100 ms',
+      measured: `${int(throughput.opsPerSecond)} a second flat out; p99 ${one(atTarget?.p99Ms)} ms at 5,000 a second`,
+      met,
+      values: { eventsPerSecond: throughput.opsPerSecond, p99MsAt5000: atTarget?.p99Ms ?? NaN },
+    });
+  }
+  if (startup) {
+    targets.push({
+      id: 'startup',
+      target: 'Monolith ready (HTTP health answering) in under 1.5 s with the database already running',
+      measured: `${int(startup.monolith.readyMs)} ms`,
+      met: startup.monolith.readyMs < 1500,
+      values: { readyMs: startup.monolith.readyMs },
+    });
+  }
+  return targets;
+}
+
+/** RESULTS.md: what was measured, on what, and each target met or not. */
+export function render(info: RunInfo, results: RunResults, targets: readonly Target[], findings: string): string {
+  const lines: string[] = [
+    info.smoke ? '# Benchmarks (smoke run: tiny counts, figures not meaningful)' : '# Benchmarks',
+    '',
+    `Measured ${info.date} on ${info.machine}, Node ${info.node}` + (info.database ? `, ${info.database}` : '') + '.',
+    `Command: \`${info.command}\`; the whole run took ${int(info.wallSeconds)} s.`,
+    '',
+    `How to read it: every figure is the median of ${info.runs} run${info.runs === 1 ? '' : 's'} after a warm-up run, and every ratio`,
+    'compares two figures measured in turn within the same run (so drift on a shared machine hits both). A ratio above 1',
+    'means the seam is faster. The handlers of scenarios 1 and 2 answer at once, so those figures are the cost of the',
+    'path itself. Logging is off in every process. Everything runs on this one machine over loopback.',
+    '',
+    '## Targets',
+    '',
+    '| target | measured | |',
+    '| --- | --- | --- |',
+    ...targets.map((t) => `| ${t.target} | ${t.measured} | ${verdict(t.met)} |`),
+    '',
+  ];
+  if (results.local) lines.push(...localSection(results.local));
+  if (results.remote) lines.push(...remoteSection(results.remote));
+  if (results.http) lines.push(...httpSection(results.http));
+  if (results.events) lines.push(...eventsSection(results.events));
+  if (results.startup) lines.push(...startupSection(results.startup, results.http));
+  if (findings) lines.push('## Findings', '', findings.trim(), '');
+  return lines.join('\n');
+}
+
+function localSection(r: LocalResult): string[] {
+  const row = (call: string, s: Sample, baseline?: Sample) =>
+    `| ${call} | ${int(s.opsPerSecond)} | ${int(1e9 / s.opsPerSecond)} | ${baseline ? x(ratio(s, baseline)) : ''} |`;
+  return [
+    '## 1. Local dispatch (in process)',
+    '',
+    'A command (`bench.reserve.v1`, an order-like payload) sent and its answer awaited, one after the other.',
+    '',
+    '| call | operations/s | ns per call | vs raw CommandBus |',
+    '| --- | ---: | ---: | ---: |',
+    row('direct call of the handler (the floor)', r.direct, r.commandBus),
+    row('raw `@nestjs/cqrs` CommandBus', r.commandBus, r.commandBus),
+    row('**`seam.send` (module in process)**', r.seamSend, r.commandBus),
+    row('Moleculer `broker.call` (local service)', r.moleculer, r.commandBus),
+    '',
+    `The same as a query: raw QueryBus ${int(r.queryBus.opsPerSecond)}/s, \`seam.ask\` ${int(r.seamAsk.opsPerSecond)}/s (${x(ratio(r.seamAsk, r.queryBus))}).`,
+    '',
+  ];
+}
+
+function remoteSection(r: RemoteResult): string[] {
+  const row = (transport: string, mode: string, call: string, s: Sample, raw: Sample, moleculer: Sample) =>
+    `| ${transport} | ${mode} | ${call} | ${int(s.opsPerSecond)} | ${int(s.p50Micros ?? NaN)} | ${int(s.p99Micros ?? NaN)} | ${x(ratio(s, raw))} | ${x(ratio(s, moleculer))} |`;
+  const { tcp, nats } = r;
+  const lines = [
+    '## 2. Remote call (another process)',
+    '',
+    'One command to a server process and its answer; the seam and the raw ClientProxy talk to the same Nest server',
+    "process, Moleculer's broker to a Moleculer broker in a process of its own. Latency is per call, in microseconds.",
+    'The seam sends its TCP messages under an object pattern (routed by the Nest TCP server without a failed',
+    '`JSON.parse` per message); the "object pattern" row shows a raw client doing the same.',
+    '',
+    '| transport | in flight | call | round trips/s | p50 µs | p99 µs | vs raw ClientProxy | vs Moleculer |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    row('TCP', '1', 'raw ClientProxy.send', tcp.rawSequential, tcp.rawSequential, tcp.moleculerSequential),
+    row('TCP', '1', '**seam.send**', tcp.seamSequential, tcp.rawSequential, tcp.moleculerSequential),
+    row('TCP', '1', 'Moleculer broker.call', tcp.moleculerSequential, tcp.rawSequential, tcp.moleculerSequential),
+    row('TCP', '100', 'raw ClientProxy.send', tcp.raw100, tcp.raw100, tcp.moleculer100),
+    row('TCP', '100', 'raw ClientProxy.send, object pattern', tcp.rawObject100, tcp.raw100, tcp.moleculer100),
+    row('TCP', '100', '**seam.send**', tcp.seam100, tcp.raw100, tcp.moleculer100),
+    row('TCP', '100', 'seam.ask (a query: retries on top)', tcp.seamQuery100, tcp.raw100, tcp.moleculer100),
+    row('TCP', '100', 'Moleculer broker.call', tcp.moleculer100, tcp.raw100, tcp.moleculer100),
+  ];
+  if (nats) {
+    lines.push(
+      row('NATS', '1', 'raw ClientProxy.send', nats.rawSequential, nats.rawSequential, nats.moleculerSequential),
+      row('NATS', '1', '**seam.send**', nats.seamSequential, nats.rawSequential, nats.moleculerSequential),
+      row('NATS', '1', 'Moleculer broker.call', nats.moleculerSequential, nats.rawSequential, nats.moleculerSequential),
+      row('NATS', '100', 'raw ClientProxy.send', nats.raw100, nats.raw100, nats.moleculer100),
+      row('NATS', '100', '**seam.send**', nats.seam100, nats.raw100, nats.moleculer100),
+      row('NATS', '100', 'Moleculer broker.call', nats.moleculer100, nats.raw100, nats.moleculer100),
+    );
+  } else {
+    lines.push('', 'NATS: not run (no server on 127.0.0.1:4222).');
+  }
+  lines.push('');
+  return lines;
+}
+
+function httpSection(r: HttpResult): string[] {
+  const row = (s: HttpSetupResult) =>
+    `| ${s.label} | ${int(s.requestsPerSecond)} | ${int(s.p50Ms)} | ${int(s.p99Ms)} | ${s.errors} of ${int(s.requests)} | ` +
+    `${s.deadlocks} | ${s.parked} | ${x(s.requestsPerSecond / r.local.requestsPerSecond)} |`;
+  const codes = (s: HttpSetupResult) =>
+    Object.entries(s.statusCodes)
+      .map(([code, n]) => `${int(n)} × ${code}`)
+      .join(', ');
+  return [
+    '## 3. HTTP end to end: `POST /v1/orders`',
+    '',
+    `autocannon, ${r.connections} connections, ${r.seconds} s per run, against real processes of the built app`,
+    '(`node dist/src/main.js`, and `--module inventory` / `--module payments` for the hosts, over TCP), each setup on a',
+    'database of its own with the same seed: 1,000 products with ample stock; each order has two lines of one unit',
+    '(total 200 minor units, so payments never decline). Every answer but a 201 counts as an error, 4xx included, since',
+    'every order is valid and can be served. Between runs the outboxes are drained (payment, confirmation and stock',
+    'settlement follow each 201 in the background; that work runs during the load too).',
+    '',
+    '| setup | requests/s | p50 ms | p99 ms | errors | deadlocks (PostgreSQL) | parked events | vs all local |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    row(r.local),
+    row(r.split),
+    '',
+    `Answers: all local ${codes(r.local)}; split ${codes(r.split)} (warm-up included).`,
+    '',
+  ];
+}
+
+function eventsSection(r: EventsScenarioResult): string[] {
+  const rows: string[] = [];
+  for (const [label, result] of [
+    ['in process', r.inProcess],
+    ['across TCP (subscriber in another process)', r.acrossTcp],
+  ] as const) {
+    rows.push(`| ${label} | flat out: events/s, first commit to last handled | ${int(result.throughput.opsPerSecond)} | | |`);
+    for (const paced of result.paced) {
+      rows.push(`| ${label} | at a steady ${int(paced.rate)}/s: commit to handled | | ${one(paced.p50Ms)} | ${one(paced.p99Ms)} |`);
+    }
+  }
+  return [
+    '## 4. Events: outbox → relay → subscriber',
+    '',
+    'Publishers commit events (10 per transaction) into the outbox; the relay (default settings, LISTEN/NOTIFY) delivers',
+    'them; the subscriber writes its effect and its inbox record in one transaction, as real ones do.',
+    '',
+    '| setup | measure | events/s | p50 ms | p99 ms |',
+    '| --- | --- | ---: | ---: | ---: |',
+    ...rows,
+    '',
+  ];
+}
+
+function startupSection(r: StartupResult, http?: HttpResult): string[] {
+  const peak = (s?: HttpSetupResult, name = 'monolith') => mib(s?.rss[name]?.peak);
+  return [
+    '## 5. Start-up and memory',
+    '',
+    'From spawning `node dist/src/main.js` to the first 200 from `GET /health`, with PostgreSQL already running and the',
+    'schemas already migrated; RSS after 1.5 s at rest. The first start on a fresh database (migrations) is shown apart.',
+    '',
+    '| process | ready (ms) | runs (ms) | first start, fresh database (ms) | RSS at rest | RSS under scenario 3 (peak) |',
+    '| --- | ---: | --- | ---: | ---: | ---: |',
+    `| monolith | ${int(r.monolith.readyMs)} | ${r.monolith.readyMsRuns.map(int).join(', ')} | ${int(r.monolith.firstStartMs)} | ` +
+      `${mib(r.monolith.idleRssMiB)} | ${http ? `${peak(http.local)} all local; ${peak(http.split)} split` : 'not run'} |`,
+    `| module host (inventory) | ${int(r.moduleHost.readyMs)} | ${r.moduleHost.readyMsRuns.map(int).join(', ')} | ` +
+      `${int(r.moduleHost.firstStartMs)} | ${mib(r.moduleHost.idleRssMiB)} | ` +
+      `${http ? `${peak(http.split, 'inventory')} (payments host ${peak(http.split, 'payments')})` : 'not run'} |`,
+    '',
+  ];
+}
