@@ -67,3 +67,75 @@ describe('the circuit breaker of a remote module', () => {
     expect(recovered).toBe(201);
   });
 });
+
+/**
+ * The host killed while ten clients keep ordering: every answer is a 201 or a 503 with
+ * Retry-After, within the timeout; once the breaker is open the 503s come at once; after the
+ * host is back, orders succeed again within the half-open period, with nobody intervening.
+ */
+describe('a remote module host killed under load', () => {
+  let cluster: Cluster;
+  const TIMEOUT_MS = 2000;
+  const HALF_OPEN_MS = 1000;
+
+  beforeAll(async () => {
+    cluster = await startCluster({
+      remote: ['inventory'],
+      monolithEnv: {
+        SEAMS_TIMEOUT_MS: String(TIMEOUT_MS),
+        SEAMS_INVENTORY_BREAKER_THRESHOLD: '5',
+        SEAMS_INVENTORY_BREAKER_HALF_OPEN_MS: String(HALF_OPEN_MS),
+      },
+    });
+    await cluster.http('catalog').post('/v1/catalog/products').send({ sku: 'LOAD-1', name: 'L', priceMinor: 5, currency: 'EUR' }).expect(201);
+    await cluster.http('inventory').put('/v1/inventory/stock/LOAD-1').send({ onHand: 100000 }).expect(200);
+  });
+
+  afterAll(() => cluster?.close());
+
+  it('answers every request in time, fails fast once open, and recovers by itself', async () => {
+    type Outcome = { status: number; retryAfter?: string; elapsed: number; at: number; detail?: string };
+    const outcomes: Outcome[] = [];
+    let running = true;
+    const client = async () => {
+      while (running) {
+        const started = Date.now();
+        const response = await cluster.http('ordering').post('/v1/orders').send({ customerId: 'c', lines: [{ sku: 'LOAD-1', quantity: 1 }] });
+        outcomes.push({ status: response.status, retryAfter: response.headers['retry-after'], elapsed: Date.now() - started, at: Date.now(), detail: response.body.detail });
+      }
+    };
+    const clients = Array.from({ length: 10 }, client);
+    const phase = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    await phase(700);
+    const killedAt = Date.now();
+    await cluster.host('inventory').stop('SIGKILL');
+    await phase(1500);
+    // catalog does not need inventory and keeps answering under the same load
+    await cluster.http('catalog').get('/v1/catalog/products/LOAD-1').expect(200);
+    const restartAt = Date.now();
+    await cluster.startHost('inventory');
+    const backAt = Date.now();
+    await phase(HALF_OPEN_MS + 1500);
+    running = false;
+    await Promise.all(clients);
+
+    expect(outcomes.length).toBeGreaterThan(20);
+    for (const outcome of outcomes) {
+      expect([201, 503]).toContain(outcome.status);
+      expect(outcome.elapsed).toBeLessThan(TIMEOUT_MS + 500); // never a hang
+      if (outcome.status === 503) expect(Number(outcome.retryAfter)).toBeGreaterThanOrEqual(1);
+    }
+    const before = outcomes.filter((o) => o.at < killedAt);
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.every((o) => o.status === 201)).toBe(true);
+    const whileDown = outcomes.filter((o) => o.at > killedAt + 300 && o.at < restartAt);
+    const fastFails = whileDown.filter((o) => o.status === 503 && /circuit breaker is open/.test(o.detail ?? ''));
+    expect(fastFails.length).toBeGreaterThan(0);
+    expect(Math.max(...fastFails.map((o) => o.elapsed))).toBeLessThan(300);
+    // recovered within the half-open period after the host was back (plus a margin for the probe call)
+    const after = outcomes.filter((o) => o.at > backAt + HALF_OPEN_MS + 500);
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((o) => o.status === 201)).toBe(true);
+  });
+});
