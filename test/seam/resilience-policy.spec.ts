@@ -61,4 +61,16 @@ describe('ModulePolicy', () => {
     expect(resilienceFor('catalog', {})).toEqual({ breakerThreshold: 5, halfOpenMs: 5000, bulkheadLimit: 100, bulkheadQueue: 100, queryRetries: 2 });
     expect(() => resilienceFor('catalog', { SEAMS_BULKHEAD_LIMIT: 'lots' })).toThrow(/SEAMS_CATALOG_BULKHEAD_LIMIT \(or SEAMS_BULKHEAD_LIMIT\)/);
   });
+
+  it('counts a retried call once against the breaker, and does not retry through an open circuit', async () => {
+    const policy = new ModulePolicy('inventory', settings);
+    const down = flaky(100);
+    await expect(policy.execute(true, down.call)).rejects.toBeInstanceOf(SeamUnavailableError);
+    expect(down.calls()).toBe(3); // the first try and two retries
+    expect(policy.state).toBe('closed'); // one failed call of a threshold of 2
+    await expect(policy.execute(true, down.call)).rejects.toBeInstanceOf(SeamUnavailableError);
+    expect(policy.state).toBe('open');
+    await expect(policy.execute(true, down.call)).rejects.toThrow(/circuit breaker is open/);
+    expect(down.calls()).toBe(6); // turned away without an attempt
+  });
 });

@@ -73,7 +73,8 @@ export class ModulePolicy {
       maxAttempts: settings.queryRetries,
       backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 500 }),
     });
-    this.withRetries = wrap(retries, this.breaker, limit);
+    // The breaker is outermost: it counts calls, not attempts, and an open circuit stops the retries too.
+    this.withRetries = wrap(this.breaker, retries, limit);
   }
 
   /** The breaker's state, for health and metrics: `closed`, `open`, `half-open` or `isolated`. */
