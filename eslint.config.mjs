@@ -29,7 +29,7 @@
  *   migrations of m    migrations/m           its own files, packages
  *                                             (imported only by m's infrastructure and
  *                                             `modules/m/m.module.ts`)
- *   test, bench        test/**, bench/**          anything
+ *   test, bench, tools test/**, bench/**, tools/** anything
  *
  * A .ts file outside all of these is an error (`no-unknown-files`), and so is an import of a
  * local file outside all of them (`no-unknown-dependencies`). The TypeScript import resolver
@@ -160,6 +160,7 @@ export default defineConfig(
         { type: 'migrations', pattern: 'migrations/*', partialMatch: false, capture: ['module'] },
         { type: 'test', pattern: 'test', partialMatch: false },
         { type: 'bench', pattern: 'bench', partialMatch: false },
+        { type: 'tools', pattern: 'tools', partialMatch: false },
       ],
       // Single files (file descriptors always match the whole path from root-path).
       'boundaries/files': [
@@ -222,7 +223,7 @@ export default defineConfig(
               allow: { to: external },
             },
             {
-              from: element('test', 'bench'),
+              from: element('test', 'bench', 'tools'),
               allow: { to: [{ element: { isUnknown: false } }, { file: { isUnknown: false } }, external, core] },
             },
             {

@@ -1,0 +1,302 @@
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { MANIFESTS } from '../../src/host/manifests';
+import { Command, field, IntegrationEvent, Query } from '../../src/kernel/primitives';
+import { defineModule } from '../../src/kernel/seam';
+import { checkContracts } from '../../tools/contracts/check';
+import { compareSnapshots, describeFinding } from '../../tools/contracts/compatibility';
+import { type ModuleSnapshot, serialize, snapshotOf } from '../../tools/contracts/snapshot';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** A small module whose v1 contract the cases below change, the way a team would. */
+class ShipParcel extends Command<void> {
+  static readonly wire = 'shipping.ship-parcel.v1';
+  static readonly idempotencyKey = 'parcelId';
+  static readonly schema = field.object({
+    parcelId: field.uuid(),
+    speed: field.literal('standard', 'express'),
+    lines: field.array(field.object({ sku: field.string({ maxLength: 64 }), quantity: field.int({ min: 1 }) }), { maxItems: 100 }),
+  });
+}
+class GetParcel extends Query<unknown> {
+  static readonly wire = 'shipping.get-parcel.v1';
+  static readonly schema = field.object({ parcelId: field.uuid() });
+}
+class ParcelShipped extends IntegrationEvent {
+  static readonly wire = 'shipping.parcel-shipped.v1';
+  static readonly aggregate = 'parcelId';
+  static readonly schema = field.object({
+    parcelId: field.uuid(),
+    carrier: field.literal('post', 'courier'),
+    note: field.string({ maxLength: 200 }),
+  });
+}
+
+const base = (): ModuleSnapshot[] =>
+  JSON.parse(
+    JSON.stringify(
+      snapshotOf([defineModule({ name: 'shipping', contract: { ShipParcel, GetParcel, ParcelShipped }, load: () => Promise.reject(new Error('not loaded')) })]),
+    ),
+  ) as ModuleSnapshot[];
+
+/** A snapshot's JSON as the cases edit it (each case knows which parts it touches). */
+interface Schema {
+  type: string;
+  properties: Record<string, Schema>;
+  required: string[];
+  items: Schema;
+  enum: string[];
+  [constraint: string]: unknown;
+}
+const schema = (json: object) => json as Schema;
+type Messages = Record<string, { kind: string; aggregate?: string; payload: Schema }>;
+
+const messagesOf = (snapshot: ModuleSnapshot) => snapshot.messages as unknown as Messages;
+/** The committed snapshot, then the one the changed code gives. */
+function changed(edit: (messages: Messages) => void) {
+  const after = base();
+  edit(messagesOf(after[0]));
+  return compareSnapshots(base(), after);
+}
+const broken = (comparison: ReturnType<typeof compareSnapshots>) => comparison.breaking.map(describeFinding);
+const ship = (m: Messages) => m['shipping.ship-parcel.v1'].payload;
+const shipped = (m: Messages) => m['shipping.parcel-shipped.v1'].payload;
+
+describe('contracts:check compatibility rules (in-memory snapshots)', () => {
+  it('finds nothing when the contract is unchanged', () => {
+    expect(compareSnapshots(base(), base())).toEqual({ breaking: [], compatible: [] });
+  });
+
+  it.each([
+    ['a required field removed', (m: Messages) => {
+      delete ship(m).properties.speed;
+      ship(m).required = ship(m).required.filter((name: string) => name !== 'speed');
+    }, 'shipping › shipping.ship-parcel.v1 › speed: field removed (it was required; consumers may read it)'],
+    ['an optional field removed (every removal counts: a consumer may read it)', () => {
+      const before = base();
+      shipped(messagesOf(before[0])).properties.tracking = schema({ type: 'string', maxLength: 40 });
+      return before;
+    }, 'shipping › shipping.parcel-shipped.v1 › tracking: field removed (it was optional; consumers may read it)'],
+    ['a field nested in array items removed', (m: Messages) => {
+      delete ship(m).properties.lines.items.properties.quantity;
+      ship(m).properties.lines.items.required = ['sku'];
+    }, 'shipping › shipping.ship-parcel.v1 › lines[].quantity: field removed'],
+    ['a type changed', (m: Messages) => {
+      ship(m).properties.lines.items.properties.quantity = schema({ type: 'string', minLength: 1, maxLength: 10 });
+    }, 'shipping › shipping.ship-parcel.v1 › lines[].quantity: type changed from integer to string'],
+    ['a new required field', (m: Messages) => {
+      ship(m).properties.insured = schema({ type: 'boolean' });
+      ship(m).required.push('insured');
+    }, 'shipping › shipping.ship-parcel.v1 › insured: new required field'],
+    ['an optional field made required', (m: Messages) => {
+      ship(m).properties.insured = schema({ type: 'boolean' });
+      ship(m).required.push('insured');
+      const before = base();
+      ship(messagesOf(before[0])).properties.insured = schema({ type: 'boolean' });
+      return before;
+    }, 'shipping › shipping.ship-parcel.v1 › insured: optional field made required'],
+    ['an enum value removed', (m: Messages) => {
+      ship(m).properties.speed.enum = ['standard'];
+    }, 'shipping › shipping.ship-parcel.v1 › speed: enum value removed: "express"'],
+    ['a message removed', (m: Messages) => {
+      delete m['shipping.get-parcel.v1'];
+    }, 'shipping › shipping.get-parcel.v1: message removed'],
+    ['a message whose kind changed', (m: Messages) => {
+      m['shipping.get-parcel.v1'].kind = 'command';
+    }, 'shipping › shipping.get-parcel.v1: kind changed from query to command'],
+    ['a constraint narrowed', (m: Messages) => {
+      ship(m).properties.lines.maxItems = 10;
+    }, 'shipping › shipping.ship-parcel.v1 › lines: maxItems 100 → 10 (narrowed'],
+    ['an event widened: old subscribers would refuse the new values', (m: Messages) => {
+      shipped(m).properties.note.maxLength = 1000;
+    }, 'shipping › shipping.parcel-shipped.v1 › note: maxLength 200 → 1000 (widened: subscribers of the old version refuse the new values)'],
+    ['an enum value added to an event', (m: Messages) => {
+      shipped(m).properties.carrier.enum.push('drone');
+    }, 'shipping › shipping.parcel-shipped.v1 › carrier: enum value added: "drone"'],
+    ["an event's aggregate removed", (m: Messages) => {
+      delete m['shipping.parcel-shipped.v1'].aggregate;
+    }, 'shipping › shipping.parcel-shipped.v1: aggregate "parcelId" removed'],
+  ])('fails on %s, naming module, message and what broke', (_, edit, expected) => {
+    const after = base();
+    const custom = (edit as (m: Messages) => ModuleSnapshot[] | void)(messagesOf(after[0]));
+    const result = compareSnapshots(custom ?? base(), after);
+    expect(result.breaking).toHaveLength(1);
+    expect(broken(result)[0]).toContain(expected);
+  });
+
+  it('fails when a whole module disappears from the manifests', () => {
+    const result = compareSnapshots(base(), []);
+    expect(broken(result)).toEqual([
+      'shipping › shipping.ship-parcel.v1: message removed (its module is gone)',
+      'shipping › shipping.get-parcel.v1: message removed (its module is gone)',
+      'shipping › shipping.parcel-shipped.v1: message removed (its module is gone)',
+    ]);
+  });
+
+  it('passes a new optional field, and reports it as compatible', () => {
+    const result = changed((m) => {
+      ship(m).properties.insured = schema({ type: 'boolean' });
+    });
+    expect(result.breaking).toEqual([]);
+    expect(result.compatible.map(describeFinding)).toEqual(['shipping › shipping.ship-parcel.v1 › insured: new optional field']);
+  });
+
+  it('passes a new version beside the old one, even when the new one drops a field', () => {
+    const result = changed((m) => {
+      const v2 = JSON.parse(JSON.stringify(m['shipping.ship-parcel.v1']));
+      delete v2.payload.properties.speed;
+      v2.payload.required = ['parcelId', 'lines'];
+      m['shipping.ship-parcel.v2'] = v2;
+    });
+    expect(result).toEqual({
+      breaking: [],
+      compatible: [{ module: 'shipping', wire: 'shipping.ship-parcel.v2', path: '', breaking: false, change: 'new message' }],
+    });
+  });
+
+  it('passes a command or query that accepts more than before (an enum value added, a limit raised)', () => {
+    const result = changed((m) => {
+      ship(m).properties.speed.enum.push('overnight');
+      ship(m).properties.lines.maxItems = 500;
+    });
+    expect(result.breaking).toEqual([]);
+    expect(result.compatible).toHaveLength(2);
+  });
+
+  it('passes a new message and a new module', () => {
+    const after = [...base(), { module: 'returns', messages: { 'returns.open-return.v1': base()[0].messages['shipping.get-parcel.v1'] } }];
+    const result = compareSnapshots(base(), after);
+    expect(result.breaking).toEqual([]);
+    expect(result.compatible.map(describeFinding)).toEqual(['returns › returns.open-return.v1: new message']);
+  });
+});
+
+describe('contracts:check on a snapshot folder (checkContracts)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'seams-contracts-'));
+    writeFileSync(join(dir, 'shipping.json'), serialize(base()[0]));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const withOptionalField = () => {
+    const after = base();
+    ship(messagesOf(after[0])).properties.insured = schema({ type: 'boolean' });
+    return after;
+  };
+  const withoutMessage = () => {
+    const after = base();
+    delete (after[0].messages as Record<string, unknown>)['shipping.get-parcel.v1'];
+    return after;
+  };
+
+  it('rewrites the snapshot on a compatible change and passes', () => {
+    const result = checkContracts({ dir, mode: 'update', current: withOptionalField() });
+    expect(result.exitCode).toBe(0);
+    expect(result.written).toBe(true);
+    expect(readFileSync(join(dir, 'shipping.json'), 'utf8')).toBe(serialize(withOptionalField()[0]));
+  });
+
+  it('leaves the snapshot alone and fails on a breaking change', () => {
+    const result = checkContracts({ dir, mode: 'update', current: withoutMessage(), label: 'contracts/' });
+    expect(result.exitCode).toBe(1);
+    expect(result.output).toContain('✗ shipping › shipping.get-parcel.v1: message removed');
+    expect(result.output).toContain('shipping.get-parcel.v2 next to shipping.get-parcel.v1');
+    expect(readFileSync(join(dir, 'shipping.json'), 'utf8')).toBe(serialize(base()[0]));
+  });
+
+  it('in frozen mode (CI) writes nothing and fails when the snapshot is merely out of date', () => {
+    const result = checkContracts({ dir, mode: 'frozen', current: withOptionalField(), label: 'contracts/' });
+    expect(result.exitCode).toBe(1);
+    expect(result.output).toContain('contracts/ is out of date');
+    expect(checkContracts({ dir, mode: 'frozen', current: base() }).exitCode).toBe(0);
+  });
+
+  it('with --write accepts a breaking change and says so', () => {
+    const result = checkContracts({ dir, mode: 'write', current: withoutMessage() });
+    expect(result.exitCode).toBe(0);
+    expect(result.output).toContain('! shipping › shipping.get-parcel.v1: message removed (accepted with --write)');
+    expect(readFileSync(join(dir, 'shipping.json'), 'utf8')).toBe(serialize(withoutMessage()[0]));
+  });
+});
+
+describe('npm run contracts:check (the real CLI, on a temporary copy of contracts/)', () => {
+  const run = promisify(execFile);
+  let work: string;
+  let cli: string;
+  const env = () => {
+    const copy: NodeJS.ProcessEnv = { ...process.env };
+    delete copy.CI;
+    return copy;
+  };
+  const check = (...args: string[]) =>
+    run(process.execPath, [cli, '--dir', join(work, 'contracts'), ...args], { cwd: ROOT, env: env() }).then(
+      ({ stdout }) => ({ code: 0, stdout, stderr: '' }),
+      (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+    );
+  const inventoryFile = () => join(work, 'contracts', 'inventory.json');
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'seams-contracts-cli-'));
+    symlinkSync(join(ROOT, 'node_modules'), join(work, 'node_modules'), 'dir');
+    // The same tsconfig the npm script compiles with, into a folder of its own (dist/ is shared).
+    await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.tools.json', '--outDir', join(work, 'out')], { cwd: ROOT });
+    cli = join(work, 'out', 'tools', 'contracts', 'check.js');
+  }, 60000);
+  beforeEach(() => {
+    rmSync(join(work, 'contracts'), { recursive: true, force: true });
+    cpSync(join(ROOT, 'contracts'), join(work, 'contracts'), { recursive: true });
+  });
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('passes in frozen mode: the committed snapshot is what the code publishes', async () => {
+    const result = await check('--frozen');
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.stdout).toMatch(/up to date \(\d+ modules, \d+ published messages\)/);
+    expect(snapshotOf(MANIFESTS).map((s) => s.module).sort()).toEqual(['catalog', 'inventory', 'ordering', 'payments']);
+  });
+
+  it('fails with a clear message when a published field disappears, and leaves the snapshot as it was', async () => {
+    const snapshot = JSON.parse(readFileSync(inventoryFile(), 'utf8'));
+    const payload = snapshot.messages['inventory.reserve-stock.v1'].payload;
+    payload.properties.warehouse = { type: 'string', minLength: 1, maxLength: 20 };
+    payload.required.push('warehouse');
+    const committed = `${JSON.stringify(snapshot, null, 2)}\n`;
+    writeFileSync(inventoryFile(), committed);
+
+    const result = await check();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('inventory › inventory.reserve-stock.v1 › warehouse: field removed (it was required; consumers may read it)');
+    expect(result.stderr).toContain('inventory.reserve-stock.v2');
+    expect(readFileSync(inventoryFile(), 'utf8')).toBe(committed);
+
+    await expect(check('--write')).resolves.toMatchObject({ code: 0 });
+    expect(readFileSync(inventoryFile(), 'utf8')).toBe(readFileSync(join(ROOT, 'contracts', 'inventory.json'), 'utf8'));
+  });
+
+  it('passes a compatible change and updates the snapshot, except under CI where it fails as out of date', async () => {
+    const snapshot = JSON.parse(readFileSync(inventoryFile(), 'utf8'));
+    delete snapshot.messages['inventory.release-reservation.v1'];
+    writeFileSync(inventoryFile(), `${JSON.stringify(snapshot, null, 2)}\n`);
+
+    const frozen = await run(process.execPath, [cli, '--dir', join(work, 'contracts')], { cwd: ROOT, env: { ...env(), CI: 'true' } }).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(frozen).toMatchObject({ code: 1 });
+    expect((frozen as { stderr: string }).stderr).toContain('+ inventory › inventory.release-reservation.v1: new message');
+
+    const result = await check();
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('updated');
+    expect(readFileSync(inventoryFile(), 'utf8')).toBe(readFileSync(join(ROOT, 'contracts', 'inventory.json'), 'utf8'));
+  });
+
+  it('is the npm script CI runs', async () => {
+    const { stdout } = await run('npm', ['run', '--silent', 'contracts:check', '--', '--frozen', '--dir', join(work, 'contracts')], { cwd: ROOT, env: env() });
+    expect(stdout).toContain('up to date');
+  }, 60000);
+});
