@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MANIFESTS } from '../../src/host/manifests';
+import { Command, field } from '../../src/kernel/primitives';
+import { defineModule, MessageRegistry, Topology } from '../../src/kernel/seam';
+import { architectureFromEnvironment } from '../../tools/architecture/main';
+import { architectureOf } from '../../tools/architecture/model';
+import { architectureDocument, messageDiagram, moduleDiagram, placementDiagram, readmeBlock } from '../../tools/architecture/render';
+
+const ROOT = join(__dirname, '..', '..');
+const registry = new MessageRegistry(MANIFESTS);
+const wires = MANIFESTS.flatMap((manifest) => manifest.contract.map((message) => message.wire));
+const monolith = () => architectureFromEnvironment([], {});
+
+describe('npm run docs:arch', () => {
+  it('draws every module, and every command and query each sends to whom, in the module diagram', () => {
+    const diagram = moduleDiagram(monolith());
+    for (const manifest of MANIFESTS) {
+      expect(diagram).toContain(`${manifest.name}["${manifest.name}"]`);
+      for (const message of manifest.sends) expect(diagram).toMatch(new RegExp(`${manifest.name} -- "[^"]*${message.wire}[^"]*" --> ${message.wire.split('.')[0]}`));
+    }
+  });
+
+  it('draws every event from its publisher to each subscriber', () => {
+    const diagram = moduleDiagram(monolith());
+    for (const manifest of MANIFESTS) {
+      for (const event of manifest.subscribes) {
+        expect(diagram).toMatch(new RegExp(`${event.wire.split('.')[0]} -\\. "[^"]*${event.wire}[^"]*" \\.-> ${manifest.name}`));
+      }
+    }
+  });
+
+  it('lists every message of every contract, with its kind and class, in the message diagram and the tables', () => {
+    const model = monolith();
+    const document = architectureDocument(model);
+    expect(wires.length).toBeGreaterThan(0);
+    for (const manifest of MANIFESTS) {
+      expect(document).toContain(`### ${manifest.name}`);
+      for (const message of manifest.contract) {
+        expect(messageDiagram(model)).toContain(message.wire);
+        expect(document).toContain(`| \`${message.wire}\` |`);
+        expect(document).toContain(`\`${(message as unknown as { name: string }).name}\``);
+      }
+    }
+  });
+
+  it('shows a message nobody sends yet, next to the module that serves it', () => {
+    class Ping extends Command<void> {
+      static readonly wire = 'lonely.ping.v1';
+      static readonly schema = field.object({});
+    }
+    const lonely = defineModule({ name: 'lonely', contract: { Ping }, load: () => Promise.reject(new Error('not loaded')) });
+    const withLonely = new MessageRegistry([...MANIFESTS, lonely]);
+    const model = architectureOf(withLonely, Topology.fromEnvironment(withLonely, { kind: 'monolith' }, {}));
+    expect(moduleDiagram(model)).toContain('lonely["lonely"]');
+    expect(messageDiagram(model)).toContain('msg_lonely_ping_v1["command<br/>lonely.ping.v1"]');
+    expect(messageDiagram(model)).toContain('msg_lonely_ping_v1 --> lonely');
+    expect(architectureDocument(model)).toContain('| `lonely.ping.v1` | command | `Ping` | none yet |');
+  });
+
+  it('places the modules as the SEAMS_<MODULE> settings do: inventory remote at its address, the rest here', () => {
+    const model = architectureFromEnvironment([], { SEAMS_INVENTORY: 'remote', SEAMS_INVENTORY_URL: 'tcp://127.0.0.1:4010' });
+    expect(model.placement.local).toEqual(['catalog', 'ordering', 'payments']);
+    expect(model.placement.remote).toEqual([{ module: 'inventory', url: 'tcp://127.0.0.1:4010' }]);
+    const diagram = placementDiagram(model);
+    expect(diagram).toContain('subgraph process_inventory["inventory at tcp://127.0.0.1:4010"]');
+    expect(diagram).toContain('class inventory remote');
+    expect(architectureDocument(model)).toContain('remote: inventory at tcp://127.0.0.1:4010');
+  });
+
+  it("draws a module host's view, and hides a broker password", () => {
+    const model = architectureFromEnvironment(['--module', 'payments'], {
+      SEAMS_PAYMENTS_URL: 'amqp://guest:secret@127.0.0.1:5672',
+      SEAMS_ORDERING_URL: 'amqp://guest:secret@127.0.0.1:5672',
+    });
+    const diagram = placementDiagram(model);
+    expect(diagram).toContain('subgraph process_here["this process: the payments module host"]');
+    expect(diagram).toContain('ordering at amqp://guest:***@127.0.0.1:5672');
+    expect(diagram).toContain('catalog (remote, address not set)');
+    expect(diagram).not.toContain('secret');
+  });
+
+  it('refuses a placement the app would refuse, with the same message', () => {
+    expect(() => architectureFromEnvironment([], { SEAMS_INVENTORY: 'remote' })).toThrow(/missing SEAMS_INVENTORY_URL/);
+  });
+
+  it('matches the committed docs/architecture.md (run `npm run docs:arch` without SEAMS_* settings and commit it)', () => {
+    expect(readFileSync(join(ROOT, 'docs', 'architecture.md'), 'utf8')).toBe(architectureDocument(monolith()));
+  });
+
+  it("matches the README's module diagram (run `npm run docs:arch` and commit README.md)", () => {
+    expect(readmeBlock(readFileSync(join(ROOT, 'README.md'), 'utf8'))).toBe(moduleDiagram(monolith()));
+    expect(registry.manifests).toHaveLength(MANIFESTS.length);
+  });
+});
