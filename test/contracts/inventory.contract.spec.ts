@@ -3,33 +3,66 @@ import { InventoryErrors, ReleaseReservation, ReserveStock } from '../../modules
 import { DomainError } from '../../src/kernel/primitives';
 import { Seam } from '../../src/kernel/seam';
 import { brokerTest } from '../support/brokers';
-import { type Cluster, startCluster, type TransportKind } from '../support/cluster';
+import { startCluster, type TransportKind } from '../support/cluster';
+import { FakeInventory } from '../support/fakes';
+import { startModuleHarness } from '../support/module-harness';
 
 const nats = brokerTest('NATS', 4222);
 const rabbit = brokerTest('RabbitMQ', 5672);
 
+/** What the suite needs of an inventory: a seam to it, and its stock to set and read. */
+interface Subject {
+  readonly seam: Seam;
+  setStock(sku: string, onHand: number): Promise<void>;
+  stock(sku: string): Promise<{ onHand: number; reserved: number; available: number }>;
+  close(): Promise<void>;
+}
+
+const real = (remote: string[], transport: TransportKind) => async (): Promise<Subject> => {
+  const cluster = await startCluster({ remote, transport });
+  return {
+    seam: cluster.monolith.get(Seam),
+    setStock: async (sku, onHand) => void (await cluster.http('inventory').put(`/v1/inventory/stock/${sku}`).send({ onHand }).expect(200)),
+    stock: async (sku) => (await cluster.http('inventory').get(`/v1/inventory/stock/${sku}`).expect(200)).body,
+    close: () => cluster.close(),
+  };
+};
+
+/** The fake that isolated module tests use (test/support/fakes.ts): it must keep the same contract. */
+const fake = async (): Promise<Subject> => {
+  const inventory = new FakeInventory();
+  const harness = await startModuleHarness({ fakes: [inventory] });
+  return {
+    seam: harness.seam,
+    setStock: async (sku, onHand) => void inventory.setStock(sku, onHand),
+    stock: async (sku) => inventory.stock(sku) ?? { onHand: 0, reserved: 0, available: 0 },
+    close: () => harness.close(),
+  };
+};
+
 /**
  * inventory's published messages behave the same in process and across a real seam to a
- * separate inventory host process: over TCP, and through the local NATS and RabbitMQ servers.
+ * separate inventory host process (over TCP, and through the local NATS and RabbitMQ
+ * servers), and in the fake inventory that isolated tests of other modules use.
  */
 describe.each([
-  ['in process', [], 'tcp'],
-  ['across TCP to an inventory host', ['inventory'], 'tcp'],
-  ...(nats.available || process.env.CI === 'true' ? [['through NATS to an inventory host', ['inventory'], 'nats']] : []),
-  ...(rabbit.available || process.env.CI === 'true' ? [['through RabbitMQ to an inventory host', ['inventory'], 'amqp']] : []),
-] as [string, string[], TransportKind][])('inventory contract %s', (_, remote, transport) => {
-  let cluster: Cluster;
+  ['in process', real([], 'tcp')],
+  ['across TCP to an inventory host', real(['inventory'], 'tcp')],
+  ...(nats.available || process.env.CI === 'true' ? [['through NATS to an inventory host', real(['inventory'], 'nats')]] : []),
+  ...(rabbit.available || process.env.CI === 'true' ? [['through RabbitMQ to an inventory host', real(['inventory'], 'amqp')]] : []),
+  ['in the fake inventory', fake],
+] as [string, () => Promise<Subject>][])('inventory contract %s', (_, start) => {
+  let subject: Subject;
   let seam: Seam;
-  const stock = async (sku: string) => (await cluster.http('inventory').get(`/v1/inventory/stock/${sku}`).expect(200)).body;
-  const setStock = (sku: string, onHand: number) =>
-    cluster.http('inventory').put(`/v1/inventory/stock/${sku}`).send({ onHand }).expect(200);
+  const stock = (sku: string) => subject.stock(sku);
+  const setStock = (sku: string, onHand: number) => subject.setStock(sku, onHand);
 
   beforeAll(async () => {
-    cluster = await startCluster({ remote, transport });
-    seam = cluster.monolith.get(Seam);
+    subject = await start();
+    seam = subject.seam;
   });
 
-  afterAll(() => cluster?.close());
+  afterAll(() => subject?.close());
 
   it('inventory.reserve-stock.v1 holds every line of the order', async () => {
     await setStock('RES-A', 5);

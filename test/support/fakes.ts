@@ -1,0 +1,209 @@
+import { type DynamicModule, Inject, Module } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import * as catalogContract from '../../modules/catalog/contract';
+import { type CatalogProduct, GetProducts } from '../../modules/catalog/contract';
+import * as inventoryContract from '../../modules/inventory/contract';
+import { InventoryErrors, ReleaseReservation, ReserveStock } from '../../modules/inventory/contract';
+import { DomainError, type MessageClass, validate } from '../../src/kernel/primitives';
+import { defineModule, InvalidMessageError, type ModuleManifest, SeamUnavailableError } from '../../src/kernel/seam';
+
+/**
+ * In-memory stand-ins for modules, for tests that boot one module alone (module-harness.ts).
+ * A fake serves the real module's contract (the same message classes, the same manifest name)
+ * on the in-process buses, and behaves as the contract says: the contract suites in
+ * test/contracts/ run against each fake as well as against the real module, so a fake that
+ * drifts from its module fails there.
+ *
+ * Like the receiving side of a seam, a fake validates every payload against the message's
+ * schema (`seam.invalid-message`), so a caller's malformed message fails in isolation too.
+ */
+export interface FakeModule {
+  /** The real module's name and contract; it sends and subscribes to nothing. */
+  readonly manifest: ModuleManifest;
+  /** The Nest module with the fake's handlers, bound to this instance. */
+  readonly nestModule: DynamicModule;
+  /** The commands and queries it serves. */
+  readonly serves: readonly MessageClass[];
+  /** What it received, in order: wire names and validated payloads. */
+  readonly received: { wire: string; payload: unknown }[];
+}
+
+abstract class Fake {
+  readonly received: { wire: string; payload: unknown }[] = [];
+  private outage: string | undefined;
+
+  protected constructor(readonly manifest: ModuleManifest) {}
+
+  /** Every call fails as if the module could not be reached (503 `seam.unavailable`) until `recover()`. */
+  goDown(reason = 'the fake was told to go down'): void {
+    this.outage = reason;
+  }
+
+  recover(): void {
+    this.outage = undefined;
+  }
+
+  /** What a seam's receiving side does first: refuse a module that is down or a malformed payload. */
+  protected accept<T extends object>(type: MessageClass, message: T): T {
+    if (this.outage) throw new SeamUnavailableError(this.manifest.name, this.outage);
+    const result = validate(type.schema, { ...message });
+    if (!result.ok) throw new InvalidMessageError(type.wire, result.issues);
+    this.received.push({ wire: type.wire, payload: result.value });
+    return result.value as T;
+  }
+}
+
+const notLoaded = () => Promise.reject(new Error('a fake is not loaded through its manifest'));
+
+// ---------------------------------------------------------------------------------------- catalog
+
+/** Catalog's contract in memory: `catalog.get-products.v1` answers the products it was given. */
+export class FakeCatalog extends Fake implements FakeModule {
+  private readonly products = new Map<string, CatalogProduct>();
+  readonly serves = [GetProducts];
+
+  constructor() {
+    super(defineModule({ name: 'catalog', contract: catalogContract, load: notLoaded }));
+  }
+
+  get nestModule(): DynamicModule {
+    return { module: FakeCatalogModule, providers: [{ provide: FakeCatalog, useValue: this }, FakeGetProductsHandler] };
+  }
+
+  addProduct(product: CatalogProduct): this {
+    this.products.set(product.sku, { ...product });
+    return this;
+  }
+
+  getProducts(query: GetProducts): CatalogProduct[] {
+    const { skus } = this.accept(GetProducts, query);
+    return [...new Set(skus)].flatMap((sku) => {
+      const product = this.products.get(sku);
+      return product ? [{ ...product }] : [];
+    });
+  }
+}
+
+@Module({})
+class FakeCatalogModule {}
+
+@QueryHandler(GetProducts)
+class FakeGetProductsHandler implements IQueryHandler<GetProducts, readonly CatalogProduct[]> {
+  constructor(@Inject(FakeCatalog) private readonly fake: FakeCatalog) {}
+
+  async execute(query: GetProducts): Promise<readonly CatalogProduct[]> {
+    return this.fake.getProducts(query);
+  }
+}
+
+// -------------------------------------------------------------------------------------- inventory
+
+export interface FakeStock {
+  readonly sku: string;
+  readonly onHand: number;
+  readonly reserved: number;
+  readonly available: number;
+}
+
+export interface FakeReservation {
+  readonly lines: readonly { sku: string; quantity: number }[];
+  readonly status: 'HELD' | 'RELEASED';
+}
+
+class FakeInsufficientStockError extends DomainError {
+  readonly code = InventoryErrors.insufficientStock;
+  readonly kind = 'conflict';
+}
+
+/**
+ * Inventory's contract in memory: `inventory.reserve-stock.v1` holds every line or none
+ * (duplicate skus merged; a sku with no stock has none available) and is idempotent per
+ * order; `inventory.release-reservation.v1` gives held stock back, once.
+ */
+export class FakeInventory extends Fake implements FakeModule {
+  private readonly items = new Map<string, { onHand: number; reserved: number }>();
+  private readonly reservations = new Map<string, FakeReservation>();
+  readonly serves = [ReserveStock, ReleaseReservation];
+
+  constructor() {
+    super(defineModule({ name: 'inventory', contract: inventoryContract, load: notLoaded }));
+  }
+
+  get nestModule(): DynamicModule {
+    return {
+      module: FakeInventoryModule,
+      providers: [{ provide: FakeInventory, useValue: this }, FakeReserveStockHandler, FakeReleaseReservationHandler],
+    };
+  }
+
+  /** Sets the units on hand of a sku (what `PUT /v1/inventory/stock/{sku}` does). */
+  setStock(sku: string, onHand: number): this {
+    const item = this.items.get(sku);
+    if (item && onHand < item.reserved) throw new Error(`the fake holds ${item.reserved} units of ${sku}; onHand cannot go to ${onHand}`);
+    this.items.set(sku, { onHand, reserved: item?.reserved ?? 0 });
+    return this;
+  }
+
+  stock(sku: string): FakeStock | undefined {
+    const item = this.items.get(sku);
+    return item && { sku, onHand: item.onHand, reserved: item.reserved, available: item.onHand - item.reserved };
+  }
+
+  reservation(orderId: string): FakeReservation | undefined {
+    return this.reservations.get(orderId);
+  }
+
+  reserve(command: ReserveStock): void {
+    const { orderId, lines } = this.accept(ReserveStock, command);
+    if (this.reservations.has(orderId)) return;
+    const merged = new Map<string, number>();
+    for (const line of lines) merged.set(line.sku, (merged.get(line.sku) ?? 0) + line.quantity);
+    for (const [sku, quantity] of merged) {
+      const available = this.stock(sku)?.available ?? 0;
+      if (quantity > available) {
+        throw new FakeInsufficientStockError(`Not enough stock of sku ${sku}: ${quantity} requested, ${available} available`, {
+          sku,
+          requested: quantity,
+          available,
+        });
+      }
+    }
+    for (const [sku, quantity] of merged) {
+      const item = this.items.get(sku)!;
+      item.reserved += quantity;
+    }
+    this.reservations.set(orderId, { lines: [...merged].map(([sku, quantity]) => ({ sku, quantity })), status: 'HELD' });
+  }
+
+  release(command: ReleaseReservation): void {
+    const { orderId } = this.accept(ReleaseReservation, command);
+    const reservation = this.reservations.get(orderId);
+    if (reservation?.status !== 'HELD') return;
+    for (const { sku, quantity } of reservation.lines) {
+      const item = this.items.get(sku);
+      if (item) item.reserved = Math.max(0, item.reserved - quantity);
+    }
+    this.reservations.set(orderId, { ...reservation, status: 'RELEASED' });
+  }
+}
+
+@Module({})
+class FakeInventoryModule {}
+
+@CommandHandler(ReserveStock)
+class FakeReserveStockHandler implements ICommandHandler<ReserveStock, void> {
+  constructor(@Inject(FakeInventory) private readonly fake: FakeInventory) {}
+
+  async execute(command: ReserveStock): Promise<void> {
+    this.fake.reserve(command);
+  }
+}
+
+@CommandHandler(ReleaseReservation)
+class FakeReleaseReservationHandler implements ICommandHandler<ReleaseReservation, void> {
+  constructor(@Inject(FakeInventory) private readonly fake: FakeInventory) {}
+
+  async execute(command: ReleaseReservation): Promise<void> {
+    this.fake.release(command);
+  }
+}
