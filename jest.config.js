@@ -24,6 +24,7 @@ const esmOnly = [
   '@borewit',
   'uint8array-extras',
   '@standard-schema',
+  'jose',
 ];
 
 /** @type {import('jest').Config} */

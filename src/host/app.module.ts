@@ -1,5 +1,8 @@
 import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { AuthGuard } from '../kernel/http';
 import type { Logger } from 'pino';
 import { MessagingModule } from '../kernel/messaging';
 import { type Metrics, ObservabilityModule } from '../kernel/observability';
@@ -20,6 +23,8 @@ export interface HostOptions {
   /** The root logger and the metrics registry of the process. */
   readonly root: Logger;
   readonly metrics: Metrics;
+  /** Requests per client address per minute (0: no limit). */
+  readonly ratePerMinute: number;
 }
 
 /** The composition root: the kernel, plus the modules this process runs. */
@@ -34,10 +39,19 @@ export class AppModule {
         DatabaseModule.forRoot(options.database),
         MessagingModule.forRoot(options.env),
         TerminusModule,
+        ThrottlerModule.forRoot({
+          throttlers: [{ ttl: 60_000, limit: options.ratePerMinute }],
+          skipIf: () => options.ratePerMinute === 0,
+        }),
         ...options.modules,
       ],
       controllers: [HealthController, MetricsController, EventsAdminController],
-      providers: [Lifecycle],
+      providers: [
+        Lifecycle,
+        // In this order: a client over its limit is turned away before its token costs a check.
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+        { provide: APP_GUARD, useClass: AuthGuard },
+      ],
     };
   }
 }

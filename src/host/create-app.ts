@@ -2,6 +2,7 @@ import { type INestApplication, Logger, VersioningType } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Logger as PinoLogger } from 'pino';
 import type { NextFunction, Request, Response } from 'express';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { createValidationPipe, FieldErrorDto, ProblemDto, ProblemFilter, requestIdMiddleware } from '../kernel/http';
@@ -9,6 +10,9 @@ import { createRootLogger, logSettingsFrom, Metrics } from '../kernel/observabil
 import { type DatabaseSettings, moduleUrlsFrom } from '../kernel/persistence';
 import { groupServers, MessageRegistry, type Role, serverOptions, tlsFromEnvironment, Topology } from '../kernel/seam';
 import { AppModule } from './app.module';
+import helmet from 'helmet';
+import { authSettingsFrom, assertSomeIssuer } from '../kernel/security';
+import { httpSettingsFrom } from './http-settings';
 import { Lifecycle } from './lifecycle';
 import { MANIFESTS } from './manifests';
 import { serviceOf } from './role';
@@ -38,8 +42,11 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
   const modules = await Promise.all(MANIFESTS.filter((m) => topology.isLocal(m.name)).map((m) => m.load()));
   const root = options.root ?? createRootLogger(logSettingsFrom(env, serviceOf(role), options.logger === false));
   const metrics = new Metrics();
+  const http = httpSettingsFrom(env);
+  // Every HTTP route but health and metrics needs a token: a process must trust some issuer.
+  assertSomeIssuer(authSettingsFrom(env));
 
-  const app = await NestFactory.create(
+  const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({
       database: { moduleUrls: moduleUrlsFrom(env, topology.localModules), ...options.database },
       registry,
@@ -48,8 +55,12 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
       modules,
       root,
       metrics,
+      ratePerMinute: http.ratePerMinute,
     }),
     {
+      ...(http.https && { httpsOptions: { cert: http.https.cert, key: http.https.key } }),
+      // Registered below, after the request id, with the configured size limit.
+      bodyParser: false,
       // Nest's own messages wait for pino (below) instead of going to the console first.
       bufferLogs: true,
       // A module that fails to start (its database, its migrations) rejects here instead of exiting.
@@ -62,6 +73,9 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
   app.use(requestIdMiddleware);
   app.use(metrics.httpMiddleware());
   app.use(closeWhenShuttingDown(app.get(Lifecycle)));
+  app.use(securityHeaders());
+  app.useBodyParser('json', { limit: http.bodyLimit });
+  if (http.corsOrigins.length > 0) app.enableCors({ origin: http.corsOrigins, exposedHeaders: ['X-Request-Id', 'Location', 'Retry-After'] });
   app.getHttpAdapter().getInstance().disable('x-powered-by');
   app.enableVersioning({ type: VersioningType.URI });
   app.useGlobalPipes(createValidationPipe());
@@ -84,11 +98,23 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
           `This process runs: ${topology.localModules.join(', ')}.`,
       )
       .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An OAuth 2.0 access token (JWT) from the configured issuer; `npm run token` makes a development one' })
       .build(),
     { extraModels: [ProblemDto, FieldErrorDto] },
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
+}
+
+/**
+ * helmet's security headers on every response; the Swagger UI (`/docs`) needs inline scripts,
+ * so it gets them without a content security policy.
+ */
+function securityHeaders() {
+  const api = helmet();
+  const docs = helmet({ contentSecurityPolicy: false });
+  return (request: Request, response: Response, next: NextFunction) =>
+    (request.path.startsWith('/docs') ? docs : api)(request, response, next);
 }
 
 /** Once shutdown has begun, a keep-alive connection closes after its response instead of waiting for another request. */

@@ -2,7 +2,8 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { ApiProblems, uuidParam } from '../kernel/http';
+import { ApiProblems, Authenticated, uuidParam } from '../kernel/http';
+import { ROLES } from '../kernel/security';
 import { OutboxAdmin } from '../kernel/messaging';
 import type { DeliveryStatus } from '../kernel/messaging';
 
@@ -46,6 +47,7 @@ export class OutboxStatsDto {
 }
 
 @ApiTags('operations')
+@Authenticated(ROLES.admin)
 @Controller({ path: 'admin/events', version: '1' })
 export class EventsAdminController {
   constructor(private readonly outbox: OutboxAdmin) {}

@@ -2,6 +2,8 @@ import { Controller, Get, Res, ServiceUnavailableException, VERSION_NEUTRAL } fr
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { type HealthCheckResult, HealthCheckService, type HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
 import type { Response } from 'express';
+import { SkipThrottle } from '@nestjs/throttler';
+import { Public } from '../kernel/http';
 import { DatabaseRegistry } from '../kernel/persistence';
 import { brokerReachable, brokerUrls, MessageRegistry, RemoteModules, Topology } from '../kernel/seam';
 import { Lifecycle } from './lifecycle';
@@ -16,6 +18,8 @@ const CHECK_TIMEOUT_MS = 2000;
  * named in the answer; and not while shutting down.
  */
 @ApiTags('operations')
+@Public()
+@SkipThrottle()
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
 export class HealthController {
   constructor(

@@ -1,6 +1,8 @@
 import { Controller, Get, Header, type OnModuleInit, Res, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { SkipThrottle } from '@nestjs/throttler';
+import { Public } from '../kernel/http';
 import { OutboxAdmin } from '../kernel/messaging';
 import { Metrics } from '../kernel/observability';
 import { RemoteModules } from '../kernel/seam';
@@ -9,6 +11,8 @@ const BREAKER_STATES: Record<string, number> = { closed: 0, open: 1, 'half-open'
 
 /** `GET /metrics`: the process's Prometheus metrics, on the monolith and on every module host. */
 @ApiTags('operations')
+@Public()
+@SkipThrottle()
 @Controller({ path: 'metrics', version: VERSION_NEUTRAL })
 export class MetricsController implements OnModuleInit {
   constructor(

@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { type AppProcess, freePort, startAppProcess } from '../support/processes';
+import { adminBearer } from '../support/auth';
 
 /** Whether something accepts TCP connections on the port. */
 function listening(port: number): Promise<boolean> {
@@ -37,7 +38,7 @@ async function runTwiceOnEmbeddedPostgres(owner?: { uid: number; gid: number }):
     expect(health.status).toBe(200);
     const created = await fetch(`${base}/v1/catalog/products`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: adminBearer() },
       body: JSON.stringify({ sku: 'EMB-1', name: 'Kept', priceMinor: 1, currency: 'EUR' }),
     });
     expect(created.status).toBe(201);
@@ -46,7 +47,7 @@ async function runTwiceOnEmbeddedPostgres(owner?: { uid: number; gid: number }):
 
     const second = start();
     await second.waitFor(/Swagger UI at/);
-    const kept = await fetch(`${base}/v1/catalog/products/EMB-1`);
+    const kept = await fetch(`${base}/v1/catalog/products/EMB-1`, { headers: { authorization: adminBearer() } });
     expect(kept.status).toBe(200);
     await second.stop('SIGTERM');
   } finally {

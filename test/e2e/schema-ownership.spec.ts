@@ -4,6 +4,7 @@ import { createApp } from '../../src/host/create-app';
 import { DatabaseRegistry } from '../../src/kernel/persistence';
 import { createTestDatabase } from '../support/test-database';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { adminBearer, testAuthEnv } from '../support/auth';
 
 const MODULES = ['catalog', 'inventory', 'ordering', 'payments'];
 
@@ -81,7 +82,7 @@ describe('a module with a database of its own (SEAMS_<MODULE>_DATABASE_URL)', ()
     const own = await createTestDatabase();
     const app = await createApp({
       database: { url: shared.url, poolSize: 2 },
-      env: { SEAMS_CATALOG_DATABASE_URL: own.url },
+      env: { ...testAuthEnv(), SEAMS_CATALOG_DATABASE_URL: own.url },
       logger: false,
     });
     await app.init();
@@ -98,10 +99,10 @@ describe('a module with a database of its own (SEAMS_<MODULE>_DATABASE_URL)', ()
     try {
       expect(await schemas(own.url)).toEqual(['catalog']);
       expect(await schemas(shared.url)).toEqual(['inventory', 'ordering', 'payments']);
-      const http = request(app.getHttpServer());
+      const http = request.agent(app.getHttpServer()).set('authorization', adminBearer());
       await http.post('/v1/catalog/products').send({ sku: 'OWN-1', name: 'O', priceMinor: 1, currency: 'EUR' }).expect(201);
       await http.put('/v1/inventory/stock/OWN-1').send({ onHand: 1 }).expect(200);
-      await http.post('/v1/orders').send({ customerId: 'c', lines: [{ sku: 'OWN-1', quantity: 1 }] }).expect(201);
+      await http.post('/v1/orders').send({ lines: [{ sku: 'OWN-1', quantity: 1 }] }).expect(201);
     } finally {
       await app.close();
       await shared.drop();

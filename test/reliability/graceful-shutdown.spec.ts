@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { type AppProcess, freePort, startAppProcess } from '../support/processes';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { adminBearer } from '../support/auth';
 
 /**
  * SIGTERM with work under way, on real processes: the work under way finishes, new work is
@@ -10,7 +11,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
 describe('graceful shutdown', () => {
   let database: TestDatabase;
   const processes: AppProcess[] = [];
-  const json = { 'content-type': 'application/json' };
+  const json = { 'content-type': 'application/json', authorization: adminBearer() };
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -65,7 +66,7 @@ describe('graceful shutdown', () => {
   }
 
   const order = (base: string, sku: string) =>
-    fetch(`${base}/v1/orders`, { method: 'POST', headers: json, body: JSON.stringify({ customerId: 'c', lines: [{ sku, quantity: 2 }] }) });
+    fetch(`${base}/v1/orders`, { method: 'POST', headers: json, body: JSON.stringify({ lines: [{ sku, quantity: 2 }] }) });
 
   it('lets an HTTP request under way finish, refuses new connections, exits 0, and keeps what it committed', async () => {
     const { process: monolith, base } = await start({});
@@ -91,11 +92,11 @@ describe('graceful shutdown', () => {
     const { base: again } = await start({});
     let status = '';
     for (let i = 0; i < 100 && status !== 'CONFIRMED'; i++) {
-      status = ((await (await fetch(`${again}/v1/orders/${placed.id}`)).json()) as { status: string }).status;
+      status = ((await (await fetch(`${again}/v1/orders/${placed.id}`, { headers: { authorization: adminBearer() } })).json()) as { status: string }).status;
       if (status !== 'CONFIRMED') await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(status).toBe('CONFIRMED');
-    const stock = (await (await fetch(`${again}/v1/inventory/stock/GS-1`)).json()) as { onHand: number; reserved: number };
+    const stock = (await (await fetch(`${again}/v1/inventory/stock/GS-1`, { headers: { authorization: adminBearer() } })).json()) as { onHand: number; reserved: number };
     expect(stock).toMatchObject({ onHand: 8, reserved: 0 });
   });
 

@@ -6,6 +6,7 @@ import { field, Query } from '../../src/kernel/primitives';
 import { defineModule, MessageRegistry, RequestContexts, type RequestContext, SeamModule, Topology } from '../../src/kernel/seam';
 import { envelopeOf } from '../../src/kernel/seam/remote-modules';
 import { SeamReceiver } from '../../src/kernel/seam/seam-receiver';
+import { bearer, serviceCredential, testAuthEnv } from '../support/auth';
 
 class WhoAsks extends Query<RequestContext & { readonly echo: string }> {
   static readonly wire = 'probe.who-asks.v1';
@@ -60,12 +61,13 @@ describe('the envelope', () => {
     const registry = new MessageRegistry([probe]);
     const topology = Topology.fromEnvironment(registry, { kind: 'module', module: 'probe' }, { SEAMS_PROBE_URL: 'tcp://127.0.0.1:1' });
     const moduleRef = await Test.createTestingModule({
-      imports: [SeamModule.forRoot({ registry, topology, env: {} }), ProbeModule],
+      imports: [SeamModule.forRoot({ registry, topology, env: testAuthEnv() }), ProbeModule],
     }).compile();
     await moduleRef.init();
     try {
       const deadline = Date.now() + 2000;
       const id = randomUUID();
+      const endUser = bearer('end-user', 'customer');
       const reply = await moduleRef.get(SeamReceiver).receive('probe', {
         v: 1,
         kind: 'query',
@@ -74,7 +76,8 @@ describe('the envelope', () => {
         correlationId: 'corr-9',
         causationId: 'cause-8',
         deadline,
-        identity: 'Bearer end-user',
+        identity: endUser,
+        service: serviceCredential(),
         payload: { echo: 'hello', extra: 'dropped' },
       });
       expect(reply).toEqual({
@@ -84,7 +87,9 @@ describe('the envelope', () => {
           messageId: id,
           causationId: 'cause-8',
           deadline,
-          identity: 'Bearer end-user',
+          identity: endUser,
+          // the host checked the end user's token again: the handler sees who it is for
+          principal: { kind: 'user', subject: 'end-user', roles: ['customer'] },
           echo: 'hello',
           isInstance: true,
         },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Cluster, startCluster } from '../support/cluster';
 import { RawTcpClient } from '../support/raw-tcp';
+import { serviceCredential } from '../support/auth';
 
 /**
  * A module host faces whatever arrives on its port. Every message that can be answered gets a
@@ -19,6 +20,7 @@ describe('a module host receiving malformed messages', () => {
     id: randomUUID(),
     correlationId: 'malformed-test',
     deadline: Date.now() + 5000,
+    service: serviceCredential(),
     payload: { orderId: randomUUID(), lines: [{ sku: 'RAW-1', quantity: 1 }] },
     ...overrides,
   });
@@ -56,6 +58,9 @@ describe('a module host receiving malformed messages', () => {
     ['another module\'s command', envelope({ name: 'catalog.get-products.v1', kind: 'query' }), 'seam.unknown-message', /neither serves/],
     ['a command sent as a query', envelope({ kind: 'query' }), 'seam.unknown-message', /is a command, not a query/],
     ['a deadline already passed', envelope({ deadline: Date.now() - 1 }), 'seam.timeout', /after its deadline/],
+    ['no service credential', envelope({ service: undefined }), 'auth.unauthenticated', /carries no service credential/],
+    ['a forged service credential', envelope({ service: serviceCredential('not-the-deployment-secret-but-32-chars-long') }), 'auth.unauthenticated', /not valid for this deployment/],
+    ['a service credential that is not a string', envelope({ service: 42 }), 'seam.unknown-message', /service must be a string/],
     ['a payload that is not an object', envelope({ payload: 42 }), 'seam.invalid-message', /must be an object/],
     [
       'a payload breaking the contract',
@@ -95,6 +100,6 @@ describe('a module host receiving malformed messages', () => {
 
   it('still serves the monolith after all of that', async () => {
     await cluster.http('catalog').post('/v1/catalog/products').send({ sku: 'RAW-1', name: 'Raw', priceMinor: 1, currency: 'EUR' }).expect(201);
-    await cluster.http('ordering').post('/v1/orders').send({ customerId: 'c', lines: [{ sku: 'RAW-1', quantity: 1 }] }).expect(201);
+    await cluster.http('ordering').post('/v1/orders').send({ lines: [{ sku: 'RAW-1', quantity: 1 }] }).expect(201);
   });
 });

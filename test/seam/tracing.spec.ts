@@ -1,6 +1,7 @@
 import { type AppProcess, freePort, startAppProcess } from '../support/processes';
 import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { adminBearer } from '../support/auth';
 
 const SERVER = 2;
 const CLIENT = 3;
@@ -16,7 +17,7 @@ describe('traces across the seam', () => {
   const receiver = new OtlpReceiver();
   const processes: AppProcess[] = [];
   let base: string;
-  const json = { 'content-type': 'application/json' };
+  const json = { 'content-type': 'application/json', authorization: adminBearer() };
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -56,7 +57,7 @@ describe('traces across the seam', () => {
     const response = await fetch(`${base}/v1/orders`, {
       method: 'POST',
       headers: { ...json, 'x-request-id': 'trace-order-1' },
-      body: JSON.stringify({ customerId: 'c', lines: [{ sku: 'TRACE-1', quantity: 1 }] }),
+      body: JSON.stringify({ lines: [{ sku: 'TRACE-1', quantity: 1 }] }),
     });
     expect(response.status).toBe(201);
 
@@ -89,7 +90,7 @@ describe('traces across the seam', () => {
     const response = await fetch(`${base}/v1/orders`, {
       method: 'POST',
       headers: json,
-      body: JSON.stringify({ customerId: 'c', lines: [{ sku: 'TRACE-1', quantity: 500 }] }),
+      body: JSON.stringify({ lines: [{ sku: 'TRACE-1', quantity: 500 }] }),
     });
     expect(response.status).toBe(409);
     const handled = await receiver.waitFor(

@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { createApp, startApp } from '../../src/host/create-app';
+import { adminBearer, testAuthEnv } from './auth';
 import { type AppProcess, freePort, startAppProcess } from './processes';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -43,7 +44,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const transport = options.transport ?? 'tcp';
   const database = await createTestDatabase();
   const namespace = `t${randomBytes(4).toString('hex')}`;
-  const env: Record<string, string> = { DATABASE_URL: database.url, SEAMS_NAMESPACE: namespace, ...options.env };
+  const env: Record<string, string> = { DATABASE_URL: database.url, SEAMS_NAMESPACE: namespace, ...testAuthEnv(), ...options.env };
   const monolithUrl = transport === 'tcp' ? `tcp://127.0.0.1:${await freePort()}` : BROKERS[transport];
   for (const module of MODULES) {
     const url = transport !== 'tcp' ? BROKERS[transport] : options.remote.includes(module) ? `tcp://127.0.0.1:${await freePort()}` : monolithUrl;
@@ -73,13 +74,14 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     throw error;
   }
   const app = monolith;
-  const monolithHttp = request(app.getHttpServer());
+  const admin = adminBearer();
+  const monolithHttp = request.agent(app.getHttpServer()).set('authorization', admin);
 
   return {
     monolith: app,
     database,
     env,
-    http: (module) => (hosts.has(module) ? request(`http://127.0.0.1:${hosts.get(module)!.port}`) : monolithHttp),
+    http: (module) => (hosts.has(module) ? request.agent(`http://127.0.0.1:${hosts.get(module)!.port}`).set('authorization', admin) : monolithHttp),
     host: (module) => {
       const host = hosts.get(module);
       if (!host) throw new Error(`${module} has no host in this cluster`);

@@ -1,3 +1,5 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/kernel/persistence';
 
@@ -7,6 +9,7 @@ import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/kernel/per
  * test file then makes a database of its own on it (see `test-database.ts`).
  */
 export default async function globalSetup(): Promise<void> {
+  setUpTestIssuer();
   if (process.env.DATABASE_URL) {
     process.env.SEAMS_TEST_SERVER_URL = process.env.DATABASE_URL;
     return;
@@ -17,4 +20,22 @@ export default async function globalSetup(): Promise<void> {
   });
   process.env.SEAMS_TEST_SERVER_URL = server.url;
   (globalThis as { seamsTestServer?: EmbeddedServer }).seamsTestServer = server;
+}
+
+/**
+ * The token issuer every app under test trusts: a key pair made for this run (the private half
+ * signs tokens in `auth.ts`), as an OAuth issuer configured by public key would be; and the
+ * service secret the test processes share. Passed on through the environment, which Jest's
+ * workers and every process the tests start inherit (see `testAuthEnv`).
+ */
+function setUpTestIssuer(): void {
+  const dir = join(__dirname, '..', '..', '.data', 'test-auth');
+  mkdirSync(dir, { recursive: true });
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  writeFileSync(join(dir, 'issuer.pub.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
+  writeFileSync(join(dir, 'issuer.key.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
+  process.env.SEAMS_AUTH_ISSUER = 'https://issuer.test.seams';
+  process.env.SEAMS_AUTH_PUBLIC_KEY = join(dir, 'issuer.pub.pem');
+  process.env.SEAMS_TEST_ISSUER_KEY = join(dir, 'issuer.key.pem');
+  process.env.SEAMS_SERVICE_SECRET = randomBytes(32).toString('base64url');
 }

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn, type SpawnOptions } from 'node:child_process'
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { testAuthEnv } from './auth';
 
 export const ROOT = join(__dirname, '..', '..');
 export const MAIN = join(ROOT, 'dist', 'src', 'main.js');
@@ -42,7 +43,7 @@ export function startAppProcess(env: NodeJS.ProcessEnv, options: Pick<SpawnOptio
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (\`npm test\` does)`);
   const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, NODE_ENV: 'test', NO_COLOR: '1', ...env },
+    env: { PATH: process.env.PATH, NODE_ENV: 'test', NO_COLOR: '1', ...testAuthEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     ...options,
   });

@@ -1,4 +1,5 @@
 import type TestAgent from 'supertest/lib/agent';
+import { customerBearer } from './auth';
 import { eventually } from './test-app';
 
 /**
@@ -21,9 +22,11 @@ export function shop(agent: TestAgent | ((module: string) => TestAgent)) {
     async stockOf(sku: string): Promise<{ onHand: number; reserved: number; available: number }> {
       return (await inventory().get(`/v1/inventory/stock/${sku}`).expect(200)).body;
     },
+    /** Places an order as the customer `customerId` (the subject of the token it sends). */
     order(lines: { sku: string; quantity: number }[], customerId = 'customer-1') {
-      return ordering().post('/v1/orders').send({ customerId, lines });
+      return ordering().post('/v1/orders').set('authorization', customerBearer(customerId)).send({ lines });
     },
+    /** Reads an order as the admin (who may read any). */
     async orderOf(id: string): Promise<{ status: string; [key: string]: unknown }> {
       return (await ordering().get(`/v1/orders/${id}`).expect(200)).body;
     },

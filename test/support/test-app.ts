@@ -2,12 +2,16 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { createApp, startApp } from '../../src/host/create-app';
+import { adminBearer } from './auth';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export interface TestApp {
   readonly app: INestApplication;
   readonly database: TestDatabase;
+  /** HTTP to the app, as the test admin (Authorization: Bearer <admin token> on every request). */
   readonly http: TestAgent;
+  /** HTTP to the app with no token. */
+  readonly anonymous: TestAgent;
   close(): Promise<void>;
 }
 
@@ -19,7 +23,8 @@ export async function startTestApp(): Promise<TestApp> {
   return {
     app,
     database,
-    http: request(app.getHttpServer()),
+    http: request.agent(app.getHttpServer()).set('authorization', adminBearer()),
+    anonymous: request.agent(app.getHttpServer()),
     async close() {
       await app.close();
       await database.drop();

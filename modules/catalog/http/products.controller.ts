@@ -1,12 +1,14 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../../../src/kernel/http';
+import { ApiProblems, Authenticated } from '../../../src/kernel/http';
+import { ROLES } from '../../../src/kernel/security';
 import { GetProduct } from '../application/get-product/get-product.query';
 import { RegisterProduct } from '../application/register-product/register-product.command';
 import { ProductDto, RegisterProductDto, SkuParamDto } from './product.dto';
 
 @ApiTags('catalog')
+@Authenticated()
 @Controller({ path: 'catalog/products', version: '1' })
 export class ProductsController {
   constructor(
@@ -15,7 +17,8 @@ export class ProductsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Register a product' })
+  @Authenticated(ROLES.admin)
+  @ApiOperation({ summary: 'Register a product (admin)' })
   @ApiCreatedResponse({ type: ProductDto })
   @ApiProblems(400, 409)
   register(@Body() body: RegisterProductDto): Promise<ProductDto> {

@@ -1,12 +1,14 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../../../src/kernel/http';
+import { ApiProblems, Authenticated } from '../../../src/kernel/http';
+import { ROLES } from '../../../src/kernel/security';
 import { GetStock } from '../application/get-stock/get-stock.query';
 import { SetStock } from '../application/set-stock/set-stock.command';
 import { SetStockDto, SkuParamDto, StockDto } from './stock.dto';
 
 @ApiTags('inventory')
+@Authenticated()
 @Controller({ path: 'inventory/stock', version: '1' })
 export class StockController {
   constructor(
@@ -15,7 +17,8 @@ export class StockController {
   ) {}
 
   @Put(':sku')
-  @ApiOperation({ summary: 'Set the units on hand of a sku (creates its stock record when new)' })
+  @Authenticated(ROLES.admin)
+  @ApiOperation({ summary: 'Set the units on hand of a sku (creates its stock record when new; admin)' })
   @ApiOkResponse({ type: StockDto })
   @ApiProblems(400, 409)
   set(@Param() { sku }: SkuParamDto, @Body() body: SetStockDto): Promise<StockDto> {

@@ -13,6 +13,10 @@ export class ReservationEntity {
   @Column({ type: 'varchar', length: 16 })
   status: ReservationStatus;
 
+  /** The user the reservation was made for (null when a service made it). */
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  owner: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 

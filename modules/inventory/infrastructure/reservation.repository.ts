@@ -14,9 +14,15 @@ export class ReservationRepository {
     return row ? Reservation.restore(row) : undefined;
   }
 
-  async add(manager: EntityManager, reservation: Reservation): Promise<void> {
+  async add(manager: EntityManager, reservation: Reservation, owner: string | null): Promise<void> {
     const { orderId, lines, status } = reservation.toJSON();
-    await manager.insert(ReservationEntity, { orderId, lines: [...lines], status });
+    await manager.insert(ReservationEntity, { orderId, lines: [...lines], status, owner });
+  }
+
+  /** Whether the order has a reservation, and whom it was made for. */
+  async ownerOf(manager: EntityManager, orderId: string): Promise<{ owner: string | null } | undefined> {
+    const row = await manager.findOne(ReservationEntity, { where: { orderId }, select: { orderId: true, owner: true } });
+    return row ? { owner: row.owner } : undefined;
   }
 
   async saveStatus(manager: EntityManager, reservation: Reservation): Promise<void> {

@@ -7,7 +7,6 @@ import {
   IsArray,
   IsInt,
   IsString,
-  Length,
   Matches,
   Max,
   Min,
@@ -31,11 +30,6 @@ export class OrderLineRequestDto {
 }
 
 export class PlaceOrderDto {
-  @ApiProperty({ example: 'customer-42', minLength: 1, maxLength: 64 })
-  @IsString()
-  @Length(1, 64)
-  customerId: string;
-
   @ApiProperty({ type: [OrderLineRequestDto], minItems: 1, maxItems: 100, description: 'One line per sku' })
   @IsArray()
   @ArrayMinSize(1)

@@ -1,17 +1,19 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../../../src/kernel/http';
+import { ApiProblems, Authenticated } from '../../../src/kernel/http';
+import { ROLES } from '../../../src/kernel/security';
 import { ListPayments } from '../application/list-payments/list-payments.query';
 import { ListPaymentsQueryDto, PaymentDto } from './payment.dto';
 
 @ApiTags('payments')
+@Authenticated(ROLES.admin)
 @Controller({ path: 'payments', version: '1' })
 export class PaymentsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get()
-  @ApiOperation({ summary: "List an order's payment attempts (never more than one)" })
+  @ApiOperation({ summary: "List an order's payment attempts (never more than one; admin)" })
   @ApiOkResponse({ type: [PaymentDto] })
   @ApiProblems(400)
   list(@Query() query: ListPaymentsQueryDto): Promise<PaymentDto[]> {

@@ -40,6 +40,7 @@ export class ProblemFilter implements ExceptionFilter {
       this.logger.error(`${request.method} ${request.originalUrl} failed`, error instanceof Error ? error.stack : String(error));
     }
     if (response.headersSent) return;
+    if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="seams"');
     if (problem.status === 503) response.setHeader('Retry-After', String((problem as { retryAfterSeconds?: number }).retryAfterSeconds ?? 1));
     response.status(problem.status).type(PROBLEM_CONTENT_TYPE).json(problem);
   }

@@ -210,6 +210,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       correlationId: row.correlation_id ?? row.event_id,
       causationId: row.causation_id ?? undefined,
       messageId: row.event_id,
+      // Events are delivered by the deployment itself, not on behalf of whoever caused them.
+      identity: undefined,
+      principal: { kind: 'service' as const, service: 'relay' },
     };
     return RequestContexts.run(context, () => {
       if (this.topology.isLocal(row.subscriber)) {

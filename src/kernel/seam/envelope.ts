@@ -19,6 +19,8 @@ export interface Envelope {
   readonly deadline: number;
   /** The end user's credential, when the work started from one. */
   readonly identity?: string;
+  /** The sending process's service credential (see `ServiceCredentials`); required by every receiver. */
+  readonly service?: string;
   /** Commands whose contract declares an idempotency key: its value (the seam may retry these). */
   readonly idempotencyKey?: string;
   /** W3C trace context of the sending span, when tracing is on. */

@@ -4,6 +4,7 @@ import { type ClientProxy, ClientProxyFactory } from '@nestjs/microservices';
 import type { Subscription } from 'rxjs';
 import { DomainError, type ErrorKind, type MessageKind } from '../primitives';
 import { type ObservedRoute, SeamObserver } from '../observability/seam-observer';
+import { SeamSecurity } from '../security/seam-security';
 import { ENVELOPE_VERSION, type Envelope, patternOf, type Reply, SEAM_PING, tcpPatternOf, type WireError } from './envelope';
 import { RequestContexts } from './request-context';
 import { RemoteError, RemoteFailureError, SeamTimeoutError, SeamUnavailableError } from './seam-errors';
@@ -88,6 +89,7 @@ export class RemoteModules implements OnApplicationShutdown {
     topology: Topology,
     @Inject(TLS_FILES) tls: TlsFiles | undefined,
     @Inject(SEAM_ENV) env: NodeJS.ProcessEnv,
+    private readonly security: SeamSecurity,
     @Optional() observer?: SeamObserver,
   ) {
     this.observer = observer ?? SeamObserver.standalone();
@@ -118,16 +120,15 @@ export class RemoteModules implements OnApplicationShutdown {
     return this.observer.observe(route, (trace) => this.attempt(module, trace.traceparent ? { ...envelope, ...trace } : envelope));
   }
 
-  private attempt(module: string, envelope: Envelope): Promise<unknown> {
+  private async attempt(module: string, envelope: Envelope): Promise<unknown> {
     const target = this.clients.get(module);
-    if (!target) {
-      return Promise.reject(new SeamUnavailableError(module, `no address is configured (set SEAMS_${module.toUpperCase()}_URL)`));
-    }
+    if (!target) throw new SeamUnavailableError(module, `no address is configured (set SEAMS_${module.toUpperCase()}_URL)`);
     // A message whose deadline has already passed is not the module's failure: it is refused
     // here, without a try and without counting against the module's circuit breaker.
-    if (envelope.deadline <= Date.now()) return Promise.reject(new SeamTimeoutError(`${envelope.name} to ${module}`));
+    if (envelope.deadline <= Date.now()) throw new SeamTimeoutError(`${envelope.name} to ${module}`);
+    const signed = { ...envelope, service: await this.security.credentials.credential() };
     const retriable = envelope.kind === 'query' || (envelope.kind === 'command' && envelope.idempotencyKey !== undefined);
-    return target.policy.execute(retriable, () => this.send(module, target, envelope));
+    return target.policy.execute(retriable, () => this.send(module, target, signed));
   }
 
   /**
@@ -138,7 +139,16 @@ export class RemoteModules implements OnApplicationShutdown {
     const target = this.clients.get(module);
     if (!target) throw new SeamUnavailableError(module, 'no address is configured');
     const id = randomUUID();
-    const envelope: Envelope = { v: ENVELOPE_VERSION, kind: 'query', name: SEAM_PING, id, correlationId: id, deadline: Date.now() + timeoutMs, payload: {} };
+    const envelope: Envelope = {
+      v: ENVELOPE_VERSION,
+      kind: 'query',
+      name: SEAM_PING,
+      id,
+      correlationId: id,
+      deadline: Date.now() + timeoutMs,
+      service: await this.security.credentials.credential(),
+      payload: {},
+    };
     await this.send(module, target, envelope);
   }
 

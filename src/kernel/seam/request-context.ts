@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Principal } from '../security/principal';
 
 /**
  * What the current unit of work knows about where it comes from. Set by the HTTP layer for
@@ -16,6 +17,12 @@ export interface RequestContext {
   readonly deadline?: number;
   /** The end user's credential (the `Authorization` header), carried so the receiver can re-check it. */
   readonly identity?: string;
+  /**
+   * Who the work is for, once verified: the user of a checked bearer token (set by the HTTP
+   * guard, or by the seam's receiving side after checking the envelope's identity again), or
+   * a service of this deployment.
+   */
+  principal?: Principal;
   /** Set while a subscriber handles a delivered event: the key of its inbox record. */
   readonly delivery?: InboxClaim;
   /**
@@ -55,5 +62,10 @@ export const RequestContexts = {
   },
   current(): RequestContext | undefined {
     return storage.getStore();
+  },
+  /** Runs `work` as this deployment's `service` (background jobs no user asked for right now). */
+  runAsService<T>(service: string, work: () => T): T {
+    const current = storage.getStore();
+    return storage.run({ correlationId: current?.correlationId ?? `${service}-job`, ...current, identity: undefined, principal: { kind: 'service', service } }, work);
   },
 };

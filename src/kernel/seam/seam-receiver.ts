@@ -2,6 +2,7 @@ import { Injectable, Logger, Optional } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { kindOf, type MessageClass, validate } from '../primitives';
 import { SeamObserver } from '../observability/seam-observer';
+import { SeamSecurity } from '../security/seam-security';
 import { ENVELOPE_VERSION, type Envelope, type Reply, SEAM_PING } from './envelope';
 import { EventDispatcher } from './event-dispatcher';
 import { MessageRegistry } from './manifest';
@@ -28,6 +29,7 @@ export class SeamReceiver {
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
     private readonly dispatcher: EventDispatcher,
+    private readonly security: SeamSecurity,
     @Optional() observer?: SeamObserver,
   ) {
     this.observer = observer ?? SeamObserver.standalone();
@@ -36,7 +38,7 @@ export class SeamReceiver {
   async receive(module: string, raw: unknown): Promise<Reply> {
     const envelope = raw as Partial<Envelope> | null;
     const name = typeof envelope?.name === 'string' ? envelope.name.slice(0, 100) : undefined;
-    if (name === SEAM_PING) return this.draining ? this.refuse(module) : { ok: true, result: { module } };
+    if (name === SEAM_PING) return this.pong(module, envelope);
     if (this.draining) return this.refuse(module);
     const label = `${name ?? '(no name)'} for ${module}`;
     const type = name === undefined ? undefined : this.registry.find(name);
@@ -78,14 +80,29 @@ export class SeamReceiver {
     });
   }
 
+  /** The seam's ping: answered without the module, but only to a process of this deployment. */
+  private async pong(module: string, envelope: Partial<Envelope> | null): Promise<Reply> {
+    try {
+      await this.security.credentials.verify(envelope?.service);
+    } catch (error) {
+      return { ok: false, error: errorToWire(error, `ping for ${module}`) };
+    }
+    return this.draining ? this.refuse(module) : { ok: true, result: { module } };
+  }
+
   private refuse(module: string): Reply {
     return { ok: false, error: errorToWire(new SeamUnavailableError(module, 'its host is shutting down'), module) };
   }
 
-  /** Checks the envelope, then runs the message in the sender's context. */
+  /**
+   * Checks the envelope, then who sent it and for whom (the sender's service credential; the
+   * end user's token again when there is one), then runs the message in the sender's context
+   * with that principal, so handlers authorise by the end user.
+   */
   private async handle(module: string, envelope: Partial<Envelope> | null): Promise<unknown> {
     const { type, payload } = this.open(module, envelope);
     const open = envelope as Envelope;
+    const principal = await this.security.principalOf(open);
     const message = Object.assign(Object.create(type.prototype as object) as object, payload);
     return RequestContexts.run(
       {
@@ -94,6 +111,7 @@ export class SeamReceiver {
         causationId: open.causationId,
         deadline: open.deadline,
         identity: open.identity,
+        principal,
       },
       () => this.execute(module, type, message, open.id),
     );
@@ -115,7 +133,7 @@ export class SeamReceiver {
     if (typeof envelope.deadline !== 'number' || !Number.isFinite(envelope.deadline)) {
       throw new UnknownMessageError("The envelope's deadline must be a time in epoch milliseconds");
     }
-    for (const key of ['causationId', 'identity', 'idempotencyKey', 'traceparent', 'tracestate'] as const) {
+    for (const key of ['causationId', 'identity', 'service', 'idempotencyKey', 'traceparent', 'tracestate'] as const) {
       if (envelope[key] !== undefined && (typeof envelope[key] !== 'string' || envelope[key].length > 8192)) {
         throw new UnknownMessageError(`The envelope's ${key} must be a string (of at most 8192 characters) when present`);
       }

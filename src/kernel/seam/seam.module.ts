@@ -2,6 +2,7 @@ import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { CqrsModule, CommandBus, QueryBus } from '@nestjs/cqrs';
 import { DiscoveryModule } from '@nestjs/core';
 import { SeamObserver } from '../observability/seam-observer';
+import { SeamSecurity } from '../security/seam-security';
 import { EventDispatcher } from './event-dispatcher';
 import { MessageRegistry } from './manifest';
 import { RemoteModules, SEAM_ENV, SEAM_TIMEOUT, TLS_FILES, timeoutFromEnvironment } from './remote-modules';
@@ -27,6 +28,10 @@ export class SeamModule {
         { provide: TLS_FILES, useFactory: () => tlsFromEnvironment(options.env) },
         { provide: SEAM_TIMEOUT, useFactory: () => timeoutFromEnvironment(options.env) },
         { provide: SEAM_ENV, useValue: options.env },
+        {
+          provide: SeamSecurity,
+          useFactory: () => SeamSecurity.create(options.env, options.topology.role.kind === 'monolith' ? 'monolith' : options.topology.role.module),
+        },
         EventDispatcher,
         RemoteModules,
         SeamReceiver,
@@ -45,7 +50,7 @@ export class SeamModule {
         },
       ],
       controllers: served.length > 0 ? [seamController(served, options.topology.namespace)] : [],
-      exports: [Seam, CqrsModule, MessageRegistry, Topology, EventDispatcher, RemoteModules, SEAM_TIMEOUT],
+      exports: [Seam, CqrsModule, MessageRegistry, Topology, EventDispatcher, RemoteModules, SeamReceiver, SeamSecurity, SEAM_TIMEOUT],
     };
   }
 }

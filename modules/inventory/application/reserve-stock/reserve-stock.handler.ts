@@ -1,5 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ModuleDatabase } from '../../../../src/kernel/persistence';
+import { assertMayActFor, currentPrincipal, ForbiddenError, isInternal, ROLES, userHasRole } from '../../../../src/kernel/security';
 import { ReserveStock } from '../../contract';
 import { Reservation } from '../../domain/reservation';
 import { ReservationRepository } from '../../infrastructure/reservation.repository';
@@ -13,15 +14,28 @@ export class ReserveStockHandler implements ICommandHandler<ReserveStock, void> 
     private readonly reservations: ReservationRepository,
   ) {}
 
+  /**
+   * For a customer or an admin (the end user behind the request, checked again here when the
+   * message came across the seam) or a service of this deployment; the reservation remembers
+   * the user, so only they (or an admin) can release it later.
+   */
   async execute({ orderId, lines }: ReserveStock): Promise<void> {
+    const principal = currentPrincipal();
+    if (!isInternal(principal) && !userHasRole(principal, ROLES.customer, ROLES.admin)) {
+      throw new ForbiddenError('Reserving stock needs the customer or admin role', { required: [ROLES.customer, ROLES.admin] });
+    }
+    const owner = principal?.kind === 'user' ? principal.subject : null;
     await this.database.transaction(async ({ manager }) => {
       // Stock rows first (in sku order), then the check for an earlier reservation: a retry
       // racing the first attempt waits on the rows and then sees its committed reservation.
       const items = await this.stock.lock(manager, lines.map((line) => line.sku));
-      if (await this.reservations.lock(manager, orderId)) return;
+      if (await this.reservations.lock(manager, orderId)) {
+        const existing = await this.reservations.ownerOf(manager, orderId);
+        return assertMayActFor(existing?.owner, `the reservation of order ${orderId}`);
+      }
       const reservation = Reservation.hold(orderId, lines, items);
       await this.stock.save(manager, items.values());
-      await this.reservations.add(manager, reservation);
+      await this.reservations.add(manager, reservation, owner);
     });
   }
 }

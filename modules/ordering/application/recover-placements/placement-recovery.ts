@@ -1,6 +1,6 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleDatabase } from '../../../../src/kernel/persistence';
-import { Seam } from '../../../../src/kernel/seam';
+import { RequestContexts, Seam } from '../../../../src/kernel/seam';
 import { ReleaseReservation } from '../../../inventory/contract';
 import { PlacementRepository } from '../../infrastructure/placement.repository';
 
@@ -48,6 +48,11 @@ export class PlacementRecovery implements OnApplicationBootstrap, BeforeApplicat
 
   /** One round: returns how many abandoned placements had their stock released. */
   async recover(): Promise<number> {
+    // No user is behind this: ordering acts as itself, with its service credential.
+    return RequestContexts.runAsService('ordering', () => this.recoverAsService());
+  }
+
+  private recoverAsService(): Promise<number> {
     return this.database.transaction(async ({ manager }) => {
       const stale = await this.placements.lockStale(manager, this.settings.staleMs, 50);
       for (const orderId of stale) {

@@ -1,0 +1,8 @@
+export { ROLES, UnauthenticatedError, ForbiddenError, currentPrincipal, userHasRole, assertMayActFor, isInternal } from './principal';
+export type { Principal } from './principal';
+export { authSettingsFrom, assertSomeIssuer, authDirFrom, DEV_ISSUER } from './auth-settings';
+export type { AuthSettings } from './auth-settings';
+export { TokenVerifier } from './token-verifier';
+export { ServiceCredentials } from './service-credentials';
+export { signDevToken, devSigningKey } from './dev-issuer';
+export { SeamSecurity } from './seam-security';

@@ -1,0 +1,55 @@
+import { DomainError } from '../primitives';
+import { RequestContexts } from '../seam/request-context';
+
+/**
+ * Who the current work is for. A `user` comes from a verified bearer token (its subject and
+ * roles); a `service` is one of this deployment's own processes doing work no user asked for
+ * right now (the outbox relay, a recovery job), proven by the service credential.
+ */
+export type Principal =
+  | { readonly kind: 'user'; readonly subject: string; readonly roles: readonly string[] }
+  | { readonly kind: 'service'; readonly service: string };
+
+export const ROLES = { customer: 'customer', admin: 'admin' } as const;
+
+export class UnauthenticatedError extends DomainError {
+  readonly code = 'auth.unauthenticated';
+  readonly kind = 'unauthorized';
+}
+
+export class ForbiddenError extends DomainError {
+  readonly code = 'auth.forbidden';
+  readonly kind = 'forbidden';
+}
+
+/** The principal of the current request or message, if any. */
+export function currentPrincipal(): Principal | undefined {
+  return RequestContexts.current()?.principal;
+}
+
+/** Whether the current principal is a user with one of `roles`. */
+export function userHasRole(principal: Principal | undefined, ...roles: string[]): boolean {
+  return principal?.kind === 'user' && principal.roles.some((role) => roles.includes(role));
+}
+
+/**
+ * Whether the current work is the deployment's own: a service principal, or no principal at
+ * all. Every HTTP request but the public routes (health, metrics) gets its user from the
+ * guard, and every message from another process gets one from the seam, so work without one
+ * is code of this process running outside any request (a job, a test calling the seam).
+ */
+export function isInternal(principal: Principal | undefined): boolean {
+  return principal === undefined || principal.kind === 'service';
+}
+
+/**
+ * For handlers acting on something a user owns: the current principal may act on `owner`'s
+ * behalf when it is that user, an admin, or the deployment itself. Anyone else gets
+ * `ForbiddenError`.
+ */
+export function assertMayActFor(owner: string | null | undefined, what: string): void {
+  const principal = currentPrincipal();
+  if (isInternal(principal)) return;
+  if (principal?.kind === 'user' && (principal.roles.includes(ROLES.admin) || (owner != null && principal.subject === owner))) return;
+  throw new ForbiddenError(`Not allowed to act on ${what}`, { reason: 'not the owner' });
+}
