@@ -10,17 +10,20 @@ COPY modules ./modules
 COPY migrations ./migrations
 RUN npm run build && npm prune --omit=dev
 
-# Runtime stage: production dependencies and the compiled app only, as a non-root user.
+# Runtime stage: production dependencies and the compiled app only, as a non-root user. The
+# code belongs to root and is read-only for the app; only /app/.data (the embedded PostgreSQL,
+# used only without DATABASE_URL, and the development issuer's key) is writable. OS packages
+# are patched at build time; rebuild the image to pick up new patches.
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production PORT=3000
+RUN apt-get update && apt-get upgrade -y --no-install-recommends && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-# The embedded PostgreSQL (used only without DATABASE_URL) keeps its data in /app/.data.
 RUN mkdir -p /app/.data && chown node:node /app/.data
-COPY --from=build --chown=node:node /app/node_modules ./node_modules
-COPY --from=build --chown=node:node /app/dist ./dist
-COPY --chown=node:node package.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 CMD ["node", "dist/src/main.js"]

@@ -48,7 +48,11 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
 
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({
-      database: { moduleUrls: moduleUrlsFrom(env, topology.localModules), ...options.database },
+      database: {
+        moduleUrls: moduleUrlsFrom(env, topology.localModules),
+        moduleRoles: (env.SEAMS_DB_ROLES ?? 'on').toLowerCase() !== 'off',
+        ...options.database,
+      },
       registry,
       topology,
       env,

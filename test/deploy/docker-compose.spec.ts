@@ -46,6 +46,16 @@ describe('docker-compose.yml', () => {
     expect(compose.services.app.profiles).toEqual(['monolith']);
   });
 
+  it('gives every app container the same service secret and development issuer key, and trusts that issuer only outside production', () => {
+    const apps = [compose.services.app, compose.services.monolith, compose.services.inventory];
+    for (const service of apps) {
+      expect(service.environment).toMatchObject({ NODE_ENV: 'development', SEAMS_AUTH_DEV: 'on' });
+      expect(String(service.environment?.SEAMS_SERVICE_SECRET).length).toBeGreaterThanOrEqual(32);
+      expect((service as { volumes?: string[] }).volumes).toContain('seams-auth:/app/.data/auth');
+    }
+    expect(new Set(apps.map((service) => service.environment?.SEAMS_SERVICE_SECRET)).size).toBe(1);
+  });
+
   it('is accepted by the compose CLI when one is installed', () => {
     const cli = composeCli();
     if (!cli) {

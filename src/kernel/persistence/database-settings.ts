@@ -6,6 +6,11 @@ export interface DatabaseSettings {
   readonly poolSize: number;
   /** Modules with a database of their own, from `SEAMS_<MODULE>_DATABASE_URL`. */
   readonly moduleUrls?: Readonly<Record<string, string>>;
+  /**
+   * Whether each module connects as a role of its own with rights on its own schema only
+   * (`SEAMS_DB_ROLES`, default on; used where the connecting user may create roles).
+   */
+  readonly moduleRoles?: boolean;
 }
 
 export const DATABASE_SETTINGS = Symbol('DATABASE_SETTINGS');

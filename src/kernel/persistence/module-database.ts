@@ -1,10 +1,13 @@
-import type { OnApplicationShutdown } from '@nestjs/common';
-import { DataSource, type EntityManager, type EntitySchema, type MixedList } from 'typeorm';
+import { createHmac } from 'node:crypto';
+import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource, type EntityManager, type EntitySchema, type MixedList, type QueryRunner } from 'typeorm';
 import type { IntegrationEvent } from '../primitives';
 import { type MessageRegistry, RequestContexts, SeamTimeoutError } from '../seam';
 import { type DatabaseSettings, moduleDatabaseUrl } from './database-settings';
 import { messagingMigration } from './messaging-tables';
 import { claimInbox, DuplicateDeliveryError, returnedRows, writeOutbox } from './outbox';
+
+const logger = new Logger('Database');
 
 export interface ModulePersistenceOptions {
   /** The module's name; also the name of the PostgreSQL schema it owns. */
@@ -38,30 +41,50 @@ export class ModuleDatabase implements OnApplicationShutdown {
     private readonly registry: MessageRegistry,
   ) {}
 
+  /**
+   * Migrates the module's schema with the configured connection, makes sure the module's own
+   * role exists with rights on that schema only, and opens the module's pool as that role
+   * (or with the configured connection, when roles are off or the server does not let us
+   * make them).
+   */
   static async open(
     options: ModulePersistenceOptions,
     settings: DatabaseSettings,
     registry: MessageRegistry,
   ): Promise<ModuleDatabase> {
-    const url = moduleDatabaseUrl(settings, options.module);
-    const dataSource = new DataSource({
-      type: 'postgres',
-      url,
-      schema: options.module,
-      entities: options.entities,
-      migrations: [messagingMigration(options.module), ...(options.migrations as never[])],
-      migrationsTableName: 'migrations',
-      poolSize: settings.poolSize,
-      applicationName: `seams:${options.module}`,
-    });
-    await dataSource.initialize();
+    const adminUrl = moduleDatabaseUrl(settings, options.module);
+    const dataSourceFor = (url: string, poolSize: number) =>
+      new DataSource({
+        type: 'postgres',
+        url,
+        schema: options.module,
+        entities: options.entities,
+        migrations: [messagingMigration(options.module), ...(options.migrations as never[])],
+        migrationsTableName: 'migrations',
+        poolSize,
+        applicationName: `seams:${options.module}`,
+      });
+    // Two connections: one holds the migration lock while TypeORM migrates on the other.
+    const admin = dataSourceFor(adminUrl, 2);
+    await admin.initialize();
+    let roleUrl: string | undefined;
     try {
-      await migrate(dataSource, options.module);
-    } catch (error) {
-      await dataSource.destroy();
-      throw error;
+      roleUrl = await migrate(admin, options.module, settings.moduleRoles !== false ? adminUrl : undefined);
+    } finally {
+      await admin.destroy();
     }
-    return new ModuleDatabase(options.module, url, dataSource, registry);
+    if (roleUrl) {
+      const own = dataSourceFor(roleUrl, settings.poolSize);
+      try {
+        await own.initialize();
+        return new ModuleDatabase(options.module, roleUrl, own, registry);
+      } catch (error) {
+        logger.warn(`${options.module} cannot connect as its own role (${(error as Error).message}); using the configured connection`);
+      }
+    }
+    const shared = dataSourceFor(adminUrl, settings.poolSize);
+    await shared.initialize();
+    return new ModuleDatabase(options.module, adminUrl, shared, registry);
   }
 
   get manager(): EntityManager {
@@ -150,10 +173,11 @@ export class ModuleDatabase implements OnApplicationShutdown {
 }
 
 /**
- * Creates the module's schema and runs its pending migrations. An advisory lock keeps two
- * processes starting at once from migrating the same schema together.
+ * Creates the module's schema, runs its pending migrations and, given the admin URL, the
+ * module's role (returning the URL to connect as it). An advisory lock keeps two processes
+ * starting at once from migrating the same schema together.
  */
-async function migrate(dataSource: DataSource, schema: string): Promise<void> {
+async function migrate(dataSource: DataSource, schema: string, adminUrl: string | undefined): Promise<string | undefined> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   const lock = `seams:migrate:${schema}`;
@@ -161,8 +185,62 @@ async function migrate(dataSource: DataSource, schema: string): Promise<void> {
     await runner.query('SELECT pg_advisory_lock(hashtext($1))', [lock]);
     await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     await dataSource.runMigrations({ transaction: 'each' });
+    return adminUrl ? await grantModuleRole(runner, schema, adminUrl) : undefined;
   } finally {
     await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [lock]).catch(() => undefined);
     await runner.release();
   }
+}
+
+/** Runs `work` again when PostgreSQL reports two sessions updating one catalog row at once. */
+async function retryCatalogRace(work: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= 5 || !/tuple concurrently (updated|deleted)/.test((error as Error).message)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 50));
+    }
+  }
+}
+
+/**
+ * The module's own login role, `seams_<module>`: usage of its schema and the rights to read
+ * and write its tables and sequences there, nothing anywhere else (other schemas are not
+ * granted to PUBLIC, so it cannot even look into them). Its password is derived from the
+ * configured connection's, so every process of the deployment computes the same one. Returns
+ * undefined when the configured user may not manage roles.
+ */
+async function grantModuleRole(runner: QueryRunner, schema: string, adminUrl: string): Promise<string | undefined> {
+  const [{ allowed }] = (await runner.query(
+    'SELECT rolsuper OR rolcreaterole AS allowed FROM pg_roles WHERE rolname = current_user',
+  )) as { allowed: boolean }[];
+  if (!allowed) {
+    logger.warn(`the configured database user may not create roles; ${schema} uses the configured connection`);
+    return undefined;
+  }
+  const role = `seams_${schema.replace(/-/g, '_')}`;
+  const url = new URL(adminUrl);
+  const password = createHmac('sha256', decodeURIComponent(url.password) || 'seams').update(role).digest('hex').slice(0, 32);
+  // Roles belong to the server, not the database: processes migrating other databases of the
+  // same server may be making this one at this very moment. Whoever is first sets its password
+  // (derived the same way everywhere); catalog races are retried.
+  await retryCatalogRace(async () => {
+    const [{ exists }] = (await runner.query('SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = $1) AS exists', [role])) as { exists: boolean }[];
+    if (exists) return;
+    try {
+      await runner.query(`CREATE ROLE "${role}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '${password}'`);
+    } catch (error) {
+      if (!/already exists|duplicate key/.test((error as Error).message)) throw error;
+    }
+  });
+  // CONNECT comes from PUBLIC (PostgreSQL's default); no other schema grants anything to PUBLIC.
+  await retryCatalogRace(async () => {
+    await runner.query(`GRANT USAGE ON SCHEMA "${schema}" TO "${role}"`);
+    await runner.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "${schema}" TO "${role}"`);
+    await runner.query(`GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA "${schema}" TO "${role}"`);
+  });
+  url.username = role;
+  url.password = password;
+  return url.toString();
 }
