@@ -1,0 +1,358 @@
+import type { ModuleNames } from './names';
+
+/**
+ * The files of a new module, by path from the repository root: the standard shape (contract,
+ * domain, application, infrastructure, http, module and manifest), its first migration, and
+ * tests (a unit test of the domain, and a contract suite in process and across TCP). The
+ * sample is one command, `<module>.add-item.v1`, on one table, `<schema>.items`: small enough
+ * to replace, complete enough to copy.
+ */
+export function moduleFiles(n: ModuleNames, timestamp: number): Record<string, string> {
+  const m = n.name;
+  const dir = `modules/${m}`;
+  const migration = `CreateItems${timestamp}`;
+  return {
+    [`${dir}/contract/add-item.command.ts`]: `import { Command, field } from '../../../src/kernel/primitives';
+
+/**
+ * Adds an item to ${m}. Idempotent per item: adding an item id that exists already changes
+ * nothing. Fails with \`${m}.invalid-item\` when the name is blank.
+ *
+ * (A sample made by \`npm run module:new\`: replace it with the module's own messages.)
+ */
+export class AddItem extends Command<void> {
+  static readonly wire = '${m}.add-item.v1';
+  /** Idempotent per item, so the seam may retry it when ${m} was unreachable. */
+  static readonly idempotencyKey = 'itemId';
+  static readonly schema = field.object({
+    itemId: field.uuid(),
+    name: field.string({ minLength: 1, maxLength: 200 }),
+  });
+
+  constructor(
+    readonly itemId: string,
+    readonly name: string,
+  ) {
+    super();
+  }
+}
+`,
+    [`${dir}/contract/${m}.errors.ts`]: `/** Codes of the typed errors ${m}'s published messages may fail with. */
+export const ${n.pascal}Errors = {
+  /** Details: \`name\`. */
+  invalidItem: '${m}.invalid-item',
+} as const;
+`,
+    [`${dir}/contract/index.ts`]: `export { AddItem } from './add-item.command';
+export { ${n.pascal}Errors } from './${m}.errors';
+`,
+    [`${dir}/domain/${m}.errors.ts`]: `import { DomainError } from '../../../src/kernel/primitives';
+import { ${n.pascal}Errors } from '../contract/${m}.errors';
+
+export class InvalidItemError extends DomainError {
+  readonly code = ${n.pascal}Errors.invalidItem;
+  readonly kind = 'invalid';
+}
+
+export class ItemNotFoundError extends DomainError {
+  readonly code = '${m}.item-not-found';
+  readonly kind = 'not-found';
+
+  constructor(itemId: string) {
+    super(\`No item has id \${itemId}\`, { itemId });
+  }
+}
+`,
+    [`${dir}/domain/item.ts`]: `import { InvalidItemError } from './${m}.errors';
+
+export interface ItemProps {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** An item of ${m}; its id is its identity. (A sample: replace it with the module's own model.) */
+export class Item {
+  private constructor(private readonly props: ItemProps) {}
+
+  static create(props: ItemProps): Item {
+    const name = props.name.trim();
+    if (name.length === 0 || name.length > 200) throw new InvalidItemError('name must have 1-200 characters', { name: props.name });
+    return new Item({ ...props, name });
+  }
+
+  /** Rebuilds an item that was valid when stored. */
+  static restore(props: ItemProps): Item {
+    return new Item(props);
+  }
+
+  get id(): string {
+    return this.props.id;
+  }
+
+  toJSON(): ItemProps {
+    return { ...this.props };
+  }
+}
+`,
+    [`${dir}/domain/item.spec.ts`]: `import { InvalidItemError } from './${m}.errors';
+import { Item } from './item';
+
+describe('Item', () => {
+  const id = '6f1c2d4e-8a9b-4c3d-9e8f-1a2b3c4d5e6f';
+
+  it('keeps a valid item, with its name trimmed', () => {
+    expect(Item.create({ id, name: '  First item ' }).toJSON()).toEqual({ id, name: 'First item' });
+  });
+
+  it.each([
+    ['a blank name', '   '],
+    ['a name over 200 characters', 'x'.repeat(201)],
+  ])('rejects %s', (_, name) => {
+    expect(() => Item.create({ id, name })).toThrow(InvalidItemError);
+  });
+});
+`,
+    [`${dir}/application/add-item/add-item.handler.ts`]: `import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ModuleDatabase } from '../../../../src/kernel/persistence';
+import { AddItem } from '../../contract';
+import { Item } from '../../domain/item';
+import { ItemRepository } from '../../infrastructure/item.repository';
+
+@CommandHandler(AddItem)
+export class AddItemHandler implements ICommandHandler<AddItem, void> {
+  constructor(
+    private readonly database: ModuleDatabase,
+    private readonly items: ItemRepository,
+  ) {}
+
+  async execute({ itemId, name }: AddItem): Promise<void> {
+    const item = Item.create({ id: itemId, name });
+    // Publish events here with tx.publish(new SomethingHappened(...)): they go into the outbox in this transaction.
+    await this.database.transaction((tx) => this.items.addIfNew(tx.manager, item));
+  }
+}
+`,
+    [`${dir}/application/get-item/get-item.query.ts`]: `import { Query } from '@nestjs/cqrs';
+import type { ItemProps } from '../../domain/item';
+
+/** Internal to ${m}: one item for its HTTP route. */
+export class GetItem extends Query<ItemProps> {
+  constructor(readonly itemId: string) {
+    super();
+  }
+}
+`,
+    [`${dir}/application/get-item/get-item.handler.ts`]: `import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import type { ItemProps } from '../../domain/item';
+import { ItemNotFoundError } from '../../domain/${m}.errors';
+import { ItemRepository } from '../../infrastructure/item.repository';
+import { GetItem } from './get-item.query';
+
+@QueryHandler(GetItem)
+export class GetItemHandler implements IQueryHandler<GetItem, ItemProps> {
+  constructor(private readonly items: ItemRepository) {}
+
+  async execute({ itemId }: GetItem): Promise<ItemProps> {
+    const item = await this.items.find(itemId);
+    if (!item) throw new ItemNotFoundError(itemId);
+    return item.toJSON();
+  }
+}
+`,
+    [`${dir}/infrastructure/item.entity.ts`]: `import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity({ schema: '${m}', name: 'items' })
+export class ItemEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  id: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}
+`,
+    [`${dir}/infrastructure/item.repository.ts`]: `import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { ModuleDatabase } from '../../../src/kernel/persistence';
+import { Item } from '../domain/item';
+import { ItemEntity } from './item.entity';
+
+@Injectable()
+export class ItemRepository {
+  constructor(private readonly database: ModuleDatabase) {}
+
+  /** Stores the item unless one with its id is stored already (then nothing changes). */
+  async addIfNew(manager: EntityManager, item: Item): Promise<void> {
+    await manager.createQueryBuilder().insert().into(ItemEntity).values(item.toJSON()).orIgnore().execute();
+  }
+
+  async find(id: string): Promise<Item | undefined> {
+    const row = await this.database.manager.findOneBy(ItemEntity, { id });
+    return row ? Item.restore({ id: row.id, name: row.name }) : undefined;
+  }
+}
+`,
+    [`${dir}/http/item.dto.ts`]: `import { ApiProperty } from '@nestjs/swagger';
+import { IsString, Length } from 'class-validator';
+
+export class AddItemDto {
+  @ApiProperty({ example: 'First item', minLength: 1, maxLength: 200 })
+  @IsString()
+  @Length(1, 200)
+  name: string;
+}
+
+export class ItemDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: 'First item' })
+  name: string;
+}
+`,
+    [`${dir}/http/items.controller.ts`]: `import { randomUUID } from 'node:crypto';
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems, uuidParam } from '../../../src/kernel/http';
+import { GetItem } from '../application/get-item/get-item.query';
+import { AddItem } from '../contract';
+import { AddItemDto, ItemDto } from './item.dto';
+
+@ApiTags('${m}')
+@Controller({ path: '${m}/items', version: '1' })
+export class ItemsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Add an item' })
+  @ApiCreatedResponse({ type: ItemDto })
+  @ApiProblems(400)
+  async add(@Body() body: AddItemDto): Promise<ItemDto> {
+    const id = randomUUID();
+    await this.commands.execute(new AddItem(id, body.name));
+    return this.queries.execute(new GetItem(id));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Read an item' })
+  @ApiOkResponse({ type: ItemDto })
+  @ApiProblems(400, 404)
+  get(@Param('id', uuidParam('id')) id: string): Promise<ItemDto> {
+    return this.queries.execute(new GetItem(id));
+  }
+}
+`,
+    [`${dir}/${m}.module.ts`]: `import { Module } from '@nestjs/common';
+import { PersistenceModule } from '../../src/kernel/persistence';
+import { ${n.camel}Migrations } from '../../migrations/${m}';
+import { AddItemHandler } from './application/add-item/add-item.handler';
+import { GetItemHandler } from './application/get-item/get-item.handler';
+import { ItemsController } from './http/items.controller';
+import { ItemEntity } from './infrastructure/item.entity';
+import { ItemRepository } from './infrastructure/item.repository';
+
+const httpControllers = [ItemsController];
+const commandHandlers = [AddItemHandler];
+const queryHandlers = [GetItemHandler];
+const eventHandlers: never[] = [];
+const repositories = [ItemRepository];
+
+/** ${n.pascal}: serves \`${m}.add-item.v1\`. */
+@Module({
+  imports: [PersistenceModule.forModule({ module: '${m}', entities: [ItemEntity], migrations: ${n.camel}Migrations })],
+  controllers: httpControllers,
+  providers: [...commandHandlers, ...queryHandlers, ...eventHandlers, ...repositories],
+})
+export class ${n.pascal}Module {}
+`,
+    [`${dir}/${m}.manifest.ts`]: `import { defineModule } from '../../src/kernel/seam';
+import * as contract from './contract';
+
+/**
+ * What the host knows of ${m}. List under \`subscribes\` every event of another module it
+ * subscribes to, and under \`sends\` every command or query of another module it sends (import
+ * them from that module's contract/): the topology check needs both.
+ */
+export const ${n.camel}Manifest = defineModule({
+  name: '${m}',
+  contract,
+  subscribes: [],
+  sends: [],
+  load: async () => (await import('./${m}.module.js')).${n.pascal}Module,
+});
+`,
+    [`migrations/${m}/${timestamp}-create-items.ts`]: `import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class ${migration} implements MigrationInterface {
+  async up(db: QueryRunner): Promise<void> {
+    await db.query(\`
+      CREATE TABLE ${n.sqlSchema}.items (
+        id         uuid         PRIMARY KEY,
+        name       varchar(200) NOT NULL,
+        created_at timestamptz  NOT NULL DEFAULT now()
+      )\`);
+  }
+
+  async down(db: QueryRunner): Promise<void> {
+    await db.query('DROP TABLE ${n.sqlSchema}.items');
+  }
+}
+`,
+    [`migrations/${m}/index.ts`]: `import { ${migration} } from './${timestamp}-create-items';
+
+/** ${n.pascal}'s migrations, oldest first; they touch the \`${m}\` schema only. */
+export const ${n.camel}Migrations = [${migration}];
+`,
+    [`test/contracts/${m}.contract.spec.ts`]: `import { randomUUID } from 'node:crypto';
+import { AddItem, ${n.pascal}Errors } from '../../modules/${m}/contract';
+import { DomainError } from '../../src/kernel/primitives';
+import { Seam } from '../../src/kernel/seam';
+import { type Cluster, startCluster } from '../support/cluster';
+import { freePort } from '../support/processes';
+
+/** ${m}'s published messages behave the same in process and across TCP to a ${m} host process. */
+describe.each([
+  ['in process', []],
+  ['across TCP to a ${m} host', ['${m}']],
+])('${m} contract %s', (_, remote: string[]) => {
+  let cluster: Cluster;
+  let seam: Seam;
+  const item = async (id: string) => (await cluster.http('${m}').get(\`/v1/${m}/items/\${id}\`).expect(200)).body;
+
+  beforeAll(async () => {
+    // A module host needs its address; test/support/cluster.ts knows only the modules listed in it.
+    const env: Record<string, string> = remote.length > 0 ? { ${n.setting.includes('-') ? `'${n.setting}_URL'` : `${n.setting}_URL`}: \`tcp://127.0.0.1:\${await freePort()}\` } : {};
+    cluster = await startCluster({ remote, env });
+    seam = cluster.monolith.get(Seam);
+  });
+
+  afterAll(() => cluster?.close());
+
+  it('${m}.add-item.v1 adds the item', async () => {
+    const id = randomUUID();
+    await expect(seam.send(new AddItem(id, 'First item'))).resolves.toBeUndefined();
+    expect(await item(id)).toEqual({ id, name: 'First item' });
+  });
+
+  it('${m}.add-item.v1 is idempotent per item', async () => {
+    const id = randomUUID();
+    await seam.send(new AddItem(id, 'Kept'));
+    await seam.send(new AddItem(id, 'Ignored'));
+    expect(await item(id)).toEqual({ id, name: 'Kept' });
+  });
+
+  it('${m}.add-item.v1 fails with a typed invalid-item error for a blank name', async () => {
+    const failure = await seam.send(new AddItem(randomUUID(), '   ')).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(DomainError);
+    expect(failure).toMatchObject({ code: ${n.pascal}Errors.invalidItem, kind: 'invalid' });
+  });
+});
+`,
+  };
+}
