@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { createPublicKey } from 'node:crypto';
+import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -6,7 +8,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApp, startApp } from '../../src/host/create-app';
-import { adminBearer, testAuthEnv } from '../support/auth';
+import { adminBearer, testAuthEnv, tokenFor } from '../support/auth';
 import { makeIdentity } from '../support/certificates';
 import { freePort, ROOT, startAppProcess } from '../support/processes';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -99,6 +101,24 @@ describe('the HTTP edge', () => {
       await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow(); // plain HTTP is not served
     } finally {
       await host.stop();
+    }
+  });
+
+  it('trusts an issuer by its JWKS URL', async () => {
+    // the test issuer's public key, published as a JSON Web Key Set by a server of this test
+    const jwk = { ...createPublicKey(readFileSync(process.env.SEAMS_AUTH_PUBLIC_KEY!, 'utf8')).export({ format: 'jwk' }), alg: 'ES256', use: 'sig' };
+    const jwks = createServer((_request, response) => {
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(jwks.address() as { port: number }).port}/.well-known/jwks.json`;
+      const server = (await app({ SEAMS_AUTH_PUBLIC_KEY: '', SEAMS_AUTH_JWKS_URL: url })).getHttpServer();
+      await request(server).get('/v1/catalog/products/JWKS-1').set('authorization', adminBearer()).expect(404);
+      await request(server).get('/v1/catalog/products/JWKS-1').set('authorization', `Bearer ${tokenFor({ sub: 'x', foreignKey: true })}`).expect(401);
+    } finally {
+      await new Promise((resolve) => jwks.close(resolve));
     }
   });
 
