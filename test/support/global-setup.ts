@@ -29,8 +29,10 @@ export default async function globalSetup(): Promise<void> {
  * workers and every process the tests start inherit (see `testAuthEnv`).
  */
 function setUpTestIssuer(): void {
-  const dir = join(__dirname, '..', '..', '.data', 'test-auth');
+  // A folder of this run's own: two runs at once (a developer's and an editor's) must not swap keys.
+  const dir = join(__dirname, '..', '..', '.data', 'test-auth', `run-${process.pid}-${randomBytes(4).toString('hex')}`);
   mkdirSync(dir, { recursive: true });
+  process.env.SEAMS_TEST_AUTH_DIR = dir;
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   writeFileSync(join(dir, 'issuer.pub.pem'), publicKey.export({ type: 'spki', format: 'pem' }));
   writeFileSync(join(dir, 'issuer.key.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
