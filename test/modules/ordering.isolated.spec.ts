@@ -4,6 +4,7 @@ import { GetOrder } from '../../modules/ordering/application/get-order/get-order
 import { PlaceOrder } from '../../modules/ordering/application/place-order/place-order.command';
 import { orderingManifest } from '../../modules/ordering/ordering.manifest';
 import { PaymentCaptured, PaymentDeclined } from '../../modules/payments/contract';
+import { customerBearer } from '../support/auth';
 import { FakeCatalog, FakeInventory } from '../support/fakes';
 import { type ModuleHarness, startModuleHarness } from '../support/module-harness';
 
@@ -128,6 +129,24 @@ describe('ordering, isolated (fake catalog and inventory)', () => {
       wire: 'ordering.order-cancelled.v1',
       payload: { orderId: order.id, reason: 'payment declined: card expired' },
     });
+  });
+
+  it('answers over HTTP as the app does: 201 with Location for an order, 409 problem for stock inventory does not have', async () => {
+    const placed = await harness.http
+      .post('/v1/orders')
+      .set('authorization', customerBearer('iso-8'))
+      .send({ lines: [{ sku: 'ISO-TEA', quantity: 1 }] })
+      .expect(201);
+    expect(placed.headers.location).toBe(`/v1/orders/${placed.body.id}`);
+    expect(inventory.reservation(placed.body.id)).toMatchObject({ status: 'HELD' });
+
+    const refused = await harness.http
+      .post('/v1/orders')
+      .set('authorization', customerBearer('iso-8'))
+      .send({ lines: [{ sku: 'ISO-CUP', quantity: 9 }] })
+      .expect(409);
+    expect(refused.body).toMatchObject({ code: 'inventory.insufficient-stock', sku: 'ISO-CUP', requested: 9 });
+    await harness.http.post('/v1/orders').send({ lines: [{ sku: 'ISO-TEA', quantity: 1 }] }).expect(401);
   });
 
   it('refuses to deliver an event that breaks its contract, as the receiving side of a seam would', async () => {

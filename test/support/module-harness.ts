@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamicModule, type INestApplication, Module, type Type, VersioningType } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { Client } from 'pg';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import { createValidationPipe, ProblemFilter, requestIdMiddleware } from '../../src/kernel/http';
+import { AuthGuard, createValidationPipe, ProblemFilter, requestIdMiddleware } from '../../src/kernel/http';
 import { MessagingModule } from '../../src/kernel/messaging';
 import { createRootLogger, logSettingsFrom, Metrics, ObservabilityModule } from '../../src/kernel/observability';
 import { DatabaseModule } from '../../src/kernel/persistence';
 import { type IntegrationEvent, type MessageClass, parseWireName, validate } from '../../src/kernel/primitives';
 import { EventDispatcher, InvalidMessageError, MessageRegistry, type ModuleManifest, Seam, SeamModule, Topology } from '../../src/kernel/seam';
+import { testAuthEnv } from './auth';
 import type { FakeModule } from './fakes';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -19,7 +20,10 @@ export interface HarnessOptions {
   readonly module?: ModuleManifest;
   /** Stand-ins (test/support/fakes.ts) for every module the module under test sends to. */
   readonly fakes?: readonly FakeModule[];
-  /** Settings the kernel reads (`SEAMS_RELAY_*`, ...); the process's own `SEAMS_*` are never used. */
+  /**
+   * Settings the kernel reads (`SEAMS_RELAY_*`, ...), over those that make it trust the test
+   * token issuer (test/support/auth.ts); the process's own `SEAMS_*` are never used.
+   */
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -32,7 +36,10 @@ export interface ModuleHarness {
   readonly app: INestApplication;
   /** The seam, as the module under test sees it: its calls to other modules reach the fakes. */
   readonly seam: Seam;
-  /** HTTP to the module's routes (request ids, validation and problem responses as in the app). */
+  /**
+   * HTTP to the module's routes, as in the app: request ids, the bearer-token guard (send
+   * `customerBearer(...)` or `adminBearer()` from test/support/auth.ts), validation, problem responses.
+   */
   readonly http: TestAgent;
   /** The module's fresh database (absent when only fakes run). */
   readonly database: TestDatabase | undefined;
@@ -53,14 +60,14 @@ export interface ModuleHarness {
  * of the modules it calls. Nothing else runs, so a test sees only this module's behaviour, and
  * a fake's behaviour is pinned by the contract suites (test/contracts/) that run against it.
  *
- * The host's HTTP guards and the Swagger document are not installed here: test/e2e and
- * test/security cover the assembled app.
+ * Of the host's HTTP edge only the token guard is installed (no rate limit, security headers or
+ * Swagger document): test/e2e and test/security cover the assembled app.
  */
 export async function startModuleHarness(options: HarnessOptions): Promise<ModuleHarness> {
   const fakes = options.fakes ?? [];
   const module = options.module;
   assertFakesCover(module, fakes);
-  const env = options.env ?? {};
+  const env = { ...testAuthEnv(), ...options.env };
   const registry = new MessageRegistry([...(module ? [module] : []), ...fakes.map((fake) => fake.manifest)]);
   const topology = Topology.fromEnvironment(registry, { kind: 'monolith' }, env);
   const database = module ? await createTestDatabase() : undefined;
@@ -81,6 +88,7 @@ export async function startModuleHarness(options: HarnessOptions): Promise<Modul
         MessagingModule.forRoot(env),
         ...modules,
       ],
+      providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
     })
     class HarnessModule {}
 
