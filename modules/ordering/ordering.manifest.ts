@@ -6,6 +6,7 @@ import * as contract from './contract';
 
 export const orderingManifest = defineModule({
   name: 'ordering',
+  routes: ['/v1/orders'],
   contract,
   subscribes: [PaymentCaptured, PaymentDeclined],
   sends: [GetProducts, ReserveStock, ReleaseReservation],

@@ -13,6 +13,7 @@ import { AppModule } from './app.module';
 import helmet from 'helmet';
 import { authSettingsFrom, assertSomeIssuer } from '../kernel/security';
 import { httpSettingsFrom } from './http-settings';
+import { mergedDocuments, strangledModules, stranglerMiddleware } from './strangler';
 import { Lifecycle } from './lifecycle';
 import { MANIFESTS } from './manifests';
 import { serviceOf } from './role';
@@ -78,6 +79,9 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
   app.use(metrics.httpMiddleware());
   app.use(closeWhenShuttingDown(app.get(Lifecycle)));
   app.use(securityHeaders());
+  // Before the body parser: a forwarded request's body goes to the host untouched.
+  const strangled = strangledModules(registry, topology, env);
+  if (strangled.length > 0) app.use(stranglerMiddleware(strangled));
   app.useBodyParser('json', { limit: http.bodyLimit });
   if (http.corsOrigins.length > 0) app.enableCors({ origin: http.corsOrigins, exposedHeaders: ['X-Request-Id', 'Location', 'Retry-After'] });
   app.getHttpAdapter().getInstance().disable('x-powered-by');
@@ -89,7 +93,9 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
   for (const group of groupServers(topology.served)) {
     app.connectMicroservice(serverOptions(group.modules[0], group.url, tls, topology.namespace));
   }
-  new Logger('Seams').log(topology.describe());
+  const log = new Logger('Seams');
+  log.log(topology.describe());
+  for (const { module, prefixes, target } of strangled) log.log(`forwarding ${prefixes.join(', ')} to the ${module} host at ${target}`);
 
   const title = role.kind === 'monolith' ? 'Seams shop' : `Seams shop: ${role.module} module host`;
   const document = SwaggerModule.createDocument(
@@ -106,7 +112,12 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
       .build(),
     { extraModels: [ProblemDto, FieldErrorDto] },
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  const withRemoteRoutes = mergedDocuments(strangled);
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    // One document for clients: the routes the strangled modules' hosts serve are in it too.
+    patchDocumentOnRequest: (_request, _response, local) => withRemoteRoutes(local),
+  });
   return app;
 }
 

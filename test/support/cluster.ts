@@ -20,6 +20,8 @@ export interface ClusterOptions {
   readonly env?: Record<string, string>;
   /** Extra settings for the monolith only. */
   readonly monolithEnv?: Record<string, string>;
+  /** Give the monolith each host's HTTP address (`SEAMS_<MODULE>_HTTP_URL`), so it forwards their routes. */
+  readonly strangle?: boolean;
 }
 
 export interface Cluster {
@@ -64,7 +66,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   try {
     await Promise.all(options.remote.map(startHost));
     const monolithEnv = { ...env, ...options.monolithEnv };
-    for (const module of options.remote) monolithEnv[`SEAMS_${module.toUpperCase()}`] = 'remote';
+    for (const module of options.remote) {
+      monolithEnv[`SEAMS_${module.toUpperCase()}`] = 'remote';
+      if (options.strangle) monolithEnv[`SEAMS_${module.toUpperCase()}_HTTP_URL`] = `http://127.0.0.1:${ports.get(module)}`;
+    }
     monolith = await createApp({ database: { url: database.url, poolSize: 4 }, env: monolithEnv, logger: false });
     await startApp(monolith, 0, '127.0.0.1');
   } catch (error) {

@@ -12,6 +12,8 @@ export interface ModuleManifest {
   readonly contract: readonly MessageClass[];
   readonly subscribes: readonly MessageClass[];
   readonly sends: readonly MessageClass[];
+  /** The HTTP path prefixes the module's controllers serve (e.g. `/v1/inventory`). */
+  readonly routes: readonly string[];
   load(): Promise<Type<unknown>>;
 }
 
@@ -21,6 +23,8 @@ export interface ManifestInput {
   readonly contract: Readonly<Record<string, unknown>>;
   readonly subscribes?: readonly MessageClass[];
   readonly sends?: readonly MessageClass[];
+  /** The HTTP path prefixes its controllers serve, so a monolith can forward them to the module's host. */
+  readonly routes?: readonly string[];
   load(): Promise<Type<unknown>>;
 }
 
@@ -51,7 +55,11 @@ export function defineModule(input: ManifestInput): ModuleManifest {
     if (kindOf(message) === 'event') throw problem(`sends ${message.wire}, which is an event (events are published)`);
     if (parseWireName(message.wire).module === input.name) throw problem(`sends its own ${message.wire} through the seam`);
   }
-  return { name: input.name, contract, subscribes, sends, load: input.load };
+  const routes = input.routes ?? [];
+  for (const route of routes) {
+    if (!/^\/[a-z0-9][a-z0-9/_-]*[a-z0-9]$/.test(route)) throw problem(`route prefix "${route}" must look like /v1/${input.name}`);
+  }
+  return { name: input.name, contract, subscribes, sends, routes, load: input.load };
 }
 
 /** Every message of every module, by wire name. */
