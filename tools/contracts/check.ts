@@ -132,7 +132,13 @@ function main(): void {
   }
   const shown = relative(cwd, options.dir);
   const label = `${shown.startsWith('..') ? options.dir : shown || '.'}/`;
-  const result = checkContracts({ ...options, current: snapshotOf(MANIFESTS), label });
+  let result: CheckResult;
+  try {
+    result = checkContracts({ ...options, current: snapshotOf(MANIFESTS), label });
+  } catch (error) {
+    console.error(`contracts:check: ${(error as Error).message}`);
+    process.exit(2);
+  }
   (result.exitCode === 0 ? console.log : console.error)(result.output);
   process.exitCode = result.exitCode;
 }
