@@ -3,6 +3,7 @@ import { PersistenceModule } from '../../src/kernel/persistence';
 import { catalogMigrations } from '../../migrations/catalog';
 import { GetProductHandler } from './application/get-product/get-product.handler';
 import { GetProductsHandler } from './application/get-products/get-products.handler';
+import { GetProductsV2Handler } from './application/get-products/get-products-v2.handler';
 import { RegisterProductHandler } from './application/register-product/register-product.handler';
 import { ProductsController } from './http/products.controller';
 import { ProductEntity } from './infrastructure/product.entity';
@@ -10,11 +11,11 @@ import { ProductRepository } from './infrastructure/product.repository';
 
 const httpControllers = [ProductsController];
 const commandHandlers = [RegisterProductHandler];
-const queryHandlers = [GetProductHandler, GetProductsHandler];
+const queryHandlers = [GetProductHandler, GetProductsHandler, GetProductsV2Handler];
 const eventHandlers: never[] = [];
 const repositories = [ProductRepository];
 
-/** Catalog: products, their names and prices. Publishes `catalog.get-products.v1`. */
+/** Catalog: products, their names and prices. Serves `catalog.get-products.v1` and `.v2` side by side. */
 @Module({
   imports: [
     PersistenceModule.forModule({ module: 'catalog', entities: [ProductEntity], migrations: catalogMigrations }),

@@ -6,13 +6,13 @@ import { PlaceOrderHandler } from './application/place-order/place-order.handler
 import { OnPaymentCaptured } from './application/settle-order/on-payment-captured.handler';
 import { OnPaymentDeclined } from './application/settle-order/on-payment-declined.handler';
 import { OrderSettlement } from './application/settle-order/order-settlement';
-import { OrdersController } from './http/orders.controller';
+import { OrdersController, OrdersV2Controller } from './http/orders.controller';
 import { OrderEntity } from './infrastructure/order.entity';
 import { OrderRepository } from './infrastructure/order.repository';
 import { PlacementRepository } from './infrastructure/placement.repository';
 import { PlacementRecovery } from './application/recover-placements/placement-recovery';
 
-const httpControllers = [OrdersController];
+const httpControllers = [OrdersController, OrdersV2Controller];
 const commandHandlers = [PlaceOrderHandler];
 const queryHandlers = [GetOrderHandler];
 const eventHandlers = [OnPaymentCaptured, OnPaymentDeclined];

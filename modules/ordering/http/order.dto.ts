@@ -83,3 +83,16 @@ export class OrderDto extends PlacedOrderDto {
   @ApiProperty()
   updatedAt: Date;
 }
+
+export class OrderLineV2Dto extends OrderLineDto {
+  @ApiProperty({ example: 900, description: 'quantity × unitPriceMinor' })
+  lineTotalMinor: number;
+}
+
+export class OrderV2Dto extends OrderDto {
+  @ApiProperty({ type: [OrderLineV2Dto] })
+  declare lines: readonly OrderLineV2Dto[];
+
+  @ApiProperty({ example: 2, description: 'Units over all lines' })
+  itemCount: number;
+}

@@ -7,7 +7,11 @@ import { currentPrincipal, ROLES, userHasRole } from '../../../src/kernel/securi
 import { OrderNotFoundError } from '../domain/ordering.errors';
 import { GetOrder } from '../application/get-order/get-order.query';
 import { PlaceOrder } from '../application/place-order/place-order.command';
-import { OrderDto, PlacedOrderDto, PlaceOrderDto } from './order.dto';
+import { OrderDto, OrderV2Dto, PlacedOrderDto, PlaceOrderDto } from './order.dto';
+
+/** When `GET /v1/orders/{id}` was deprecated, and when it goes away. */
+export const V1_ORDER_DEPRECATED = new Date('2026-11-24T00:00:00Z');
+export const V1_ORDER_SUNSET = new Date('2027-06-30T00:00:00Z');
 
 @ApiTags('ordering')
 @Authenticated()
@@ -36,15 +40,49 @@ export class OrdersController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Read an order and its status (your own; an admin reads any)' })
+  @ApiOperation({
+    summary: 'Read an order and its status (your own; an admin reads any). Deprecated: use GET /v2/orders/{id}',
+    description: `Answers with \`Deprecation\`, \`Sunset\` (${V1_ORDER_SUNSET.toUTCString()}) and a \`Link\` to its successor.`,
+    deprecated: true,
+  })
   @ApiOkResponse({ type: OrderDto })
   @ApiProblems(400, 404)
-  async get(@Param('id', uuidParam('id')) id: string): Promise<OrderDto> {
-    const order: OrderDto = await this.queries.execute(new GetOrder(id));
-    // Someone else's order is answered as if it did not exist: its id tells nothing.
-    if (!userHasRole(currentPrincipal(), ROLES.admin) && order.customerId !== subjectOf()) throw new OrderNotFoundError(id);
+  async get(@Param('id', uuidParam('id')) id: string, @Res({ passthrough: true }) response: Response): Promise<OrderDto> {
+    const order = await readOwnOrder(this.queries, id);
+    // RFC 9745 (Deprecation), RFC 8594 (Sunset): clients see the date and where to go.
+    response.setHeader('Deprecation', `@${Math.floor(V1_ORDER_DEPRECATED.getTime() / 1000)}`);
+    response.setHeader('Sunset', V1_ORDER_SUNSET.toUTCString());
+    response.setHeader('Link', `</v2/orders/${id}>; rel="successor-version"`);
     return order;
   }
+}
+
+/** Version 2 of reading an order: what v1 says, plus each line's total and the item count. */
+@ApiTags('ordering')
+@Authenticated()
+@Controller({ path: 'orders', version: '2' })
+export class OrdersV2Controller {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Read an order (your own; an admin reads any), with line totals and the item count' })
+  @ApiOkResponse({ type: OrderV2Dto })
+  @ApiProblems(400, 404)
+  async get(@Param('id', uuidParam('id')) id: string): Promise<OrderV2Dto> {
+    const order = await readOwnOrder(this.queries, id);
+    return {
+      ...order,
+      lines: order.lines.map((line) => ({ ...line, lineTotalMinor: line.unitPriceMinor * line.quantity })),
+      itemCount: order.lines.reduce((sum, line) => sum + line.quantity, 0),
+    };
+  }
+}
+
+/** The order, if the signed-in user may see it; someone else's is answered as if it did not exist (its id tells nothing). */
+async function readOwnOrder(queries: QueryBus, id: string): Promise<OrderDto> {
+  const order: OrderDto = await queries.execute(new GetOrder(id));
+  if (!userHasRole(currentPrincipal(), ROLES.admin) && order.customerId !== subjectOf()) throw new OrderNotFoundError(id);
+  return order;
 }
 
 /** The signed-in user's subject (the guard has verified the token before any handler runs). */
