@@ -13,6 +13,8 @@ export interface ArchitectureModel {
 
 export interface ModuleView {
   readonly name: string;
+  /** HTTP path prefixes its controllers serve (`routes` in the manifest). */
+  readonly routes: readonly string[];
   readonly messages: readonly { wire: string; kind: MessageKind; className: string }[];
 }
 
@@ -35,6 +37,7 @@ export function architectureOf(registry: MessageRegistry, topology: Topology): A
   return {
     modules: manifests.map((manifest) => ({
       name: manifest.name,
+      routes: manifest.routes,
       messages: byWire(manifest.contract).map((message) => ({
         wire: message.wire,
         kind: kindOf(message),

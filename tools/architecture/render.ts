@@ -105,7 +105,12 @@ function moduleTables(model: ArchitectureModel): string[] {
     }
     const sends = model.requests.filter((r) => r.from === module.name).map((r) => `\`${r.wire}\` (${r.kind} to ${r.to})`);
     const subscribes = model.deliveries.filter((d) => d.subscriber === module.name).map((d) => `\`${d.wire}\` (from ${d.publisher})`);
-    lines.push(`Sends: ${sends.join(', ') || 'nothing'}. Subscribes to: ${subscribes.join(', ') || 'nothing'}.`, '');
+    const routes = module.routes.map((route) => `\`${route}\``);
+    lines.push(
+      `Sends: ${sends.join(', ') || 'nothing'}. Subscribes to: ${subscribes.join(', ') || 'nothing'}. ` +
+        `HTTP routes under: ${routes.join(', ') || 'none'}.`,
+      '',
+    );
   }
   return lines;
 }

@@ -275,12 +275,14 @@ export class ${n.pascal}Module {}
 import * as contract from './contract';
 
 /**
- * What the host knows of ${m}. List under \`subscribes\` every event of another module it
- * subscribes to, and under \`sends\` every command or query of another module it sends (import
- * them from that module's contract/): the topology check needs both.
+ * What the host knows of ${m}. \`routes\`: the HTTP path prefixes its controllers serve (the
+ * monolith forwards them to the ${m} host when ${m} runs elsewhere). List under \`subscribes\`
+ * every event of another module it subscribes to, and under \`sends\` every command or query of
+ * another module it sends (import them from that module's contract/): the topology check needs both.
  */
 export const ${n.camel}Manifest = defineModule({
   name: '${m}',
+  routes: ['/v1/${m}'],
   contract,
   subscribes: [],
   sends: [],
