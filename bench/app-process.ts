@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import { AUTH_ENV } from './auth';
 import { BUILD, ROOT, rssMiB, sleep } from './support';
 
 /**
@@ -10,8 +11,18 @@ import { BUILD, ROOT, rssMiB, sleep } from './support';
  */
 export const MAIN = join(BUILD, 'src', 'main.js');
 
-/** Settings every app process of the benchmark gets: logging off, as in the in-process scenarios. */
-export const QUIET = { SEAMS_LOG_LEVEL: 'silent', LOG_LEVEL: 'silent', NODE_ENV: 'production' };
+/**
+ * Settings every app process of the benchmark gets: production mode with logging off (as in the
+ * in-process scenarios), no per-address rate limit (all the load comes from one address), and
+ * the benchmark's token issuer and service secret (see auth.ts).
+ */
+export const APP_ENV: Readonly<Record<string, string>> = {
+  NODE_ENV: 'production',
+  SEAMS_LOG_LEVEL: 'silent',
+  LOG_LEVEL: 'silent',
+  SEAMS_RATE_LIMIT: '0',
+  ...AUTH_ENV,
+};
 
 export interface AppProcess {
   readonly child: ChildProcess;
@@ -32,7 +43,15 @@ export function startAppProcess(env: Record<string, string>, port: number, args:
   const started = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, MAIN, ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, NO_COLOR: '1', ...QUIET, ...env, PORT: String(port) },
+    env: {
+      PATH: process.env.PATH,
+      NO_COLOR: '1',
+      // So `NODE_OPTIONS=--cpu-prof npm run bench` profiles the app processes too.
+      ...(process.env.NODE_OPTIONS && { NODE_OPTIONS: process.env.NODE_OPTIONS }),
+      ...APP_ENV,
+      ...env,
+      PORT: String(port),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -81,10 +100,18 @@ export function healthStatus(port: number): Promise<number> {
   });
 }
 
-/** A JSON request to an app process; resolves with the status and the parsed body. */
-export function httpJson(port: number, method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+/** A JSON request to an app process as `authorization`; resolves with the status and the parsed body. */
+export function httpJson(
+  port: number,
+  method: string,
+  path: string,
+  authorization: string,
+  body?: unknown,
+): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
+    const headers: Record<string, string | number> = { authorization };
+    if (payload !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
     const req = request(
       {
         host: '127.0.0.1',
@@ -92,7 +119,7 @@ export function httpJson(port: number, method: string, path: string, body?: unkn
         path,
         method,
         agent: false,
-        headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        headers,
       },
       (res) => {
         let text = '';

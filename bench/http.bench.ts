@@ -1,7 +1,8 @@
 import autocannon from 'autocannon';
 import { type AppProcess, httpJson, startAppProcess } from './app-process';
+import { bearer } from './auth';
 import { median } from './measure';
-import { type BenchDatabase, freePort, type PgServer, type Profile, sleep } from './support';
+import { type BenchDatabase, freePort, type PgServer, type Profile, retryingPortClash, sleep } from './support';
 
 /**
  * Scenario 3, HTTP end to end: `POST /v1/orders` under load (autocannon, CONNECTIONS
@@ -64,8 +65,8 @@ export async function http(profile: Profile, server: PgServer): Promise<HttpResu
   const setups: Setup[] = [];
   try {
     const skus = profile.smoke ? SMOKE_SKUS : SKUS;
-    setups.push(await startSetup(server, 'all local', [], skus));
-    setups.push(await startSetup(server, 'inventory and payments remote (TCP)', ['inventory', 'payments'], skus));
+    setups.push(await retryingPortClash(() => startSetup(server, 'all local', [], skus)));
+    setups.push(await retryingPortClash(() => startSetup(server, 'inventory and payments remote (TCP)', ['inventory', 'payments'], skus)));
     const tallies = new Map<Setup, Tally>(setups.map((setup) => [setup, new Tally(setup)]));
     for (const setup of setups) {
       await seed(setup);
@@ -118,6 +119,9 @@ async function startSetup(server: PgServer, label: string, remote: readonly stri
 }
 
 const sku = (i: number) => `BENCH-${i}`;
+/** Products and stock are set up by an administrator; orders are placed by 20 customers (the token's subject is the customer). */
+const ADMIN = bearer('bench-admin', ['admin']);
+const CUSTOMERS = Array.from({ length: 20 }, (_, i) => bearer(`bench-customer-${i}`, ['customer']));
 
 /** Registers the products and their stock, eight at a time. */
 async function seed(setup: Setup): Promise<void> {
@@ -129,31 +133,32 @@ async function seed(setup: Setup): Promise<void> {
 }
 
 async function seedOne(setup: Setup, i: number): Promise<void> {
-  const product = await httpJson(setup.monolith.port, 'POST', '/v1/catalog/products', {
+  const product = await httpJson(setup.monolith.port, 'POST', '/v1/catalog/products', ADMIN, {
     sku: sku(i),
     name: `Bench product ${i}`,
     priceMinor: PRICE_MINOR,
     currency: 'EUR',
   });
-  const stock = await httpJson(setup.inventory.port, 'PUT', `/v1/inventory/stock/${sku(i)}`, { onHand: STOCK });
+  const stock = await httpJson(setup.inventory.port, 'PUT', `/v1/inventory/stock/${sku(i)}`, ADMIN, { onHand: STOCK });
   if (product.status !== 201 || stock.status !== 200) {
     throw new Error(`seeding ${setup.label} failed: product ${product.status}, stock ${stock.status} ${JSON.stringify(stock.body)}`);
   }
 }
 
-let customer = 0;
+let placed = 0;
 
-/** An order of two different products, one unit each. */
-function orderBody(skus: number): string {
+/** An order of two different products, one unit each, placed by the next customer. */
+function orderRequest(request: autocannon.Request, skus: number): autocannon.Request {
+  const authorization = CUSTOMERS[placed++ % CUSTOMERS.length];
   const first = Math.floor(Math.random() * skus);
   const second = (first + 1 + Math.floor(Math.random() * (skus - 1))) % skus;
-  return JSON.stringify({
-    customerId: `bench-${customer++ % 1000}`,
+  const body = JSON.stringify({
     lines: [
       { sku: sku(first), quantity: 1 },
       { sku: sku(second), quantity: 1 },
     ],
   });
+  return { ...request, headers: { ...request.headers, authorization }, body };
 }
 
 async function load(setup: Setup, seconds: number, tally: Tally): Promise<autocannon.Result> {
@@ -169,7 +174,7 @@ async function load(setup: Setup, seconds: number, tally: Tally): Promise<autoca
           method: 'POST',
           path: '/v1/orders',
           headers: { 'content-type': 'application/json' },
-          setupRequest: (request) => ({ ...request, body: orderBody(setup.skus) }),
+          setupRequest: (request) => orderRequest(request, setup.skus),
         },
       ],
     });
@@ -187,7 +192,7 @@ interface OutboxStats {
 }
 
 async function outboxStats(setup: Setup): Promise<OutboxStats[]> {
-  const answers = await Promise.all(Object.values(setup.processes).map((app) => httpJson(app.port, 'GET', '/v1/admin/events/stats')));
+  const answers = await Promise.all(Object.values(setup.processes).map((app) => httpJson(app.port, 'GET', '/v1/admin/events/stats', ADMIN)));
   return answers.flatMap((answer) => {
     if (answer.status !== 200) throw new Error(`outbox stats of ${setup.label}: ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer.body as OutboxStats[];

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { events } from './events.bench';
 import { FINDINGS } from './findings';
@@ -35,6 +35,7 @@ const NEEDS_DATABASE: readonly Scenario[] = ['http', 'events', 'startup'];
 
 async function main(): Promise<void> {
   const started = performance.now();
+  const loadAtStart = loadavg()[0];
   const args = process.argv.slice(2);
   const smoke = args.includes('--smoke');
   const named = args.filter((arg) => arg !== '--smoke');
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
     smoke,
     command,
     wallSeconds: (performance.now() - started) / 1000,
+    load: { start: loadAtStart, end: loadavg()[0] },
   };
   const markdown = render(info, results, smoke ? [] : targets, smoke || named.length > 0 ? '' : FINDINGS);
   const suffix = smoke ? '-smoke' : named.length > 0 ? `-${chosen.join('-')}` : '';

@@ -1,4 +1,4 @@
-import { Controller, Module } from '@nestjs/common';
+import { Controller, Module, type Type } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { MessagePattern } from '@nestjs/microservices';
 import { Command, field, Query } from '../src/kernel/primitives';
@@ -62,6 +62,18 @@ export class RawPingController {
   ping(data: PingReply): PingReply {
     return { orderId: data.orderId, lines: data.lines };
   }
+}
+
+/** The same on NATS, under a subject of the run's own. */
+export function rawNatsController(subject: string): Type<unknown> {
+  @Controller()
+  class RawNatsPingController {
+    @MessagePattern(subject)
+    ping(data: PingReply): PingReply {
+      return { orderId: data.orderId, lines: data.lines };
+    }
+  }
+  return RawNatsPingController;
 }
 
 @Module({ providers: [ReserveHandler, PingHandler] })

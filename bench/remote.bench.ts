@@ -9,7 +9,7 @@ import { firstValueFrom } from 'rxjs';
 import { MessageRegistry, Seam, SeamModule, serverOptions, Topology } from '../src/kernel/seam';
 import { compare, concurrent, type Sample, sequential } from './measure';
 import { ACTION, addBenchService, moleculerBroker, natsTransporter, tcpTransporter } from './moleculer';
-import { BenchModule, benchManifest, Ping, type PingReply, RawPingController, Reserve, SAMPLE } from './probe';
+import { BenchModule, benchManifest, Ping, type PingReply, RawPingController, rawNatsController, Reserve, SAMPLE } from './probe';
 import { freePort, NATS_URL, natsAvailable, type Profile } from './support';
 
 /**
@@ -38,84 +38,110 @@ export interface RemoteResult {
   readonly nats?: Record<NatsSubject, Sample>;
 }
 
-interface Ports {
-  readonly nest: number;
-  readonly moleculerServer: number;
-  readonly moleculerClient: number;
+interface ServerSettings {
+  readonly transport: 'tcp' | 'nats';
+  readonly namespace: string;
+  readonly nestPort: number;
+  readonly moleculerServerPort: number;
+  readonly moleculerClientPort: number;
+}
+
+interface Opened {
+  close(): Promise<unknown>;
 }
 
 export async function remote(profile: Profile): Promise<RemoteResult> {
   const nats = await natsAvailable();
-  const namespace = `bench${randomBytes(3).toString('hex')}`;
-  const ports: Ports = { nest: await freePort(), moleculerServer: await freePort(), moleculerClient: await freePort() };
-  const settings = JSON.stringify({ namespace, ports, nats });
-  const servers = [fork(__filename, ['serve-nest', settings], { stdio: 'inherit' }), fork(__filename, ['serve-moleculer', settings], { stdio: 'inherit' })];
-  const opened: { close(): Promise<unknown> }[] = [];
+  const counts = { seq: profile.smoke ? 200 : 3000, total: profile.smoke ? 1000 : 20_000 };
+  const tcp = await withServers('tcp', (settings, opened) => tcpRound(settings, opened, profile, counts));
+  if (!nats) return { tcp };
+  return { tcp, nats: await withServers('nats', (settings, opened) => natsRound(settings, opened, profile, counts)) };
+}
+
+/**
+ * Starts the Nest server process and the Moleculer server process of one transport, runs
+ * `work`, then closes what it opened and stops them. Each transport has server processes of
+ * its own: a Nest process serving TCP and NATS at once is slower on TCP (a NATS connection in
+ * the same process costs the TCP server about a third of its throughput at 100 in flight).
+ */
+async function withServers<T>(transport: 'tcp' | 'nats', work: (settings: ServerSettings, opened: Opened[]) => Promise<T>): Promise<T> {
+  const settings: ServerSettings = {
+    transport,
+    namespace: `bench${randomBytes(3).toString('hex')}`,
+    nestPort: await freePort(),
+    moleculerServerPort: await freePort(),
+    moleculerClientPort: await freePort(),
+  };
+  const argument = JSON.stringify(settings);
+  const servers = [fork(__filename, ['serve-nest', argument], { stdio: 'inherit' }), fork(__filename, ['serve-moleculer', argument], { stdio: 'inherit' })];
+  const opened: Opened[] = [];
   try {
     await Promise.all(servers.map(ready));
-    const seq = profile.smoke ? 200 : 3000;
-    const total = profile.smoke ? 1000 : 20_000;
-    const { orderId, lines } = SAMPLE;
-
-    // TCP
-    const tcpUrl = `tcp://127.0.0.1:${ports.nest}`;
-    const tcpSeam = await seamClient(tcpUrl, namespace);
-    opened.push(tcpSeam);
-    const tcpRaw = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port: ports.nest } });
-    await tcpRaw.connect();
-    opened.push({ close: async () => tcpRaw.close() });
-    const tcpBroker = moleculerBroker('bench-client', tcpTransporter(ports.moleculerClient, [`127.0.0.1:${ports.moleculerServer}/bench-server`]));
-    opened.push(await started(tcpBroker));
-    const seam = tcpSeam.get(Seam);
-    const rawCall = () => firstValueFrom(tcpRaw.send<PingReply>('raw.ping', { orderId, lines }));
-    // The same handler under an object pattern, which the Nest TCP server routes without a failed JSON.parse.
-    const rawObjectCall = () => firstValueFrom(tcpRaw.send<PingReply>({ raw: 'ping' }, { orderId, lines }));
-    const seamCall = () => seam.send(new Reserve(orderId, lines));
-    const seamQuery = () => seam.ask(new Ping(orderId, lines));
-    const moleculerCall = () => tcpBroker.call<PingReply, PingReply>(ACTION, { orderId, lines });
-    const tcp = await compare<TcpSubject>(
-      {
-        rawSequential: () => sequential(rawCall, seq),
-        seamSequential: () => sequential(seamCall, seq),
-        moleculerSequential: () => sequential(moleculerCall, seq),
-        raw100: () => concurrent(rawCall, total, IN_FLIGHT),
-        rawObject100: () => concurrent(rawObjectCall, total, IN_FLIGHT),
-        seam100: () => concurrent(seamCall, total, IN_FLIGHT),
-        seamQuery100: () => concurrent(seamQuery, total, IN_FLIGHT),
-        moleculer100: () => concurrent(moleculerCall, total, IN_FLIGHT),
-      },
-      profile.runs,
-    );
-    if (!nats) return { tcp };
-
-    // NATS
-    const natsSeam = await seamClient(NATS_URL, namespace);
-    opened.push(natsSeam);
-    const natsRaw: ClientProxy = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [NATS_URL] } });
-    await natsRaw.connect();
-    opened.push({ close: async () => natsRaw.close() });
-    const natsBroker = moleculerBroker('bench-client', natsTransporter(NATS_URL), namespace);
-    opened.push(await started(natsBroker));
-    const natsSeamApi = natsSeam.get(Seam);
-    const natsRawCall = () => firstValueFrom(natsRaw.send<PingReply>(`raw.ping`, { orderId, lines }));
-    const natsSeamCall = () => natsSeamApi.send(new Reserve(orderId, lines));
-    const natsMoleculerCall = () => natsBroker.call<PingReply, PingReply>(ACTION, { orderId, lines });
-    const natsResult = await compare<NatsSubject>(
-      {
-        rawSequential: () => sequential(natsRawCall, seq),
-        seamSequential: () => sequential(natsSeamCall, seq),
-        moleculerSequential: () => sequential(natsMoleculerCall, seq),
-        raw100: () => concurrent(natsRawCall, total, IN_FLIGHT),
-        seam100: () => concurrent(natsSeamCall, total, IN_FLIGHT),
-        moleculer100: () => concurrent(natsMoleculerCall, total, IN_FLIGHT),
-      },
-      profile.runs,
-    );
-    return { tcp, nats: natsResult };
+    return await work(settings, opened);
   } finally {
     for (const resource of opened.reverse()) await resource.close().catch(() => undefined);
     await Promise.all(servers.map(stop));
   }
+}
+
+async function tcpRound(settings: ServerSettings, opened: Opened[], profile: Profile, counts: { seq: number; total: number }) {
+  const { orderId, lines } = SAMPLE;
+  const app = await seamClient(`tcp://127.0.0.1:${settings.nestPort}`, settings.namespace);
+  opened.push(app);
+  const raw = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port: settings.nestPort } });
+  await raw.connect();
+  opened.push({ close: async () => raw.close() });
+  const broker = moleculerBroker(
+    'bench-client',
+    tcpTransporter(settings.moleculerClientPort, [`127.0.0.1:${settings.moleculerServerPort}/bench-server`]),
+  );
+  opened.push(await started(broker));
+  const seam = app.get(Seam);
+  const rawCall = () => firstValueFrom(raw.send<PingReply>('raw.ping', { orderId, lines }));
+  // The same handler under an object pattern, which the Nest TCP server routes without a failed JSON.parse.
+  const rawObjectCall = () => firstValueFrom(raw.send<PingReply>({ raw: 'ping' }, { orderId, lines }));
+  const seamCall = () => seam.send(new Reserve(orderId, lines));
+  const seamQuery = () => seam.ask(new Ping(orderId, lines));
+  const moleculerCall = () => broker.call<PingReply, PingReply>(ACTION, { orderId, lines });
+  return compare<TcpSubject>(
+    {
+      rawSequential: () => sequential(rawCall, counts.seq),
+      seamSequential: () => sequential(seamCall, counts.seq),
+      moleculerSequential: () => sequential(moleculerCall, counts.seq),
+      raw100: () => concurrent(rawCall, counts.total, IN_FLIGHT),
+      rawObject100: () => concurrent(rawObjectCall, counts.total, IN_FLIGHT),
+      seam100: () => concurrent(seamCall, counts.total, IN_FLIGHT),
+      seamQuery100: () => concurrent(seamQuery, counts.total, IN_FLIGHT),
+      moleculer100: () => concurrent(moleculerCall, counts.total, IN_FLIGHT),
+    },
+    profile.runs,
+  );
+}
+
+async function natsRound(settings: ServerSettings, opened: Opened[], profile: Profile, counts: { seq: number; total: number }) {
+  const { orderId, lines } = SAMPLE;
+  const app = await seamClient(NATS_URL, settings.namespace);
+  opened.push(app);
+  const raw: ClientProxy = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [NATS_URL] } });
+  await raw.connect();
+  opened.push({ close: async () => raw.close() });
+  const broker = moleculerBroker('bench-client', natsTransporter(NATS_URL), settings.namespace);
+  opened.push(await started(broker));
+  const seam = app.get(Seam);
+  const rawCall = () => firstValueFrom(raw.send<PingReply>(rawSubject(settings.namespace), { orderId, lines }));
+  const seamCall = () => seam.send(new Reserve(orderId, lines));
+  const moleculerCall = () => broker.call<PingReply, PingReply>(ACTION, { orderId, lines });
+  return compare<NatsSubject>(
+    {
+      rawSequential: () => sequential(rawCall, counts.seq),
+      seamSequential: () => sequential(seamCall, counts.seq),
+      moleculerSequential: () => sequential(moleculerCall, counts.seq),
+      raw100: () => concurrent(rawCall, counts.total, IN_FLIGHT),
+      seam100: () => concurrent(seamCall, counts.total, IN_FLIGHT),
+      moleculer100: () => concurrent(moleculerCall, counts.total, IN_FLIGHT),
+    },
+    profile.runs,
+  );
 }
 
 /** A process whose seam sees module `bench` as remote at `url`. */
@@ -151,36 +177,39 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-/** The Nest side: the seam serving module `bench` and the raw pattern, on TCP and on NATS. */
-async function serveNest({ namespace, ports, nats }: { namespace: string; ports: Ports; nats: boolean }): Promise<void> {
-  const url = `tcp://127.0.0.1:${ports.nest}`;
+/** The raw pattern on NATS is a subject of the run's own, so runs sharing the server never meet. */
+const rawSubject = (namespace: string) => `${namespace}.raw.ping`;
+
+/** The Nest side: the seam serving module `bench` and the raw pattern, on one transport. */
+async function serveNest({ transport, namespace, nestPort }: ServerSettings): Promise<void> {
+  const url = transport === 'tcp' ? `tcp://127.0.0.1:${nestPort}` : NATS_URL;
   const topology = Topology.fromEnvironment(registry, { kind: 'module', module: 'bench' }, { SEAMS_BENCH_URL: url, SEAMS_NAMESPACE: namespace });
-  @Module({ imports: [SeamModule.forRoot({ registry, topology, env: {} }), BenchModule], controllers: [RawPingController] })
+  const controllers = [transport === 'tcp' ? RawPingController : rawNatsController(rawSubject(namespace))];
+  @Module({ imports: [SeamModule.forRoot({ registry, topology, env: {} }), BenchModule], controllers })
   class ServerModule {}
   const app = await NestFactory.create(ServerModule, { logger: false });
   app.connectMicroservice(serverOptions('bench', url, undefined, namespace));
-  if (nats) app.connectMicroservice(serverOptions('bench', NATS_URL, undefined, namespace));
   await app.startAllMicroservices();
   await app.init();
   process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));
   process.send?.('ready');
 }
 
-/** The Moleculer side: one broker per transporter, each with the bench service. */
-async function serveMoleculer({ namespace, ports, nats }: { namespace: string; ports: Ports; nats: boolean }): Promise<void> {
-  const brokers = [moleculerBroker('bench-server', tcpTransporter(ports.moleculerServer, [`127.0.0.1:${ports.moleculerClient}/bench-client`]))];
-  if (nats) brokers.push(moleculerBroker('bench-server', natsTransporter(NATS_URL), namespace));
-  for (const broker of brokers) {
-    addBenchService(broker);
-    await broker.start();
-  }
-  process.once('SIGTERM', () => void Promise.all(brokers.map((broker) => broker.stop())).then(() => process.exit(0)));
+/** The Moleculer side: a broker with the bench service, on one transporter. */
+async function serveMoleculer({ transport, namespace, moleculerServerPort, moleculerClientPort }: ServerSettings): Promise<void> {
+  const broker =
+    transport === 'tcp'
+      ? moleculerBroker('bench-server', tcpTransporter(moleculerServerPort, [`127.0.0.1:${moleculerClientPort}/bench-client`]))
+      : moleculerBroker('bench-server', natsTransporter(NATS_URL), namespace);
+  addBenchService(broker);
+  await broker.start();
+  process.once('SIGTERM', () => void broker.stop().then(() => process.exit(0)));
   process.send?.('ready');
 }
 
 const role = process.argv[2];
 if (role === 'serve-nest' || role === 'serve-moleculer') {
-  const settings = JSON.parse(process.argv[3]) as { namespace: string; ports: Ports; nats: boolean };
+  const settings = JSON.parse(process.argv[3]) as ServerSettings;
   (role === 'serve-nest' ? serveNest(settings) : serveMoleculer(settings)).catch((error: unknown) => {
     console.error(error);
     process.exit(1);

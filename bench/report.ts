@@ -1,3 +1,4 @@
+import { cpus } from 'node:os';
 import type { EventsScenarioResult } from './events.bench';
 import type { HttpResult, HttpSetupResult } from './http.bench';
 import type { LocalResult } from './local.bench';
@@ -23,6 +24,8 @@ export interface RunInfo {
   readonly smoke: boolean;
   readonly command: string;
   readonly wallSeconds: number;
+  /** The machine's 1-minute load average when the run started and when it ended (other work shows here). */
+  readonly load: { readonly start: number; readonly end: number };
 }
 
 export interface Target {
@@ -125,12 +128,13 @@ export function render(info: RunInfo, results: RunResults, targets: readonly Tar
     info.smoke ? '# Benchmarks (smoke run: tiny counts, figures not meaningful)' : '# Benchmarks',
     '',
     `Measured ${info.date} on ${info.machine}, Node ${info.node}` + (info.database ? `, ${info.database}` : '') + '.',
-    `Command: \`${info.command}\`; the whole run took ${int(info.wallSeconds)} s.`,
+    `Command: \`${info.command}\`; the whole run took ${int(info.wallSeconds)} s; load average ${info.load.start.toFixed(1)} at the start, ` +
+      `${info.load.end.toFixed(1)} at the end (the machine has ${cpus().length} cores; other work on it shows here).`,
     '',
-    `How to read it: every figure is the median of ${info.runs} run${info.runs === 1 ? '' : 's'} after a warm-up run, and every ratio`,
-    'compares two figures measured in turn within the same run (so drift on a shared machine hits both). A ratio above 1',
-    'means the seam is faster. The handlers of scenarios 1 and 2 answer at once, so those figures are the cost of the',
-    'path itself. Logging is off in every process. Everything runs on this one machine over loopback.',
+    `How to read it: every figure is the median of ${info.runs} run${info.runs === 1 ? '' : 's'} after a warm-up run, and every`,
+    'ratio compares two figures measured in turn within the same run, so drift on a shared machine hits both. A ratio',
+    'above 1 means the seam is faster. The handlers of scenarios 1 and 2 answer at once, so those figures are the cost',
+    'of the path itself. Logging is off in every process. Everything runs on this one machine, over loopback.',
     '',
     '## Targets',
     '',

@@ -156,3 +156,19 @@ export function rssMiB(pid: number): number | undefined {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `start` again (it picks new ports) when what it started found a port taken after all:
+ * ports are checked free when handed out, but another process on the machine (an OS-assigned
+ * port of someone's test server, say) can take one before the app listens on it.
+ */
+export async function retryingPortClash<T>(start: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (attempt >= attempts || !/EADDRINUSE/.test(String((error as Error)?.message))) throw error;
+      console.error(`   a port was taken meanwhile; starting again with new ports (${(error as Error).message.split('\n')[0]})`);
+    }
+  }
+}
