@@ -12,6 +12,7 @@ import { EventsAdminController } from './events-admin.controller';
 import { HealthController } from './health.controller';
 import { Lifecycle } from './lifecycle';
 import { MetricsController } from './metrics.controller';
+import { ShadowAdminController } from './shadow-admin.controller';
 
 export interface HostOptions {
   readonly database: DatabaseSettings;
@@ -45,7 +46,7 @@ export class AppModule {
         }),
         ...options.modules,
       ],
-      controllers: [HealthController, MetricsController, EventsAdminController],
+      controllers: [HealthController, MetricsController, EventsAdminController, ShadowAdminController],
       providers: [
         Lifecycle,
         // In this order: a client over its limit is turned away before its token costs a check.

@@ -61,7 +61,7 @@ describe('Topology from SEAMS_<MODULE> and SEAMS_<MODULE>_URL', () => {
   });
 
   it.each([
-    [monolith, { SEAMS_CATALOG: 'elsewhere' }, /SEAMS_CATALOG must be "local" or "remote", not "elsewhere"/],
+    [monolith, { SEAMS_CATALOG: 'elsewhere' }, /SEAMS_CATALOG must be "local", "remote" or "shadow", not "elsewhere"/],
     [host('shipping'), {}, /There is no module "shipping"; the modules are catalog, inventory, ordering, payments/],
     [monolith, { SEAMS_NAMESPACE: 'Bad Space' }, /SEAMS_NAMESPACE must be/],
   ])('refuses a bad setting (%#)', (role, env, message) => {
@@ -88,5 +88,15 @@ describe('Topology from SEAMS_<MODULE> and SEAMS_<MODULE>_URL', () => {
       { url: 'nats://127.0.0.1:4222', modules: ['payments'] },
       { url: 'nats://127.0.0.1:4222', modules: ['inventory'] },
     ]);
+  });
+
+  it('runs a shadowed module here, compares with its address, and does not serve there', () => {
+    const topology = Topology.fromEnvironment(registry, { kind: 'monolith' }, { SEAMS_CATALOG: 'shadow', SEAMS_CATALOG_URL: 'tcp://127.0.0.1:4999' });
+    expect(topology.isLocal('catalog')).toBe(true);
+    expect(topology.isShadow('catalog')).toBe(true);
+    expect(topology.served).toEqual([]);
+    expect(topology.remote).toEqual([{ module: 'catalog', url: 'tcp://127.0.0.1:4999' }]);
+    expect(topology.describe()).toMatch(/shadow: catalog compared with tcp:\/\/127\.0\.0\.1:4999/);
+    expect(() => Topology.fromEnvironment(registry, { kind: 'monolith' }, { SEAMS_CATALOG: 'shadow' })).toThrow(/SEAMS_CATALOG=shadow needs SEAMS_CATALOG_URL/);
   });
 });

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Buckets (seconds) for calls that usually take well under a millisecond in process and a few across one. */
 const SEAM_BUCKETS = [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -39,6 +39,7 @@ export class Metrics {
     SEAM_BUCKETS,
   );
   private readonly scrapers: (() => Promise<void> | void)[] = [];
+  private readonly counters = new Map<string, Counter<string>>();
 
   constructor() {
     this.registry.registerMetric(this.seam as unknown as Parameters<Registry['registerMetric']>[0]);
@@ -60,6 +61,16 @@ export class Metrics {
         series.observe(seconds);
       },
     };
+  }
+
+  /** A counter of this registry (the same one for the same name). */
+  counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+    let counter = this.counters.get(name);
+    if (!counter) {
+      counter = new Counter({ name, help, labelNames, registers: [this.registry] });
+      this.counters.set(name, counter);
+    }
+    return counter as Counter<L>;
   }
 
   /** A gauge whose values are set at scrape time by `collect`. */

@@ -11,6 +11,8 @@ export { EventDispatcher } from './event-dispatcher';
 export type { EventSubscriber } from './subscribe.decorator';
 export { serverOptions, groupServers, tlsFromEnvironment, brokerUrls, brokerReachable } from './transport';
 export { RemoteModules } from './remote-modules';
+export { ShadowRuns } from './shadow';
+export type { ShadowDifference } from './shadow';
 export { SeamReceiver } from './seam-receiver';
 export { SeamUnavailableError, SeamTimeoutError, InvalidMessageError, UnknownMessageError } from './seam-errors';
 export type { Envelope, Reply } from './envelope';

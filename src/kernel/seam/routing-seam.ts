@@ -5,6 +5,7 @@ import { type ObservedRoute, SeamObserver } from '../observability/seam-observer
 import { MessageRegistry } from './manifest';
 import { envelopeOf, RemoteModules } from './remote-modules';
 import { Seam } from './seam';
+import type { ShadowRuns } from './shadow';
 import { Topology } from './topology';
 
 interface Route {
@@ -15,6 +16,8 @@ interface Route {
   readonly observed: ObservedRoute;
   /** The payload field a command's contract names as its idempotency key. */
   readonly idempotencyKey?: string;
+  /** A query of a module in shadow mode: also asked of the other implementation, to compare. */
+  readonly shadow: boolean;
 }
 
 /**
@@ -35,6 +38,7 @@ export class RoutingSeam extends Seam {
     private readonly topology: Topology,
     private readonly timeoutMs: number,
     private readonly observer: SeamObserver = SeamObserver.standalone(),
+    private readonly shadows?: ShadowRuns,
   ) {
     super();
   }
@@ -47,6 +51,11 @@ export class RoutingSeam extends Seam {
 
   ask<TResult>(query: Query<TResult>): Promise<TResult> {
     const route = this.routeOf(query, 'query');
+    if (route.shadow && this.shadows) {
+      const answer = this.observer.observe(route.observed, () => this.queries.execute(query)) as Promise<TResult>;
+      this.shadows.compare(route.module, envelopeOf('query', route.wire, query, this.timeoutMs), answer);
+      return answer;
+    }
     if (route.local) return this.observer.observe(route.observed, () => this.queries.execute(query));
     return this.request(route, 'query', query) as Promise<TResult>;
   }
@@ -69,7 +78,8 @@ export class RoutingSeam extends Seam {
       const module = wire.split('.')[0];
       const local = this.topology.isLocal(module);
       const idempotencyKey = kind === 'command' ? (type as Partial<MessageClass>).idempotencyKey : undefined;
-      route = { wire, module, local, idempotencyKey, observed: this.observer.route(module, wire, kind, local ? 'local' : 'remote', 'send') };
+      const shadow = kind === 'query' && this.topology.isShadow(module);
+      route = { wire, module, local, idempotencyKey, shadow, observed: this.observer.route(module, wire, kind, local ? 'local' : 'remote', 'send') };
       this.routes.set(type, route);
     }
     return route;

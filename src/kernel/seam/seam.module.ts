@@ -10,6 +10,7 @@ import { RoutingSeam } from './routing-seam';
 import { Seam } from './seam';
 import { seamController } from './seam-controller';
 import { SeamReceiver } from './seam-receiver';
+import { ShadowRuns } from './shadow';
 import { Topology } from './topology';
 import { tlsFromEnvironment } from './transport';
 
@@ -35,9 +36,10 @@ export class SeamModule {
         EventDispatcher,
         RemoteModules,
         SeamReceiver,
+        ShadowRuns,
         {
           provide: Seam,
-          inject: [CommandBus, QueryBus, RemoteModules, MessageRegistry, Topology, SEAM_TIMEOUT, { token: SeamObserver, optional: true }],
+          inject: [CommandBus, QueryBus, RemoteModules, MessageRegistry, Topology, SEAM_TIMEOUT, { token: SeamObserver, optional: true }, ShadowRuns],
           useFactory: (
             commands: CommandBus,
             queries: QueryBus,
@@ -46,11 +48,12 @@ export class SeamModule {
             topology: Topology,
             timeoutMs: number,
             observer: SeamObserver | undefined,
-          ) => new RoutingSeam(commands, queries, remote, registry, topology, timeoutMs, observer ?? undefined),
+            shadows: ShadowRuns,
+          ) => new RoutingSeam(commands, queries, remote, registry, topology, timeoutMs, observer ?? undefined, shadows),
         },
       ],
       controllers: served.length > 0 ? [seamController(served, options.topology.namespace)] : [],
-      exports: [Seam, CqrsModule, MessageRegistry, Topology, EventDispatcher, RemoteModules, SeamReceiver, SeamSecurity, SEAM_TIMEOUT],
+      exports: [Seam, CqrsModule, MessageRegistry, Topology, EventDispatcher, RemoteModules, SeamReceiver, SeamSecurity, ShadowRuns, SEAM_TIMEOUT],
     };
   }
 }

@@ -9,7 +9,10 @@ const setting = (module: string, suffix = '') => `SEAMS_${module.toUpperCase()}$
 
 /**
  * The placement of every module, from the environment:
- *   SEAMS_<MODULE>=local|remote   (default local; ignored by a module host)
+ *   SEAMS_<MODULE>=local|remote|shadow   (default local; ignored by a module host). `shadow`
+ *                                 runs the module here AND asks its queries, in parallel, of
+ *                                 the implementation at SEAMS_<MODULE>_URL, to compare (parallel
+ *                                 run); commands and events stay here
  *   SEAMS_<MODULE>_URL=<address>  where the module is served (tcp://, nats://, amqp://)
  *
  * In the monolith every module runs here unless it is set to remote. A module host runs its
@@ -25,6 +28,7 @@ export class Topology {
     readonly namespace: string | undefined,
     private readonly local: ReadonlySet<string>,
     private readonly urls: ReadonlyMap<string, string>,
+    private readonly shadows: ReadonlySet<string> = new Set(),
   ) {}
 
   static fromEnvironment(registry: MessageRegistry, role: Role, env: NodeJS.ProcessEnv = process.env): Topology {
@@ -33,22 +37,27 @@ export class Topology {
       throw new Error(`There is no module "${role.module}"; the modules are ${modules.join(', ')}`);
     }
     const local = new Set<string>();
+    const shadows = new Set<string>();
     const urls = new Map<string, string>();
     for (const module of modules) {
       const url = env[setting(module, '_URL')]?.trim();
       if (url) urls.set(module, url);
       const mode = (env[setting(module)] ?? 'local').trim().toLowerCase();
-      if (mode !== 'local' && mode !== 'remote') {
-        throw new Error(`${setting(module)} must be "local" or "remote", not "${env[setting(module)]}"`);
+      if (mode !== 'local' && mode !== 'remote' && mode !== 'shadow') {
+        throw new Error(`${setting(module)} must be "local", "remote" or "shadow", not "${env[setting(module)]}"`);
       }
-      const runsHere = role.kind === 'module' ? module === role.module : mode === 'local';
+      const runsHere = role.kind === 'module' ? module === role.module : mode !== 'remote';
       if (runsHere) local.add(module);
+      if (role.kind === 'monolith' && mode === 'shadow') {
+        if (!url) throw new Error(`${setting(module)}=shadow needs ${setting(module, '_URL')}: the implementation to compare with`);
+        shadows.add(module);
+      }
     }
     const namespace = env.SEAMS_NAMESPACE?.trim() || undefined;
     if (namespace !== undefined && !/^[a-z0-9][a-z0-9-]{0,39}$/.test(namespace)) {
       throw new Error(`SEAMS_NAMESPACE must be 1-40 lower-case letters, digits or dashes, not "${namespace}"`);
     }
-    const topology = new Topology(role, namespace, local, urls);
+    const topology = new Topology(role, namespace, local, urls, shadows);
     topology.check(registry);
     return topology;
   }
@@ -65,14 +74,19 @@ export class Topology {
     return [...this.local];
   }
 
-  /** Local modules with an address: this process serves their messages there. */
-  get served(): { module: string; url: string }[] {
-    return this.localModules.filter((m) => this.urls.has(m)).map((module) => ({ module, url: this.urls.get(module)! }));
+  /** Whether `module` runs here in shadow mode (its queries are also asked of its address, to compare). */
+  isShadow(module: string): boolean {
+    return this.shadows.has(module);
   }
 
-  /** Remote modules this process may talk to, with their addresses. */
+  /** Local modules with an address: this process serves their messages there (not shadowed ones: the address is the other implementation's). */
+  get served(): { module: string; url: string }[] {
+    return this.localModules.filter((m) => this.urls.has(m) && !this.shadows.has(m)).map((module) => ({ module, url: this.urls.get(module)! }));
+  }
+
+  /** Modules this process sends messages to in another process, with their addresses: the remote ones and the shadowed ones. */
   get remote(): { module: string; url: string }[] {
-    return [...this.urls].filter(([module]) => !this.local.has(module)).map(([module, url]) => ({ module, url }));
+    return [...this.urls].filter(([module]) => !this.local.has(module) || this.shadows.has(module)).map(([module, url]) => ({ module, url }));
   }
 
   /**
@@ -93,13 +107,15 @@ export class Topology {
   }
 
   describe(): string {
-    const remote = this.remote.map(({ module, url }) => `${module} at ${url}`);
+    const remote = this.remote.filter(({ module }) => !this.shadows.has(module)).map(({ module, url }) => `${module} at ${url}`);
     const served = this.served.map(({ module, url }) => `${module} on ${url}`);
+    const shadowed = [...this.shadows].map((module) => `${module} compared with ${this.urls.get(module)}`);
     return [
       this.role.kind === 'monolith' ? 'monolith' : `module host of ${this.role.module}`,
       `local: ${this.localModules.join(', ') || 'none'}`,
       `remote: ${remote.join(', ') || 'none'}`,
       `serving: ${served.join(', ') || 'none'}`,
+      ...(shadowed.length > 0 ? [`shadow: ${shadowed.join(', ')}`] : []),
     ].join('; ');
   }
 
