@@ -82,6 +82,14 @@ describe('npm run docs:arch', () => {
     expect(diagram).not.toContain('secret');
   });
 
+  it('marks a module in shadow mode: local, and compared with the implementation at its address', () => {
+    const model = architectureFromEnvironment([], { SEAMS_CATALOG: 'shadow', SEAMS_CATALOG_URL: 'tcp://127.0.0.1:4011' });
+    expect(model.placement.local).toContain('catalog');
+    expect(model.placement.shadow).toEqual([{ module: 'catalog', url: 'tcp://127.0.0.1:4011' }]);
+    expect(placementDiagram(model)).toContain('catalog["catalog<br/>(shadow: compared with tcp://127.0.0.1:4011)"]');
+    expect(placementDiagram(model)).toContain('class catalog shadow');
+  });
+
   it('refuses a placement the app would refuse, with the same message', () => {
     expect(() => architectureFromEnvironment([], { SEAMS_INVENTORY: 'remote' })).toThrow(/missing SEAMS_INVENTORY_URL/);
   });

@@ -24,6 +24,8 @@ export interface Placement {
   readonly summary: string;
   readonly local: readonly string[];
   readonly remote: readonly { module: string; url: string | undefined }[];
+  /** Local modules in shadow mode (`SEAMS_<MODULE>=shadow`): their queries are also asked of the implementation at `url`, to compare. */
+  readonly shadow: readonly { module: string; url: string | undefined }[];
 }
 
 /**
@@ -67,6 +69,7 @@ export function architectureOf(registry: MessageRegistry, topology: Topology): A
       summary: topology.describe(),
       local: names.filter((name) => topology.isLocal(name)),
       remote: names.filter((name) => !topology.isLocal(name)).map((module) => ({ module, url: topology.urlOf(module) })),
+      shadow: names.filter((name) => topology.isShadow(name)).map((module) => ({ module, url: topology.urlOf(module) })),
     },
   };
 }

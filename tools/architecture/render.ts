@@ -51,7 +51,11 @@ export function placementDiagram(model: ArchitectureModel): string {
   const { placement } = model;
   const here = placement.role.kind === 'monolith' ? 'this process: the monolith' : `this process: the ${placement.role.module} module host`;
   const lines = ['```mermaid', 'flowchart LR', `  subgraph process_here["${here}"]`];
-  lines.push(...(placement.local.length > 0 ? placement.local.map((m) => `    ${nodeId(m)}["${m}"]`) : ['    nothing_here["no module"]']), '  end');
+  const label = (module: string) => {
+    const shadow = placement.shadow.find((s) => s.module === module);
+    return shadow ? `${module}<br/>(shadow: compared with ${shadow.url ? redactUrl(shadow.url) : 'its address'})` : module;
+  };
+  lines.push(...(placement.local.length > 0 ? placement.local.map((m) => `    ${nodeId(m)}["${label(m)}"]`) : ['    nothing_here["no module"]']), '  end');
   for (const { module, url } of placement.remote) {
     lines.push(`  subgraph process_${nodeId(module)}["${module} ${url ? `at ${redactUrl(url)}` : '(remote, address not set)'}"]`);
     lines.push(`    ${nodeId(module)}["${module}"]`, '  end');
@@ -59,6 +63,9 @@ export function placementDiagram(model: ArchitectureModel): string {
   lines.push(...moduleEdges(model));
   if (placement.remote.length > 0) {
     lines.push('  classDef remote stroke-dasharray: 5 5', `  class ${placement.remote.map((r) => nodeId(r.module)).join(',')} remote`);
+  }
+  if (placement.shadow.length > 0) {
+    lines.push('  classDef shadow stroke-dasharray: 2 2', `  class ${placement.shadow.map((r) => nodeId(r.module)).join(',')} shadow`);
   }
   lines.push('```');
   return lines.join('\n');
@@ -135,7 +142,8 @@ export function architectureDocument(model: ArchitectureModel): string {
     '## Placement',
     '',
     `In the configuration this file was generated with (\`${model.placement.summary}\`), read from the same`,
-    '`SEAMS_<MODULE>` and `SEAMS_<MODULE>_URL` settings as the app. Remote modules are dashed.',
+    '`SEAMS_<MODULE>` and `SEAMS_<MODULE>_URL` settings as the app. Remote modules are dashed; a module in',
+    'shadow mode runs here and is compared with the implementation at its address.',
     '',
     placementDiagram(model),
     '',
