@@ -153,7 +153,7 @@ export async function events(profile: Profile, server: PgServer): Promise<Events
   }
 }
 
-async function eventsInProcess(url: string, profile: Profile): Promise<EventsResult> {
+export async function eventsInProcess(url: string, profile: Profile): Promise<EventsResult> {
   const app = await context(url, {}, 'all');
   try {
     const database = app.get(DatabaseRegistry).all().find((d) => d.module === 'benchpub')!;
