@@ -31,6 +31,7 @@ describe('the monolith with inventory set to remote', () => {
       '/v1/admin/events',
       '/v1/admin/events/stats',
       '/v1/admin/events/{id}/retry',
+      '/v1/admin/shadow',
       '/v1/inventory/stock/{sku}',
     ]);
     const health = (await cluster.http('inventory').get('/health').expect(200)).body;
