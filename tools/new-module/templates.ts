@@ -216,12 +216,14 @@ export class ItemDto {
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, uuidParam } from '../../../src/kernel/http';
+import { ApiProblems, Authenticated, uuidParam } from '../../../src/kernel/http';
 import { GetItem } from '../application/get-item/get-item.query';
 import { AddItem } from '../contract';
 import { AddItemDto, ItemDto } from './item.dto';
 
 @ApiTags('${m}')
+// Every route needs a signed-in user; \`@Authenticated(ROLES.admin)\` (src/kernel/security) narrows one to a role.
+@Authenticated()
 @Controller({ path: '${m}/items', version: '1' })
 export class ItemsController {
   constructor(
