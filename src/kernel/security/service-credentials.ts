@@ -16,7 +16,7 @@ const TTL_SECONDS = 120;
  */
 export class ServiceCredentials {
   private current: { token: string; renewAt: number } | undefined;
-  private readonly verified = new Map<string, number>();
+  private readonly verified = new Map<string, { until: number; principal: Principal & { kind: 'service' } }>();
 
   private constructor(
     private readonly service: string,
@@ -53,21 +53,16 @@ export class ServiceCredentials {
     if (typeof credential !== 'string' || credential.length === 0 || credential.length > 2000) {
       throw new UnauthenticatedError('The message carries no service credential');
     }
-    const now = Date.now();
-    const until = this.verified.get(credential);
-    if (until !== undefined && until > now) return { kind: 'service', service: serviceOf(credential) };
+    const known = this.verified.get(credential);
+    if (known && known.until > Date.now()) return known.principal;
     try {
       const { payload } = await jwtVerify(credential, this.secret, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] });
+      const principal = { kind: 'service' as const, service: payload.sub! };
       if (this.verified.size >= 1000) this.verified.clear();
-      this.verified.set(credential, payload.exp! * 1000);
-      return { kind: 'service', service: payload.sub! };
+      this.verified.set(credential, { until: payload.exp! * 1000, principal });
+      return principal;
     } catch {
       throw new UnauthenticatedError('The message\'s service credential is not valid for this deployment');
     }
   }
-}
-
-function serviceOf(credential: string): string {
-  const payload = JSON.parse(Buffer.from(credential.split('.')[1], 'base64url').toString('utf8')) as { sub: string };
-  return payload.sub;
 }
