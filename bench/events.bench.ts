@@ -97,10 +97,19 @@ export interface EventsResult {
   readonly paced: readonly PacedLatency[];
 }
 
-async function measure(database: ModuleDatabase, subscriber: Subscriber, profile: Profile, rates: readonly number[]): Promise<EventsResult> {
-  const total = profile.smoke ? 500 : 10_000;
+/** Events published flat out per run: enough for a few seconds of work in each setup. */
+const FLAT_OUT = { inProcess: 10_000, acrossTcp: 5_000, smoke: 500 };
+
+async function measure(
+  database: ModuleDatabase,
+  subscriber: Subscriber,
+  profile: Profile,
+  rates: readonly number[],
+  flatOut: number,
+): Promise<EventsResult> {
+  const total = profile.smoke ? FLAT_OUT.smoke : flatOut;
   const seconds = profile.smoke ? 0.5 : PACED_SECONDS;
-  const flatOut: number[] = [];
+  const flatOutRates: number[] = [];
   const latencies = new Map<number, { p50: number[]; p99: number[] }>(rates.map((rate) => [rate, { p50: [], p99: [] }]));
   for (let run = 0; run <= profile.runs; run++) {
     // throughput: publishers flat out; from the first commit to the last event handled
@@ -109,7 +118,7 @@ async function measure(database: ModuleDatabase, subscriber: Subscriber, profile
     await publish(database, total);
     await waitFor(() => subscriber.count() >= total);
     const rate = total / ((performance.now() - started) / 1000);
-    if (run > 0) flatOut.push(rate); // the first round warms up
+    if (run > 0) flatOutRates.push(rate); // the first round warms up
 
     // latency at a steady rate: rate / 100 events every 10 ms
     for (const paced of rates) {
@@ -129,7 +138,7 @@ async function measure(database: ModuleDatabase, subscriber: Subscriber, profile
     }
   }
   return {
-    throughput: { opsPerSecond: median(flatOut) },
+    throughput: { opsPerSecond: median(flatOutRates) },
     paced: rates.map((rate) => ({ rate, p50Ms: median(latencies.get(rate)!.p50), p99Ms: median(latencies.get(rate)!.p99) })),
   };
 }
@@ -153,8 +162,9 @@ export async function events(profile: Profile, server: PgServer): Promise<Events
   }
 }
 
-export async function eventsInProcess(url: string, profile: Profile): Promise<EventsResult> {
-  const app = await context(url, {}, 'all');
+/** In process; `env` may override relay settings (the suite runs the defaults; profiling runs try others). */
+export async function eventsInProcess(url: string, profile: Profile, env: Record<string, string> = {}): Promise<EventsResult> {
+  const app = await context(url, env, 'all');
   try {
     const database = app.get(DatabaseRegistry).all().find((d) => d.module === 'benchpub')!;
     return await measure(database, {
@@ -162,7 +172,7 @@ export async function eventsInProcess(url: string, profile: Profile): Promise<Ev
       latencies: async () => [...handled],
       reset: () => (handled.length = 0),
       close: async () => undefined,
-    }, profile, [1000, 5000]);
+    }, profile, [1000, 5000], FLAT_OUT.inProcess);
   } finally {
     await app.close();
   }
@@ -208,6 +218,7 @@ async function eventsAcrossTcp(url: string, port: number, profile: Profile): Pro
       },
       profile,
       [1000],
+      FLAT_OUT.acrossTcp,
     );
   } finally {
     await app.close();

@@ -28,6 +28,9 @@ import { FULL, type PgServer, type Profile, ROOT, SMOKE, startPgServer } from '.
  * PostgreSQL (http, events, startup): DATABASE_URL's server, or an embedded one in
  * .data/postgres-bench. NATS (remote): the server on 127.0.0.1:4222, skipped with a warning
  * when it is not there (a failure under CI=true).
+ *
+ * Profiles: `NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' npm run bench -- <scenario>`
+ * (every process the run starts inherits it). What the profiles showed: findings.ts.
  */
 const SCENARIOS = ['local', 'remote', 'http', 'events', 'startup'] as const;
 type Scenario = (typeof SCENARIOS)[number];

@@ -40,7 +40,8 @@ export interface Target {
 const ratio = (a: Sample, b: Sample) => a.opsPerSecond / b.opsPerSecond;
 const x = (n: number) => `${n.toFixed(2)}x`;
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
-const one = (n?: number) => (n === undefined ? '' : n.toFixed(1));
+/** A latency: one decimal below 100, whole numbers above. */
+const one = (n?: number) => (n === undefined ? '' : n < 100 ? n.toFixed(1) : int(n));
 const mib = (n?: number) => (n === undefined ? 'n/a' : `${Math.round(n)} MiB`);
 const verdict = (met: boolean) => (met ? '**met**' : '**not met**');
 
@@ -131,10 +132,11 @@ export function render(info: RunInfo, results: RunResults, targets: readonly Tar
     `Command: \`${info.command}\`; the whole run took ${int(info.wallSeconds)} s; load average ${info.load.start.toFixed(1)} at the start, ` +
       `${info.load.end.toFixed(1)} at the end (the machine has ${cpus().length} cores; other work on it shows here).`,
     '',
-    `How to read it: every figure is the median of ${info.runs} run${info.runs === 1 ? '' : 's'} after a warm-up run, and every`,
-    'ratio compares two figures measured in turn within the same run, so drift on a shared machine hits both. A ratio',
-    'above 1 means the seam is faster. The handlers of scenarios 1 and 2 answer at once, so those figures are the cost',
-    'of the path itself. Logging is off in every process. Everything runs on this one machine, over loopback.',
+    `How to read it: every figure is the median of ${info.runs} run${info.runs === 1 ? '' : 's'} after a warm-up run.`,
+    'Every ratio compares two figures measured in turn within the same run, so drift on a shared machine hits both.',
+    'A ratio above 1 means the seam (or the split setup) is faster.',
+    'The handlers of scenarios 1 and 2 answer at once, so those figures are the cost of the path itself.',
+    'Logging is off in every process, and everything runs on this one machine, over loopback.',
     '',
     '## Targets',
     '',
