@@ -21,7 +21,7 @@ export const RELAY_SETTINGS = Symbol('RELAY_SETTINGS');
 
 const DEFAULTS: Record<keyof RelaySettings, [string, number]> = {
   pollMs: ['SEAMS_RELAY_POLL_MS', 1000],
-  batch: ['SEAMS_RELAY_BATCH', 100],
+  batch: ['SEAMS_RELAY_BATCH', 400],
   concurrency: ['SEAMS_RELAY_CONCURRENCY', 16],
   maxAttempts: ['SEAMS_RELAY_MAX_ATTEMPTS', 10],
   backoffMs: ['SEAMS_RELAY_BACKOFF_MS', 200],

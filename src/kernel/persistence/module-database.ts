@@ -130,7 +130,7 @@ export class ModuleDatabase implements OnApplicationShutdown {
         throw error;
       }
     } else {
-      result = await this.dataSource.transaction(inside);
+      result = await retryOnConflict(() => this.dataSource.transaction(inside));
     }
     if (claim) claim.claimed = true;
     return result;
@@ -145,6 +145,10 @@ export class ModuleDatabase implements OnApplicationShutdown {
   batch<T>(inbox: readonly { eventId: string; handler: string }[], work: () => Promise<T>): Promise<T> {
     const context = RequestContexts.current();
     return this.dataSource.transaction(async (manager) => {
+      // A batch is the one to give way: rather than hold its rows while it waits for one a
+      // request holds (a deadlock PostgreSQL would break only after deadlock_timeout, maybe by
+      // failing the request), it gives up quickly and the relay hands its events over one by one.
+      await manager.query(`SET LOCAL lock_timeout = '${BATCH_LOCK_TIMEOUT_MS}ms'`);
       // The whole batch's inbox records in one statement; those already there were handled before.
       const claimed = returnedRows<{ key: string }>(
         await manager.query(
@@ -189,6 +193,28 @@ async function migrate(dataSource: DataSource, schema: string, adminUrl: string 
   } finally {
     await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [lock]).catch(() => undefined);
     await runner.release();
+  }
+}
+
+const BATCH_LOCK_TIMEOUT_MS = 100;
+/** Deadlock detected, serialization failure: the transaction was rolled back and may simply run again. */
+const RETRYABLE = new Set(['40P01', '40001']);
+const ATTEMPTS = 3;
+
+/**
+ * Runs a transaction again (twice at most, after a short random pause) when PostgreSQL rolled
+ * it back as the victim of a deadlock or a serialization conflict: nothing of it took effect,
+ * and the caller should not see a 500 for a clash of timing.
+ */
+async function retryOnConflict<T>(transaction: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transaction();
+    } catch (error) {
+      const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
+      if (attempt >= ATTEMPTS || !code || !RETRYABLE.has(code)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+    }
   }
 }
 

@@ -120,13 +120,16 @@ export class RemoteModules implements OnApplicationShutdown {
     return this.observer.observe(route, (trace) => this.attempt(module, trace.traceparent ? { ...envelope, ...trace } : envelope));
   }
 
-  private async attempt(module: string, envelope: Envelope): Promise<unknown> {
+  private attempt(module: string, envelope: Envelope): Promise<unknown> {
     const target = this.clients.get(module);
-    if (!target) throw new SeamUnavailableError(module, `no address is configured (set SEAMS_${module.toUpperCase()}_URL)`);
+    if (!target) return Promise.reject(new SeamUnavailableError(module, `no address is configured (set SEAMS_${module.toUpperCase()}_URL)`));
     // A message whose deadline has already passed is not the module's failure: it is refused
     // here, without a try and without counting against the module's circuit breaker.
-    if (envelope.deadline <= Date.now()) throw new SeamTimeoutError(`${envelope.name} to ${module}`);
-    const signed = { ...envelope, service: await this.security.credentials.credential() };
+    if (envelope.deadline <= Date.now()) return Promise.reject(new SeamTimeoutError(`${envelope.name} to ${module}`));
+    // The credential is re-signed once a minute; in between it is at hand without a wait.
+    const service = this.security.credentials.cached();
+    if (service === undefined) return this.security.credentials.credential().then(() => this.attempt(module, envelope));
+    const signed = { ...envelope, service };
     const retriable = envelope.kind === 'query' || (envelope.kind === 'command' && envelope.idempotencyKey !== undefined);
     return target.policy.execute(retriable, () => this.send(module, target, signed));
   }

@@ -32,6 +32,11 @@ export class ServiceCredentials {
     return new ServiceCredentials(service, new TextEncoder().encode(secret));
   }
 
+  /** This process's credential if one is at hand and fresh, without waiting; else undefined (then call `credential()`). */
+  cached(): string | undefined {
+    return this.current && this.current.renewAt > Date.now() ? this.current.token : undefined;
+  }
+
   /** This process's credential (cached; renewed well before it expires). */
   async credential(): Promise<string> {
     const now = Date.now();
