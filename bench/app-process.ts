@@ -6,8 +6,9 @@ import { AUTH_ENV } from './auth';
 import { BUILD, ROOT, rssMiB, sleep } from './support';
 
 /**
- * The app as `npm start` runs it, from the build the benchmark itself runs from (`npm run bench`
- * compiles src/, modules/ and migrations/ with bench/ into dist/, as `nest build` does).
+ * The app as `npm start` runs it (`node dist/src/main.js`), from the build the benchmark itself
+ * runs from: `npm run bench` compiles src/, modules/ and migrations/ with bench/ as `nest build`
+ * does (tsconfig.build.json), into node_modules/.cache/seams-bench (see tsconfig.bench.json).
  */
 export const MAIN = join(BUILD, 'src', 'main.js');
 
@@ -35,7 +36,7 @@ export interface AppProcess {
 }
 
 /**
- * Starts `node dist/src/main.js [args]` with `env` (plus PATH and QUIET) serving HTTP on
+ * Starts `node <build>/src/main.js [args]` with `env` (plus PATH and APP_ENV) serving HTTP on
  * `port`. Its output is kept for the error message if it fails.
  */
 export function startAppProcess(env: Record<string, string>, port: number, args: readonly string[] = [], nodeArgs: readonly string[] = []): AppProcess {

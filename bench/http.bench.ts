@@ -22,7 +22,7 @@ import { type BenchDatabase, freePort, type PgServer, type Profile, retryingPort
 const CONNECTIONS = 32;
 /** Products in the catalog (fewer in the smoke run, which seeds them twice in seconds). */
 const SKUS = 1000;
-const SMOKE_SKUS = 100;
+const SMOKE_SKUS = 20;
 const PRICE_MINOR = 100;
 const STOCK = 100_000_000;
 

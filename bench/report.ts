@@ -224,8 +224,8 @@ function httpSection(r: HttpResult): string[] {
   return [
     '## 3. HTTP end to end: `POST /v1/orders`',
     '',
-    `autocannon, ${r.connections} connections, ${r.seconds} s per run, against real processes of the built app`,
-    '(`node dist/src/main.js`, and `--module inventory` / `--module payments` for the hosts, over TCP), each setup on a',
+    `autocannon, ${r.connections} connections, ${r.seconds} s per run, against real processes of the app as \`npm start\` runs it`,
+    '(`src/main.ts` built as `nest build` does; `--module inventory` / `--module payments` for the hosts, over TCP), each setup on a',
     'database of its own with the same seed: 1,000 products with ample stock; each order has two lines of one unit',
     '(total 200 minor units, so payments never decline). Every answer but a 201 counts as an error, 4xx included, since',
     'every order is valid and can be served. Between runs the outboxes are drained (payment, confirmation and stock',
@@ -270,7 +270,7 @@ function startupSection(r: StartupResult, http?: HttpResult): string[] {
   return [
     '## 5. Start-up and memory',
     '',
-    'From spawning `node dist/src/main.js` to the first 200 from `GET /health`, with PostgreSQL already running and the',
+    'From spawning `node <build>/src/main.js` to the first 200 from `GET /health`, with PostgreSQL already running and the',
     'schemas already migrated; RSS after 1.5 s at rest. The first start on a fresh database (migrations) is shown apart.',
     '',
     '| process | ready (ms) | runs (ms) | first start, fresh database (ms) | RSS at rest | RSS under scenario 3 (peak) |',

@@ -3,7 +3,7 @@ import { median } from './measure';
 import { freePort, type PgServer, type Profile, retryingPortClash, sleep } from './support';
 
 /**
- * Scenario 5, start-up: the time from spawning `node dist/src/main.js` to its first 200 from
+ * Scenario 5, start-up: the time from spawning `node <build>/src/main.js` to its first 200 from
  * `GET /health` (every module's database answering), for the monolith and for a module host
  * (inventory), with the database server already running and the schemas already migrated
  * (the first start of each, which migrates a fresh database, is the warm-up and is reported on

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 import { ensureDatabase, startEmbeddedPostgres } from '../src/kernel/persistence';
 
-/** The build this file is part of (`dist` for `npm run bench`): the app processes run from it too. */
+/** The build this file is part of (node_modules/.cache/seams-bench): the app processes run from it too. */
 export const BUILD = join(__dirname, '..');
 
 /** The repository root: the nearest folder above the build with the project's package.json. */
