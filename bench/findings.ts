@@ -37,8 +37,8 @@ enters a context, so it does not pay this); then the observer about 7%, \`princi
 each. Already done: the cached credential is taken without an \`await\` per message (d849cca). **Recommended:** put the
 credential in the envelope when it is built instead of copying it; a counter-based breaker and bulkhead on the hot
 path instead of cockatiel's promise chain; measure again on Node 22 and 24 (the Docker image runs 24, whose
-AsyncLocalStorage does not use async hooks) before reworking the request context. Over NATS the seam is already at
-the raw client's rate: the broker's round trip hides the same costs.
+AsyncLocalStorage does not use async hooks) before reworking the request context. Over NATS the seam comes closer to
+the raw client (0.85x to 1.05x across runs): the broker's longer round trip hides more of the same costs.
 
 ### 3. Remote call against Moleculer (not met: 1.5x at 100 in flight)
 
@@ -78,9 +78,10 @@ idle: bound by round trips, not CPU (the Node profile is 55 to 68% idle, and wri
 deliver in units of 20 → mark done → claim again). A/B, in process, two runs each: batch 100 (the default then) 2.9k/s
 flat out and p99 1.45 s at 5,000/s (the backlog); batch 500 4.2k/s; batch 400 with \`SEAMS_RELAY_CONCURRENCY=32\`
 4.7k/s and p99 426 ms at 5,000/s. Changed (d849cca): the default batch is now 400; the run above uses it (full runs
-before: 4,540/s on a quiet machine, 2,800 to 3,000/s on a busy one). **Recommended next:** overlap rounds in
-\`OutboxRelay.drain\` (claim the next round while the current one is delivered). At 1,000 a second the relay keeps up,
-with a p99 of a few milliseconds.
+before: 4,540/s on a quiet machine, 2,800 to 3,000/s on a busy one; focused runs after: 4,000 to 4,500/s). Above
+the relay's rate, the latency at a steady 5,000/s is the age of a growing backlog, so it swings widely from run to run
+(0.5 to 9 s seen). **Recommended next:** overlap rounds in \`OutboxRelay.drain\` (claim the next round while the
+current one is delivered). At 1,000 a second the relay keeps up, with a p99 of a few tens of milliseconds at most.
 
 ### 6. Start-up (met): OpenTelemetry was loaded even with tracing off
 
@@ -89,5 +90,5 @@ OpenTelemetry SDK, the OTLP exporter and the HTTP and pg instrumentations at the
 (about 300 ms of a 2 s profile on the busy machine) although tracing is off unless an endpoint is set. A/B with those
 four required inside \`startTracing\` only: median time to ready 1,676 ms before, 1,471 ms after (10 starts each,
 interleaved, busy machine). Changed (d849cca): they are now loaded only when tracing starts. Start-up times move with
-the machine's load more than with this change (1.1 to 1.3 s in full runs on either side of it).
+the machine's load more than with this change (1.0 to 1.3 s in full runs on either side of it).
 `;
