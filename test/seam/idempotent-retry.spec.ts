@@ -1,9 +1,9 @@
-import { createServer, type Server, type Socket } from 'node:net';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Command, field } from '../../src/kernel/primitives';
 import { defineModule, MessageRegistry, Seam, SeamModule, SeamUnavailableError, Topology } from '../../src/kernel/seam';
+import { startNestTcpHost } from '../support/nest-tcp-host';
 import { freePort } from '../support/processes';
 
 class Reserve extends Command<void> {
@@ -25,40 +25,19 @@ class Charge extends Command<void> {
 
 const flaky = defineModule({ name: 'flaky', contract: { Reserve, Charge }, load: async () => class {} });
 
-/**
- * A module host over real TCP (Nest's `<length>#<json>` framing) that drops the connection on
- * the first message it gets and answers the ones after: "unreachable" once, then fine.
- */
+/** A module host that drops the connection on the first message it gets and answers the ones after: "unreachable" once, then fine. */
 class FlakyHost {
   readonly received: Record<string, unknown>[] = [];
-  private server: Server | undefined;
   private dropped = false;
+  private host: { stop(): Promise<void> } | undefined;
 
   async start(port: number): Promise<void> {
-    this.server = createServer((socket: Socket) => {
-      let buffer = '';
-      socket.setEncoding('utf8');
-      socket.on('error', () => undefined);
-      socket.on('data', (chunk: string) => {
-        buffer += chunk;
-        for (;;) {
-          const hash = buffer.indexOf('#');
-          const length = Number(buffer.slice(0, hash));
-          if (hash < 0 || buffer.length < hash + 1 + length) break;
-          const packet = JSON.parse(buffer.slice(hash + 1, hash + 1 + length)) as { id: string; data: Record<string, unknown> };
-          buffer = buffer.slice(hash + 1 + length);
-          this.received.push(packet.data);
-          if (!this.dropped) {
-            this.dropped = true;
-            socket.destroy();
-            return;
-          }
-          const reply = JSON.stringify({ id: packet.id, response: { ok: true }, isDisposed: true });
-          socket.write(`${reply.length}#${reply}`);
-        }
-      });
+    this.host = await startNestTcpHost(port, (packet) => {
+      this.received.push(packet.data);
+      if (this.dropped) return { ok: true };
+      this.dropped = true;
+      return 'drop';
     });
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
   }
 
   reset(): void {
@@ -67,7 +46,7 @@ class FlakyHost {
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve) => this.server?.close(() => resolve()));
+    return this.host?.stop() ?? Promise.resolve();
   }
 }
 

@@ -1,8 +1,8 @@
-import { createServer, type Server, type Socket } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApp, startApp } from '../../src/host/create-app';
 import { adminBearer, customerBearer, testAuthEnv } from '../support/auth';
+import { startNestTcpHost } from '../support/nest-tcp-host';
 import { freePort } from '../support/processes';
 import { eventually } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -14,34 +14,20 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database'
  */
 class OtherImplementation {
   readonly received: { name: string; kind: string }[] = [];
-  private server: Server | undefined;
+  private host: { stop(): Promise<void> } | undefined;
 
   async start(port: number): Promise<void> {
     const prices: Record<string, number> = { 'SHADOW-SAME': 100, 'SHADOW-DIFF': 999 };
-    this.server = createServer((socket: Socket) => {
-      let buffer = '';
-      socket.setEncoding('utf8');
-      socket.on('error', () => undefined);
-      socket.on('data', (chunk: string) => {
-        buffer += chunk;
-        for (;;) {
-          const hash = buffer.indexOf('#');
-          const length = Number(buffer.slice(0, hash));
-          if (hash < 0 || buffer.length < hash + 1 + length) break;
-          const { id, data } = JSON.parse(buffer.slice(hash + 1, hash + 1 + length)) as { id: string; data: { name: string; kind: string; payload: { skus?: string[] } } };
-          buffer = buffer.slice(hash + 1 + length);
-          this.received.push({ name: data.name, kind: data.kind });
-          const result = (data.payload.skus ?? []).filter((sku) => sku in prices).map((sku) => ({ sku, name: `Product ${sku}`, priceMinor: prices[sku], currency: 'EUR' }));
-          const reply = JSON.stringify({ id, response: { ok: true, result }, isDisposed: true });
-          socket.write(`${reply.length}#${reply}`);
-        }
-      });
+    this.host = await startNestTcpHost(port, ({ data }) => {
+      const { name, kind, payload } = data as { name: string; kind: string; payload: { skus?: string[] } };
+      this.received.push({ name, kind });
+      const result = (payload.skus ?? []).filter((sku) => sku in prices).map((sku) => ({ sku, name: `Product ${sku}`, priceMinor: prices[sku], currency: 'EUR' }));
+      return { ok: true, result };
     });
-    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
   }
 
   stop(): Promise<void> {
-    return new Promise((resolve) => this.server?.close(() => resolve()));
+    return this.host?.stop() ?? Promise.resolve();
   }
 }
 
