@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApp, startApp } from '../../src/host/create-app';
@@ -141,6 +141,18 @@ describe('the HTTP edge', () => {
       const strict = (await app({ SEAMS_DATA_DIR: dataDir })).getHttpServer();
       const refused = await request(strict).get('/v1/catalog/products/DEV-1').set('authorization', `Bearer ${alice}`).expect(401);
       expect(refused.body.detail).toMatch(/issuer this service does not trust/);
+    });
+
+    it('keeps its key private without locking other users out of the data directory', () => {
+      // A data directory that does not exist yet, as on a fresh clone: `npm start` makes it.
+      const fresh = join(dataDir, 'fresh', '.data');
+      token(['--sub', 'alice', '--role', 'customer'], { SEAMS_DATA_DIR: fresh });
+      const mode = (path: string) => statSync(path).mode & 0o777;
+      expect(mode(join(fresh, 'auth'))).toBe(0o700);
+      expect(mode(join(fresh, 'auth', 'dev-signing-key.json'))).toBe(0o600);
+      // Others may still enter it (the test suite's non-root process reads its key under .data).
+      expect(mode(fresh) & 0o005).toBe(0o005);
+      expect(mode(dirname(fresh)) & 0o005).toBe(0o005);
     });
 
     it('is refused in production, and so is a process that trusts no issuer at all', async () => {

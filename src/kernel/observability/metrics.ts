@@ -50,8 +50,13 @@ export class Metrics {
   seamTimer(labels: { module: string; message: string; kind: string; mode: SeamMode; side: SeamSide }): SeamTimer {
     const children = new Map<string, Series>();
     const seam = this.seam;
+    let ok: Series | undefined;
     return {
       observe(outcome, seconds) {
+        if (outcome === 'ok') {
+          (ok ??= seam.series({ ...labels, outcome })).observe(seconds);
+          return;
+        }
         let series = children.get(outcome);
         if (!series) {
           series = seam.series({ ...labels, outcome });

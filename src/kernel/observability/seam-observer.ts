@@ -85,6 +85,26 @@ export class SeamObserver {
     return inSpan(`seam ${route.side} ${route.message}`, kind, attributes, run, parent);
   }
 
+  /**
+   * Observes the dispatch of `message` to a handler in this process, as `observe` does, with
+   * no more work per call than the one `.then` that times it: the path of every in-process
+   * command and query, where the handler itself may take well under a microsecond.
+   */
+  observeLocal<T>(route: ObservedRoute, dispatch: (message: object) => Promise<T>, message: object): Promise<T> {
+    if (tracingEnabled()) return this.observe(route, () => dispatch(message));
+    const started = performance.now();
+    return dispatch(message).then(
+      (result) => {
+        this.record(route, 'ok', started);
+        return result;
+      },
+      (error: unknown) => {
+        this.record(route, outcomeOf(error), started, error);
+        throw error;
+      },
+    );
+  }
+
   private record(route: ObservedRoute, outcome: string, started: number, error?: unknown): void {
     const ms = performance.now() - started;
     route.timer.observe(outcome, ms / 1000);

@@ -3,12 +3,15 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import type { Command, MessageClass, MessageKind, Query } from '../primitives';
 import { type ObservedRoute, SeamObserver } from '../observability/seam-observer';
 import { MessageRegistry } from './manifest';
+import { type LocalDispatch, LocalHandlers } from './local-handlers';
 import { envelopeOf, RemoteModules } from './remote-modules';
 import { Seam } from './seam';
 import type { ShadowRuns } from './shadow';
 import { Topology } from './topology';
 
 interface Route {
+  readonly type: MessageClass;
+  readonly kind: MessageKind;
   readonly wire: string;
   readonly module: string;
   readonly local: boolean;
@@ -18,17 +21,21 @@ interface Route {
   readonly idempotencyKey?: string;
   /** A query of a module in shadow mode: also asked of the other implementation, to compare. */
   readonly shadow: boolean;
+  /** For local dispatch: the handler, called directly once the bus has registered it. */
+  dispatch?: LocalDispatch;
 }
 
 /**
- * The seam of this process. A message to a module that runs here goes straight to the
- * `@nestjs/cqrs` bus (no serialisation, no copy); one to a module elsewhere goes in an
- * envelope over that module's transport. The route of each message class is worked out once.
+ * The seam of this process. A message to a module that runs here goes straight to its
+ * `@nestjs/cqrs` handler (no serialisation, no copy, no per-call lookup: see `LocalHandlers`);
+ * one to a module elsewhere goes in an envelope over that module's transport. The route of
+ * each message class is worked out once.
  * Both ways are observed (a log line, a histogram sample, a span when tracing is on).
  */
 @Injectable()
 export class RoutingSeam extends Seam {
   private readonly routes = new Map<object, Route>();
+  private readonly handlers: LocalHandlers;
 
   constructor(
     private readonly commands: CommandBus,
@@ -41,23 +48,36 @@ export class RoutingSeam extends Seam {
     private readonly shadows?: ShadowRuns,
   ) {
     super();
+    this.handlers = new LocalHandlers(commands, queries);
   }
 
   send<TResult>(command: Command<TResult>): Promise<TResult> {
     const route = this.routeOf(command, 'command');
-    if (route.local) return this.observer.observe(route.observed, () => this.commands.execute(command));
+    if (route.local) return this.observer.observeLocal(route.observed, route.dispatch ?? this.dispatchOf(route), command) as Promise<TResult>;
     return this.request(route, 'command', command) as Promise<TResult>;
   }
 
   ask<TResult>(query: Query<TResult>): Promise<TResult> {
     const route = this.routeOf(query, 'query');
     if (route.shadow && this.shadows) {
-      const answer = this.observer.observe(route.observed, () => this.queries.execute(query)) as Promise<TResult>;
+      const answer = this.observer.observeLocal(route.observed, route.dispatch ?? this.dispatchOf(route), query) as Promise<TResult>;
       this.shadows.compare(route.module, envelopeOf('query', route.wire, query, this.timeoutMs), answer);
       return answer;
     }
-    if (route.local) return this.observer.observe(route.observed, () => this.queries.execute(query));
+    if (route.local) return this.observer.observeLocal(route.observed, route.dispatch ?? this.dispatchOf(route), query) as Promise<TResult>;
     return this.request(route, 'query', query) as Promise<TResult>;
+  }
+
+  /**
+   * The handler of a local route, kept on the route once found. Until the buses have
+   * registered their handlers (application bootstrap), messages go through the bus itself.
+   */
+  private dispatchOf(route: Route): LocalDispatch {
+    const kind = route.kind === 'query' ? 'query' : 'command';
+    const dispatch = this.handlers.dispatchOf(route.type, kind);
+    if (dispatch) return (route.dispatch = dispatch);
+    // async: a bus that throws at once (no handler) rejects, as the direct path does.
+    return kind === 'query' ? async (message) => this.queries.execute(message as Query<unknown>) : async (message) => this.commands.execute(message as Command<unknown>);
   }
 
   private request(route: Route, kind: MessageKind, message: object): Promise<unknown> {
@@ -79,7 +99,7 @@ export class RoutingSeam extends Seam {
       const local = this.topology.isLocal(module);
       const idempotencyKey = kind === 'command' ? (type as Partial<MessageClass>).idempotencyKey : undefined;
       const shadow = kind === 'query' && this.topology.isShadow(module);
-      route = { wire, module, local, idempotencyKey, shadow, observed: this.observer.route(module, wire, kind, local ? 'local' : 'remote', 'send') };
+      route = { type: type as unknown as MessageClass, kind, wire, module, local, idempotencyKey, shadow, observed: this.observer.route(module, wire, kind, local ? 'local' : 'remote', 'send') };
       this.routes.set(type, route);
     }
     return route;

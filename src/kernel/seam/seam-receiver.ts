@@ -6,6 +6,7 @@ import { SeamSecurity } from '../security/seam-security';
 import { ENVELOPE_VERSION, type Envelope, type Reply, SEAM_PING } from './envelope';
 import { EventDispatcher } from './event-dispatcher';
 import { MessageRegistry } from './manifest';
+import { type LocalDispatch, LocalHandlers } from './local-handlers';
 import { errorToWire } from './remote-modules';
 import { RequestContexts } from './request-context';
 import { InvalidMessageError, SeamTimeoutError, SeamUnavailableError, UnknownMessageError } from './seam-errors';
@@ -23,6 +24,8 @@ export class SeamReceiver {
   private inFlight = 0;
   private draining = false;
   private idle: (() => void) | undefined;
+  private readonly handlers: LocalHandlers;
+  private readonly dispatches = new Map<MessageClass, LocalDispatch>();
 
   constructor(
     private readonly registry: MessageRegistry,
@@ -33,6 +36,7 @@ export class SeamReceiver {
     @Optional() observer?: SeamObserver,
   ) {
     this.observer = observer ?? SeamObserver.standalone();
+    this.handlers = new LocalHandlers(commands, queries);
   }
 
   async receive(module: string, raw: unknown): Promise<Reply> {
@@ -155,7 +159,17 @@ export class SeamReceiver {
   }
 
   private execute(module: string, type: MessageClass, message: object, id: string): Promise<unknown> {
-    switch (kindOf(type)) {
+    const kind = kindOf(type);
+    if (kind !== 'event') {
+      // The handler directly, as the sending side's seam does in process (see LocalHandlers).
+      let dispatch = this.dispatches.get(type);
+      if (!dispatch) {
+        dispatch = this.handlers.dispatchOf(type, kind);
+        if (dispatch) this.dispatches.set(type, dispatch);
+      }
+      if (dispatch) return dispatch(message);
+    }
+    switch (kind) {
       case 'command':
         return this.commands.execute(message as never);
       case 'query':

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from 'jose';
 import { DEV_ISSUER } from './auth-settings';
 
@@ -12,7 +12,11 @@ function readOrCreate(file: string, make: () => Promise<string> | string): Promi
     return Promise.resolve(readFileSync(file, 'utf8'));
   } catch {
     return Promise.resolve(make()).then((content) => {
-      mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
+      // Only the key's own directory is private: a recursive mkdir with a mode would give it
+      // to every directory it makes, .data included, and lock other users out of the rest.
+      const dir = dirname(file);
+      mkdirSync(dirname(dir), { recursive: true });
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
       try {
         writeFileSync(file, content, { flag: 'wx', mode: 0o600 });
         return content;
