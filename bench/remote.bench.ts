@@ -14,7 +14,8 @@ import { freePort, NATS_URL, natsAvailable, type Profile } from './support';
 
 /**
  * Scenario 2, remote call: one seam command to another process, against the raw
- * `@nestjs/microservices` ClientProxy to the same server process and Moleculer's transporter
+ * `@nestjs/microservices` ClientProxy to the same server process (on TCP, to a plain Nest TCP
+ * server of its own in that process, so the seam's socket class does not speed it up) and Moleculer's transporter
  * between two brokers; over TCP and over NATS (the local nats-server), one call at a time and
  * with 100 in flight. The Nest server and the Moleculer server are processes of their own,
  * started once; the clients all live in this process and are measured in turn.
@@ -42,6 +43,8 @@ interface ServerSettings {
   readonly transport: 'tcp' | 'nats';
   readonly namespace: string;
   readonly nestPort: number;
+  /** TCP: the plain Nest server (Nest's own JsonSocket) the raw client talks to. */
+  readonly rawPort: number;
   readonly moleculerServerPort: number;
   readonly moleculerClientPort: number;
 }
@@ -69,6 +72,7 @@ async function withServers<T>(transport: 'tcp' | 'nats', work: (settings: Server
     transport,
     namespace: `bench${randomBytes(3).toString('hex')}`,
     nestPort: await freePort(),
+    rawPort: await freePort(),
     moleculerServerPort: await freePort(),
     moleculerClientPort: await freePort(),
   };
@@ -88,7 +92,7 @@ async function tcpRound(settings: ServerSettings, opened: Opened[], profile: Pro
   const { orderId, lines } = SAMPLE;
   const app = await seamClient(`tcp://127.0.0.1:${settings.nestPort}`, settings.namespace);
   opened.push(app);
-  const raw = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port: settings.nestPort } });
+  const raw = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port: settings.rawPort } });
   await raw.connect();
   opened.push({ close: async () => raw.close() });
   const broker = moleculerBroker(
@@ -180,8 +184,8 @@ function stop(child: ChildProcess): Promise<void> {
 /** The raw pattern on NATS is a subject of the run's own, so runs sharing the server never meet. */
 const rawSubject = (namespace: string) => `${namespace}.raw.ping`;
 
-/** The Nest side: the seam serving module `bench` and the raw pattern, on one transport. */
-async function serveNest({ transport, namespace, nestPort }: ServerSettings): Promise<void> {
+/** The Nest side: the seam serving module `bench` and the raw pattern, on one transport (two TCP servers: seam and plain). */
+async function serveNest({ transport, namespace, nestPort, rawPort }: ServerSettings): Promise<void> {
   const url = transport === 'tcp' ? `tcp://127.0.0.1:${nestPort}` : NATS_URL;
   const topology = Topology.fromEnvironment(registry, { kind: 'module', module: 'bench' }, { SEAMS_BENCH_URL: url, SEAMS_NAMESPACE: namespace });
   const controllers = [transport === 'tcp' ? RawPingController : rawNatsController(rawSubject(namespace))];
@@ -189,6 +193,7 @@ async function serveNest({ transport, namespace, nestPort }: ServerSettings): Pr
   class ServerModule {}
   const app = await NestFactory.create(ServerModule, { logger: false });
   app.connectMicroservice(serverOptions('bench', url, undefined, namespace));
+  if (transport === 'tcp') app.connectMicroservice({ transport: Transport.TCP, options: { host: '127.0.0.1', port: rawPort } });
   await app.startAllMicroservices();
   await app.init();
   process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { type ClientProxy, ClientProxyFactory } from '@nestjs/microservices';
-import type { Subscription } from 'rxjs';
 import { DomainError, type ErrorKind, type MessageKind } from '../primitives';
 import { type ObservedRoute, SeamObserver } from '../observability/seam-observer';
 import { SeamSecurity } from '../security/seam-security';
+import { clientRequest } from './client-request';
 import { ENVELOPE_VERSION, type Envelope, patternOf, type Reply, SEAM_PING, tcpPatternOf, type WireError } from './envelope';
 import { RequestContexts } from './request-context';
 import { RemoteError, RemoteFailureError, SeamTimeoutError, SeamUnavailableError } from './seam-errors';
@@ -32,7 +32,7 @@ interface Target {
 interface Pending {
   readonly deadline: number;
   fail(error: DomainError): void;
-  subscription: Subscription | undefined;
+  withdraw: (() => void) | undefined;
 }
 
 /** The seam's time budget for one message, from `SEAMS_TIMEOUT_MS` (default 5000). */
@@ -162,23 +162,23 @@ export class RemoteModules implements OnApplicationShutdown {
 
   private send(module: string, target: Target, envelope: Envelope): Promise<unknown> {
     return new Promise<unknown>((resolve, reject) => {
-      const call: Pending = { deadline: envelope.deadline, fail: reject, subscription: undefined };
+      const call: Pending = { deadline: envelope.deadline, fail: reject, withdraw: undefined };
       const settle = (error: DomainError | undefined, reply?: Reply) => {
         this.pending.delete(call);
         if (error) return reject(error);
-        if (reply!.ok) resolve(reply!.result);
-        else reject(errorFromWire(reply!.error));
+        if (reply?.ok === true) resolve(reply.result);
+        else if (reply?.ok === false && typeof reply.error === 'object' && reply.error !== null) reject(errorFromWire(reply.error));
+        else reject(new SeamUnavailableError(module, `it answered with something that is not a seam reply (${target.url})`));
       };
       call.fail = (error) => {
-        call.subscription?.unsubscribe();
+        call.withdraw?.();
         settle(error);
       };
       this.pending.add(call);
       this.ensureSweeper();
-      call.subscription = target.client.send<Reply, Envelope>(target.pattern, envelope).subscribe({
-        next: (reply) => settle(undefined, reply),
-        error: (error: unknown) => settle(new SeamUnavailableError(module, `${reasonOf(error)} (${target.url})`)),
-      });
+      call.withdraw = clientRequest(target.client, target.pattern, envelope, (error, reply) =>
+        error === undefined ? settle(undefined, reply as Reply) : settle(new SeamUnavailableError(module, `${reasonOf(error)} (${target.url})`)),
+      );
     });
   }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect, isIP } from 'node:net';
 import { type ClientOptions, type MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { BatchingJsonSocket } from './batching-socket';
 import { patternOf } from './envelope';
 import { URL_EXAMPLE } from './topology';
 
@@ -8,6 +9,8 @@ export type TransportName = 'tcp' | 'nats' | 'rmq';
 
 /** The largest TCP frame accepted (characters of JSON); a larger one closes the connection. */
 export const MAX_FRAME_CHARS = 1024 * 1024;
+
+const FRAMED = BatchingJsonSocket.with({ maxBufferSize: MAX_FRAME_CHARS });
 
 /**
  * Mutual TLS for the TCP transport, from `SEAMS_TLS_CA`, `SEAMS_TLS_CERT` and `SEAMS_TLS_KEY`
@@ -47,7 +50,8 @@ function tcp(url: string, tlsFor: (host: string) => object | undefined) {
   }
   const host = parsed.hostname.replace(/^\[|\]$/g, '');
   const tlsOptions = tlsFor(host);
-  return { transport: Transport.TCP, options: { host, port, maxBufferSize: MAX_FRAME_CHARS, ...(tlsOptions && { tlsOptions }) } } as const;
+  // Nest's framing, with each tick's frames written together (see BatchingJsonSocket).
+  return { transport: Transport.TCP, options: { host, port, socketClass: FRAMED, ...(tlsOptions && { tlsOptions }) } } as const;
 }
 
 /** How to reach `module` at `url` as a client. */
