@@ -18,6 +18,9 @@ interface Claimed {
   readonly causation_id: string | null;
 }
 
+/** Rounds of one module delivered at once (see `drain`). */
+const ROUNDS_IN_FLIGHT = 2;
+
 /** Deliveries to one local module handled in one transaction. */
 const BATCH_SIZE = 20;
 
@@ -95,19 +98,39 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     for (const module of this.loops.keys()) this.wake(module);
   }
 
+  /**
+   * Rounds until nothing is left: claim, deliver, mark done. Claims run one at a time; a round
+   * claimed while the previous one is still being delivered is delivered beside it (two at
+   * most), so under a steady stream new events need not wait for the slowest delivery of the
+   * round before them. Order holds: a claim skips the events of an aggregate with an earlier
+   * one still pending, and those of a round under delivery are still pending.
+   */
   private async drain(loop: Loop): Promise<void> {
-    do {
-      loop.again = false;
-      let claimed: Claimed[];
-      try {
-        claimed = await this.claim(loop.database);
-      } catch (error) {
-        if (!this.stopping) this.logger.warn(`claiming ${loop.database.module}'s outbox failed: ${(error as Error).message}`);
-        return;
+    const delivering = new Set<Promise<void>>();
+    try {
+      while (!this.stopping) {
+        loop.again = false;
+        let claimed: Claimed[];
+        try {
+          claimed = await this.claim(loop.database);
+        } catch (error) {
+          if (!this.stopping) this.logger.warn(`claiming ${loop.database.module}'s outbox failed: ${(error as Error).message}`);
+          return;
+        }
+        if (claimed.length > 0) {
+          const round: Promise<void> = this.deliverAll(loop.database, claimed).finally(() => delivering.delete(round));
+          delivering.add(round);
+          if (delivering.size >= ROUNDS_IN_FLIGHT) await Promise.race(delivering);
+        } else if (delivering.size > 0) {
+          // Nothing claimable now; a round that finishes may free later events of its aggregates.
+          await Promise.race(delivering);
+        } else if (!loop.again) {
+          return; // drained (a commit from now on wakes a new drain)
+        }
       }
-      await this.deliverAll(loop.database, claimed);
-      if (claimed.length === this.settings.batch) loop.again = true;
-    } while (loop.again && !this.stopping);
+    } finally {
+      await Promise.all(delivering);
+    }
   }
 
   /**

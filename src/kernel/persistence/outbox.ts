@@ -35,35 +35,33 @@ export async function writeOutbox(
     const aggregate = type.aggregate ? (event as unknown as Record<string, unknown>)[type.aggregate] : undefined;
     return { id, name: type.wire, aggregate: aggregate === undefined ? id : String(aggregate), payload: JSON.stringify(event) };
   });
-  const inserted: { id: string; position: string; aggregate_id: string; name: string }[] = await manager.query(
-    `INSERT INTO "${schema}".seams_outbox (id, name, aggregate_id, payload, correlation_id, causation_id)
+  const outbox = `INSERT INTO "${schema}".seams_outbox (id, name, aggregate_id, payload, correlation_id, causation_id)
      SELECT id, name, aggregate_id, payload, $5, $6
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[]) AS e(id, name, aggregate_id, payload)
-     RETURNING id, position, aggregate_id, name`,
-    [
-      rows.map((row) => row.id),
-      rows.map((row) => row.name),
-      rows.map((row) => row.aggregate),
-      rows.map((row) => row.payload),
-      context?.correlationId ?? null,
-      context?.messageId ?? context?.correlationId ?? null,
-    ],
-  );
-  const deliveries = inserted.flatMap((row) => registry.subscribersOf(row.name).map((subscriber) => ({ ...row, subscriber })));
-  if (deliveries.length > 0) {
-    await manager.query(
-      `INSERT INTO "${schema}".seams_deliveries (id, event_id, position, aggregate_id, subscriber)
-       SELECT gen_random_uuid(), event_id, position, aggregate_id, subscriber
-         FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[]) AS d(event_id, position, aggregate_id, subscriber)`,
-      [
-        deliveries.map((d) => d.id),
-        deliveries.map((d) => d.position),
-        deliveries.map((d) => d.aggregate_id),
-        deliveries.map((d) => d.subscriber),
-      ],
-    );
-    await manager.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, schema]);
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[]) AS e(id, name, aggregate_id, payload)`;
+  const parameters = [
+    rows.map((row) => row.id),
+    rows.map((row) => row.name),
+    rows.map((row) => row.aggregate),
+    rows.map((row) => row.payload),
+    context?.correlationId ?? null,
+    context?.messageId ?? context?.correlationId ?? null,
+  ];
+  const deliveries = rows.flatMap((row) => registry.subscribersOf(row.name).map((subscriber) => ({ eventId: row.id, subscriber })));
+  if (deliveries.length === 0) {
+    await manager.query(outbox, parameters);
+    return;
   }
+  // One round trip for the events, their deliveries (one per subscribing module, in the
+  // events' positions) and the relay's wake-up call, sent when the transaction commits.
+  await manager.query(
+    `WITH o AS (${outbox} RETURNING id, position, aggregate_id),
+          d AS (INSERT INTO "${schema}".seams_deliveries (id, event_id, position, aggregate_id, subscriber)
+                SELECT gen_random_uuid(), o.id, o.position, o.aggregate_id, s.subscriber
+                  FROM o JOIN unnest($7::uuid[], $8::text[]) AS s(event_id, subscriber) ON s.event_id = o.id
+                RETURNING 1)
+     SELECT pg_notify($9, $10) FROM (SELECT 1 FROM d LIMIT 1) AS delivered`,
+    [...parameters, deliveries.map((d) => d.eventId), deliveries.map((d) => d.subscriber), OUTBOX_CHANNEL, schema],
+  );
 }
 
 /** Records the subscriber's claim in the module's inbox, or throws if it was handled before. */
