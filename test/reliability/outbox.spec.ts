@@ -134,6 +134,23 @@ describe('the outbox, the relay and the inbox', () => {
     expect(failedOnce).toBe(true);
   });
 
+  it('keeps delivering new events while a slow delivery of an earlier round is under way', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    probe.holdWhen = (event) => (event.key === 'slow' ? gate : undefined);
+    try {
+      await publisher(app).transaction(async (tx) => tx.publish(new Happened('slow', 1)));
+      await eventually(async () => probe.attempts.some((attempt) => attempt.key === 'slow'), Boolean, 5000);
+      await publisher(app).transaction(async (tx) => tx.publish(new Happened('quick', 1)));
+      // With rounds strictly one after the other, this waited for the slow one.
+      await eventually(() => seen('quick'), (list) => list.length === 1, 3000);
+      expect(await seen('slow')).toEqual([]);
+    } finally {
+      release();
+    }
+    await eventually(() => seen('slow'), (list) => list.length === 1, 5000);
+  });
+
   it('hands several events to a subscriber in one transaction, and one by one again when that batch fails', async () => {
     let failed = false;
     probe.failWhen = (event) => event.key === 'batch-3' && !failed && (failed = true);

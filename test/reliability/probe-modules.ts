@@ -36,8 +36,11 @@ export const probe = {
   /** `(event) => true` makes the subscriber's transaction fail after a first write, which the subscriber then swallows. */
   failInsideWhen: ((event: Happened) => event === undefined) as (event: Happened) => boolean,
   attempts: [] as { key: string; seq: number; at: number }[],
+  /** A promise the subscriber waits for before handling that event (a slow subscriber). */
+  holdWhen: ((event: Happened) => (event === undefined ? Promise.resolve() : undefined)) as (event: Happened) => Promise<void> | undefined,
   reset() {
     this.calls = 0;
+    this.holdWhen = () => undefined;
     this.failWhen = () => false;
     this.failInsideWhen = () => false;
     this.attempts = [];
@@ -52,6 +55,7 @@ export class RecordHappened implements EventSubscriber<Happened> {
   async handle(event: Happened): Promise<void> {
     probe.calls++;
     probe.attempts.push({ key: event.key, seq: event.seq, at: Date.now() });
+    await probe.holdWhen(event);
     if (probe.failWhen(event)) throw new Error(`told to fail on ${event.key}#${event.seq}`);
     if (probe.failInsideWhen(event)) {
       // A subscriber that catches the failure of its own transaction: its partial write must not survive.

@@ -28,6 +28,8 @@ interface Loop {
   readonly database: ModuleDatabase;
   running: Promise<void> | undefined;
   again: boolean;
+  /** Set while a drain waits with nothing to claim: a wake-up ends the wait. */
+  wakeUp?: () => void;
 }
 
 /**
@@ -87,6 +89,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     if (!loop || this.stopping) return;
     if (loop.running) {
       loop.again = true;
+      loop.wakeUp?.();
       return;
     }
     loop.running = this.drain(loop).finally(() => {
@@ -122,8 +125,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           delivering.add(round);
           if (delivering.size >= ROUNDS_IN_FLIGHT) await Promise.race(delivering);
         } else if (delivering.size > 0) {
-          // Nothing claimable now; a round that finishes may free later events of its aggregates.
-          await Promise.race(delivering);
+          // Nothing claimable now: wait for a commit (or the poll), or for a round to finish
+          // (which may free later events of its aggregates).
+          if (!loop.again) await Promise.race([...delivering, new Promise<void>((resolve) => (loop.wakeUp = resolve))]);
+          loop.wakeUp = undefined;
         } else if (!loop.again) {
           return; // drained (a commit from now on wakes a new drain)
         }
