@@ -1,59 +1,65 @@
 /**
  * What the profiles showed where a target is missed. Written by hand after profiling; a full
  * run prints it below its figures. The figures quoted here come from the experiments described
- * (2026-11-24, this machine, Node 20.20), not from the run above: each "before/after" is an
- * interleaved A/B of the same build, where "after" is a copy of the build with one change
- * patched in. The benchmark changes nothing in src/.
+ * (2026-11-24, this machine, Node 20.20), not from the run above: each "before/after" is either an
+ * interleaved A/B of the same build (one change patched in or out) or two runs of
+ * `npm run bench -- <scenario>` on either side of a commit, as each item says. The benchmark
+ * itself changes nothing in src/.
  *
  * To profile a scenario: `NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' npm run bench -- remote`
  * writes one .cpuprofile per process (the bench, its server processes, the app processes).
  */
 export const FINDINGS = `
-Items 2, 4, 5 and 6 led to changes in src/ (commit d849cca, by the kernel's maintainers, from these profiles). Their
-"before" figures come from full runs of this benchmark just before that commit; "after" means the run above.
+Items 1, 2, 4, 5 and 6 led to changes in src/: items 4 to 6 first in commit d849cca, then items 1, 2 and 5 in the commits of the
+evening of 2026-11-24 (see [ADR 0013](../docs/adr/0013-seam-hot-path.md)). "Before" and "after" figures are runs on
+either side of a change on the same machine; "the run above" is this file's own run.
 
-### 1. Local dispatch (not met): a promise per call for the metrics
+### 1. Local dispatch (met): the bus's lookup and a promise per call
 
-The in-process path of \`RoutingSeam.send\` / \`ask\` (src/kernel/seam/routing-seam.ts) runs through
-\`SeamObserver.observe\` (src/kernel/observability/seam-observer.ts): two \`performance.now()\` calls, two closures
-and a \`.then()\`, which adds a promise and a microtask to every call. Profile of 300,000 sends: \`now\` alone 6.7%
-self, \`observe\` 20% inclusive, against 12.6% for the CommandBus's own \`execute\`. A/B, two rounds of 300,000 sends
-each, twice: as built 1.5 to 2.4 million/s; with \`send\` calling the CommandBus directly 3.8 to 5.3 million/s (the
-raw bus 3.6 to 5.8 million/s in the same rounds); with the leanest timing possible (one \`.then\`, two clock reads, the
-histogram sample) 1.3 to 2.7 million/s. So the histogram is cheap and the promise hop is not. **Recommended:** count
-local calls without waiting for them, and time only one call in N (say 16), or only while tracing is on. Expected:
-about 0.9x the CommandBus, which meets both parts of the target.
+The in-process path of \`RoutingSeam.send\` / \`ask\` went through \`CommandBus.execute\`, which reads the message's
+reflect metadata, finds the handler and publishes the message to the bus's stream on every call, and then through
+\`SeamObserver.observe\`, which adds a promise. Profile of 300,000 sends: \`observe\` 20% inclusive, the bus's own
+\`execute\` 12.6%. A/B in one process (500,000 sends, five rounds): the bus alone 7.9 million/s; the bus plus the
+leanest observation (one \`.then\`, two clock reads) 0.49x of it; the handler called directly plus the same
+observation 0.88x. So the observation costs about what the bus's lookup does, and the seam, which already knows the
+class of each message it routes, can skip the lookup. Changed (aaaa2a2): the seam takes each class's handler function
+from the bus once (\`LocalHandlers\`, src/kernel/seam/local-handlers.ts) and calls it directly, observed with one
+\`.then\`; the message still goes to the bus's stream when anyone watches it, and request-scoped handlers keep their
+resolution per message (test/seam/local-dispatch.spec.ts). \`npm run bench -- local\`, quiet machine: before 0.46x
+the CommandBus (3.66 vs 7.91 million/s), after 0.82x (6.51 vs 7.90 million/s). \`seam.ask\` is now faster than the raw
+QueryBus, whose \`execute\` awaits the handler once more.
 
-### 2. Remote call against the raw ClientProxy (not met on TCP)
+### 2. Remote call against the raw ClientProxy (met at 100 in flight; not met one call at a time)
 
-Focused runs, 120,000 calls at 100 in flight over TCP, CPU per round trip (module loading left out): the seam's
-client 22.7 µs against 11.2 µs for the raw client, its server 25.5 µs against 18.9 µs. Client profile: garbage
-collection 13.8% (3.4% for the raw client); the observer 6.9%; cockatiel's circuit breaker and bulkhead about 7%
-(\`ModulePolicy.execute\`, a chain of promises per call); the envelope copied to add the credential
-(\`{ ...envelope, service }\`, src/kernel/seam/remote-modules.ts). Server profile: \`AsyncLocalStorage.run\`
-(\`RequestContexts.run\`, src/kernel/seam/request-context.ts) turns on Node 20's async hooks for every promise of the
-process: \`callbackTrampoline\`, \`promiseInitHook\` and \`emitInitScript\` together 15 to 19% (the raw server never
-enters a context, so it does not pay this); then the observer about 7%, \`principalOf\` and schema validation about 2%
-each. Already done: the cached credential is taken without an \`await\` per message (d849cca). **Recommended:** put the
-credential in the envelope when it is built instead of copying it; a counter-based breaker and bulkhead on the hot
-path instead of cockatiel's promise chain; measure again on Node 22 and 24 (the Docker image runs 24, whose
-AsyncLocalStorage does not use async hooks) before reworking the request context. Over NATS the seam comes closer to
-the raw client (0.85x to 1.05x across runs): the broker's longer round trip hides more of the same costs.
+Before (\`npm run bench -- remote\`, quiet machine): TCP 0.88x one at a time and 0.83x at 100 in flight. Client profile
+at 100 in flight: \`ClientProxy.send\` builds a deferred connect, a \`mergeMap\` and an Observable per call (about 13% of
+the client's CPU, plus the garbage), and Nest's \`JsonSocket\` makes one \`socket.write\` per frame on each side
+(\`writeUtf8String\` 8 to 13% self). Changed (0b23fc7): the seam calls the client's own \`createPacket\` and \`publish\`
+once it is connected (\`clientRequest\`, src/kernel/seam/client-request.ts), and both sides write the frames of one tick
+together, at most 16 per write (\`BatchingJsonSocket\`, same framing on the wire). Unbounded batches were tried first:
+CPU per round trip fell (client 17.6 to 14.7 µs, server 15.2 to 12.2 µs, 60,000 calls at 100 in flight) but round
+trips a second fell too (45k to 41k/s), because the two processes took turns with whole batches; capped at 16 (4 to 16
+measured alike) both improve. The raw client now talks to a plain Nest TCP server in the same process, so the seam's
+socket class does not speed up its baseline. After both changes: 0.95x at 100 in flight (\`npm run bench -- remote\`
+right after them, and the run above).
+
+One call at a time the seam stays below the target (0.77x to 0.88x across runs; 0.81x above, NATS 0.82x). Both
+clients make the same system calls per round trip (\`strace -c\`: the same counts of write, read and epoll_pwait), so
+the gap is each side's fixed JavaScript work per message: the envelope with its credential (577 characters of JSON
+against about 170), the policies, the observer, the request context; about 6 to 10 µs of client CPU on a loopback
+round trip of about 70 µs. cockatiel's policies are about 1 µs of it (A/B without them: no change one at a time
+within noise, about 1 µs less CPU per call at 100 in flight) and stay ([ADR 0010](../docs/adr/0010-failure-isolation.md)).
+On the server, Node 20's \`AsyncLocalStorage\` turns on promise hooks for the whole process (\`promiseInitHook\`
+and its kin about 15% of a host's CPU at 100 in flight); Node 24, which the Docker image runs, does without them.
 
 ### 3. Remote call against Moleculer (not met: 1.5x at 100 in flight)
 
-On this machine Moleculer's TCP transporter is itself faster than the raw Nest TCP ClientProxy (see the "vs raw
-ClientProxy" column of its rows; DESIGN.md expected about 0.8x), and its NATS transporter 2 to 2.5x Nest's raw NATS
-client on the same nats-server. The seam rides on the Nest transport, so 1.5x Moleculer would need it far above the
-raw transport itself: not reachable by trimming the seam's own work (item 2). One transport cost shows in every TCP
-profile: Nest's \`JsonSocket\` writes each message with its own \`socket.write\` (\`writeUtf8String\` 8 to 13% self on
-each side). Prototype (a preload patching \`JsonSocket.prototype.handleSend\` in client and server to cork the socket
-and uncork it on \`process.nextTick\`), interleaved runs at 100 in flight: raw TCP 36k-39k/s before, 45k-54k/s after
-(+25 to 35%); the seam about 21k/s before, 23.5k/s after (+10%; its own work dominates). **Recommended:** a
-\`socketClass\` (a \`JsonSocket\` subclass that corks per tick) in \`clientOptions\` and \`serverOptions\`
-(src/kernel/seam/transport.ts); Nest's TCP transport takes it on both sides. Even with items 2 and 3 done, 1.5x
-Moleculer needs a transport of the seam's own (length-prefixed frames, batched writes, no rxjs Observable per call,
-no Nest RPC pipeline per message on the server): a design decision, so this target is reported as not met.
+Moleculer's TCP transporter is itself faster than the raw Nest TCP ClientProxy on this machine (1.4x in the run
+above; DESIGN.md expected about 0.8x), and its NATS transporter more than 2x Nest's raw NATS client on the same
+nats-server. The seam rides on the Nest transport, and now reaches about 0.95x of it at 100 in flight (item 2), so
+1.5x Moleculer would need the seam at about 2x the raw Nest transport. That needs a transport of the seam's own (no
+rxjs and no Nest RPC pipeline per message on the server, its own framing), which would take \`@nestjs/microservices\`
+out of the remote path the product is built on; it is not done, and this target is reported as not met.
 
 ### 4. HTTP (met): deadlocks between the relay's batches and stock reservations
 
@@ -67,21 +73,23 @@ the cycle after \`deadlock_timeout\` (1 s), sometimes by failing the reservation
 message (no batches), hence none in the split setup. With 50 products instead of 1,000 (hotter rows), runs fell to
 between 11 and 100 requests/s, most with 500s. Changed (d849cca): a batch sets \`lock_timeout\` to 100 ms and gives way
 (the relay then hands its events over one by one), and a transaction rolled back by a deadlock or a serialization
-conflict runs again (\`ModuleDatabase.transaction\`). After: no deadlock, no error, all-local p99 well under a second,
-and the split setup at the ratio shown above.
+conflict runs again (\`ModuleDatabase.transaction\`). After: no deadlock, no error, and the split setup at the ratio
+shown above.
 
-### 5. Events (not met): the relay waits on round trips
+### 5. Events (met): the relay's rounds one after the other
 
-During the in-process run Node used about 35% of a core and PostgreSQL about 83%, with 25 to 35% of the two cores
-idle: bound by round trips, not CPU (the Node profile is 55 to 68% idle, and writes to PostgreSQL's socket are 15 to
-21% of it). Each module's relay runs its rounds strictly one after the other (claim up to \`SEAMS_RELAY_BATCH\` →
-deliver in units of 20 → mark done → claim again). A/B, in process, two runs each: batch 100 (the default then) 2.9k/s
-flat out and p99 1.45 s at 5,000/s (the backlog); batch 500 4.2k/s; batch 400 with \`SEAMS_RELAY_CONCURRENCY=32\`
-4.7k/s and p99 426 ms at 5,000/s. Changed (d849cca): the default batch is now 400; the run above uses it (full runs
-before: 4,540/s on a quiet machine, 2,800 to 3,000/s on a busy one; focused runs after: 4,000 to 4,500/s). Above
-the relay's rate, the latency at a steady 5,000/s is the age of a growing backlog, so it swings widely from run to run
-(0.5 to 9 s seen). **Recommended next:** overlap rounds in \`OutboxRelay.drain\` (claim the next round while the
-current one is delivered). At 1,000 a second the relay keeps up, with a p99 of a few tens of milliseconds at most.
+The in-process run was bound by round trips, not CPU (Node about 35% of a core, PostgreSQL about 83%, a quarter of
+the two cores idle). First (d849cca) the default batch went from 100 to 400 events a round: 2.9k to 4.2k-4.5k/s.
+Then the rounds themselves: each module's relay claimed, delivered and marked done strictly in turn, so events
+committed during a round waited for all of it, and one slow delivery held up everything after it. Changed
+(5ec8179, 5ceedef): the next round is claimed, and delivered, while the current one is still being delivered (two at
+most); a drain with nothing to claim waits for a commit or a finished round (test/reliability/outbox.spec.ts: a slow
+delivery no longer holds up new events). Order per aggregate is unchanged. \`npm run bench -- events\`, quiet
+machine: before 5,490 and 5,670/s flat out, p99 117 and 115 ms at a steady 5,000/s; after, four runs: 6,375 to
+6,834/s, p99 78 to 110 ms; 6,518/s and 35.6 ms in the run above. The p99 at 5,000/s swings from run to run (the relay
+runs close to its capacity there). In the same commit the publisher's outbox rows, delivery rows and wake-up
+notification became one statement instead of three; this scenario showed no difference from it (5,490/s with it,
+5,670/s without, within noise), and it is kept because it saves two round trips in every transaction that publishes.
 
 ### 6. Start-up (met): OpenTelemetry was loaded even with tracing off
 
@@ -90,5 +98,5 @@ OpenTelemetry SDK, the OTLP exporter and the HTTP and pg instrumentations at the
 (about 300 ms of a 2 s profile on the busy machine) although tracing is off unless an endpoint is set. A/B with those
 four required inside \`startTracing\` only: median time to ready 1,676 ms before, 1,471 ms after (10 starts each,
 interleaved, busy machine). Changed (d849cca): they are now loaded only when tracing starts. Start-up times move with
-the machine's load more than with this change (1.0 to 1.3 s in full runs on either side of it).
+the machine's load more than with this change (0.7 to 1.3 s in full runs on either side of it).
 `;
