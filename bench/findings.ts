@@ -29,7 +29,7 @@ resolution per message (test/seam/local-dispatch.spec.ts). \`npm run bench -- lo
 the CommandBus (3.66 vs 7.91 million/s), after 0.82x (6.51 vs 7.90 million/s). \`seam.ask\` is now faster than the raw
 QueryBus, whose \`execute\` awaits the handler once more.
 
-### 2. Remote call against the raw ClientProxy (met at 100 in flight; not met one call at a time)
+### 2. Remote call against the raw ClientProxy (met at 100 in flight; one call at a time, around the target)
 
 Before (\`npm run bench -- remote\`, quiet machine): TCP 0.88x one at a time and 0.83x at 100 in flight. Client profile
 at 100 in flight: \`ClientProxy.send\` builds a deferred connect, a \`mergeMap\` and an Observable per call (about 13% of
@@ -43,11 +43,14 @@ measured alike) both improve. The raw client now talks to a plain Nest TCP serve
 socket class does not speed up its baseline. After both changes: 0.95x at 100 in flight (\`npm run bench -- remote\`
 right after them, and the run above).
 
-One call at a time the seam stays below the target (0.77x to 0.88x across runs; 0.81x above, NATS 0.82x). Both
+One call at a time the seam is around the target and often below it (across runs 0.77x to 0.88x over TCP, 0.77x to
+0.90x over NATS). Over TCP both
 clients make the same system calls per round trip (\`strace -c\`: the same counts of write, read and epoll_pwait), so
 the gap is each side's fixed JavaScript work per message: the envelope with its credential (577 characters of JSON
 against about 170), the policies, the observer, the request context; about 6 to 10 µs of client CPU on a loopback
-round trip of about 70 µs. cockatiel's policies are about 1 µs of it (A/B without them: no change one at a time
+round trip of about 70 µs. Over NATS the same work costs more on both sides (CPU per round trip, client and server,
+about 60 µs each for the raw client and server against 80 to 95 µs for the seam's, with the same system calls), and
+no one part of it stands out in the profiles. cockatiel's policies are about 1 µs of it (A/B without them: no change one at a time
 within noise, about 1 µs less CPU per call at 100 in flight) and stay ([ADR 0010](../docs/adr/0010-failure-isolation.md)).
 On the server, Node 20's \`AsyncLocalStorage\` turns on promise hooks for the whole process (\`promiseInitHook\`
 and its kin about 15% of a host's CPU at 100 in flight); Node 24, which the Docker image runs, does without them.
