@@ -51,7 +51,13 @@ export function clientRequest(client: ClientProxy, pattern: unknown, data: unkno
   if (current && connected.get(client) === current) {
     publish();
   } else {
-    client.connect().then(
+    let connecting: Promise<unknown>;
+    try {
+      connecting = Promise.resolve(client.connect());
+    } catch (error) {
+      connecting = Promise.reject(error); // a client that fails before it even tries
+    }
+    connecting.then(
       () => {
         if (steps.connectionPromise) connected.set(client, steps.connectionPromise);
         publish();
