@@ -52,8 +52,14 @@ export class BatchingJsonSocket extends JsonSocket {
     }
   }
 
-  /** Writes what the tick queued, in one piece. */
-  flushQueued(): void {
+  /** The end of the tick: writes what it queued. */
+  flushTick(): void {
+    this.scheduled = false;
+    this.flushQueued();
+  }
+
+  /** Writes what is queued, in one piece. */
+  private flushQueued(): void {
     const frames = this.queued;
     const callbacks = this.callbacks;
     this.queued = [];
@@ -84,6 +90,5 @@ export class BatchingJsonSocket extends JsonSocket {
 const BATCH_LIMIT = 16;
 
 function flush(socket: BatchingJsonSocket): void {
-  (socket as unknown as { scheduled: boolean }).scheduled = false;
-  socket.flushQueued();
+  socket.flushTick();
 }
