@@ -28,8 +28,11 @@ export function clientRequest(client: ClientProxy, pattern: unknown, data: unkno
   const finish = (error: unknown, reply?: unknown) => {
     if (settled) return;
     settled = true;
-    withdraw?.();
     done(error, reply);
+    // The client forgets the request once the caller has gone on with the answer: tearing it
+    // down writes to the connection on some transports (NATS unsubscribes the reply inbox),
+    // which would otherwise come before the caller's next message instead of with it.
+    if (withdraw) process.nextTick(withdraw);
   };
   const publish = () => {
     if (settled) return;
