@@ -29,7 +29,7 @@ resolution per message (test/seam/local-dispatch.spec.ts). \`npm run bench -- lo
 the CommandBus (3.66 vs 7.91 million/s), after 0.82x (6.51 vs 7.90 million/s). \`seam.ask\` is now faster than the raw
 QueryBus, whose \`execute\` awaits the handler once more.
 
-### 2. Remote call against the raw ClientProxy (met at 100 in flight; one call at a time, around the target)
+### 2. Remote call against the raw ClientProxy (met at 100 in flight, and over NATS one at a time; not over TCP one at a time)
 
 Before (\`npm run bench -- remote\`, quiet machine): TCP 0.88x one at a time and 0.83x at 100 in flight. Client profile
 at 100 in flight: \`ClientProxy.send\` builds a deferred connect, a \`mergeMap\` and an Observable per call (about 13% of
@@ -43,22 +43,27 @@ measured alike) both improve. The raw client now talks to a plain Nest TCP serve
 socket class does not speed up its baseline. After both changes: 0.95x at 100 in flight (\`npm run bench -- remote\`
 right after them, and the run above).
 
-One call at a time the seam is around the target and often below it (across runs 0.77x to 0.88x over TCP, 0.77x to
-0.90x over NATS). Over TCP both
-clients make the same system calls per round trip (\`strace -c\`: the same counts of write, read and epoll_pwait), so
-the gap is each side's fixed JavaScript work per message: the envelope with its credential (577 characters of JSON
-against about 170), the policies, the observer, the request context; about 6 to 10 µs of client CPU on a loopback
-round trip of about 70 µs. Over NATS the same work costs more on both sides (CPU per round trip, client and server,
-about 60 µs each for the raw client and server against 80 to 95 µs for the seam's, with the same system calls), and
-no one part of it stands out in the profiles. cockatiel's policies are about 1 µs of it (A/B without them: no change one at a time
-within noise, about 1 µs less CPU per call at 100 in flight) and stay ([ADR 0010](../docs/adr/0010-failure-isolation.md)).
+One call at a time the seam meets the target over NATS and misses it over TCP. Over NATS, timing the three parts of
+a call (before the transport's \`publish\`, until the reply, after it) showed 20.6 µs after the reply for the seam
+against 3.5 µs for the raw client: the seam tore the request down (NATS unsubscribes the reply inbox, a write)
+before the caller's code went on, where rxjs lets the caller go on first. Changed (54dcd62): the teardown runs on
+the next tick. After: 2.0 µs, and 0.92x one at a time over NATS in \`npm run bench -- remote\` (0.77x to 0.90x in
+runs before). Over TCP one at a time the seam stays at 0.71x to 0.88x across runs (the raw client's own figure
+swings most; the seam's p50 is steady at 79 to 86 µs against 69 to 77 µs). Both clients make the same system calls
+per round trip (\`strace -c\`: the same counts of write, read and epoll_pwait), and the three parts of a call take
+1.0 / 77.6 / 0.6 µs for the raw client against 2.2 / 83.0 / 0.8 µs for the seam: the gap is each side's fixed work
+per message (the envelope with its credential, 577 characters of JSON against about 170; the policies; the
+observer; the request context on the server). cockatiel's policies are about 1 µs of it (A/B without them: no
+change one at a time within noise, about 1 µs less CPU per call at 100 in flight) and stay
+([ADR 0010](../docs/adr/0010-failure-isolation.md)). Writing the first frame of a tick at once instead of at the
+end of the tick was tried, and made no difference one at a time.
 On the server, Node 20's \`AsyncLocalStorage\` turns on promise hooks for the whole process (\`promiseInitHook\`
 and its kin about 15% of a host's CPU at 100 in flight); Node 24, which the Docker image runs, does without them.
 
 ### 3. Remote call against Moleculer (not met: 1.5x at 100 in flight)
 
-Moleculer's TCP transporter is itself faster than the raw Nest TCP ClientProxy on this machine (1.4x in the run
-above; DESIGN.md expected about 0.8x), and its NATS transporter more than 2x Nest's raw NATS client on the same
+Moleculer's TCP transporter is itself faster than the raw Nest TCP ClientProxy on this machine (1.4x to 1.5x across
+runs; DESIGN.md expected about 0.8x), and its NATS transporter more than 2x Nest's raw NATS client on the same
 nats-server. The seam rides on the Nest transport, and now reaches about 0.95x of it at 100 in flight (item 2), so
 1.5x Moleculer would need the seam at about 2x the raw Nest transport. That needs a transport of the seam's own (no
 rxjs and no Nest RPC pipeline per message on the server, its own framing), which would take \`@nestjs/microservices\`
@@ -89,7 +94,7 @@ committed during a round waited for all of it, and one slow delivery held up eve
 most); a drain with nothing to claim waits for a commit or a finished round (test/reliability/outbox.spec.ts: a slow
 delivery no longer holds up new events). Order per aggregate is unchanged. \`npm run bench -- events\`, quiet
 machine: before 5,490 and 5,670/s flat out, p99 117 and 115 ms at a steady 5,000/s; after, four runs: 6,375 to
-6,834/s, p99 78 to 110 ms; 6,518/s and 35.6 ms in the run above. The p99 at 5,000/s swings from run to run (the relay
+6,834/s, p99 78 to 110 ms; full runs since: 6,518 and 6,720/s, p99 35.6 and 57.6 ms (and the run above). The p99 at 5,000/s swings from run to run (the relay
 runs close to its capacity there). In the same commit the publisher's outbox rows, delivery rows and wake-up
 notification became one statement instead of three; this scenario showed no difference from it (5,490/s with it,
 5,670/s without, within noise), and it is kept because it saves two round trips in every transaction that publishes.
