@@ -64,10 +64,13 @@ and its kin about 15% of a host's CPU at 100 in flight); Node 24, which the Dock
 
 Moleculer's TCP transporter is itself faster than the raw Nest TCP ClientProxy on this machine (1.4x to 1.5x across
 runs; DESIGN.md expected about 0.8x), and its NATS transporter more than 2x Nest's raw NATS client on the same
-nats-server. The seam rides on the Nest transport, and now reaches about 0.95x of it at 100 in flight (item 2), so
-1.5x Moleculer would need the seam at about 2x the raw Nest transport. That needs a transport of the seam's own (no
-rxjs and no Nest RPC pipeline per message on the server, its own framing), which would take \`@nestjs/microservices\`
-out of the remote path the product is built on; it is not done, and this target is reported as not met.
+nats-server. The seam rides on the Nest transport, and now reaches about 0.95x to 1.07x of it at 100 in flight (item
+2). At 100 in flight the client and the server share the machine's two cores, so 1.5x Moleculer (about 125,000 round
+trips a second here) leaves about 16 µs of CPU per round trip for both sides together. Focused runs (60,000 calls at
+100 in flight, CPU of each process) put the raw Nest client and server alone at about 10 + 13 µs, and the seam at
+about 12 + 12 µs. Trimming the seam cannot get it below the transport it rides on. It would need a transport of its
+own below Nest's RPC pipeline, and even then its work per message (the credential check, the contract's schema, the
+metrics) would have to fit in what is left. This target is reported as not met.
 
 ### 4. HTTP (met): deadlocks between the relay's batches and stock reservations
 
