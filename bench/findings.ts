@@ -67,8 +67,8 @@ runs; DESIGN.md expected about 0.8x), and its NATS transporter more than 2x Nest
 nats-server. The seam rides on the Nest transport, and now reaches about 0.95x to 1.07x of it at 100 in flight (item
 2). At 100 in flight the client and the server share the machine's two cores, so 1.5x Moleculer (about 125,000 round
 trips a second here) leaves about 16 µs of CPU per round trip for both sides together. Focused runs (60,000 calls at
-100 in flight, CPU of each process) put the raw Nest client and server alone at about 10 + 13 µs, and the seam at
-about 12 + 12 µs. Trimming the seam cannot get it below the transport it rides on. It would need a transport of its
+100 in flight, CPU of each process) put the raw Nest client and server alone at about 9 to 10 + 13 to 15 µs, and the seam at
+about 12 to 15 + 12 to 13 µs. Trimming the seam cannot get it below the transport it rides on. It would need a transport of its
 own below Nest's RPC pipeline, and even then its work per message (the credential check, the contract's schema, the
 metrics) would have to fit in what is left. This target is reported as not met.
 
