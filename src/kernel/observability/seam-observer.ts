@@ -68,17 +68,7 @@ export class SeamObserver {
     parent?: { traceparent?: string; tracestate?: string },
   ): Promise<T> {
     const started = performance.now();
-    const run = () =>
-      work(route.side === 'send' && route.mode === 'remote' && tracingEnabled() ? currentTraceContext() : {}).then(
-        (result) => {
-          this.record(route, 'ok', started);
-          return result;
-        },
-        (error: unknown) => {
-          this.record(route, outcomeOf(error), started, error);
-          throw error;
-        },
-      );
+    const run = () => this.timed(route, started, work(route.side === 'send' && route.mode === 'remote' && tracingEnabled() ? currentTraceContext() : {}));
     if (!tracingEnabled()) return run();
     const kind = route.mode === 'local' ? 'internal' : route.side === 'send' ? 'client' : 'server';
     const attributes = { 'seams.module': route.module, 'seams.message': route.message, 'seams.kind': route.kind, 'seams.mode': route.mode };
@@ -93,7 +83,12 @@ export class SeamObserver {
   observeLocal<T>(route: ObservedRoute, dispatch: (message: object) => Promise<T>, message: object): Promise<T> {
     if (tracingEnabled()) return this.observe(route, () => dispatch(message));
     const started = performance.now();
-    return dispatch(message).then(
+    return this.timed(route, started, dispatch(message));
+  }
+
+  /** `pending`, recorded (outcome and time since `started`) when it settles. */
+  private timed<T>(route: ObservedRoute, started: number, pending: Promise<T>): Promise<T> {
+    return pending.then(
       (result) => {
         this.record(route, 'ok', started);
         return result;
