@@ -44,8 +44,8 @@ async function context(url: string, env: Record<string, string>, role: 'all' | '
   if (role === 'sub') {
     const app = await NestFactory.create(EventsBench, { logger: false });
     app.connectMicroservice(serverOptions('benchsub', env.SEAMS_BENCHSUB_URL));
+    await app.init(); // handlers registered before the listener opens (as startApp does)
     await app.startAllMicroservices();
-    await app.init();
     return app;
   }
   const app = await NestFactory.createApplicationContext(EventsBench, { logger: false });

@@ -194,8 +194,8 @@ async function serveNest({ transport, namespace, nestPort, rawPort }: ServerSett
   const app = await NestFactory.create(ServerModule, { logger: false });
   app.connectMicroservice(serverOptions('bench', url, undefined, namespace));
   if (transport === 'tcp') app.connectMicroservice({ transport: Transport.TCP, options: { host: '127.0.0.1', port: rawPort } });
+  await app.init(); // handlers registered before the listeners open (as startApp does)
   await app.startAllMicroservices();
-  await app.init();
   process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));
   process.send?.('ready');
 }

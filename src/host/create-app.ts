@@ -143,8 +143,13 @@ function closeWhenShuttingDown(lifecycle: Lifecycle) {
   };
 }
 
-/** Starts the seam listeners (if this process serves any module) and the HTTP server. */
+/**
+ * Starts the seam listeners (if this process serves any module) and the HTTP server, once the
+ * application has bootstrapped: the command and query buses register their handlers then, and
+ * a seam listener started earlier would take messages nobody could handle yet.
+ */
 export async function startApp(app: INestApplication, port: number, host?: string): Promise<void> {
+  await app.init();
   await app.startAllMicroservices();
   await app.listen(port, host as string);
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { CommandBus, CommandHandlerNotFoundException, QueryBus, QueryHandlerNotFoundException } from '@nestjs/cqrs';
 import { kindOf, type MessageClass, validate } from '../primitives';
 import { SeamObserver } from '../observability/seam-observer';
 import { SeamSecurity } from '../security/seam-security';
@@ -158,6 +158,11 @@ export class SeamReceiver {
     return { type, payload: checked.value as object };
   }
 
+  /** Through the bus itself (it throws at once when it has no handler). */
+  private async viaBus(kind: 'command' | 'query', message: object): Promise<unknown> {
+    return kind === 'command' ? this.commands.execute(message as never) : this.queries.execute(message as never);
+  }
+
   private execute(module: string, type: MessageClass, message: object, id: string): Promise<unknown> {
     const kind = kindOf(type);
     if (kind !== 'event') {
@@ -171,9 +176,16 @@ export class SeamReceiver {
     }
     switch (kind) {
       case 'command':
-        return this.commands.execute(message as never);
       case 'query':
-        return this.queries.execute(message as never);
+        // No handler yet: the host's buses register them when the application bootstraps,
+        // and a transport started before that would take messages first. Nothing ran, so
+        // the sender gets `seam.unavailable` (503, worth a retry), not a failure.
+        return this.viaBus(kind, message).catch((error: unknown) => {
+          if (error instanceof CommandHandlerNotFoundException || error instanceof QueryHandlerNotFoundException) {
+            throw new SeamUnavailableError(module, `it has no handler for ${type.wire} yet (still starting)`);
+          }
+          throw error;
+        });
       case 'event':
         // The envelope id of an event is its outbox id: the same on every redelivery.
         return this.dispatcher.dispatchTo(module, type.wire, message, id);
