@@ -8,7 +8,7 @@ import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { createValidationPipe, FieldErrorDto, ProblemDto, ProblemFilter, requestIdMiddleware } from '../kernel/http';
 import { createRootLogger, logSettingsFrom, Metrics } from '../kernel/observability';
 import { type DatabaseSettings, moduleUrlsFrom } from '../kernel/persistence';
-import { groupServers, MessageRegistry, type Role, serverOptions, tlsFromEnvironment, Topology } from '../kernel/seam';
+import { groupServers, MessageRegistry, type ModuleManifest, type Role, serverOptions, tlsFromEnvironment, Topology } from '../kernel/seam';
 import { AppModule } from './app.module';
 import helmet from 'helmet';
 import { authSettingsFrom, assertSomeIssuer } from '../kernel/security';
@@ -20,6 +20,8 @@ import { serviceOf } from './role';
 
 export interface CreateAppOptions {
   readonly database: DatabaseSettings;
+  /** The modules of the system (default: the shop's, `MANIFESTS`). */
+  readonly manifests?: readonly ModuleManifest[];
   /** The monolith (default) or one module's host. */
   readonly role?: Role;
   /** Where the seam settings come from (`SEAMS_<MODULE>`, `SEAMS_<MODULE>_URL`, ...); default `process.env`. */
@@ -38,9 +40,10 @@ export interface CreateAppOptions {
 export async function createApp(options: CreateAppOptions): Promise<INestApplication> {
   const env = options.env ?? process.env;
   const role = options.role ?? { kind: 'monolith' };
-  const registry = new MessageRegistry(MANIFESTS);
+  const manifests = options.manifests ?? MANIFESTS;
+  const registry = new MessageRegistry(manifests);
   const topology = Topology.fromEnvironment(registry, role, env);
-  const modules = await Promise.all(MANIFESTS.filter((m) => topology.isLocal(m.name)).map((m) => m.load()));
+  const modules = await Promise.all(manifests.filter((m) => topology.isLocal(m.name)).map((m) => m.load()));
   const root = options.root ?? createRootLogger(logSettingsFrom(env, serviceOf(role), options.logger === false));
   const metrics = new Metrics();
   const http = httpSettingsFrom(env);

@@ -2,7 +2,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnAppl
 import { Client } from 'pg';
 import type { IntegrationEvent } from '../primitives';
 import { DatabaseRegistry, type ModuleDatabase, OUTBOX_CHANNEL, returnedRows } from '../persistence';
-import { EventDispatcher, MessageRegistry, RequestContexts, Topology } from '../seam';
+import { type Dispatched, EventDispatcher, MessageRegistry, RequestContexts, Topology } from '../seam';
 import { envelopeOf, RemoteModules, SEAM_TIMEOUT } from '../seam/remote-modules';
 import { type ObservedRoute, SeamObserver } from '../observability/seam-observer';
 import { backoff, RELAY_SETTINGS, type RelaySettings } from './relay-settings';
@@ -220,9 +220,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       const inbox = rows.flatMap((row) =>
         this.dispatcher.handlersOf(row.subscriber, row.name).map((handler) => ({ eventId: row.event_id, handler })),
       );
+      const handled: Claimed[] = [];
       await subscriber.batch(inbox, async () => {
-        for (const row of rows) await this.handOver(row);
+        for (const row of rows) if (((await this.handOver(row)) as Dispatched | undefined)?.handled) handled.push(row);
       });
+      // Counted once the batch has committed: a batch that rolls back is handed over again.
+      for (const row of handled) this.dispatcher.countHandled(row.subscriber, row.name);
       return true;
     } catch {
       return false; // each is tried again on its own, which records its own error

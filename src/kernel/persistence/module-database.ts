@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, type EntityManager, type EntitySchema, type MixedList, type QueryRunner } from 'typeorm';
-import type { IntegrationEvent } from '../primitives';
-import { type MessageRegistry, RequestContexts, SeamTimeoutError } from '../seam';
+import type { IntegrationEvent, MessageClass } from '../primitives';
+import { invalidPayload, type MessageRegistry, RequestContexts, SeamTimeoutError } from '../seam';
 import { type DatabaseSettings, moduleDatabaseUrl } from './database-settings';
 import { messagingMigration } from './messaging-tables';
 import { claimInbox, DuplicateDeliveryError, returnedRows, writeOutbox } from './outbox';
@@ -110,7 +110,16 @@ export class ModuleDatabase implements OnApplicationShutdown {
         if (!batch?.claimed.has(key)) await claimInbox(manager, this.module, claim);
       }
       const events: IntegrationEvent[] = [];
-      const value = await work({ manager, publish: (...published) => events.push(...published) });
+      const publish = (...published: IntegrationEvent[]) => {
+        // Refused here, inside the work, so the whole transaction rolls back: an event its
+        // subscribers would refuse never reaches the outbox.
+        for (const event of published) {
+          const invalid = invalidPayload(event.constructor as unknown as MessageClass, event);
+          if (invalid) throw invalid;
+        }
+        events.push(...published);
+      };
+      const value = await work({ manager, publish });
       if (events.length > 0) await writeOutbox(manager, this.module, this.registry, events);
       if (context?.deadline !== undefined && Date.now() > context.deadline) {
         throw new SeamTimeoutError(`Work in ${this.module} (rolled back: its deadline passed)`);

@@ -6,6 +6,7 @@ import { MessageRegistry } from './manifest';
 import { type LocalDispatch, LocalHandlers } from './local-handlers';
 import { envelopeOf, RemoteModules } from './remote-modules';
 import { Seam } from './seam';
+import { type InvalidMessageError, invalidPayload } from './seam-errors';
 import type { ShadowRuns } from './shadow';
 import { Topology } from './topology';
 
@@ -53,12 +54,16 @@ export class RoutingSeam extends Seam {
 
   send<TResult>(command: Command<TResult>): Promise<TResult> {
     const route = this.routeOf(command, 'command');
+    const invalid = invalidPayload(route.type, command);
+    if (invalid) return this.refuse(route, invalid, command);
     if (route.local) return this.observer.observeLocal(route.observed, route.dispatch ?? this.dispatchOf(route), command) as Promise<TResult>;
     return this.request(route, 'command', command) as Promise<TResult>;
   }
 
   ask<TResult>(query: Query<TResult>): Promise<TResult> {
     const route = this.routeOf(query, 'query');
+    const invalid = invalidPayload(route.type, query);
+    if (invalid) return this.refuse(route, invalid, query);
     if (route.shadow && this.shadows) {
       const answer = this.observer.observeLocal(route.observed, route.dispatch ?? this.dispatchOf(route), query) as Promise<TResult>;
       this.shadows.compare(route.module, envelopeOf('query', route.wire, query, this.timeoutMs), answer);
@@ -66,6 +71,11 @@ export class RoutingSeam extends Seam {
     }
     if (route.local) return this.observer.observeLocal(route.observed, route.dispatch ?? this.dispatchOf(route), query) as Promise<TResult>;
     return this.request(route, 'query', query) as Promise<TResult>;
+  }
+
+  /** A message that does not fit its contract: the typed error, observed like any other outcome, and no handler runs. */
+  private refuse<TResult>(route: Route, error: InvalidMessageError, message: object): Promise<TResult> {
+    return this.observer.observeLocal(route.observed, () => Promise.reject(error), message);
   }
 
   /**

@@ -153,6 +153,8 @@ export class SeamReceiver {
       throw new UnknownMessageError(`${envelope.name} is a ${kindOf(type)}, not a ${String(envelope.kind)}`);
     }
     if (Date.now() > envelope.deadline) throw new SeamTimeoutError(`${envelope.name} (arrived after its deadline)`);
+    // The same check as every local path (`invalidPayload`), keeping the cleaned value: keys
+    // the contract does not know never reach the handler.
     const checked = validate(type.schema, envelope.payload);
     if (!checked.ok) throw new InvalidMessageError(envelope.name!, checked.issues);
     return { type, payload: checked.value as object };
@@ -188,7 +190,7 @@ export class SeamReceiver {
         });
       case 'event':
         // The envelope id of an event is its outbox id: the same on every redelivery.
-        return this.dispatcher.dispatchTo(module, type.wire, message, id);
+        return this.dispatcher.dispatchTo(module, type.wire, message, id).then(() => undefined);
     }
   }
 }
