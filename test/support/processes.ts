@@ -38,10 +38,13 @@ export interface AppProcess {
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | string>;
 }
 
-/** Starts the built app (`dist/src/main.js`, made by `npm run build`) as a child process. */
-export function startAppProcess(env: NodeJS.ProcessEnv, options: Pick<SpawnOptions, 'uid' | 'gid'> = {}): AppProcess {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (\`npm test\` does)`);
-  const child = spawn(process.execPath, [MAIN], {
+/**
+ * Starts the built app (`dist/src/main.js`, made by `npm run build`) as a child process, or
+ * another Node entry given as `args` (e.g. `['-r', register, host.ts]`).
+ */
+export function startAppProcess(env: NodeJS.ProcessEnv, options: Pick<SpawnOptions, 'uid' | 'gid'> = {}, args: readonly string[] = [MAIN]): AppProcess {
+  if (args[0] === MAIN && !existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (\`npm test\` does)`);
+  const child = spawn(process.execPath, [...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, NODE_ENV: 'test', NO_COLOR: '1', ...testAuthEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

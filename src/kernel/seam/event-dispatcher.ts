@@ -13,6 +13,8 @@ type NestModule = ModulesContainer extends Map<string, infer M> ? M : never;
 
 interface Registered {
   readonly module: string;
+  /** The event class the subscriber declared (`@Subscribe(Event)`): its schema checks what it is given. */
+  readonly event: MessageClass<IntegrationEvent>;
   readonly name: string;
   readonly subscriber: EventSubscriber<IntegrationEvent>;
 }
@@ -77,7 +79,7 @@ export class EventDispatcher implements OnApplicationBootstrap {
         continue;
       }
       const list = this.subscribers.get(event.wire) ?? [];
-      list.push({ module, name, subscriber: wrapper.instance as EventSubscriber<IntegrationEvent> });
+      list.push({ module, event, name, subscriber: wrapper.instance as EventSubscriber<IntegrationEvent> });
       this.subscribers.set(event.wire, list);
     }
     for (const manifest of this.registry.manifests) {
@@ -108,12 +110,10 @@ export class EventDispatcher implements OnApplicationBootstrap {
    * inside one, the relay counts it once the batch has committed (`countHandled`).
    */
   async dispatchTo(module: string, wire: string, event: IntegrationEvent, eventId: string): Promise<Dispatched> {
-    const type = this.registry.find(wire);
-    if (!type) throw new Error(`no module's contract has an event named ${wire}`);
-    const invalid = invalidPayload(type, event);
-    if (invalid) throw invalid;
     const subscribers = (this.subscribers.get(wire) ?? []).filter((registered) => registered.module === module);
     if (subscribers.length === 0) throw new Error(`${module} has no subscriber of ${wire} in this process`);
+    const invalid = invalidPayload(subscribers[0].event, event);
+    if (invalid) throw invalid;
     const context = RequestContexts.current();
     const run = (registered: Registered) =>
       RequestContexts.run(
@@ -160,7 +160,8 @@ export class EventDispatcher implements OnApplicationBootstrap {
     const owners = new Map<unknown, string>();
     const byType = new Map<unknown, NestModule>();
     for (const module of this.container.values()) byType.set(module.metatype, module);
-    const local = this.registry.manifests.filter((m) => this.topology.isLocal(m.name));
+    // Only modules that subscribe own subscribers (a stand-in with no subscriptions may not be loadable).
+    const local = this.registry.manifests.filter((m) => this.topology.isLocal(m.name) && m.subscribes.length > 0);
     const roots = await Promise.all(local.map(async (m) => ({ name: m.name, root: await m.load() })));
     for (const { name, root } of roots) {
       const queue = [byType.get(root)].filter((m) => m !== undefined);

@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import type { Command, MessageClass, MessageKind, Query } from '../primitives';
+import { randomUUID } from 'node:crypto';
+import type { Command, DomainError, MessageClass, MessageKind, Query } from '../primitives';
 import { type ObservedRoute, SeamObserver } from '../observability/seam-observer';
 import { MessageRegistry } from './manifest';
 import { type LocalDispatch, LocalHandlers } from './local-handlers';
 import { envelopeOf, RemoteModules } from './remote-modules';
 import { Seam } from './seam';
-import { type InvalidMessageError, invalidPayload } from './seam-errors';
+import { invalidPayload, SeamTimeoutError } from './seam-errors';
+import { Deadlines } from './deadlines';
+import { RequestContexts } from './request-context';
 import type { ShadowRuns } from './shadow';
 import { Topology } from './topology';
 
@@ -37,6 +40,7 @@ interface Route {
 export class RoutingSeam extends Seam {
   private readonly routes = new Map<object, Route>();
   private readonly handlers: LocalHandlers;
+  private readonly deadlines = new Deadlines();
 
   constructor(
     private readonly commands: CommandBus,
@@ -56,7 +60,7 @@ export class RoutingSeam extends Seam {
     const route = this.routeOf(command, 'command');
     const invalid = invalidPayload(route.type, command);
     if (invalid) return this.refuse(route, invalid, command);
-    if (route.local) return this.observer.observeLocal(route.observed, route.dispatch ?? this.dispatchOf(route), command) as Promise<TResult>;
+    if (route.local) return this.local(route, command) as Promise<TResult>;
     return this.request(route, 'command', command) as Promise<TResult>;
   }
 
@@ -65,16 +69,39 @@ export class RoutingSeam extends Seam {
     const invalid = invalidPayload(route.type, query);
     if (invalid) return this.refuse(route, invalid, query);
     if (route.shadow && this.shadows) {
-      const answer = this.observer.observeLocal(route.observed, route.dispatch ?? this.dispatchOf(route), query) as Promise<TResult>;
+      const answer = this.local(route, query) as Promise<TResult>;
       this.shadows.compare(route.module, envelopeOf('query', route.wire, query, this.timeoutMs), answer);
       return answer;
     }
-    if (route.local) return this.observer.observeLocal(route.observed, route.dispatch ?? this.dispatchOf(route), query) as Promise<TResult>;
+    if (route.local) return this.local(route, query) as Promise<TResult>;
     return this.request(route, 'query', query) as Promise<TResult>;
   }
 
+  /**
+   * Dispatches to the handler in this process under the same deadline a remote call gets
+   * (the caller's, or `SEAMS_TIMEOUT_MS` from now, whichever comes first): the caller gets
+   * `seam.timeout` at the deadline, and the handler's transaction rolls back if it would
+   * commit later, exactly as in a module host. A module behaves the same wherever it runs.
+   */
+  private local(route: Route, message: object): Promise<unknown> {
+    const dispatch = route.dispatch ?? this.dispatchOf(route);
+    const context = RequestContexts.current();
+    const now = Date.now();
+    const own = now + this.timeoutMs;
+    if (context?.deadline !== undefined && context.deadline <= own) {
+      if (context.deadline <= now) return this.refuse(route, new SeamTimeoutError(`${route.wire} (its deadline had passed before it was sent)`), message);
+      return this.observer.observeLocal(route.observed, (m) => this.deadlines.bound(dispatch(m), context.deadline!, route.wire), message);
+    }
+    const bounded = { ...context, correlationId: context?.correlationId ?? randomUUID(), deadline: own };
+    return this.observer.observeLocal(
+      route.observed,
+      (m) => this.deadlines.bound(RequestContexts.run(bounded, () => dispatch(m)), own, route.wire),
+      message,
+    );
+  }
+
   /** A message that does not fit its contract: the typed error, observed like any other outcome, and no handler runs. */
-  private refuse<TResult>(route: Route, error: InvalidMessageError, message: object): Promise<TResult> {
+  private refuse<TResult>(route: Route, error: DomainError, message: object): Promise<TResult> {
     return this.observer.observeLocal(route.observed, () => Promise.reject(error), message);
   }
 

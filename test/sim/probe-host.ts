@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import { createApp, startApp } from '../../src/host/create-app';
+import { probeManifests, type ProbeSystem } from './probe-system';
+
+/**
+ * A module host of a probe system, as `node dist/src/main.js --module <m>` is one of the shop:
+ * `SIM_SYSTEM` (the system's JSON), `SEAMS_HOST_MODULE`, `DATABASE_URL`, `PORT` and the usual
+ * `SEAMS_*` settings. Started by the simulation (test/sim/cluster.ts) with test/sim/register.js.
+ */
+async function main(): Promise<void> {
+  const system = JSON.parse(process.env.SIM_SYSTEM ?? '') as ProbeSystem;
+  const module = process.env.SEAMS_HOST_MODULE!;
+  const manifests = probeManifests(system, { slowMs: Number(process.env.SIM_SLOW_MS) });
+  const app = await createApp({
+    manifests,
+    role: { kind: 'module', module },
+    database: { url: process.env.DATABASE_URL!, poolSize: 6 },
+  });
+  await startApp(app, Number(process.env.PORT), '127.0.0.1');
+  process.stdout.write(`probe host of ${module} ready\n`);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => void app.close().then(() => process.exit(0)));
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`probe host failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,311 @@
+import { Inject, Injectable, Module, type Type } from '@nestjs/common';
+import { CommandHandler, QueryHandler } from '@nestjs/cqrs';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { ModuleDatabase, PersistenceModule } from '../../src/kernel/persistence';
+import { Command, DomainError, type ErrorKind, field, IntegrationEvent, type MessageClass, Query } from '../../src/kernel/primitives';
+import { defineModule, type EventSubscriber, type ModuleManifest, RequestContexts, Subscribe } from '../../src/kernel/seam';
+
+/**
+ * Probe modules: systems of modules nobody has written, built at run time from a plain
+ * description (JSON, so a module host process builds the very same system). Every probe module
+ * has the same small contract:
+ *   <m>.put.v1      command {key, value}: upserts the item, bumps its version, publishes <m>.changed.v1;
+ *                   value 13 fails with the typed error <m>.unlucky; value ≥ 900 is slower than the deadline
+ *   <m>.get.v1      query {key}: {key, seq, value}, or <m>.not-found
+ *   <m>.changed.v1  event {key, seq, value} (aggregate: key)
+ *   <m>.relayed.v1  event {key, seq}, published by the module's chain subscribers (aggregate: key)
+ * and subscribes to other modules' events as its description says, with one or two
+ * subscribers per event; a chain subscriber publishes <m>.relayed.v1 in the same transaction.
+ *
+ * What each module did is in its own schema, for the simulation's invariants:
+ *   <m>.items     the state the commands change
+ *   <m>.handled   one row per (event, subscriber) handled: event id, subscriber, event, key, seq
+ *   <m>.calls     every time a handler was entered (autocommitted, so failed attempts count too)
+ *   <m>.faults    faults the simulation injects: (handler, key, kind, remaining)
+ */
+export interface ProbeSystem {
+  readonly modules: readonly ProbeModuleSpec[];
+}
+
+export interface ProbeModuleSpec {
+  readonly name: string;
+  readonly subscriptions: readonly ProbeSubscription[];
+}
+
+export interface ProbeSubscription {
+  /** Wire name of another module's event: `<m>.changed.v1` or `<m>.relayed.v1`. */
+  readonly event: string;
+  /** Subscribers of the event in this module (1 or 2), each handles it once. */
+  readonly handlers: number;
+  /** Whether the subscribers publish this module's `relayed` event (only the first does). */
+  readonly chain: boolean;
+}
+
+/** Values of `put` that behave in a fixed way, in every placement. */
+export const UNLUCKY_VALUE = 13;
+export const SLOW_FROM = 900;
+
+export type FaultKind = 'throw' | 'conflict';
+
+export interface ProbeMessages {
+  readonly Put: MessageClass & (new (key: string, value: number) => Command<{ key: string; seq: number }>);
+  readonly Get: MessageClass & (new (key: string) => Query<{ key: string; seq: number; value: number }>);
+  readonly Changed: MessageClass<IntegrationEvent>;
+  readonly Relayed: MessageClass<IntegrationEvent> & (new (key: string, seq: number) => IntegrationEvent);
+}
+
+const KEY = field.string({ minLength: 1, maxLength: 40, pattern: /^[a-z0-9-]+$/ });
+
+function named<T extends object>(type: T, name: string): T {
+  Object.defineProperty(type, 'name', { value: name });
+  return type;
+}
+
+const cache = new Map<string, ProbeMessages>();
+
+/** The contract of probe module `module` (the same classes on every call, as a contract folder's are). */
+export function probeMessages(module: string): ProbeMessages {
+  const known = cache.get(module);
+  if (known) return known;
+  class Put extends Command<{ key: string; seq: number }> {
+    static readonly wire = `${module}.put.v1`;
+    static readonly schema = field.object({ key: KEY, value: field.int({ min: 0, max: 1000 }) });
+    constructor(
+      readonly key: string,
+      readonly value: number,
+    ) {
+      super();
+    }
+  }
+  class Get extends Query<{ key: string; seq: number; value: number }> {
+    static readonly wire = `${module}.get.v1`;
+    static readonly schema = field.object({ key: KEY });
+    constructor(readonly key: string) {
+      super();
+    }
+  }
+  class Changed extends IntegrationEvent {
+    static readonly wire = `${module}.changed.v1`;
+    static readonly aggregate = 'key';
+    static readonly schema = field.object({ key: KEY, seq: field.int({ min: 1 }), value: field.int({ min: 0, max: 1000 }) });
+    constructor(
+      readonly key: string,
+      readonly seq: number,
+      readonly value: number,
+    ) {
+      super();
+    }
+  }
+  class Relayed extends IntegrationEvent {
+    static readonly wire = `${module}.relayed.v1`;
+    static readonly aggregate = 'key';
+    static readonly schema = field.object({ key: KEY, seq: field.int({ min: 1 }) });
+    constructor(
+      readonly key: string,
+      readonly seq: number,
+    ) {
+      super();
+    }
+  }
+  const messages = {
+    Put: named(Put, `${module}Put`),
+    Get: named(Get, `${module}Get`),
+    Changed: named(Changed, `${module}Changed`),
+    Relayed: named(Relayed, `${module}Relayed`),
+  } as unknown as ProbeMessages;
+  cache.set(module, messages);
+  return messages;
+}
+
+class ProbeError extends DomainError {
+  constructor(
+    readonly code: string,
+    readonly kind: ErrorKind,
+    message: string,
+    details: Record<string, unknown>,
+  ) {
+    super(message, details);
+  }
+}
+
+function migrationOf(module: string): Type<MigrationInterface> {
+  const s = `"${module}"`;
+  return named(
+    class implements MigrationInterface {
+      readonly name = 'ProbeTables1732700000000';
+      async up(db: QueryRunner): Promise<void> {
+        await db.query(`CREATE TABLE ${s}.items (key text PRIMARY KEY, value int NOT NULL, version int NOT NULL)`);
+        await db.query(
+          `CREATE TABLE ${s}.handled (n bigserial PRIMARY KEY, event_id uuid NOT NULL, handler text NOT NULL, event text NOT NULL,
+             key text NOT NULL, seq int NOT NULL)`,
+        );
+        await db.query(`CREATE TABLE ${s}.calls (n bigserial PRIMARY KEY, message text NOT NULL, key text)`);
+        await db.query(
+          `CREATE TABLE ${s}.faults (handler text NOT NULL, key text NOT NULL, kind text NOT NULL, remaining int NOT NULL,
+             PRIMARY KEY (handler, key, kind))`,
+        );
+        await db.query(`CREATE TABLE ${s}.relay_seq (key text PRIMARY KEY, seq int NOT NULL)`);
+      }
+      async down(db: QueryRunner): Promise<void> {
+        for (const table of ['relay_seq', 'faults', 'calls', 'handled', 'items']) await db.query(`DROP TABLE ${s}.${table}`);
+      }
+    },
+    'ProbeTables1732700000000',
+  ) as Type<MigrationInterface>;
+}
+
+/** The behaviour every probe handler shares: record the call, take an injected fault. */
+class ProbeWork {
+  constructor(
+    readonly module: string,
+    readonly database: ModuleDatabase,
+  ) {}
+
+  /** Recorded outside any transaction, so an attempt that fails is counted too. */
+  async entered(message: string, key: string | undefined): Promise<void> {
+    await this.database.manager.query(`INSERT INTO "${this.module}".calls (message, key) VALUES ($1, $2)`, [message, key ?? null]);
+  }
+
+  /** Whether a fault of `kind` is armed for `handler` on `key` (each use spends one, outside any transaction). */
+  async fault(kind: FaultKind, handler: string, key: string): Promise<boolean> {
+    const rows: unknown[] = await this.database.manager.query(
+      `UPDATE "${this.module}".faults SET remaining = remaining - 1
+        WHERE handler = $1 AND key = $2 AND kind = $3 AND remaining > 0 RETURNING 1`,
+      [handler, key, kind],
+    );
+    return (Array.isArray(rows[0]) ? (rows[0] as unknown[]) : rows).length > 0;
+  }
+}
+
+const SERIALIZATION_FAILURE = `DO $$ BEGIN RAISE EXCEPTION 'simulated serialization failure' USING ERRCODE = '40001'; END $$`;
+
+function putHandler(module: string, messages: ProbeMessages, slowMs: number): Type<unknown> {
+  class PutHandler {
+    private readonly work: ProbeWork;
+    constructor(database: ModuleDatabase) {
+      this.work = new ProbeWork(module, database);
+    }
+
+    async execute(command: { key: string; value: number }): Promise<{ key: string; seq: number }> {
+      await this.work.entered(messages.Put.wire, command.key);
+      if (command.value === UNLUCKY_VALUE) {
+        throw new ProbeError(`${module}.unlucky`, 'conflict', `${command.key} cannot take ${UNLUCKY_VALUE}`, { key: command.key });
+      }
+      return this.work.database.transaction(async ({ manager, publish }) => {
+        if (await this.work.fault('conflict', 'put', command.key)) await manager.query(SERIALIZATION_FAILURE);
+        const rows = (await manager.query(
+          `INSERT INTO "${module}".items (key, value, version) VALUES ($1, $2, 1)
+           ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = items.version + 1 RETURNING version`,
+          [command.key, command.value],
+        )) as { version: number }[];
+        const seq = rows[0].version;
+        if (command.value >= SLOW_FROM) await new Promise((resolve) => setTimeout(resolve, slowMs));
+        publish(new (messages.Changed as unknown as new (k: string, s: number, v: number) => IntegrationEvent)(command.key, seq, command.value));
+        return { key: command.key, seq };
+      });
+    }
+  }
+  Inject(ModuleDatabase)(PutHandler, undefined as never, 0);
+  CommandHandler(messages.Put as never)(PutHandler);
+  return named(PutHandler, `${module}PutHandler`);
+}
+
+function getHandler(module: string, messages: ProbeMessages): Type<unknown> {
+  class GetHandler {
+    private readonly work: ProbeWork;
+    constructor(database: ModuleDatabase) {
+      this.work = new ProbeWork(module, database);
+    }
+
+    async execute(query: { key: string }): Promise<{ key: string; seq: number; value: number }> {
+      await this.work.entered(messages.Get.wire, query.key);
+      const rows = (await this.work.database.manager.query(`SELECT key, version, value FROM "${module}".items WHERE key = $1`, [query.key])) as {
+        key: string;
+        version: number;
+        value: number;
+      }[];
+      if (rows.length === 0) throw new ProbeError(`${module}.not-found`, 'not-found', `No item ${query.key}`, { key: query.key });
+      return { key: rows[0].key, seq: rows[0].version, value: rows[0].value };
+    }
+  }
+  Inject(ModuleDatabase)(GetHandler, undefined as never, 0);
+  QueryHandler(messages.Get as never)(GetHandler);
+  return named(GetHandler, `${module}GetHandler`);
+}
+
+/** The name of subscriber `index` of `event` in a module (its inbox handler is `<module>/<name>`). */
+export function subscriberName(event: string, index: number): string {
+  return `On_${event.replace(/[.-]/g, '_')}_${index}`;
+}
+
+function subscriber(module: string, own: ProbeMessages, event: MessageClass<IntegrationEvent>, index: number, chain: boolean): Type<unknown> {
+  const name = subscriberName(event.wire, index);
+  class ProbeSubscriber implements EventSubscriber<IntegrationEvent> {
+    private readonly work: ProbeWork;
+    constructor(database: ModuleDatabase) {
+      this.work = new ProbeWork(module, database);
+    }
+
+    async handle(received: IntegrationEvent): Promise<void> {
+      const { key, seq } = received as unknown as { key: string; seq: number };
+      await this.work.entered(event.wire, key);
+      if (await this.work.fault('throw', name, key)) throw new Error(`${module}/${name} was told to fail on ${key}#${seq}`);
+      await this.work.database.transaction(async ({ manager, publish }) => {
+        if (await this.work.fault('conflict', name, key)) await manager.query(SERIALIZATION_FAILURE);
+        await manager.query(`INSERT INTO "${module}".handled (event_id, handler, event, key, seq) VALUES ($1, $2, $3, $4, $5)`, [
+          RequestContexts.current()?.messageId,
+          `${module}/${name}`,
+          event.wire,
+          key,
+          seq,
+        ]);
+        if (!chain) return;
+        const relayKey = `${event.wire.split('.')[0]}-${key}`.slice(0, 40);
+        const rows = (await manager.query(
+          `INSERT INTO "${module}".relay_seq (key, seq) VALUES ($1, 1)
+           ON CONFLICT (key) DO UPDATE SET seq = relay_seq.seq + 1 RETURNING seq`,
+          [relayKey],
+        )) as { seq: number }[];
+        publish(new own.Relayed(relayKey, rows[0].seq));
+      });
+    }
+  }
+  Inject(ModuleDatabase)(ProbeSubscriber, undefined as never, 0);
+  Subscribe(event)(ProbeSubscriber);
+  Injectable()(ProbeSubscriber);
+  return named(ProbeSubscriber, name);
+}
+
+/** The event class named `wire` of a probe module. */
+export function probeEvent(wire: string): MessageClass<IntegrationEvent> {
+  const [module, name] = wire.split('.');
+  const messages = probeMessages(module);
+  return name === 'changed' ? messages.Changed : messages.Relayed;
+}
+
+/** The manifests of a probe system: what `createApp` runs, in the monolith and in a module host alike. */
+export function probeManifests(system: ProbeSystem, options: { slowMs: number }): ModuleManifest[] {
+  return system.modules.map((spec) => {
+    const own = probeMessages(spec.name);
+    const subscribers = spec.subscriptions.flatMap((subscription) =>
+      Array.from({ length: subscription.handlers }, (_, index) =>
+        subscriber(spec.name, own, probeEvent(subscription.event), index, subscription.chain && index === 0),
+      ),
+    );
+    const handlers = [putHandler(spec.name, own, options.slowMs), getHandler(spec.name, own)];
+    const nest = named(
+      class {},
+      `${spec.name}ProbeModule`,
+    );
+    Module({
+      imports: [PersistenceModule.forModule({ module: spec.name, entities: [], migrations: [migrationOf(spec.name)] })],
+      providers: [...handlers, ...subscribers],
+    })(nest);
+    return defineModule({
+      name: spec.name,
+      contract: { ...own },
+      subscribes: spec.subscriptions.map((subscription) => probeEvent(subscription.event)),
+      load: async () => nest,
+    });
+  });
+}

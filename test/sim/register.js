@@ -1,0 +1,22 @@
+/**
+ * Lets a plain `node` process run the simulation's TypeScript (a probe module host is a real,
+ * separate process, started from test/sim/probe-host.ts): `.ts` files are compiled by SWC
+ * when required, with the options Jest uses (jest.config.js). NestJS's ESM-only packages need
+ * nothing: Node ≥ 20.19 requires ESM natively.
+ */
+const { readFileSync } = require('node:fs');
+const { transformSync } = require('@swc/core');
+
+require.extensions['.ts'] = function compile(module, filename) {
+  const { code } = transformSync(readFileSync(filename, 'utf8'), {
+    filename,
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  });
+  module._compile(code, filename);
+};

@@ -1,0 +1,67 @@
+import { runScenario } from './run';
+import type { Scenario } from './scenario';
+
+/**
+ * Scenarios the simulation found, or that review found before it existed, kept as fixed
+ * regression tests (each failed before its fix). A new failing seed's shrunk scenario belongs here.
+ */
+const NO_FAULTS = { throws: [], conflicts: [] };
+
+const scenario = (partial: Partial<Scenario> & Pick<Scenario, 'system'>): Scenario => ({
+  placement: { remote: [], transport: 'tcp' },
+  probe: [],
+  load: [],
+  faults: NO_FAULTS,
+  ...partial,
+});
+
+describe('simulation regressions', () => {
+  it('delivers an event to each of two modules that subscribe to it in one process, exactly once each', async () => {
+    const violations = await runScenario(
+      scenario({
+        system: {
+          modules: [
+            { name: 'alpha', subscriptions: [] },
+            { name: 'bravo', subscriptions: [{ event: 'alpha.changed.v1', handlers: 1, chain: false }] },
+            { name: 'charlie', subscriptions: [{ event: 'alpha.changed.v1', handlers: 2, chain: false }] },
+          ],
+        },
+        placement: { remote: ['alpha'], transport: 'tcp' },
+        probe: [{ kind: 'put', module: 'alpha', key: 'k1', value: 1 }],
+        load: [[{ kind: 'put', module: 'alpha', key: 'k1', value: 2 }, { kind: 'put', module: 'alpha', key: 'k2', value: 3 }]],
+      }),
+    );
+    expect(violations).toEqual([]);
+  });
+
+  it('gives a command slower than its deadline the same answer, seam.timeout with no effect, in process as in a module host', async () => {
+    const violations = await runScenario(
+      scenario({
+        system: { modules: [{ name: 'alpha', subscriptions: [] }, { name: 'bravo', subscriptions: [{ event: 'alpha.changed.v1', handlers: 1, chain: false }] }] },
+        placement: { remote: ['alpha'], transport: 'tcp' },
+        probe: [
+          { kind: 'put', module: 'alpha', key: 'k1', value: 950 },
+          { kind: 'get', module: 'alpha', key: 'k1' },
+          { kind: 'put', module: 'alpha', key: 'k1', value: 5 },
+        ],
+      }),
+    );
+    expect(violations).toEqual([]);
+  });
+
+  it('refuses a payload that breaks its contract with the same typed error in process and across the seam, reaching no handler', async () => {
+    const violations = await runScenario(
+      scenario({
+        system: { modules: [{ name: 'alpha', subscriptions: [] }, { name: 'bravo', subscriptions: [] }] },
+        placement: { remote: ['bravo'], transport: 'tcp' },
+        probe: [
+          { kind: 'invalid', module: 'alpha', message: 'put', payload: { key: 'bad-range', value: 5000 } },
+          { kind: 'invalid', module: 'bravo', message: 'put', payload: { key: 'bad-range', value: 5000 } },
+          { kind: 'invalid', module: 'alpha', message: 'get', payload: { key: 42 } },
+          { kind: 'invalid', module: 'bravo', message: 'get', payload: {} },
+        ],
+      }),
+    );
+    expect(violations).toEqual([]);
+  });
+});

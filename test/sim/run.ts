@@ -1,0 +1,268 @@
+import { Client } from 'pg';
+import { DomainError } from '../../src/kernel/primitives';
+import { RequestContexts } from '../../src/kernel/seam';
+import { type ProbeCluster, startProbeCluster } from './cluster';
+import { probeMessages } from './probe-system';
+import { type Fault, KEPT_FAILING, type Placement, type Scenario, type Step, subscribersOf } from './scenario';
+
+/** What a message got back: its value, or its typed error's code (and the issues of an invalid payload). */
+export type Answer = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly code: string; readonly issues?: unknown };
+
+export interface Outcome {
+  readonly answers: readonly Answer[];
+  /** What the run did, in a few words. */
+  readonly stats: string;
+  /** Every invariant that did not hold, in words. */
+  readonly violations: string[];
+}
+
+/** The placement every other one is compared with: every module in the monolith, over no transport. */
+export const ALL_LOCAL: Placement = { remote: [], transport: 'tcp' };
+
+/**
+ * Runs a scenario: its probe messages in the all-local placement and in its own, compared;
+ * then, in its own placement, the load from several senders with the faults. Then checks, from
+ * the subscribers' tables and the outboxes, that the promise held. Resolves with the
+ * violations found (none: the run passed).
+ */
+export async function runScenario(scenario: Scenario): Promise<string[]> {
+  const reference = await runPlacement(scenario, ALL_LOCAL, false);
+  const tested = await runPlacement(scenario, scenario.placement, true);
+  const violations = [...reference.violations.map((v) => `all local: ${v}`), ...tested.violations];
+  process.stdout.write(`simulation run: ${summary(scenario)}; ${tested.stats}; ${violations.length} violations\n`);
+  scenario.probe.forEach((step, index) => {
+    const a = JSON.stringify(reference.answers[index]);
+    const b = JSON.stringify(tested.answers[index]);
+    if (a !== b) violations.push(`probe step ${index} (${describe(step)}) answered ${a} all local but ${b} placed as ${JSON.stringify(scenario.placement)}`);
+  });
+  return violations;
+}
+
+function summary(scenario: Scenario): string {
+  const subs = scenario.system.modules.map((m) => `${m.name}<-[${m.subscriptions.map((s) => `${s.event.replace('.v1', '')}${s.handlers > 1 ? 'x2' : ''}${s.chain ? '+chain' : ''}`).join(',')}]`);
+  const { throws, conflicts, kill } = scenario.faults;
+  const faults = [
+    ...throws.map((f) => `${f.module}/${f.handler}@${f.key} throws ${f.remaining === KEPT_FAILING ? 'for good' : `${f.remaining}x`}`),
+    ...conflicts.map((f) => `${f.module}/${f.handler}@${f.key} conflicts ${f.remaining}x`),
+    ...(kill ? [`SIGKILL ${kill.module} after ${kill.afterSteps}`] : []),
+  ];
+  return `${subs.join(' ')}; remote [${scenario.placement.remote.join(',')}] over ${scenario.placement.transport}; ${scenario.probe.length} probe + ${scenario.load.flat().length} load messages; faults: ${faults.join(', ') || 'none'}`;
+}
+
+function describe(step: Step): string {
+  if (step.kind === 'invalid') return `invalid ${step.module}.${step.message} ${JSON.stringify(step.payload)}`;
+  return step.kind === 'put' ? `put ${step.module} ${step.key}=${step.value}` : `get ${step.module} ${step.key}`;
+}
+
+/** Sends one step through the monolith's seam, as an HTTP request's handler would (a correlation id, no deadline of its own). */
+async function send(cluster: ProbeCluster, step: Step): Promise<Answer> {
+  const messages = probeMessages(step.module);
+  let message: object;
+  if (step.kind === 'put') message = new messages.Put(step.key, step.value);
+  else if (step.kind === 'get') message = new messages.Get(step.key);
+  else message = Object.assign(Object.create((step.message === 'put' ? messages.Put : messages.Get).prototype as object) as object, step.payload);
+  const context = { correlationId: `sim-${Math.random().toString(36).slice(2)}` };
+  try {
+    const value = await RequestContexts.run(context, () =>
+      step.kind === 'get' || (step.kind === 'invalid' && step.message === 'get')
+        ? cluster.seam.ask(message as never)
+        : cluster.seam.send(message as never),
+    );
+    return { ok: true, value };
+  } catch (error) {
+    if (!(error instanceof DomainError)) return { ok: false, code: `untyped: ${(error as Error)?.message ?? String(error)}` };
+    const issues = (error.details as { issues?: unknown }).issues;
+    return { ok: false, code: error.code, ...(issues !== undefined && { issues }) };
+  }
+}
+
+async function runPlacement(scenario: Scenario, placement: Placement, withFaults: boolean): Promise<Outcome> {
+  const cluster = await startProbeCluster(scenario.system, placement);
+  const db = new Client({ connectionString: cluster.database.url });
+  await db.connect();
+  const violations: string[] = [];
+  try {
+    const answers: Answer[] = [];
+    for (const step of scenario.probe) answers.push(await send(cluster, step));
+    for (const answer of answers) {
+      if (!answer.ok && (answer.code.startsWith('untyped') || answer.code === 'seam.remote-failure')) {
+        violations.push(`a probe message got no typed answer: ${answer.code}`);
+      }
+    }
+    if (withFaults) {
+      await arm(db, scenario.faults);
+      await runLoad(cluster, scenario, violations);
+    }
+    const stats = await settle(db, scenario, withFaults ? scenario.faults : undefined, cluster, violations);
+    return { answers, violations, stats };
+  } catch (error) {
+    violations.push(`the run failed: ${(error as Error)?.stack ?? String(error)}\n${cluster.output().slice(-4000)}`);
+    return { answers: [], violations, stats: 'failed' };
+  } finally {
+    await db.end();
+    await cluster.close();
+  }
+}
+
+async function arm(db: Client, faults: Scenario['faults']): Promise<void> {
+  for (const [kind, list] of [['throw', faults.throws], ['conflict', faults.conflicts]] as const) {
+    for (const fault of list) {
+      await db.query(`INSERT INTO "${fault.module}".faults (handler, key, kind, remaining) VALUES ($1, $2, $3, $4)`, [fault.handler, fault.key, kind, fault.remaining]);
+    }
+  }
+}
+
+/** The senders at once; the first one kills a host on the way if the scenario says so. */
+async function runLoad(cluster: ProbeCluster, scenario: Scenario, violations: string[]): Promise<void> {
+  const kill = scenario.faults.kill;
+  let killed: Promise<void> | undefined;
+  await Promise.all(
+    scenario.load.map(async (steps, sender) => {
+      for (const [index, step] of steps.entries()) {
+        if (sender === 0 && kill && index === kill.afterSteps) killed = cluster.kill(kill.module);
+        const answer = await send(cluster, step);
+        if (!answer.ok && answer.code.startsWith('untyped')) violations.push(`load: ${describe(step)} failed with an untyped error: ${answer.code}`);
+        if (!answer.ok && answer.code === 'seam.remote-failure') violations.push(`load: ${describe(step)} failed unexpectedly on the other side`);
+      }
+    }),
+  );
+  if (kill && !killed) killed = cluster.kill(kill.module);
+  await killed;
+}
+
+interface DeliveryRow {
+  id: string;
+  event_id: string;
+  subscriber: string;
+  status: string;
+  name: string;
+  key: string;
+  publisher: string;
+}
+
+async function deliveries(db: Client, modules: readonly string[]): Promise<DeliveryRow[]> {
+  const parts = modules.map(
+    (m) => `SELECT d.id, d.event_id, d.subscriber, d.status, o.name, o.aggregate_id AS key, '${m}' AS publisher
+              FROM "${m}".seams_deliveries d JOIN "${m}".seams_outbox o ON o.id = d.event_id`,
+  );
+  return (await db.query<DeliveryRow>(parts.join(' UNION ALL '))).rows;
+}
+
+/** Polls until no delivery is pending (a ceiling, not a wait: it returns as soon as that holds). */
+async function quiet(db: Client, modules: readonly string[], ceilingMs: number): Promise<DeliveryRow[]> {
+  const deadline = Date.now() + ceilingMs;
+  for (;;) {
+    const rows = await deliveries(db, modules);
+    if (!rows.some((row) => row.status === 'PENDING') || Date.now() > deadline) return rows;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Waits for the outboxes to drain, checks what was parked, resubmits it as an operator would
+ * (faults cleared), waits again, and checks every invariant.
+ */
+async function settle(db: Client, scenario: Scenario, faults: Scenario['faults'] | undefined, cluster: ProbeCluster, violations: string[]): Promise<string> {
+  const modules = scenario.system.modules.map((m) => m.name);
+  let rows = await quiet(db, modules, 60_000);
+  const pending = rows.filter((row) => row.status === 'PENDING');
+  if (pending.length > 0) violations.push(`${pending.length} deliveries still pending after 60 s, e.g. ${JSON.stringify(pending[0])}`);
+
+  // Parked exactly where a subscriber kept failing on that key.
+  const keptFailing = (faults?.throws ?? []).filter((f) => f.remaining === KEPT_FAILING);
+  const subscribers = subscribersOf(scenario.system);
+  const shouldPark = (row: DeliveryRow) =>
+    keptFailing.some((f: Fault) => f.module === row.subscriber && f.key === row.key && subscribers.some((s) => s.module === f.module && s.handler === f.handler && s.event === row.name));
+  for (const row of rows) {
+    if (row.status === 'PARKED' && !shouldPark(row)) violations.push(`${row.name} ${row.event_id} to ${row.subscriber} was parked, but its subscriber did not keep failing`);
+    if (row.status !== 'PARKED' && shouldPark(row)) violations.push(`${row.name} ${row.event_id} to ${row.subscriber} is ${row.status}, but its subscriber kept failing`);
+  }
+
+  const parked = rows.filter((r) => r.status === 'PARKED').length;
+  // The operator fixes the cause and resubmits what was parked.
+  for (const m of modules) await db.query(`DELETE FROM "${m}".faults`);
+  for (const row of rows.filter((r) => r.status === 'PARKED')) {
+    const status = await cluster.retry(row.publisher, row.id);
+    if (status !== 202 && status !== 200) violations.push(`resubmitting parked delivery ${row.id} answered ${status}`);
+  }
+  rows = await quiet(db, modules, 30_000);
+  const undelivered = rows.filter((row) => row.status !== 'DELIVERED');
+  if (undelivered.length > 0) violations.push(`${undelivered.length} deliveries not delivered after recovery, e.g. ${JSON.stringify(undelivered[0])}`);
+
+  await checkExactlyOnce(db, scenario, violations);
+  await checkLedger(db, scenario, violations);
+  await checkInvalidReachedNothing(db, scenario, violations);
+  await checkCounters(db, scenario, cluster, violations);
+  return `${new Set(rows.map((r) => r.event_id)).size} events, ${rows.length} deliveries, ${parked} parked and resubmitted`;
+}
+
+/** Every committed event handled exactly once by every subscriber of it; in order per aggregate; nothing else handled. */
+async function checkExactlyOnce(db: Client, scenario: Scenario, violations: string[]): Promise<void> {
+  const modules = scenario.system.modules.map((m) => m.name);
+  const events = (
+    await db.query<{ id: string; name: string }>(modules.map((m) => `SELECT id, name FROM "${m}".seams_outbox`).join(' UNION ALL '))
+  ).rows;
+  const subscribers = subscribersOf(scenario.system);
+  for (const sub of subscribers) {
+    const handled = (
+      await db.query<{ event_id: string; key: string; seq: number }>(
+        `SELECT event_id, key, seq FROM "${sub.module}".handled WHERE handler = $1 AND event = $2 ORDER BY n`,
+        [`${sub.module}/${sub.handler}`, sub.event],
+      )
+    ).rows;
+    const counts = new Map<string, number>();
+    for (const row of handled) counts.set(row.event_id, (counts.get(row.event_id) ?? 0) + 1);
+    const expected = events.filter((e) => e.name === sub.event);
+    const missing = expected.filter((e) => !counts.has(e.id));
+    const twice = [...counts].filter(([, n]) => n > 1);
+    const unknown = [...counts.keys()].filter((id) => !expected.some((e) => e.id === id));
+    const who = `${sub.module}/${sub.handler} (${sub.event})`;
+    if (missing.length > 0) violations.push(`${who} never handled ${missing.length} of ${expected.length} events, e.g. ${missing[0].id}`);
+    if (twice.length > 0) violations.push(`${who} handled ${twice.length} events more than once, e.g. ${twice[0][0]} ${twice[0][1]} times`);
+    if (unknown.length > 0) violations.push(`${who} handled ${unknown.length} events that were never committed`);
+    const last = new Map<string, number>();
+    for (const row of handled) {
+      if ((last.get(row.key) ?? 0) >= row.seq) violations.push(`${who} handled ${row.key}#${row.seq} after #${last.get(row.key)}: out of order`);
+      last.set(row.key, Math.max(row.seq, last.get(row.key) ?? 0));
+    }
+  }
+}
+
+/** Each item's version is the number of its change events: no effect without its event, no event without its effect. */
+async function checkLedger(db: Client, scenario: Scenario, violations: string[]): Promise<void> {
+  for (const { name } of scenario.system.modules) {
+    const { rows } = await db.query<{ key: string; version: number | null; events: number }>(
+      `SELECT o.key, i.version, o.events FROM
+         (SELECT aggregate_id AS key, count(*)::int AS events FROM "${name}".seams_outbox WHERE name = $1 GROUP BY aggregate_id) o
+         FULL JOIN "${name}".items i ON i.key = o.key`,
+      [`${name}.changed.v1`],
+    );
+    for (const row of rows) {
+      if ((row.version ?? 0) !== (row.events ?? 0)) violations.push(`${name} item ${row.key} is at version ${row.version} but ${row.events} change events were committed`);
+    }
+  }
+}
+
+/** A payload that breaks its contract reaches no handler, in any placement. */
+async function checkInvalidReachedNothing(db: Client, scenario: Scenario, violations: string[]): Promise<void> {
+  for (const { name } of scenario.system.modules) {
+    const { rows } = await db.query<{ message: string; key: string | null }>(
+      `SELECT message, key FROM "${name}".calls WHERE key IS NULL OR key !~ '^k[0-9]$|^missing$|-k[0-9]$|-.*-k[0-9]$'`,
+    );
+    for (const row of rows) violations.push(`an invalid payload reached ${name}'s handler of ${row.message} (key ${JSON.stringify(row.key)})`);
+  }
+}
+
+/** `seams_events_handled_total` agrees with the subscribers' tables (on processes that were never killed). */
+async function checkCounters(db: Client, scenario: Scenario, cluster: ProbeCluster, violations: string[]): Promise<void> {
+  const counts = await cluster.handledCounts();
+  for (const module of scenario.system.modules) {
+    if (!cluster.intact.has(module.name)) continue;
+    for (const { event } of module.subscriptions) {
+      const { rows } = await db.query<{ n: number }>(`SELECT count(DISTINCT event_id)::int AS n FROM "${module.name}".handled WHERE event = $1`, [event]);
+      const counted = counts.get(`${module.name} ${event}`) ?? 0;
+      if (counted !== rows[0].n) violations.push(`seams_events_handled_total{module="${module.name}",message="${event}"} is ${counted}, but ${module.name} handled ${rows[0].n}`);
+    }
+  }
+}
+
