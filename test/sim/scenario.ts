@@ -112,7 +112,7 @@ export function subscribersOf(system: ProbeSystem): { module: string; handler: s
 const rawSubscription = fc.record({
   from: fc.nat(4),
   to: fc.nat(4),
-  relayed: fc.boolean(),
+  relayed: fc.constantFrom(false, false, true),
   handlers: fc.constantFrom(1, 1, 1, 2),
   chain: fc.boolean(),
 });
@@ -146,7 +146,7 @@ export function scenarios(): fc.Arbitrary<Scenario> {
   return fc
     .record({
       size: fc.integer({ min: 2, max: 5 }),
-      subscriptions: fc.array(rawSubscription, { minLength: 1, maxLength: 10 }),
+      subscriptions: fc.array(rawSubscription, { minLength: 2, maxLength: 12 }),
       remote: fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }),
       transport: fc.constantFrom<Transport>('tcp', 'tcp', 'tcp', 'nats', 'amqp'),
     })
