@@ -23,6 +23,12 @@ describe('SimulatedPaymentProvider', () => {
     expect(SimulatedPaymentProvider.fromEnvironment({ PAYMENTS_DECLINE_ABOVE_MINOR: '500' }).declineAboveMinor).toBe(500);
   });
 
+  it('declines with the reason PAYMENTS_DECLINE_REASON gives, when it gives one', async () => {
+    const provider = SimulatedPaymentProvider.fromEnvironment({ PAYMENTS_DECLINE_ABOVE_MINOR: '10', PAYMENTS_DECLINE_REASON: 'card stolen' });
+    await expect(charge(provider, 11)).resolves.toEqual({ approved: false, reason: 'card stolen' });
+    await expect(charge(provider, 10)).resolves.toEqual({ approved: true });
+  });
+
   it.each(['-1', 'ten', '1.5'])('refuses to start with PAYMENTS_DECLINE_ABOVE_MINOR=%s', (raw) => {
     expect(() => SimulatedPaymentProvider.fromEnvironment({ PAYMENTS_DECLINE_ABOVE_MINOR: raw })).toThrow(
       /PAYMENTS_DECLINE_ABOVE_MINOR must be a whole number/,
