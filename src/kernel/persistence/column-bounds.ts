@@ -73,7 +73,8 @@ export function checkColumnBounds(modules: readonly ModuleColumns[]): string[] {
           else if (needed > capacity) problems.push(`${describeColumn(module, entity, column)} ${what}: needs ${needed} characters, holds ${capacity}`);
           continue;
         }
-        if (source || capacity === undefined || capacity === Infinity) continue;
+        // Look-alikes: bounded character columns only (a uuid column takes only what a uuid field allows).
+        if (source || !CHARACTER_TYPES.has(typeName(column)) || capacity === undefined || capacity === Infinity) continue;
         for (const message of receives) {
           for (const field of stringFieldsOf(message)) {
             const leaf = field.path.split('.').pop()!.replace(/\[\]$/, '');
