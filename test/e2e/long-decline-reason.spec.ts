@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { type Cluster, startCluster } from '../support/cluster';
 import { shop } from '../support/shop';
 import { eventually } from '../support/test-app';
@@ -44,5 +45,15 @@ describe.each([
     expect(await s.paymentsOf(body.id)).toEqual([expect.objectContaining({ status: 'DECLINED', declineReason: REASON })]);
     const stock = await eventually(() => s.stockOf('HARP-1'), (item) => item.reserved === 0);
     expect(stock).toEqual({ sku: 'HARP-1', onHand: 3, reserved: 0, available: 3 });
+
+    // ordering.order-cancelled.v1 allows 200 characters: it carries the reason cut to them.
+    const db = new Client({ connectionString: cluster.database.url });
+    await db.connect();
+    try {
+      const { rows } = await db.query(`SELECT payload FROM ordering.seams_outbox WHERE name = 'ordering.order-cancelled.v1' AND aggregate_id = $1`, [body.id]);
+      expect(rows).toEqual([{ payload: { orderId: body.id, reason: `payment declined: ${REASON}`.slice(0, 199) + '…' } }]);
+    } finally {
+      await db.end();
+    }
   });
 });

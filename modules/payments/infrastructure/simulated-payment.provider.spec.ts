@@ -35,6 +35,12 @@ describe('SimulatedPaymentProvider', () => {
     );
   });
 
+  it('keeps a decline reason longer than payments.payment-declined.v1 allows cut to its 200 characters', () => {
+    const input = { id: 'p', orderId: 'o', amountMinor: 5, currency: 'EUR' };
+    const { declineReason } = Payment.fromOutcome(input, { approved: false, reason: 'r'.repeat(250) }).props;
+    expect(declineReason).toBe(`${'r'.repeat(199)}…`);
+  });
+
   it('turns an outcome into a CAPTURED or DECLINED payment', () => {
     const input = { id: 'p', orderId: 'o', amountMinor: 5, currency: 'EUR' };
     expect(Payment.fromOutcome(input, { approved: true }).props).toMatchObject({ status: 'CAPTURED', declineReason: null });
