@@ -31,6 +31,7 @@ describe('module migrations', () => {
         'SeamsMessaging1732400000000',
         'CreateOrders1732464000000',
         'CreatePlacements1732550000000',
+        'WidenCancellationReason1732800000000',
       ]);
     } finally {
       await db.end();

@@ -1,7 +1,11 @@
 import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { StoresContractField } from '../../../src/kernel/persistence';
+import { ReserveStock } from '../contract';
 
 @Entity({ schema: 'inventory', name: 'stock_items' })
 export class StockItemEntity {
+  /** Reserving locks (and saves) the rows of the skus a ReserveStock names. */
+  @StoresContractField(ReserveStock, 'lines[].sku')
   @PrimaryColumn({ type: 'varchar', length: 64 })
   sku: string;
 

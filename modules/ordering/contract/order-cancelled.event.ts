@@ -1,11 +1,14 @@
 import { field, IntegrationEvent } from '../../../src/kernel/primitives';
 
+/** The longest reason `ordering.order-cancelled.v1` carries; a longer one is cut to it (`cutToLength`). */
+export const ORDER_CANCELLED_REASON_MAX_LENGTH = 200;
+
 /** The order will not be fulfilled (e.g. its payment was declined); its stock goes back. */
 export class OrderCancelled extends IntegrationEvent {
   static readonly wire = 'ordering.order-cancelled.v1';
   /** Events of one order reach each subscriber in the order they were published. */
   static readonly aggregate = 'orderId';
-  static readonly schema = field.object({ orderId: field.uuid(), reason: field.string({ maxLength: 200 }) });
+  static readonly schema = field.object({ orderId: field.uuid(), reason: field.string({ maxLength: ORDER_CANCELLED_REASON_MAX_LENGTH }) });
 
   constructor(
     readonly orderId: string,

@@ -1,4 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { NotAContractField, StoresContractField } from '../../../src/kernel/persistence';
+import { PAYMENT_DECLINE_REASON_MAX_LENGTH, PaymentDeclined } from '../../payments/contract';
+import { PAYMENT_DECLINED_PREFIX } from '../domain/cancellation-reason';
 import type { OrderLine, OrderStatus } from '../domain/order';
 
 /** `bigint` comes back from pg as a string; totals stay well inside a safe integer. */
@@ -18,6 +21,7 @@ export class OrderEntity {
   @Column({ name: 'total_minor', type: 'bigint', transformer: bigintAsNumber })
   totalMinor: number;
 
+  @NotAContractField("the currency the catalog priced the order's lines in; payment events only repeat it")
   @Column({ type: 'char', length: 3 })
   currency: string;
 
@@ -25,7 +29,9 @@ export class OrderEntity {
   @Column({ type: 'jsonb' })
   lines: OrderLine[];
 
-  @Column({ name: 'cancellation_reason', type: 'varchar', length: 200, nullable: true })
+  /** Migrated to this length by WidenCancellationReason1732800000000. */
+  @StoresContractField(PaymentDeclined, 'reason', { prefix: PAYMENT_DECLINED_PREFIX })
+  @Column({ name: 'cancellation_reason', type: 'varchar', length: PAYMENT_DECLINE_REASON_MAX_LENGTH + PAYMENT_DECLINED_PREFIX.length, nullable: true })
   cancellationReason: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

@@ -1,2 +1,2 @@
 export { PaymentCaptured } from './payment-captured.event';
-export { PaymentDeclined } from './payment-declined.event';
+export { PaymentDeclined, PAYMENT_DECLINE_REASON_MAX_LENGTH } from './payment-declined.event';

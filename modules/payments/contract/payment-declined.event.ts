@@ -1,5 +1,11 @@
 import { field, IntegrationEvent } from '../../../src/kernel/primitives';
 
+/**
+ * The longest decline reason `payments.payment-declined.v1` carries. Whoever stores a reason
+ * sizes its column from this (and declares it with `@StoresContractField`).
+ */
+export const PAYMENT_DECLINE_REASON_MAX_LENGTH = 200;
+
 /** The provider refused to charge the order's amount. */
 export class PaymentDeclined extends IntegrationEvent {
   static readonly wire = 'payments.payment-declined.v1';
@@ -10,7 +16,7 @@ export class PaymentDeclined extends IntegrationEvent {
     orderId: field.uuid(),
     amountMinor: field.int({ min: 0 }),
     currency: field.string({ pattern: /^[A-Z]{3}$/ }),
-    reason: field.string({ maxLength: 200 }),
+    reason: field.string({ maxLength: PAYMENT_DECLINE_REASON_MAX_LENGTH }),
   });
 
   constructor(

@@ -1,3 +1,6 @@
+import { cutToLength } from '../../../src/kernel/primitives';
+import { PAYMENT_DECLINE_REASON_MAX_LENGTH } from '../contract';
+
 export type PaymentStatus = 'CAPTURED' | 'DECLINED';
 
 export interface PaymentProps {
@@ -35,7 +38,8 @@ export class Payment {
     return new Payment({
       ...input,
       status: outcome.approved ? 'CAPTURED' : 'DECLINED',
-      declineReason: outcome.approved ? null : outcome.reason,
+      // A provider may explain at any length; the payment keeps (and announces) what the contract carries.
+      declineReason: outcome.approved ? null : cutToLength(outcome.reason, PAYMENT_DECLINE_REASON_MAX_LENGTH),
     });
   }
 

@@ -1,4 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { StoresContractField } from '../../../src/kernel/persistence';
+import { OrderPlaced } from '../../ordering/contract';
+import { PAYMENT_DECLINE_REASON_MAX_LENGTH, PaymentDeclined } from '../contract';
 import type { PaymentStatus } from '../domain/payment';
 
 const bigintAsNumber = { to: (value: number) => value, from: (value: string) => Number(value) };
@@ -15,13 +18,16 @@ export class PaymentEntity {
   @Column({ name: 'amount_minor', type: 'bigint', transformer: bigintAsNumber })
   amountMinor: number;
 
+  @StoresContractField(OrderPlaced, 'currency')
   @Column({ type: 'char', length: 3 })
   currency: string;
 
   @Column({ type: 'varchar', length: 16 })
   status: PaymentStatus;
 
-  @Column({ name: 'decline_reason', type: 'varchar', length: 200, nullable: true })
+  /** The reason as published in `payments.payment-declined.v1` (a longer provider reason is cut to fit). */
+  @StoresContractField(PaymentDeclined, 'reason')
+  @Column({ name: 'decline_reason', type: 'varchar', length: PAYMENT_DECLINE_REASON_MAX_LENGTH, nullable: true })
   declineReason: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

@@ -23,10 +23,22 @@ describe('SimulatedPaymentProvider', () => {
     expect(SimulatedPaymentProvider.fromEnvironment({ PAYMENTS_DECLINE_ABOVE_MINOR: '500' }).declineAboveMinor).toBe(500);
   });
 
+  it('declines with the reason PAYMENTS_DECLINE_REASON gives, when it gives one', async () => {
+    const provider = SimulatedPaymentProvider.fromEnvironment({ PAYMENTS_DECLINE_ABOVE_MINOR: '10', PAYMENTS_DECLINE_REASON: 'card stolen' });
+    await expect(charge(provider, 11)).resolves.toEqual({ approved: false, reason: 'card stolen' });
+    await expect(charge(provider, 10)).resolves.toEqual({ approved: true });
+  });
+
   it.each(['-1', 'ten', '1.5'])('refuses to start with PAYMENTS_DECLINE_ABOVE_MINOR=%s', (raw) => {
     expect(() => SimulatedPaymentProvider.fromEnvironment({ PAYMENTS_DECLINE_ABOVE_MINOR: raw })).toThrow(
       /PAYMENTS_DECLINE_ABOVE_MINOR must be a whole number/,
     );
+  });
+
+  it('keeps a decline reason longer than payments.payment-declined.v1 allows cut to its 200 characters', () => {
+    const input = { id: 'p', orderId: 'o', amountMinor: 5, currency: 'EUR' };
+    const { declineReason } = Payment.fromOutcome(input, { approved: false, reason: 'r'.repeat(250) }).props;
+    expect(declineReason).toBe(`${'r'.repeat(199)}…`);
   });
 
   it('turns an outcome into a CAPTURED or DECLINED payment', () => {

@@ -8,3 +8,7 @@ export { startEmbeddedPostgres, ensureDatabase } from './embedded-postgres';
 export { DuplicateDeliveryError, returnedRows } from './outbox';
 export { OUTBOX_CHANNEL } from './messaging-tables';
 export type { EmbeddedServer } from './embedded-postgres';
+export { StoresContractField, NotAContractField, columnSourcesOf } from './stored-contract-field';
+export type { ColumnSource } from './stored-contract-field';
+export { checkColumnBounds, columnCapacity, receivedMessages } from './column-bounds';
+export type { ModuleColumns } from './column-bounds';

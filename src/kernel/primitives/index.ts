@@ -4,3 +4,5 @@ export { DomainError } from './domain-error';
 export type { ErrorKind } from './domain-error';
 export { field, validate } from './schema';
 export type { Schema, Infer, Issue } from './schema';
+export { maxLengthOf, stringFieldsOf, cutToLength } from './bounds';
+export type { StringField } from './bounds';

@@ -1,4 +1,5 @@
 import { PaymentDeclined } from '../../../payments/contract';
+import { paymentDeclinedReason } from '../../domain/cancellation-reason';
 import { OrderSettlement } from './order-settlement';
 import { type EventSubscriber, Subscribe } from '../../../../src/kernel/seam';
 
@@ -7,6 +8,6 @@ export class OnPaymentDeclined implements EventSubscriber<PaymentDeclined> {
   constructor(private readonly settlement: OrderSettlement) {}
 
   async handle({ orderId, reason }: PaymentDeclined): Promise<void> {
-    await this.settlement.cancel(orderId, `payment declined: ${reason}`);
+    await this.settlement.cancel(orderId, paymentDeclinedReason(reason));
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ModuleDatabase } from '../../../../src/kernel/persistence';
-import { OrderCancelled, OrderConfirmed } from '../../contract';
+import { cutToLength } from '../../../../src/kernel/primitives';
+import { ORDER_CANCELLED_REASON_MAX_LENGTH, OrderCancelled, OrderConfirmed } from '../../contract';
 import { OrderRepository } from '../../infrastructure/order.repository';
 
 /**
@@ -24,12 +25,17 @@ export class OrderSettlement {
     });
   }
 
+  /**
+   * The order keeps the whole reason (its column is sized for the longest one); the
+   * announcement carries it cut to what `ordering.order-cancelled.v1` allows, as
+   * `cutToLength` does: its first 199 characters and `…`.
+   */
   cancel(orderId: string, reason: string): Promise<boolean> {
     return this.database.transaction(async (tx) => {
       const order = await this.orders.lock(tx.manager, orderId);
       if (!order?.cancel(reason)) return false;
       await this.orders.saveState(tx.manager, order);
-      tx.publish(new OrderCancelled(orderId, reason));
+      tx.publish(new OrderCancelled(orderId, cutToLength(reason, ORDER_CANCELLED_REASON_MAX_LENGTH)));
       return true;
     });
   }
