@@ -18,10 +18,7 @@ import { defineModule, InvalidMessageError, type ModuleManifest, SeamUnavailable
  * schema (`seam.invalid-message`), so a caller's malformed message fails in isolation too.
  */
 export interface FakeModule {
-  /**
-   * The real module's name and contract; it sends and subscribes to nothing. Its `load()` names the
-   * fake's Nest module, as the seam asks every local module which Nest module is its own.
-   */
+  /** The real module's name and contract; it sends and subscribes to nothing. */
   readonly manifest: ModuleManifest;
   /** The Nest module with the fake's handlers, bound to this instance. */
   readonly nestModule: DynamicModule;
@@ -56,6 +53,8 @@ abstract class Fake {
   }
 }
 
+const notLoaded = () => Promise.reject(new Error('a fake is not loaded through its manifest'));
+
 // ---------------------------------------------------------------------------------------- catalog
 
 /** Catalog's contract in memory: `catalog.get-products.v1` answers the products it was given. */
@@ -64,7 +63,7 @@ export class FakeCatalog extends Fake implements FakeModule {
   readonly serves = [GetProducts];
 
   constructor() {
-    super(defineModule({ name: 'catalog', contract: catalogContract, load: async () => FakeCatalogModule }));
+    super(defineModule({ name: 'catalog', contract: catalogContract, load: notLoaded }));
   }
 
   get nestModule(): DynamicModule {
@@ -127,7 +126,7 @@ export class FakeInventory extends Fake implements FakeModule {
   readonly serves = [ReserveStock, ReleaseReservation];
 
   constructor() {
-    super(defineModule({ name: 'inventory', contract: inventoryContract, load: async () => FakeInventoryModule }));
+    super(defineModule({ name: 'inventory', contract: inventoryContract, load: notLoaded }));
   }
 
   get nestModule(): DynamicModule {
