@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { createApp } from '../../src/host/create-app';
+import { MANIFESTS } from '../../src/host/manifests';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 describe('module migrations', () => {
@@ -26,6 +27,12 @@ describe('module migrations', () => {
       }
       const inventory = await db.query(`SELECT name FROM inventory.migrations ORDER BY id`);
       expect(inventory.rows.map((row) => row.name)).toEqual(['SeamsMessaging1732400000000', 'CreateStock1732464000000', 'ReservationOwner1732700000000']);
+      // Every registered module (src/host/manifests.ts): the kernel's tables first, each migration once.
+      for (const { name: module } of MANIFESTS) {
+        const { rows } = await db.query<{ name: string }>(`SELECT name FROM "${module}".migrations ORDER BY id`);
+        const names = rows.map((row) => row.name);
+        expect({ module, first: names[0], once: new Set(names).size === names.length }).toEqual({ module, first: 'SeamsMessaging1732400000000', once: true });
+      }
       const { rows } = await db.query(`SELECT name FROM ordering.migrations ORDER BY id`);
       expect(rows.map((row) => row.name)).toEqual([
         'SeamsMessaging1732400000000',

@@ -1,3 +1,4 @@
+import { MANIFESTS } from '../../src/host/manifests';
 import { DatabaseRegistry, type ModuleDatabase } from '../../src/kernel/persistence';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -19,10 +20,10 @@ describe('database roles per module', () => {
 
   afterAll(() => app?.close());
 
-  it('connects every module as seams_<module>', async () => {
-    for (const module of ['catalog', 'inventory', 'ordering', 'payments']) {
+  it('connects every module as seams_<module> (dashes become underscores)', async () => {
+    for (const module of MANIFESTS.map((manifest) => manifest.name)) {
       const [{ user }] = await database(module).dataSource.query('SELECT current_user AS "user"');
-      expect({ module, user }).toEqual({ module, user: `seams_${module}` });
+      expect({ module, user }).toEqual({ module, user: `seams_${module.replace(/-/g, '_')}` });
     }
   });
 

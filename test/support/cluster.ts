@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { createApp, startApp } from '../../src/host/create-app';
+import { MANIFESTS } from '../../src/host/manifests';
 import { adminBearer, testAuthEnv } from './auth';
 import { type AppProcess, freePort, startAppProcess } from './processes';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -10,7 +11,8 @@ import { createTestDatabase, type TestDatabase } from './test-database';
 export type TransportKind = 'tcp' | 'nats' | 'amqp';
 
 export const BROKERS = { nats: 'nats://127.0.0.1:4222', amqp: 'amqp://guest:guest@127.0.0.1:5672' } as const;
-const MODULES = ['catalog', 'inventory', 'ordering', 'payments'];
+/** Every registered module (src/host/manifests.ts): each gets an address, so any of them can be placed remote. */
+const MODULES = MANIFESTS.map((manifest) => manifest.name);
 
 export interface ClusterOptions {
   /** Modules that run as their own module host processes. */

@@ -1,31 +1,45 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { MANIFESTS } from '../../src/host/manifests';
+import type { ModuleManifest } from '../../src/kernel/seam';
 import { nameProblem, namesOf } from './names';
 import { withManifestRegistered } from './register';
+import { resolveSubscriptions, type Subscription, SubscriptionRefused } from './subscriptions';
 import { moduleFiles } from './templates';
 
 /**
- * `npm run module:new -- <name> [--no-refresh]`: creates a module with the standard shape in
- * the repository of the working directory, registers its manifest in src/host/manifests.ts,
- * then refreshes contracts/ (`npm run contracts:check`) and docs/architecture.md
- * (`npm run docs:arch`) unless `--no-refresh`. Nothing is written when the name is refused or
- * a file it would create exists already.
+ * `npm run module:new -- <name> [--subscribe <event wire name>]... [--no-refresh]`: creates a
+ * module with the standard shape in the repository of the working directory, registers its
+ * manifest in src/host/manifests.ts, then refreshes contracts/ (`npm run contracts:check`) and
+ * docs/architecture.md (`npm run docs:arch`) unless `--no-refresh`.
+ *
+ * Each `--subscribe` adds a subscriber of that event of another module (it records the event
+ * in the module's `handled_events` table), lists the event under the manifest's `subscribes`,
+ * and tests it. Nothing is written when the name or a subscription is refused, or a file it
+ * would create exists already. The tests find the new module in src/host/manifests.ts: no
+ * list of modules in them needs editing.
  */
 const MANIFESTS_FILE = join('src', 'host', 'manifests.ts');
 
-/** Tests that list the modules by hand; a new module must be added to them. */
-export const LISTS_OF_MODULES = [
-  'test/support/cluster.ts (MODULES)',
-  'test/e2e/schema-ownership.spec.ts (the modules and their tables)',
-  'test/e2e/migrations.spec.ts',
-  'test/e2e/api-docs-and-health.spec.ts (the routes and the database:<module> health keys)',
-  'test/seam/topology.spec.ts',
-];
+/**
+ * Tests that still list the modules by hand (they live where module:new's owners may not
+ * edit); a new module must be added to them until they read the registry too.
+ */
+export const LISTS_OF_MODULES = ['test/seam/topology.spec.ts (the local modules, and the modules named in a refusal)'];
+
+export interface CreateOptions {
+  /** Wire names of other modules' events the module subscribes to. */
+  readonly subscribe?: readonly string[];
+  readonly timestamp?: number;
+  /** The registered modules, whose events it may subscribe to (src/host/manifests.ts of this build by default). */
+  readonly manifests?: readonly ModuleManifest[];
+}
 
 export interface Created {
   readonly files: readonly string[];
   readonly manifestsFile: string;
+  readonly subscriptions: readonly Subscription[];
 }
 
 /** The names of the modules a repository has (folders of modules/, and manifests registered). */
@@ -35,12 +49,16 @@ export function existingModules(root: string): string[] {
   return [...new Set([...folders, ...migrations])];
 }
 
-/** Writes the module's files and registers it; throws (having written nothing) when it cannot. */
-export function createModule(root: string, name: string, timestamp = Date.now()): Created {
+/**
+ * Writes the module's files and registers it; throws (having written nothing) when it cannot:
+ * `SubscriptionRefused` for a `subscribe` entry that is not another module's event.
+ */
+export function createModule(root: string, name: string, options: CreateOptions = {}): Created {
   const problem = nameProblem(name, existingModules(root));
   if (problem) throw new Error(problem);
+  const subscriptions = resolveSubscriptions(name, options.subscribe ?? [], options.manifests ?? MANIFESTS);
   const names = namesOf(name);
-  const files = moduleFiles(names, timestamp);
+  const files = moduleFiles(names, options.timestamp ?? Date.now(), subscriptions);
   const clash = Object.keys(files).find((path) => existsSync(join(root, path)));
   if (clash) throw new Error(`${clash} exists already; module:new writes only new files`);
   const manifestsPath = join(root, MANIFESTS_FILE);
@@ -51,31 +69,55 @@ export function createModule(root: string, name: string, timestamp = Date.now())
     writeFileSync(join(root, path), content, { flag: 'wx' });
   }
   writeFileSync(manifestsPath, registered);
-  return { files: Object.keys(files), manifestsFile: MANIFESTS_FILE };
+  return { files: Object.keys(files), manifestsFile: MANIFESTS_FILE, subscriptions };
+}
+
+const USAGE =
+  'usage: npm run module:new -- <name> [--subscribe <event wire name>]... [--no-refresh]   (name: lower-case kebab case, e.g. shipping; event: e.g. ordering.order-confirmed.v1)';
+
+/** The command line, or the line to refuse it with. */
+export function parseArguments(args: readonly string[]): { name: string; subscribe: string[]; refresh: boolean } | { refused: string } {
+  const positional: string[] = [];
+  const subscribe: string[] = [];
+  let refresh = true;
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index];
+    if (arg === '--no-refresh') refresh = false;
+    else if (arg === '--subscribe') {
+      const wire = args[++index];
+      if (wire === undefined || wire.startsWith('--')) return { refused: '--subscribe needs the wire name of an event, e.g. --subscribe ordering.order-confirmed.v1' };
+      subscribe.push(wire);
+    } else if (arg.startsWith('--subscribe=')) subscribe.push(arg.slice('--subscribe='.length));
+    else if (arg.startsWith('--')) return { refused: `unknown option ${arg}` };
+    else positional.push(arg);
+  }
+  if (positional.length !== 1) return { refused: positional.length === 0 ? 'a module name is needed' : `one module name, not ${positional.length}` };
+  return { name: positional[0], subscribe, refresh };
 }
 
 function main(): void {
-  const args = process.argv.slice(2);
-  const refresh = !args.includes('--no-refresh');
-  const positional = args.filter((arg) => !arg.startsWith('--'));
-  const unknown = args.filter((arg) => arg.startsWith('--') && arg !== '--no-refresh');
-  if (positional.length !== 1 || unknown.length > 0) {
-    console.error('usage: npm run module:new -- <name> [--no-refresh]   (name: lower-case kebab case, e.g. shipping)');
+  const parsed = parseArguments(process.argv.slice(2));
+  if ('refused' in parsed) {
+    console.error(`module:new: ${parsed.refused}\n${USAGE}`);
     process.exit(2);
   }
+  const { name, refresh } = parsed;
   const root = process.cwd();
-  const name = positional[0];
   let created: Created;
   try {
-    created = createModule(root, name);
+    created = createModule(root, name, { subscribe: parsed.subscribe });
   } catch (error) {
     console.error(`module:new: ${(error as Error).message}`);
-    process.exit(1);
+    process.exit(error instanceof SubscriptionRefused ? 2 : 1);
   }
   const names = namesOf(name);
   console.log(`module:new: created ${name}:`);
   for (const file of created.files) console.log(`  + ${file}`);
   console.log(`  ~ ${created.manifestsFile} (${names.camel}Manifest added to MANIFESTS)`);
+  for (const s of created.subscriptions) {
+    console.log(`  subscribes to ${s.wire} (${s.publisher}'s ${s.eventClass}): ${s.subscriberClass} records it in ${names.sqlSchema}.handled_events`);
+    if (!s.sample) console.log(`    ! no sample payload found for ${s.wire}: write one in test/modules/${name}.subscriptions.spec.ts`);
+  }
 
   let refreshed = true;
   if (refresh) {
@@ -92,10 +134,13 @@ function main(): void {
       '',
       'Next:',
       `  - build the module: replace the sample (${name}.add-item.v1, Item, the ${names.sqlSchema}.items table) with its own messages, model and tables, keeping the shape;`,
-      `  - check it: npm run typecheck && npm run lint && npm run build && npx jest modules/${name} test/contracts/${name}.contract.spec.ts;`,
+      `  - check it: npm run typecheck && npm run lint && npm run build && npx jest modules/${name} test/contracts/${name}.contract.spec.ts${created.subscriptions.length > 0 ? ` test/modules/${name}.subscriptions.spec.ts` : ''};`,
       `  - place it like any module: ${names.setting}=remote and ${names.setting}_URL=tcp://host:port, and \`npm run start:module -- ${name}\`;`,
       ...(name.includes('-') ? [`    (${names.setting}_URL has a dash: shells cannot export it; use env(1), docker-compose or a one-word name)`] : []),
-      `  - add ${name} to the tests that list the modules by hand:`,
+      ...(created.subscriptions.length > 0
+        ? [`  - make the subscribers (modules/${name}/application/on-*) do what ${name} does about each event; keep them safe to run twice;`]
+        : []),
+      `  - the tests find ${name} in ${created.manifestsFile}; only these still list the modules by hand:`,
       ...LISTS_OF_MODULES.map((file) => `      ${file}`),
       refresh
         ? `  - commit contracts/${name}.json, docs/architecture.md and README.md with the module${refreshed ? '' : ' (the refresh above failed: see its output)'}.`

@@ -1,4 +1,6 @@
 import type { ModuleNames } from './names';
+import { eventImports, handledEventsMigration, subscriberFiles } from './subscriber-templates';
+import type { Subscription } from './subscriptions';
 
 /**
  * The files of a new module, by path from the repository root: the standard shape (contract,
@@ -7,10 +9,16 @@ import type { ModuleNames } from './names';
  * sample is one command, `<module>.add-item.v1`, on one table, `<schema>.items`: small enough
  * to replace, complete enough to copy.
  */
-export function moduleFiles(n: ModuleNames, timestamp: number): Record<string, string> {
+export function moduleFiles(n: ModuleNames, timestamp: number, subscriptions: readonly Subscription[] = []): Record<string, string> {
   const m = n.name;
   const dir = `modules/${m}`;
   const migration = `CreateItems${timestamp}`;
+  const subscribing = subscriptions.length > 0;
+  const handledEvents = handledEventsMigration(timestamp);
+  const subscriberImports = subscriptions
+    .map((s) => `import { ${s.subscriberClass} } from './application/${s.stem}/${s.stem}.handler';\n`)
+    .join('');
+  const served = `serves \`${m}.add-item.v1\``;
   return {
     [`${dir}/contract/add-item.command.ts`]: `import { Command, field } from '../../../src/kernel/primitives';
 
@@ -255,26 +263,28 @@ import { PersistenceModule } from '../../src/kernel/persistence';
 import { ${n.camel}Migrations } from '../../migrations/${m}';
 import { AddItemHandler } from './application/add-item/add-item.handler';
 import { GetItemHandler } from './application/get-item/get-item.handler';
-import { ItemsController } from './http/items.controller';
-import { ItemEntity } from './infrastructure/item.entity';
+${subscriberImports}import { ItemsController } from './http/items.controller';
+${subscribing ? "import { HandledEventEntity } from './infrastructure/handled-event.entity';\nimport { HandledEventRepository } from './infrastructure/handled-event.repository';\n" : ''}import { ItemEntity } from './infrastructure/item.entity';
 import { ItemRepository } from './infrastructure/item.repository';
 
 const httpControllers = [ItemsController];
 const commandHandlers = [AddItemHandler];
 const queryHandlers = [GetItemHandler];
-const eventHandlers: never[] = [];
-const repositories = [ItemRepository];
+const eventHandlers${subscribing ? ` = [${subscriptions.map((s) => s.subscriberClass).join(', ')}]` : ': never[] = []'};
+const repositories = [ItemRepository${subscribing ? ', HandledEventRepository' : ''}];
 
-/** ${n.pascal}: serves \`${m}.add-item.v1\`. */
+/** ${n.pascal}: ${subscribing ? `${served}; subscribes to ${subscriptions.map((s) => `\`${s.wire}\``).join(', ')}` : served}. */
 @Module({
-  imports: [PersistenceModule.forModule({ module: '${m}', entities: [ItemEntity], migrations: ${n.camel}Migrations })],
+  imports: [
+    PersistenceModule.forModule({ module: '${m}', entities: [ItemEntity${subscribing ? ', HandledEventEntity' : ''}], migrations: ${n.camel}Migrations }),
+  ],
   controllers: httpControllers,
   providers: [...commandHandlers, ...queryHandlers, ...eventHandlers, ...repositories],
 })
 export class ${n.pascal}Module {}
 `,
     [`${dir}/${m}.manifest.ts`]: `import { defineModule } from '../../src/kernel/seam';
-import * as contract from './contract';
+${eventImports(subscriptions, '../')}import * as contract from './contract';
 
 /**
  * What the host knows of ${m}. \`routes\`: the HTTP path prefixes its controllers serve (the
@@ -286,7 +296,7 @@ export const ${n.camel}Manifest = defineModule({
   name: '${m}',
   routes: ['/v1/${m}'],
   contract,
-  subscribes: [],
+  subscribes: [${subscriptions.map((s) => s.eventClass).join(', ')}],
   sends: [],
   load: async () => (await import('./${m}.module.js')).${n.pascal}Module,
 });
@@ -309,16 +319,15 @@ export class ${migration} implements MigrationInterface {
 }
 `,
     [`migrations/${m}/index.ts`]: `import { ${migration} } from './${timestamp}-create-items';
-
+${subscribing ? `import { ${handledEvents.className} } from './${handledEvents.timestamp}-create-handled-events';\n` : ''}
 /** ${n.pascal}'s migrations, oldest first; they touch the \`${m}\` schema only. */
-export const ${n.camel}Migrations = [${migration}];
+export const ${n.camel}Migrations = [${migration}${subscribing ? `, ${handledEvents.className}` : ''}];
 `,
     [`test/contracts/${m}.contract.spec.ts`]: `import { randomUUID } from 'node:crypto';
 import { AddItem, ${n.pascal}Errors } from '../../modules/${m}/contract';
 import { DomainError } from '../../src/kernel/primitives';
 import { Seam } from '../../src/kernel/seam';
 import { type Cluster, startCluster } from '../support/cluster';
-import { freePort } from '../support/processes';
 
 /** ${m}'s published messages behave the same in process and across TCP to a ${m} host process. */
 describe.each([
@@ -330,9 +339,8 @@ describe.each([
   const item = async (id: string) => (await cluster.http('${m}').get(\`/v1/${m}/items/\${id}\`).expect(200)).body;
 
   beforeAll(async () => {
-    // A module host needs its address; test/support/cluster.ts knows only the modules listed in it.
-    const env: Record<string, string> = remote.length > 0 ? { ${n.setting.includes('-') ? `'${n.setting}_URL'` : `${n.setting}_URL`}: \`tcp://127.0.0.1:\${await freePort()}\` } : {};
-    cluster = await startCluster({ remote, env });
+    // The cluster gives every registered module (src/host/manifests.ts) its address.
+    cluster = await startCluster({ remote });
     seam = cluster.monolith.get(Seam);
   });
 
@@ -358,5 +366,6 @@ describe.each([
   });
 });
 `,
+    ...subscriberFiles(n, subscriptions, handledEvents),
   };
 }

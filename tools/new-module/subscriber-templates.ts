@@ -1,0 +1,184 @@
+import type { ModuleNames } from './names';
+import type { Subscription } from './subscriptions';
+
+/**
+ * The files `--subscribe` adds: one subscriber per event (its own use-case folder), the
+ * `<schema>.handled_events` table each subscriber records what it handled in (entity,
+ * repository, migration), and a test that hands each event to the module alone.
+ */
+export function subscriberFiles(n: ModuleNames, subscriptions: readonly Subscription[], migration: HandledEventsMigration): Record<string, string> {
+  if (subscriptions.length === 0) return {};
+  const m = n.name;
+  const dir = `modules/${m}`;
+  const files: Record<string, string> = {};
+  for (const s of subscriptions) {
+    files[`${dir}/application/${s.stem}/${s.stem}.handler.ts`] = `import { ${s.eventClass} } from '../../../${s.publisher}/contract';
+import { ModuleDatabase } from '../../../../src/kernel/persistence';
+import { type EventSubscriber, Subscribe } from '../../../../src/kernel/seam';
+import { HandledEventRepository } from '../../infrastructure/handled-event.repository';
+import { deliveredEventId } from '../delivered-event-id';
+
+/**
+ * ${m} on \`${s.wire}\`: records the event in \`${m}.handled_events\`. The inbox claim (a
+ * redelivery of the same event does nothing) commits with this transaction's writes.
+ *
+ * (Made by \`npm run module:new -- --subscribe ${s.wire}\`: do here what ${m} does about it.)
+ */
+@Subscribe(${s.eventClass})
+export class ${s.subscriberClass} implements EventSubscriber<${s.eventClass}> {
+  constructor(
+    private readonly database: ModuleDatabase,
+    private readonly handled: HandledEventRepository,
+  ) {}
+
+  async handle(event: ${s.eventClass}): Promise<void> {
+    const record = { eventId: deliveredEventId(), name: ${s.eventClass}.wire, payload: { ...event } };
+    await this.database.transaction(({ manager }) => this.handled.record(manager, record));
+  }
+}
+`;
+  }
+  files[`${dir}/application/delivered-event-id.ts`] = `import { RequestContexts } from '../../../src/kernel/seam';
+
+/**
+ * The id of the event a subscriber of ${m} is handling: the publisher's outbox id, the same on
+ * every delivery of that event (and the key of the inbox record).
+ */
+export function deliveredEventId(): string {
+  const delivery = RequestContexts.current()?.delivery;
+  if (!delivery) throw new Error('deliveredEventId() is for subscribers, while they handle a delivered event');
+  return delivery.eventId;
+}
+`;
+  files[`${dir}/infrastructure/handled-event.entity.ts`] = `import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+
+/** One event of another module that ${m} handled. */
+@Entity({ schema: '${m}', name: 'handled_events' })
+export class HandledEventEntity {
+  @PrimaryColumn({ name: 'event_id', type: 'uuid' })
+  eventId: string;
+
+  /** The event's wire name, e.g. \`${subscriptions[0].wire}\`. */
+  @Column({ type: 'varchar', length: 200 })
+  name: string;
+
+  @Column({ type: 'jsonb' })
+  /** The event's payload, as its contract has it. */
+  payload: object;
+
+  @CreateDateColumn({ name: 'handled_at', type: 'timestamptz' })
+  handledAt: Date;
+}
+`;
+  files[`${dir}/infrastructure/handled-event.repository.ts`] = `import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { HandledEventEntity } from './handled-event.entity';
+
+export interface HandledEvent {
+  readonly eventId: string;
+  readonly name: string;
+  readonly payload: object;
+}
+
+@Injectable()
+export class HandledEventRepository {
+  /** Stores the event in the caller's transaction. A second row for one event id fails: the inbox should have stopped it. */
+  async record(manager: EntityManager, event: HandledEvent): Promise<void> {
+    await manager.insert(HandledEventEntity, event);
+  }
+}
+`;
+  files[`migrations/${m}/${migration.timestamp}-create-handled-events.ts`] = `import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class ${migration.className} implements MigrationInterface {
+  async up(db: QueryRunner): Promise<void> {
+    await db.query(\`
+      CREATE TABLE ${n.sqlSchema}.handled_events (
+        event_id   uuid         PRIMARY KEY,
+        name       varchar(200) NOT NULL,
+        payload    jsonb        NOT NULL,
+        handled_at timestamptz  NOT NULL DEFAULT now()
+      )\`);
+  }
+
+  async down(db: QueryRunner): Promise<void> {
+    await db.query('DROP TABLE ${n.sqlSchema}.handled_events');
+  }
+}
+`;
+  files[`test/modules/${m}.subscriptions.spec.ts`] = subscriptionsSpec(n, subscriptions);
+  return files;
+}
+
+export interface HandledEventsMigration {
+  readonly timestamp: number;
+  readonly className: string;
+}
+
+export function handledEventsMigration(timestamp: number): HandledEventsMigration {
+  return { timestamp: timestamp + 1, className: `CreateHandledEvents${timestamp + 1}` };
+}
+
+/** Import lines for the events, one per publishing module's contract, from `from` (a path prefix to modules/). */
+export function eventImports(subscriptions: readonly Subscription[], from: string): string {
+  const byPublisher = new Map<string, string[]>();
+  for (const s of subscriptions) byPublisher.set(s.publisher, [...(byPublisher.get(s.publisher) ?? []), s.eventClass]);
+  return [...byPublisher]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([publisher, classes]) => `import { ${[...new Set(classes)].sort().join(', ')} } from '${from}${publisher}/contract';\n`)
+    .join('');
+}
+
+/** A TypeScript literal of a JSON value (keys unquoted when they can be). */
+function literal(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(literal).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).map(([key, each]) => `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key)}: ${literal(each)}`);
+    return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
+  }
+  return value === undefined ? 'undefined' : JSON.stringify(value).replace(/^"(.*)"$/, (_, inner: string) => `'${inner.replace(/\\"/g, '"').replace(/'/g, "\\'")}'`);
+}
+
+function subscriptionsSpec(n: ModuleNames, subscriptions: readonly Subscription[]): string {
+  const m = n.name;
+  const cases = subscriptions
+    .map((s) => {
+      const sample = s.sample
+        ? literal(s.sample)
+        : `{} as never /* module:new found no payload ${s.wire} accepts: write one here */`;
+      return `
+  it('records ${s.wire} once, however often it is delivered', async () => {
+    const event = eventOf(${s.eventClass}, ${sample});
+    const eventId = await harness.deliver(event);
+    await harness.deliver(event, eventId); // a redelivery: the inbox makes it a no-op
+    expect(await handled(eventId)).toEqual([{ name: '${s.wire}', payload: { ...event } }]);
+  });
+`;
+    })
+    .join('');
+  return `${eventImports(subscriptions, '../../modules/')}import { ${n.camel}Manifest } from '../../modules/${m}/${m}.manifest';
+import { DatabaseRegistry } from '../../src/kernel/persistence';
+import { eventOf, type ModuleHarness, startModuleHarness } from '../support/module-harness';
+
+/**
+ * ${m} alone, handed the events it subscribes to as the relay hands them over (payload checked
+ * against the publisher's contract, inbox claimed). test/e2e/order-confirmed-subscribers.spec.ts
+ * and the contract suites cover the assembled app, in process and across TCP.
+ */
+describe('${m}, isolated: the events it subscribes to', () => {
+  let harness: ModuleHarness;
+  const handled = (eventId: string): Promise<unknown[]> =>
+    harness.app
+      .get(DatabaseRegistry)
+      .all()
+      .find((database) => database.module === '${m}')!
+      .manager.query('SELECT name, payload FROM ${n.sqlSchema}.handled_events WHERE event_id = $1', [eventId]);
+
+  beforeAll(async () => {
+    harness = await startModuleHarness({ module: ${n.camel}Manifest });
+  });
+
+  afterAll(() => harness?.close());
+${cases}});
+`;
+}
