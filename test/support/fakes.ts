@@ -1,4 +1,4 @@
-import { type DynamicModule, Inject, Module, type Type } from '@nestjs/common';
+import { type DynamicModule, Inject, Module } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import * as catalogContract from '../../modules/catalog/contract';
 import { type CatalogProduct, GetProducts } from '../../modules/catalog/contract';
@@ -53,11 +53,7 @@ abstract class Fake {
   }
 }
 
-/**
- * A fake's manifest loads the Nest module its `nestModule` declares, so the kernel (which asks
- * each local manifest for its module, to know whose providers are whose) finds it.
- */
-const loads = (nestModule: () => Type<unknown>) => async () => nestModule();
+const notLoaded = () => Promise.reject(new Error('a fake is not loaded through its manifest'));
 
 // ---------------------------------------------------------------------------------------- catalog
 
@@ -67,7 +63,7 @@ export class FakeCatalog extends Fake implements FakeModule {
   readonly serves = [GetProducts];
 
   constructor() {
-    super(defineModule({ name: 'catalog', contract: catalogContract, load: loads(() => FakeCatalogModule) }));
+    super(defineModule({ name: 'catalog', contract: catalogContract, load: notLoaded }));
   }
 
   get nestModule(): DynamicModule {
@@ -130,7 +126,7 @@ export class FakeInventory extends Fake implements FakeModule {
   readonly serves = [ReserveStock, ReleaseReservation];
 
   constructor() {
-    super(defineModule({ name: 'inventory', contract: inventoryContract, load: loads(() => FakeInventoryModule) }));
+    super(defineModule({ name: 'inventory', contract: inventoryContract, load: notLoaded }));
   }
 
   get nestModule(): DynamicModule {

@@ -10,7 +10,7 @@ import { MessagingModule } from '../../src/kernel/messaging';
 import { createRootLogger, logSettingsFrom, Metrics, ObservabilityModule } from '../../src/kernel/observability';
 import { DatabaseModule } from '../../src/kernel/persistence';
 import { type IntegrationEvent, type MessageClass, parseWireName, validate } from '../../src/kernel/primitives';
-import { defineModule, EventDispatcher, InvalidMessageError, MessageRegistry, type ModuleManifest, Seam, SeamModule, Topology } from '../../src/kernel/seam';
+import { EventDispatcher, InvalidMessageError, MessageRegistry, type ModuleManifest, Seam, SeamModule, Topology } from '../../src/kernel/seam';
 import { testAuthEnv } from './auth';
 import type { FakeModule } from './fakes';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -68,8 +68,7 @@ export async function startModuleHarness(options: HarnessOptions): Promise<Modul
   const module = options.module;
   assertFakesCover(module, fakes);
   const env = { ...testAuthEnv(), ...options.env };
-  const known = [...(module ? [module] : []), ...fakes.map((fake) => fake.manifest)];
-  const registry = new MessageRegistry([...known, ...publishersOfSubscribedEvents(module, known)]);
+  const registry = new MessageRegistry([...(module ? [module] : []), ...fakes.map((fake) => fake.manifest)]);
   const topology = Topology.fromEnvironment(registry, { kind: 'monolith' }, env);
   const database = module ? await createTestDatabase() : undefined;
   const root = createRootLogger(logSettingsFrom(env, module?.name ?? 'fakes', true));
@@ -157,27 +156,6 @@ function assertFakesCover(module: ModuleManifest | undefined, fakes: readonly Fa
     if (!fake) throw new Error(`${module!.name} sends ${message.wire}, but no fake stands in for ${target}`);
     if (!fake.serves.includes(message)) throw new Error(`The fake of ${target} does not serve ${message.wire}, which ${module!.name} sends`);
   }
-}
-
-@Module({})
-class PublisherStandIn {}
-
-/**
- * The kernel checks a delivered event against its contract, found by wire name among the
- * manifests it was given. For each module whose events the module under test subscribes to and
- * that neither it nor a fake is, a manifest with just those events stands in: it serves,
- * stores and publishes nothing (the harness hands its events over with `deliver`).
- */
-function publishersOfSubscribedEvents(module: ModuleManifest | undefined, known: readonly ModuleManifest[]): ModuleManifest[] {
-  const byPublisher = new Map<string, MessageClass[]>();
-  for (const event of module?.subscribes ?? []) {
-    const publisher = parseWireName(event.wire).module;
-    if (known.some((manifest) => manifest.name === publisher)) continue;
-    byPublisher.set(publisher, [...(byPublisher.get(publisher) ?? []), event]);
-  }
-  return [...byPublisher].map(([name, events]) =>
-    defineModule({ name, contract: Object.fromEntries(events.map((event) => [event.wire, event])), load: async () => PublisherStandIn }),
-  );
 }
 
 /**
