@@ -272,7 +272,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       return true;
     } catch (error) {
       const reason = String((error as Error)?.message ?? error).slice(0, 2000);
-      const park = row.attempts >= this.settings.maxAttempts;
+      // A subscriber that could not be reached (its host down, its breaker open) has not failed
+      // the event: it waits, with backoff, however long the outage lasts. Only a subscriber
+      // that was reached and kept failing gets its delivery parked.
+      const unreachable = (error as { code?: unknown })?.code === 'seam.unavailable';
+      const park = row.attempts >= this.settings.maxAttempts && !unreachable;
       await database.dataSource
         .query(
           `UPDATE ${s}.seams_deliveries

@@ -6,7 +6,7 @@ export interface RelaySettings {
   readonly batch: number;
   /** Deliveries under way at once per module. */
   readonly concurrency: number;
-  /** Attempts before a delivery is parked. */
+  /** Attempts before a delivery is parked (only failures of a subscriber that was reached count; an unreachable one is waited for). */
   readonly maxAttempts: number;
   /** First retry delay; doubled per attempt up to `maxBackoffMs`. */
   readonly backoffMs: number;
