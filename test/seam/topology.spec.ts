@@ -10,7 +10,7 @@ const tcp = (port: number) => `tcp://127.0.0.1:${port}`;
 describe('Topology from SEAMS_<MODULE> and SEAMS_<MODULE>_URL', () => {
   it('runs every module in the monolith by default, serving nothing', () => {
     const topology = Topology.fromEnvironment(registry, monolith, {});
-    expect(topology.localModules.sort()).toEqual(['catalog', 'inventory', 'ordering', 'payments']);
+    expect(topology.localModules.sort()).toEqual(MANIFESTS.map((m) => m.name).sort());
     expect(topology.served).toEqual([]);
     expect(topology.remote).toEqual([]);
   });
@@ -62,7 +62,7 @@ describe('Topology from SEAMS_<MODULE> and SEAMS_<MODULE>_URL', () => {
 
   it.each([
     [monolith, { SEAMS_CATALOG: 'elsewhere' }, /SEAMS_CATALOG must be "local", "remote" or "shadow", not "elsewhere"/],
-    [host('shipping'), {}, /There is no module "shipping"; the modules are catalog, inventory, ordering, payments/],
+    [host('no-such-module'), {}, new RegExp(`There is no module "no-such-module"; the modules are ${MANIFESTS.map((m) => m.name).join(', ')}`)],
     [monolith, { SEAMS_NAMESPACE: 'Bad Space' }, /SEAMS_NAMESPACE must be/],
   ])('refuses a bad setting (%#)', (role, env, message) => {
     expect(() => Topology.fromEnvironment(registry, role, env)).toThrow(message);

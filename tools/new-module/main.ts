@@ -22,12 +22,6 @@ import { moduleFiles } from './templates';
  */
 const MANIFESTS_FILE = join('src', 'host', 'manifests.ts');
 
-/**
- * Tests that still list the modules by hand (they live where module:new's owners may not
- * edit); a new module must be added to them until they read the registry too.
- */
-export const LISTS_OF_MODULES = ['test/seam/topology.spec.ts (the local modules, and the modules named in a refusal)'];
-
 export interface CreateOptions {
   /** Wire names of other modules' events the module subscribes to. */
   readonly subscribe?: readonly string[];
@@ -140,8 +134,7 @@ function main(): void {
       ...(created.subscriptions.length > 0
         ? [`  - make the subscribers (modules/${name}/application/on-*) do what ${name} does about each event; keep them safe to run twice;`]
         : []),
-      `  - the tests find ${name} in ${created.manifestsFile}; only these still list the modules by hand:`,
-      ...LISTS_OF_MODULES.map((file) => `      ${file}`),
+      `  - the tests find ${name} in ${created.manifestsFile}; no list in them needs editing;`,
       refresh
         ? `  - commit contracts/${name}.json, docs/architecture.md and README.md with the module${refreshed ? '' : ' (the refresh above failed: see its output)'}.`
         : '  - run npm run contracts:check and npm run docs:arch, and commit what they write.',
