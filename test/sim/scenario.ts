@@ -68,7 +68,8 @@ export const INVALID_PAYLOADS: Record<'put' | 'get', Record<string, unknown>[]> 
 
 interface RawSubscription {
   readonly from: number;
-  readonly to: number;
+  /** The subscriber: the module `1 + offset` places after `from` (never `from` itself). */
+  readonly offset: number;
   readonly relayed: boolean;
   readonly handlers: number;
   readonly chain: boolean;
@@ -87,16 +88,15 @@ export function systemOf(size: number, raw: readonly RawSubscription[]): ProbeSy
     subscriptions[to].set(event, { event, handlers: Math.max(handlers, known?.handlers ?? 1), chain: chain || (known?.chain ?? false) });
   };
   // changed events first, so chains exist before relayed events are looked at
+  const ends = (s: RawSubscription) => ({ from: s.from % size, to: (s.from + 1 + (s.offset % (size - 1))) % size });
   for (const s of raw.filter((r) => !r.relayed)) {
-    const from = s.from % size;
-    const to = s.to % size;
-    if (from !== to) add(to, `${names[from]}.changed.v1`, s.handlers, s.chain && from < to);
+    const { from, to } = ends(s);
+    add(to, `${names[from]}.changed.v1`, s.handlers, s.chain && from < to);
   }
   for (const s of raw.filter((r) => r.relayed)) {
-    const from = s.from % size;
-    const to = s.to % size;
+    const { from, to } = ends(s);
     const publishes = [...subscriptions[from].values()].some((sub) => sub.chain);
-    if (from !== to && publishes) add(to, `${names[from]}.relayed.v1`, s.handlers, s.chain && from < to);
+    if (publishes) add(to, `${names[from]}.relayed.v1`, s.handlers, s.chain && from < to);
   }
   const modules: ProbeModuleSpec[] = names.map((name, index) => ({ name, subscriptions: [...subscriptions[index].values()] }));
   return { modules };
@@ -111,7 +111,7 @@ export function subscribersOf(system: ProbeSystem): { module: string; handler: s
 
 const rawSubscription = fc.record({
   from: fc.nat(4),
-  to: fc.nat(4),
+  offset: fc.nat(3),
   relayed: fc.constantFrom(false, false, true),
   handlers: fc.constantFrom(1, 1, 1, 2),
   chain: fc.boolean(),
