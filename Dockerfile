@@ -3,8 +3,12 @@
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The kernel is an npm workspace (@seams/kernel): npm ci links it from packages/kernel.
+COPY packages/kernel/package.json ./packages/kernel/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY packages/kernel/tsconfig.json ./packages/kernel/
+COPY packages/kernel/src ./packages/kernel/src
 COPY src ./src
 COPY modules ./modules
 COPY migrations ./migrations
@@ -21,6 +25,8 @@ WORKDIR /app
 RUN mkdir -p /app/.data && chown node:node /app/.data
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/packages/kernel/package.json ./packages/kernel/
+COPY --from=build /app/packages/kernel/dist ./packages/kernel/dist
 COPY package.json ./
 USER node
 EXPOSE 3000

@@ -8,8 +8,9 @@
  *
  *   importer (where)                          may import
  *   ----------------------------------------  ------------------------------------------------
- *   kernel-primitives  src/kernel/primitives  itself, Node builtins, packages (no other kernel)
- *   kernel             src/kernel/**          kernel, kernel-primitives, Node builtins, packages;
+ *   kernel-primitives  packages/kernel/src/primitives
+ *                                             itself, Node builtins, packages (no other kernel)
+ *   kernel             packages/kernel/src/** kernel, kernel-primitives, Node builtins, packages;
  *                                             never a module, never the host
  *   host               src/host/**, src/main.ts
  *                                             host, kernel, kernel-primitives, module manifests
@@ -115,9 +116,20 @@ const FRAMEWORKS_ORMS_TRANSPORTS = [
   '@grpc/*',
 ];
 
+/**
+ * The kernel is the package @seams/kernel: code outside it imports it by name and subpath
+ * (`@seams/kernel/seam`), never a file behind a subpath or a path into its folders.
+ */
+const KERNEL_BY_NAME_ONLY = {
+  patterns: [
+    { group: ['**/packages/kernel/**', '**/kernel/src/**', '**/src/kernel/**'], message: 'Import the kernel by name: @seams/kernel/<layer>.' },
+    { regex: '^@seams/kernel/[^/]+/.+', message: 'Import the kernel by its subpaths only (@seams/kernel/<layer>), not the files behind them.' },
+  ],
+};
+
 export default defineConfig(
   {
-    ignores: ['dist/', 'node_modules/', '.data/', 'coverage/', 'test/boundaries/fixtures/**'],
+    ignores: ['dist/', 'packages/*/dist/', 'node_modules/', '.data/', 'coverage/', 'test/boundaries/fixtures/**'],
   },
   {
     files: ['**/*.{js,mjs,cjs}'],
@@ -148,8 +160,8 @@ export default defineConfig(
       // Folders. Paths are relative to root-path and match from it (partialMatch: false).
       // Order matters: the first descriptor that matches a file wins.
       'boundaries/elements': [
-        { type: 'kernel-primitives', pattern: 'src/kernel/primitives', partialMatch: false },
-        { type: 'kernel', pattern: 'src/kernel', partialMatch: false },
+        { type: 'kernel-primitives', pattern: 'packages/kernel/src/primitives', partialMatch: false },
+        { type: 'kernel', pattern: 'packages/kernel/src', partialMatch: false },
         { type: 'host', pattern: 'src/host', partialMatch: false },
         ...MODULE_LAYERS.map((layer) => ({
           type: layer,
@@ -171,6 +183,7 @@ export default defineConfig(
       ],
     },
     rules: {
+      'no-restricted-imports': ['error', KERNEL_BY_NAME_ONLY],
       'boundaries/no-unknown-files': 'error',
       'boundaries/no-unknown-dependencies': 'error',
       'boundaries/no-ignored-dependencies': 'error',
@@ -236,5 +249,10 @@ export default defineConfig(
         },
       ],
     },
+  },
+  {
+    // Inside the kernel, its folders import each other by relative path.
+    files: ['packages/kernel/src/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
   },
 );

@@ -31,13 +31,18 @@ const esmOnly = [
 module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  roots: ['<rootDir>/src', '<rootDir>/modules', '<rootDir>/test'],
+  roots: ['<rootDir>/packages/kernel/src', '<rootDir>/src', '<rootDir>/modules', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts'],
   transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', swc] },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   // `import('./x.js')` in TypeScript (as Node's ESM rules want for dynamic imports) means ./x.ts here.
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // The kernel package from its source, so a test needs no build of it (processes the tests
+    // start load its build, packages/kernel/dist, through node_modules/@seams/kernel).
+    '^@seams/kernel/(.*)$': '<rootDir>/packages/kernel/src/$1',
+  },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 30000,

@@ -1,8 +1,8 @@
 import { Injectable, Module } from '@nestjs/common';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { ModuleDatabase, PersistenceModule } from '../src/kernel/persistence';
-import { field, IntegrationEvent } from '../src/kernel/primitives';
-import { defineModule, type EventSubscriber, Subscribe } from '../src/kernel/seam';
+import { ModuleDatabase, PersistenceModule } from '@seams/kernel/persistence';
+import { field, IntegrationEvent } from '@seams/kernel/primitives';
+import { defineModule, type EventSubscriber, Subscribe } from '@seams/kernel/seam';
 
 /** The events benchmark's own modules: one publishes, the other subscribes and records. */
 export class Ticked extends IntegrationEvent {

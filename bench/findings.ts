@@ -23,7 +23,7 @@ reflect metadata, finds the handler and publishes the message to the bus's strea
 leanest observation (one \`.then\`, two clock reads) 0.49x of it; the handler called directly plus the same
 observation 0.88x. So the observation costs about what the bus's lookup does, and the seam, which already knows the
 class of each message it routes, can skip the lookup. Changed (aaaa2a2): the seam takes each class's handler function
-from the bus once (\`LocalHandlers\`, src/kernel/seam/local-handlers.ts) and calls it directly, observed with one
+from the bus once (\`LocalHandlers\`, packages/kernel/src/seam/local-handlers.ts) and calls it directly, observed with one
 \`.then\`; the message still goes to the bus's stream when anyone watches it, and request-scoped handlers keep their
 resolution per message (test/seam/local-dispatch.spec.ts). \`npm run bench -- local\`, quiet machine: before 0.46x
 the CommandBus (3.66 vs 7.91 million/s), after 0.82x (6.51 vs 7.90 million/s); 0.80x to 0.87x in later runs, a thin
@@ -38,7 +38,7 @@ Before (\`npm run bench -- remote\`, quiet machine): TCP 0.88x one at a time and
 at 100 in flight: \`ClientProxy.send\` builds a deferred connect, a \`mergeMap\` and an Observable per call (about 13% of
 the client's CPU, plus the garbage), and Nest's \`JsonSocket\` makes one \`socket.write\` per frame on each side
 (\`writeUtf8String\` 8 to 13% self). Changed (0b23fc7): the seam calls the client's own \`createPacket\` and \`publish\`
-once it is connected (\`clientRequest\`, src/kernel/seam/client-request.ts), and both sides write the frames of one tick
+once it is connected (\`clientRequest\`, packages/kernel/src/seam/client-request.ts), and both sides write the frames of one tick
 together, at most 16 per write (\`BatchingJsonSocket\`, same framing on the wire). Unbounded batches were tried first:
 CPU per round trip fell (client 17.6 to 14.7 µs, server 15.2 to 12.2 µs, 60,000 calls at 100 in flight) but round
 trips a second fell too (45k to 41k/s), because the two processes took turns with whole batches; capped at 16 (4 to 16
@@ -107,7 +107,7 @@ notification became one statement instead of three; this scenario showed no diff
 
 ### 6. Start-up (met): OpenTelemetry was loaded even with tracing off
 
-About 70% of the monolith's start-up CPU is loading modules. src/kernel/observability/tracing.ts imported the
+About 70% of the monolith's start-up CPU is loading modules. packages/kernel/src/observability/tracing.ts imported the
 OpenTelemetry SDK, the OTLP exporter and the HTTP and pg instrumentations at the top, so every start loaded them
 (about 300 ms of a 2 s profile on the busy machine) although tracing is off unless an endpoint is set. A/B with those
 four required inside \`startTracing\` only: median time to ready 1,676 ms before, 1,471 ms after (10 starts each,

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { MessageRegistry, Seam, SeamModule, Topology } from '../src/kernel/seam';
+import { MessageRegistry, Seam, SeamModule, Topology } from '@seams/kernel/seam';
 import { compare, type Sample, throughput } from './measure';
 import { ACTION, addBenchService, moleculerBroker } from './moleculer';
 import { BenchModule, benchManifest, Ping, type PingReply, Reserve, ReserveHandler, SAMPLE } from './probe';

@@ -1,8 +1,8 @@
 import { Controller, Module, type Type } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { MessagePattern } from '@nestjs/microservices';
-import { Command, field, Query } from '../src/kernel/primitives';
-import { defineModule } from '../src/kernel/seam';
+import { Command, field, Query } from '@seams/kernel/primitives';
+import { defineModule } from '@seams/kernel/seam';
 
 /** What every benchmark call carries and gets back: a small order-like payload. */
 export interface PingReply {

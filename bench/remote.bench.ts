@@ -6,7 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { type ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
 import type { ServiceBroker } from 'moleculer';
 import { firstValueFrom } from 'rxjs';
-import { MessageRegistry, Seam, SeamModule, serverOptions, Topology } from '../src/kernel/seam';
+import { MessageRegistry, Seam, SeamModule, serverOptions, Topology } from '@seams/kernel/seam';
 import { compare, concurrent, type Sample, sequential } from './measure';
 import { ACTION, addBenchService, moleculerBroker, natsTransporter, tcpTransporter } from './moleculer';
 import { BenchModule, benchManifest, Ping, type PingReply, RawPingController, rawNatsController, Reserve, SAMPLE } from './probe';

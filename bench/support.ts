@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
-import { ensureDatabase, startEmbeddedPostgres } from '../src/kernel/persistence';
+import { ensureDatabase, startEmbeddedPostgres } from '@seams/kernel/persistence';
 
 /** The build this file is part of (node_modules/.cache/seams-bench): the app processes run from it too. */
 export const BUILD = join(__dirname, '..');

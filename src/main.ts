@@ -5,7 +5,7 @@ import { createApp, startApp } from './host/create-app';
 import { poolSizeFrom, resolveDatabase } from './host/database';
 import { roleFrom, serviceOf } from './host/role';
 import { shutDownGracefully, shutdownTimeoutFrom } from './host/shutdown';
-import { createRootLogger, logSettingsFrom, stopTracing } from './kernel/observability';
+import { createRootLogger, logSettingsFrom, stopTracing } from '@seams/kernel/observability';
 
 /**
  * `node dist/src/main.js` runs the monolith; `node dist/src/main.js --module inventory` (or

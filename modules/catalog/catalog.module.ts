@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PersistenceModule } from '../../src/kernel/persistence';
+import { PersistenceModule } from '@seams/kernel/persistence';
 import { catalogMigrations } from '../../migrations/catalog';
 import { GetProductHandler } from './application/get-product/get-product.handler';
 import { GetProductsHandler } from './application/get-products/get-products.handler';

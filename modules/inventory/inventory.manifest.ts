@@ -1,4 +1,4 @@
-import { defineModule } from '../../src/kernel/seam';
+import { defineModule } from '@seams/kernel/seam';
 import { OrderCancelled, OrderConfirmed } from '../ordering/contract';
 import * as contract from './contract';
 

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PersistenceModule } from '../../src/kernel/persistence';
+import { PersistenceModule } from '@seams/kernel/persistence';
 import { inventoryMigrations } from '../../migrations/inventory';
 import { GetStockHandler } from './application/get-stock/get-stock.handler';
 import { ReleaseReservationHandler } from './application/release-reservation/release-reservation.handler';

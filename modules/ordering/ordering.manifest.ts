@@ -1,4 +1,4 @@
-import { defineModule } from '../../src/kernel/seam';
+import { defineModule } from '@seams/kernel/seam';
 import { GetProducts } from '../catalog/contract';
 import { ReleaseReservation, ReserveStock } from '../inventory/contract';
 import { PaymentCaptured, PaymentDeclined } from '../payments/contract';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PersistenceModule } from '../../src/kernel/persistence';
+import { PersistenceModule } from '@seams/kernel/persistence';
 import { orderingMigrations } from '../../migrations/ordering';
 import { GetOrderHandler } from './application/get-order/get-order.handler';
 import { PlaceOrderHandler } from './application/place-order/place-order.handler';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PersistenceModule } from '../../src/kernel/persistence';
+import { PersistenceModule } from '@seams/kernel/persistence';
 import { paymentsMigrations } from '../../migrations/payments';
 import { OnOrderPlaced } from './application/capture-payment/on-order-placed.handler';
 import { ListPaymentsHandler } from './application/list-payments/list-payments.handler';

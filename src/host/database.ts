@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from '../kernel/persistence';
+import { ensureDatabase, startEmbeddedPostgres, type EmbeddedServer } from '@seams/kernel/persistence';
 
 export interface ResolvedDatabase {
   readonly url: string;

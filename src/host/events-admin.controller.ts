@@ -2,10 +2,10 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { ApiProblems, Authenticated, uuidParam } from '../kernel/http';
-import { ROLES } from '../kernel/security';
-import { OutboxAdmin } from '../kernel/messaging';
-import type { DeliveryStatus } from '../kernel/messaging';
+import { ApiProblems, Authenticated, uuidParam } from '@seams/kernel/http';
+import { ROLES } from '@seams/kernel/security';
+import { OutboxAdmin } from '@seams/kernel/messaging';
+import type { DeliveryStatus } from '@seams/kernel/messaging';
 
 const STATUSES: Record<string, DeliveryStatus> = { failed: 'PARKED', parked: 'PARKED', pending: 'PENDING', delivered: 'DELIVERED' };
 

@@ -3,9 +3,9 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import { type HealthCheckResult, HealthCheckService, type HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { SkipThrottle } from '@nestjs/throttler';
-import { Public } from '../kernel/http';
-import { DatabaseRegistry } from '../kernel/persistence';
-import { brokerReachable, brokerUrls, MessageRegistry, RemoteModules, Topology } from '../kernel/seam';
+import { Public } from '@seams/kernel/http';
+import { DatabaseRegistry } from '@seams/kernel/persistence';
+import { brokerReachable, brokerUrls, MessageRegistry, RemoteModules, Topology } from '@seams/kernel/seam';
 import { Lifecycle } from './lifecycle';
 
 /** How long one check may take before it counts as down. */

@@ -2,10 +2,10 @@ import { Controller, Get, Header, type OnModuleInit, Res, VERSION_NEUTRAL } from
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { SkipThrottle } from '@nestjs/throttler';
-import { Public } from '../kernel/http';
-import { OutboxAdmin } from '../kernel/messaging';
-import { Metrics } from '../kernel/observability';
-import { RemoteModules } from '../kernel/seam';
+import { Public } from '@seams/kernel/http';
+import { OutboxAdmin } from '@seams/kernel/messaging';
+import { Metrics } from '@seams/kernel/observability';
+import { RemoteModules } from '@seams/kernel/seam';
 
 const BREAKER_STATES: Record<string, number> = { closed: 0, open: 1, 'half-open': 2, isolated: 3 };
 

@@ -1,4 +1,4 @@
-import type { Role } from '../kernel/seam/topology';
+import type { Role } from '@seams/kernel/seam';
 
 /**
  * `node dist/src/main.js` runs the monolith; `node dist/src/main.js --module inventory` (or

@@ -1,9 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, Authenticated } from '../kernel/http';
-import { ShadowRuns } from '../kernel/seam';
-import type { ShadowDifference } from '../kernel/seam';
-import { ROLES } from '../kernel/security';
+import { ApiProblems, Authenticated } from '@seams/kernel/http';
+import { ShadowRuns } from '@seams/kernel/seam';
+import type { ShadowDifference } from '@seams/kernel/seam';
+import { ROLES } from '@seams/kernel/security';
 
 export class ShadowDifferenceDto {
   @ApiProperty({ format: 'uuid' }) id: string;

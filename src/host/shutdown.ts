@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
-import { OutboxRelay } from '../kernel/messaging';
-import { SeamReceiver } from '../kernel/seam';
+import { OutboxRelay } from '@seams/kernel/messaging';
+import { SeamReceiver } from '@seams/kernel/seam';
 import { Lifecycle } from './lifecycle';
 
 /** How long a graceful shutdown may wait for work under way, from `SEAMS_SHUTDOWN_TIMEOUT_MS` (default 10000). */

@@ -1,4 +1,4 @@
-import { startTracing } from '../kernel/observability/tracing';
+import { startTracing } from '@seams/kernel/observability';
 import { roleFrom, serviceOf } from './role';
 
 /**

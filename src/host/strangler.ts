@@ -3,8 +3,8 @@ import type { Socket } from 'node:net';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
-import { PROBLEM_CONTENT_TYPE } from '../kernel/http';
-import type { MessageRegistry, Topology } from '../kernel/seam';
+import { PROBLEM_CONTENT_TYPE } from '@seams/kernel/http';
+import type { MessageRegistry, Topology } from '@seams/kernel/seam';
 
 /**
  * Strangler routing: the HTTP routes of a module that runs elsewhere are forwarded to its

@@ -1,4 +1,4 @@
-import { authSettingsFrom, ROLES, signDevToken } from '../kernel/security';
+import { authSettingsFrom, ROLES, signDevToken } from '@seams/kernel/security';
 
 /**
  * `npm run token -- --sub alice --role customer [--role admin] [--ttl 3600]`: prints a

@@ -9,7 +9,7 @@
  * `// lint-as: <path>` line, so its relative imports resolve to real files of the tree.
  * (The fixtures are not .ts files so that `tsc` does not type-check them from the wrong place.)
  *
- *   node test/boundaries/lint-fixtures.mjs                 fixtures, then src/ modules/ migrations/
+ *   node test/boundaries/lint-fixtures.mjs                 fixtures, then packages/kernel/src/ src/ modules/ migrations/
  *   node test/boundaries/lint-fixtures.mjs --mutate=<m>    fixtures only, with a weakened config:
  *        no-resolver    the TypeScript import resolver removed
  *        no-boundaries  the boundaries plugin and its rules removed
@@ -67,7 +67,7 @@ for (const name of (await readdir(fixturesDir)).filter((file) => file.endsWith('
 
 const repo = [];
 if (!mutation) {
-  for (const result of await eslint.lintFiles(['src', 'modules', 'migrations'])) {
+  for (const result of await eslint.lintFiles(['packages/kernel/src', 'src', 'modules', 'migrations'])) {
     repo.push({ file: path.relative(root, result.filePath), messages: brief(result.messages) });
   }
 }

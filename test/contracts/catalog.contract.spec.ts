@@ -1,5 +1,5 @@
 import { type CatalogProduct, GetProducts } from '../../modules/catalog/contract';
-import { Seam } from '../../src/kernel/seam';
+import { Seam } from '@seams/kernel/seam';
 import { startCluster } from '../support/cluster';
 import { FakeCatalog } from '../support/fakes';
 import { startModuleHarness } from '../support/module-harness';

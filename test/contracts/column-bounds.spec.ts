@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { MANIFESTS } from '../../src/host/manifests';
-import { checkColumnBounds, columnCapacity, columnSourcesOf, DatabaseRegistry, type ModuleColumns, receivedMessages, StoresContractField } from '../../src/kernel/persistence';
+import { checkColumnBounds, columnCapacity, columnSourcesOf, DatabaseRegistry, type ModuleColumns, receivedMessages, StoresContractField } from '@seams/kernel/persistence';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { FittingParcel, metadataOf, MisdeclaredNote, ParcelLost, TooSmallShipment, UndeclaredClaim } from './fixtures/column-bounds.fixtures';
 

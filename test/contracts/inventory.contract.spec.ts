@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InventoryErrors, ReleaseReservation, ReserveStock } from '../../modules/inventory/contract';
-import { DomainError } from '../../src/kernel/primitives';
-import { Seam } from '../../src/kernel/seam';
+import { DomainError } from '@seams/kernel/primitives';
+import { Seam } from '@seams/kernel/seam';
 import { brokerTest } from '../support/brokers';
 import { startCluster, type TransportKind } from '../support/cluster';
 import { FakeInventory } from '../support/fakes';

@@ -1,5 +1,5 @@
 import { GetProducts, GetProductsV2 } from '../../modules/catalog/contract';
-import { Seam } from '../../src/kernel/seam';
+import { Seam } from '@seams/kernel/seam';
 import { customerBearer } from '../support/auth';
 import { type Cluster, startCluster } from '../support/cluster';
 import { shop } from '../support/shop';

@@ -1,5 +1,5 @@
 import { MANIFESTS } from '../../src/host/manifests';
-import { DatabaseRegistry } from '../../src/kernel/persistence';
+import { DatabaseRegistry } from '@seams/kernel/persistence';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 interface Operation {

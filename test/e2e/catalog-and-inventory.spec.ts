@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ReserveStock } from '../../modules/inventory/contract';
-import { Seam } from '../../src/kernel/seam';
+import { Seam } from '@seams/kernel/seam';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 describe('catalog and inventory over HTTP', () => {

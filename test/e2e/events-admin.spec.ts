@@ -1,5 +1,5 @@
 import { MANIFESTS } from '../../src/host/manifests';
-import { MessageRegistry } from '../../src/kernel/seam';
+import { MessageRegistry } from '@seams/kernel/seam';
 import { eventually, startTestApp, type TestApp } from '../support/test-app';
 
 describe('the events admin API', () => {

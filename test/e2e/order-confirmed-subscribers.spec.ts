@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { MANIFESTS } from '../../src/host/manifests';
 import { OrderConfirmed } from '../../modules/ordering/contract';
-import { MessageRegistry } from '../../src/kernel/seam';
+import { MessageRegistry } from '@seams/kernel/seam';
 import { type Cluster, startCluster } from '../support/cluster';
 import { shop } from '../support/shop';
 import { eventually } from '../support/test-app';

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { createApp } from '../../src/host/create-app';
 import { MANIFESTS } from '../../src/host/manifests';
-import { DatabaseRegistry } from '../../src/kernel/persistence';
+import { DatabaseRegistry } from '@seams/kernel/persistence';
 import { createTestDatabase } from '../support/test-database';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { adminBearer, testAuthEnv } from '../support/auth';

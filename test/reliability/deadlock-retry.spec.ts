@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { DatabaseRegistry, type ModuleDatabase } from '../../src/kernel/persistence';
+import { DatabaseRegistry, type ModuleDatabase } from '@seams/kernel/persistence';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**

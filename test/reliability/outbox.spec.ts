@@ -1,9 +1,9 @@
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
-import { OutboxAdmin, MessagingModule } from '../../src/kernel/messaging';
-import { DatabaseModule, DatabaseRegistry, type ModuleDatabase } from '../../src/kernel/persistence';
-import { EventDispatcher, MessageRegistry, SeamModule, Topology } from '../../src/kernel/seam';
+import { OutboxAdmin, MessagingModule } from '@seams/kernel/messaging';
+import { DatabaseModule, DatabaseRegistry, type ModuleDatabase } from '@seams/kernel/persistence';
+import { EventDispatcher, MessageRegistry, SeamModule, Topology } from '@seams/kernel/seam';
 import { eventually } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { Happened, probe, probeManifests, ProbePubModule, ProbeSubModule } from './probe-modules';

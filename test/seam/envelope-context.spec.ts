@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Test } from '@nestjs/testing';
-import { field, Query } from '../../src/kernel/primitives';
-import { defineModule, MessageRegistry, RequestContexts, type RequestContext, SeamModule, Topology } from '../../src/kernel/seam';
-import { envelopeOf } from '../../src/kernel/seam/remote-modules';
-import { SeamReceiver } from '../../src/kernel/seam/seam-receiver';
+import { field, Query } from '@seams/kernel/primitives';
+import { defineModule, MessageRegistry, RequestContexts, type RequestContext, SeamModule, Topology } from '@seams/kernel/seam';
+import { envelopeOf } from '@seams/kernel/seam';
+import { SeamReceiver } from '@seams/kernel/seam';
 import { bearer, serviceCredential, testAuthEnv } from '../support/auth';
 
 class WhoAsks extends Query<RequestContext & { readonly echo: string }> {

@@ -5,9 +5,9 @@ import { NestFactory } from '@nestjs/core';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Test } from '@nestjs/testing';
 import { startApp } from '../../src/host/create-app';
-import { Command, field } from '../../src/kernel/primitives';
-import { defineModule, MessageRegistry, SeamModule, serverOptions, Topology } from '../../src/kernel/seam';
-import { SeamReceiver } from '../../src/kernel/seam/seam-receiver';
+import { Command, field } from '@seams/kernel/primitives';
+import { defineModule, MessageRegistry, SeamModule, serverOptions, Topology } from '@seams/kernel/seam';
+import { SeamReceiver } from '@seams/kernel/seam';
 import { serviceCredential, testAuthEnv } from '../support/auth';
 import { freePort } from '../support/processes';
 

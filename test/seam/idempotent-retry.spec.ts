@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import { Command, field } from '../../src/kernel/primitives';
-import { defineModule, MessageRegistry, Seam, SeamModule, SeamUnavailableError, Topology } from '../../src/kernel/seam';
+import { Command, field } from '@seams/kernel/primitives';
+import { defineModule, MessageRegistry, Seam, SeamModule, SeamUnavailableError, Topology } from '@seams/kernel/seam';
 import { startNestTcpHost } from '../support/nest-tcp-host';
 import { freePort } from '../support/processes';
 

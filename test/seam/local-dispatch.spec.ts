@@ -2,11 +2,11 @@ import { Global, Injectable, Module, Scope } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommand, type ICommandHandler, type ICommandPublisher, type IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
 import { Test, type TestingModule } from '@nestjs/testing';
 import pino from 'pino';
-import { Metrics } from '../../src/kernel/observability/metrics';
-import { SeamObserver } from '../../src/kernel/observability/seam-observer';
-import { Command, DomainError, field, Query } from '../../src/kernel/primitives';
-import { defineModule, MessageRegistry, Seam, SeamModule, Topology } from '../../src/kernel/seam';
-import { LocalHandlers } from '../../src/kernel/seam/local-handlers';
+import { Metrics } from '@seams/kernel/observability';
+import { SeamObserver } from '@seams/kernel/observability';
+import { Command, DomainError, field, Query } from '@seams/kernel/primitives';
+import { defineModule, MessageRegistry, Seam, SeamModule, Topology } from '@seams/kernel/seam';
+import { LocalHandlers } from '@seams/kernel/seam';
 
 class Add extends Command<{ sum: number }> {
   static readonly wire = 'adder.add.v1';

@@ -1,5 +1,5 @@
 import { ReserveStockHandler } from '../../modules/inventory/application/reserve-stock/reserve-stock.handler';
-import { DatabaseRegistry } from '../../src/kernel/persistence';
+import { DatabaseRegistry } from '@seams/kernel/persistence';
 import { type Cluster, startCluster } from '../support/cluster';
 
 describe('the monolith with inventory set to remote', () => {

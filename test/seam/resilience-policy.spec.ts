@@ -1,5 +1,5 @@
-import { ModulePolicy, resilienceFor } from '../../src/kernel/seam/resilience';
-import { SeamUnavailableError } from '../../src/kernel/seam';
+import { ModulePolicy, resilienceFor } from '@seams/kernel/seam';
+import { SeamUnavailableError } from '@seams/kernel/seam';
 
 const settings = { breakerThreshold: 2, halfOpenMs: 60_000, bulkheadLimit: 1, bulkheadQueue: 0, queryRetries: 2 };
 

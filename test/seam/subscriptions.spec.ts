@@ -1,9 +1,9 @@
 import { Injectable, Module, type INestApplicationContext, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
-import { MessagingModule } from '../../src/kernel/messaging';
-import { DatabaseModule, DatabaseRegistry, ModuleDatabase, PersistenceModule } from '../../src/kernel/persistence';
-import { defineModule, type EventSubscriber, InvalidMessageError, MessageRegistry, type ModuleManifest, SeamModule, Subscribe, Topology } from '../../src/kernel/seam';
+import { MessagingModule } from '@seams/kernel/messaging';
+import { DatabaseModule, DatabaseRegistry, ModuleDatabase, PersistenceModule } from '@seams/kernel/persistence';
+import { defineModule, type EventSubscriber, InvalidMessageError, MessageRegistry, type ModuleManifest, SeamModule, Subscribe, Topology } from '@seams/kernel/seam';
 import { Happened, probe, probeManifests, ProbePubModule, ProbeSubModule } from '../reliability/probe-modules';
 import { eventually } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';

@@ -1,6 +1,6 @@
 import { MANIFESTS } from '../../src/host/manifests';
-import { MessageRegistry, type Role, Topology } from '../../src/kernel/seam';
-import { groupServers, transportOf } from '../../src/kernel/seam/transport';
+import { MessageRegistry, type Role, Topology } from '@seams/kernel/seam';
+import { groupServers, transportOf } from '@seams/kernel/seam';
 
 const registry = new MessageRegistry(MANIFESTS);
 const monolith: Role = { kind: 'monolith' };

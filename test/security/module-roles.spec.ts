@@ -1,5 +1,5 @@
 import { MANIFESTS } from '../../src/host/manifests';
-import { DatabaseRegistry, type ModuleDatabase } from '../../src/kernel/persistence';
+import { DatabaseRegistry, type ModuleDatabase } from '@seams/kernel/persistence';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /** Each module connects as a database role of its own, with rights on its own schema only. */

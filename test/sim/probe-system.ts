@@ -1,9 +1,9 @@
 import { Inject, Injectable, Module, type Type } from '@nestjs/common';
 import { CommandHandler, QueryHandler } from '@nestjs/cqrs';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { ModuleDatabase, PersistenceModule } from '../../src/kernel/persistence';
-import { Command, DomainError, type ErrorKind, field, IntegrationEvent, type MessageClass, Query } from '../../src/kernel/primitives';
-import { defineModule, type EventSubscriber, type ModuleManifest, RequestContexts, Subscribe } from '../../src/kernel/seam';
+import { ModuleDatabase, PersistenceModule } from '@seams/kernel/persistence';
+import { Command, DomainError, type ErrorKind, field, IntegrationEvent, type MessageClass, Query } from '@seams/kernel/primitives';
+import { defineModule, type EventSubscriber, type ModuleManifest, RequestContexts, Subscribe } from '@seams/kernel/seam';
 
 /**
  * Probe modules: systems of modules nobody has written, built at run time from a plain

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
-import { DomainError } from '../../src/kernel/primitives';
-import { RequestContexts } from '../../src/kernel/seam';
+import { DomainError } from '@seams/kernel/primitives';
+import { RequestContexts } from '@seams/kernel/seam';
 import { type ProbeCluster, startProbeCluster } from './cluster';
 import { probeMessages } from './probe-system';
 import { type Fault, KEPT_FAILING, type Placement, type Scenario, type Step, subscribersOf } from './scenario';

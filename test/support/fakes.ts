@@ -4,8 +4,8 @@ import * as catalogContract from '../../modules/catalog/contract';
 import { type CatalogProduct, GetProducts } from '../../modules/catalog/contract';
 import * as inventoryContract from '../../modules/inventory/contract';
 import { InventoryErrors, ReleaseReservation, ReserveStock } from '../../modules/inventory/contract';
-import { DomainError, type MessageClass, validate } from '../../src/kernel/primitives';
-import { defineModule, InvalidMessageError, type ModuleManifest, SeamUnavailableError } from '../../src/kernel/seam';
+import { DomainError, type MessageClass, validate } from '@seams/kernel/primitives';
+import { defineModule, InvalidMessageError, type ModuleManifest, SeamUnavailableError } from '@seams/kernel/seam';
 
 /**
  * In-memory stand-ins for modules, for tests that boot one module alone (module-harness.ts).

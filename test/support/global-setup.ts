@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../../src/kernel/persistence';
+import { startEmbeddedPostgres, type EmbeddedServer } from '@seams/kernel/persistence';
 
 /**
  * The tests talk to a real PostgreSQL: the server of `DATABASE_URL` when it is set, the

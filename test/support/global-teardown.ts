@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import type { EmbeddedServer } from '../../src/kernel/persistence';
+import type { EmbeddedServer } from '@seams/kernel/persistence';
 
 export default async function globalTeardown(): Promise<void> {
   await (globalThis as { seamsTestServer?: EmbeddedServer }).seamsTestServer?.stop();

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { ensureDatabase } from '../../src/kernel/persistence';
+import { ensureDatabase } from '@seams/kernel/persistence';
 
 export interface TestDatabase {
   readonly url: string;

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MANIFESTS } from '../../src/host/manifests';
-import { Command, field } from '../../src/kernel/primitives';
-import { defineModule, MessageRegistry, Topology } from '../../src/kernel/seam';
+import { Command, field } from '@seams/kernel/primitives';
+import { defineModule, MessageRegistry, Topology } from '@seams/kernel/seam';
 import { architectureFromEnvironment } from '../../tools/architecture/main';
 import { architectureOf } from '../../tools/architecture/model';
 import { architectureDocument, messageDiagram, moduleDiagram, nodeId, placementDiagram, readmeBlock } from '../../tools/architecture/render';

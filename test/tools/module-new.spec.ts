@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { MANIFESTS } from '../../src/host/manifests';
-import { kindOf, validate } from '../../src/kernel/primitives';
+import { kindOf, validate } from '@seams/kernel/primitives';
 import { createModule, parseArguments } from '../../tools/new-module/main';
 import { nameProblem, namesOf, RESERVED } from '../../tools/new-module/names';
 import { withManifestRegistered } from '../../tools/new-module/register';

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MANIFESTS } from '../../src/host/manifests';
 import { roleFrom } from '../../src/host/role';
-import { MessageRegistry, Topology } from '../../src/kernel/seam';
+import { MessageRegistry, Topology } from '@seams/kernel/seam';
 import { architectureOf, type ArchitectureModel } from './model';
 import { architectureDocument, withReadmeBlock } from './render';
 

@@ -1,5 +1,5 @@
-import { kindOf, type MessageKind, parseWireName } from '../../src/kernel/primitives';
-import type { MessageRegistry, Role, Topology } from '../../src/kernel/seam';
+import { kindOf, type MessageKind, parseWireName } from '@seams/kernel/primitives';
+import type { MessageRegistry, Role, Topology } from '@seams/kernel/seam';
 
 /** What the registry and the topology say about the modules, in the order of the manifests. */
 export interface ArchitectureModel {

@@ -1,5 +1,5 @@
-import { kindOf, type MessageKind } from '../../src/kernel/primitives';
-import type { ModuleManifest } from '../../src/kernel/seam';
+import { kindOf, type MessageKind } from '@seams/kernel/primitives';
+import type { ModuleManifest } from '@seams/kernel/seam';
 
 /** What one published message promises: its kind, its payload's JSON Schema, its delivery hints. */
 export interface MessageSnapshot {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MANIFESTS } from '../../src/host/manifests';
-import type { ModuleManifest } from '../../src/kernel/seam';
+import type { ModuleManifest } from '@seams/kernel/seam';
 import { nameProblem, namesOf } from './names';
 import { withManifestRegistered } from './register';
 import { resolveSubscriptions, type Subscription, SubscriptionRefused } from './subscriptions';

@@ -13,8 +13,8 @@ export function subscriberFiles(n: ModuleNames, subscriptions: readonly Subscrip
   const files: Record<string, string> = {};
   for (const s of subscriptions) {
     files[`${dir}/application/${s.stem}/${s.stem}.handler.ts`] = `import { ${s.eventClass} } from '../../../${s.publisher}/contract';
-import { ModuleDatabase } from '../../../../src/kernel/persistence';
-import { type EventSubscriber, Subscribe } from '../../../../src/kernel/seam';
+import { ModuleDatabase } from '@seams/kernel/persistence';
+import { type EventSubscriber, Subscribe } from '@seams/kernel/seam';
 import { HandledEventRepository } from '../../infrastructure/handled-event.repository';
 import { deliveredEventId } from '../delivered-event-id';
 
@@ -38,7 +38,7 @@ export class ${s.subscriberClass} implements EventSubscriber<${s.eventClass}> {
 }
 `;
   }
-  files[`${dir}/application/delivered-event-id.ts`] = `import { RequestContexts } from '../../../src/kernel/seam';
+  files[`${dir}/application/delivered-event-id.ts`] = `import { RequestContexts } from '@seams/kernel/seam';
 
 /**
  * The id of the event a subscriber of ${m} is handling: the publisher's outbox id, the same on
@@ -157,7 +157,7 @@ function subscriptionsSpec(n: ModuleNames, subscriptions: readonly Subscription[
     })
     .join('');
   return `${eventImports(subscriptions, '../../modules/')}import { ${n.camel}Manifest } from '../../modules/${m}/${m}.manifest';
-import { DatabaseRegistry } from '../../src/kernel/persistence';
+import { DatabaseRegistry } from '@seams/kernel/persistence';
 import { eventOf, type ModuleHarness, startModuleHarness } from '../support/module-harness';
 
 /**

@@ -1,5 +1,5 @@
-import { kindOf, type MessageClass, parseWireName, validate } from '../../src/kernel/primitives';
-import type { ModuleManifest } from '../../src/kernel/seam';
+import { kindOf, type MessageClass, parseWireName, validate } from '@seams/kernel/primitives';
+import type { ModuleManifest } from '@seams/kernel/seam';
 import { samplePayload } from './sample';
 
 /** One event a new module subscribes to (`--subscribe <wire name>`), and the names its files go by. */

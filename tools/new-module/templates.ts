@@ -20,7 +20,7 @@ export function moduleFiles(n: ModuleNames, timestamp: number, subscriptions: re
     .join('');
   const served = `serves \`${m}.add-item.v1\``;
   return {
-    [`${dir}/contract/add-item.command.ts`]: `import { Command, field } from '../../../src/kernel/primitives';
+    [`${dir}/contract/add-item.command.ts`]: `import { Command, field } from '@seams/kernel/primitives';
 
 /**
  * Adds an item to ${m}. Idempotent per item: adding an item id that exists already changes
@@ -54,7 +54,7 @@ export const ${n.pascal}Errors = {
     [`${dir}/contract/index.ts`]: `export { AddItem } from './add-item.command';
 export { ${n.pascal}Errors } from './${m}.errors';
 `,
-    [`${dir}/domain/${m}.errors.ts`]: `import { DomainError } from '../../../src/kernel/primitives';
+    [`${dir}/domain/${m}.errors.ts`]: `import { DomainError } from '@seams/kernel/primitives';
 import { ${n.pascal}Errors } from '../contract/${m}.errors';
 
 export class InvalidItemError extends DomainError {
@@ -121,7 +121,7 @@ describe('Item', () => {
 });
 `,
     [`${dir}/application/add-item/add-item.handler.ts`]: `import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ModuleDatabase } from '../../../../src/kernel/persistence';
+import { ModuleDatabase } from '@seams/kernel/persistence';
 import { AddItem } from '../../contract';
 import { Item } from '../../domain/item';
 import { ItemRepository } from '../../infrastructure/item.repository';
@@ -183,7 +183,7 @@ export class ItemEntity {
 `,
     [`${dir}/infrastructure/item.repository.ts`]: `import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ModuleDatabase } from '../../../src/kernel/persistence';
+import { ModuleDatabase } from '@seams/kernel/persistence';
 import { Item } from '../domain/item';
 import { ItemEntity } from './item.entity';
 
@@ -224,13 +224,13 @@ export class ItemDto {
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, Authenticated, uuidParam } from '../../../src/kernel/http';
+import { ApiProblems, Authenticated, uuidParam } from '@seams/kernel/http';
 import { GetItem } from '../application/get-item/get-item.query';
 import { AddItem } from '../contract';
 import { AddItemDto, ItemDto } from './item.dto';
 
 @ApiTags('${m}')
-// Every route needs a signed-in user; \`@Authenticated(ROLES.admin)\` (src/kernel/security) narrows one to a role.
+// Every route needs a signed-in user; \`@Authenticated(ROLES.admin)\` (packages/kernel/src/security) narrows one to a role.
 @Authenticated()
 @Controller({ path: '${m}/items', version: '1' })
 export class ItemsController {
@@ -259,7 +259,7 @@ export class ItemsController {
 }
 `,
     [`${dir}/${m}.module.ts`]: `import { Module } from '@nestjs/common';
-import { PersistenceModule } from '../../src/kernel/persistence';
+import { PersistenceModule } from '@seams/kernel/persistence';
 import { ${n.camel}Migrations } from '../../migrations/${m}';
 import { AddItemHandler } from './application/add-item/add-item.handler';
 import { GetItemHandler } from './application/get-item/get-item.handler';
@@ -283,7 +283,7 @@ const repositories = [ItemRepository${subscribing ? ', HandledEventRepository' :
 })
 export class ${n.pascal}Module {}
 `,
-    [`${dir}/${m}.manifest.ts`]: `import { defineModule } from '../../src/kernel/seam';
+    [`${dir}/${m}.manifest.ts`]: `import { defineModule } from '@seams/kernel/seam';
 ${eventImports(subscriptions, '../')}import * as contract from './contract';
 
 /**
@@ -325,8 +325,8 @@ export const ${n.camel}Migrations = [${migration}${subscribing ? `, ${handledEve
 `,
     [`test/contracts/${m}.contract.spec.ts`]: `import { randomUUID } from 'node:crypto';
 import { AddItem, ${n.pascal}Errors } from '../../modules/${m}/contract';
-import { DomainError } from '../../src/kernel/primitives';
-import { Seam } from '../../src/kernel/seam';
+import { DomainError } from '@seams/kernel/primitives';
+import { Seam } from '@seams/kernel/seam';
 import { type Cluster, startCluster } from '../support/cluster';
 
 /** ${m}'s published messages behave the same in process and across TCP to a ${m} host process. */

@@ -1,4 +1,4 @@
-import { field, Query } from '../../../src/kernel/primitives';
+import { field, Query } from '@seams/kernel/primitives';
 import type { CatalogProduct } from './get-products.query';
 
 /** Version 2's answer: the products found, and the skus the catalog does not know, named. */

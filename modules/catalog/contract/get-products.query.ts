@@ -1,4 +1,4 @@
-import { field, Query } from '../../../src/kernel/primitives';
+import { field, Query } from '@seams/kernel/primitives';
 
 /** A product as the catalog publishes it to other modules. */
 export interface CatalogProduct {

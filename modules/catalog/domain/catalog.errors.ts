@@ -1,4 +1,4 @@
-import { DomainError } from '../../../src/kernel/primitives';
+import { DomainError } from '@seams/kernel/primitives';
 
 export class ProductAlreadyExistsError extends DomainError {
   readonly code = 'catalog.product-exists';

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, Authenticated } from '../../../src/kernel/http';
-import { ROLES } from '../../../src/kernel/security';
+import { ApiProblems, Authenticated } from '@seams/kernel/http';
+import { ROLES } from '@seams/kernel/security';
 import { GetProduct } from '../application/get-product/get-product.query';
 import { RegisterProduct } from '../application/register-product/register-product.command';
 import { ProductDto, RegisterProductDto, SkuParamDto } from './product.dto';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
-import { ModuleDatabase } from '../../../src/kernel/persistence';
+import { ModuleDatabase } from '@seams/kernel/persistence';
 import { ProductAlreadyExistsError } from '../domain/catalog.errors';
 import { Product } from '../domain/product';
 import { ProductEntity } from './product.entity';

@@ -1,4 +1,4 @@
-import { Command, field } from '../../../src/kernel/primitives';
+import { Command, field } from '@seams/kernel/primitives';
 
 /** Gives an order's held stock back. Idempotent; a no-op when the order holds nothing. */
 export class ReleaseReservation extends Command<void> {

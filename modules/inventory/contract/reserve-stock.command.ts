@@ -1,4 +1,4 @@
-import { Command, field } from '../../../src/kernel/primitives';
+import { Command, field } from '@seams/kernel/primitives';
 
 export interface StockLine {
   readonly sku: string;

@@ -1,4 +1,4 @@
-import { DomainError } from '../../../src/kernel/primitives';
+import { DomainError } from '@seams/kernel/primitives';
 import { InventoryErrors } from '../contract/inventory.errors';
 
 export class InsufficientStockError extends DomainError {

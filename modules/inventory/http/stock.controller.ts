@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, Authenticated } from '../../../src/kernel/http';
-import { ROLES } from '../../../src/kernel/security';
+import { ApiProblems, Authenticated } from '@seams/kernel/http';
+import { ROLES } from '@seams/kernel/security';
 import { GetStock } from '../application/get-stock/get-stock.query';
 import { SetStock } from '../application/set-stock/set-stock.command';
 import { SetStockDto, SkuParamDto, StockDto } from './stock.dto';

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { StoresContractField } from '../../../src/kernel/persistence';
+import { StoresContractField } from '@seams/kernel/persistence';
 import { ReserveStock } from '../contract';
 
 @Entity({ schema: 'inventory', name: 'stock_items' })

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
-import { ModuleDatabase } from '../../../src/kernel/persistence';
+import { ModuleDatabase } from '@seams/kernel/persistence';
 import { StockItem } from '../domain/stock-item';
 import { StockItemEntity } from './stock-item.entity';
 

@@ -1,4 +1,4 @@
-import { field, IntegrationEvent } from '../../../src/kernel/primitives';
+import { field, IntegrationEvent } from '@seams/kernel/primitives';
 
 /** The longest reason `ordering.order-cancelled.v1` carries; a longer one is cut to it (`cutToLength`). */
 export const ORDER_CANCELLED_REASON_MAX_LENGTH = 200;

@@ -1,4 +1,4 @@
-import { field, IntegrationEvent } from '../../../src/kernel/primitives';
+import { field, IntegrationEvent } from '@seams/kernel/primitives';
 
 /** The order was paid; its reserved stock ships. */
 export class OrderConfirmed extends IntegrationEvent {

@@ -1,4 +1,4 @@
-import { field, IntegrationEvent } from '../../../src/kernel/primitives';
+import { field, IntegrationEvent } from '@seams/kernel/primitives';
 
 export interface PlacedOrderLine {
   readonly sku: string;

@@ -1,4 +1,4 @@
-import { DomainError } from '../../../src/kernel/primitives';
+import { DomainError } from '@seams/kernel/primitives';
 
 export class UnknownProductsError extends DomainError {
   readonly code = 'ordering.unknown-products';

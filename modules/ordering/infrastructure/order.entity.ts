@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { NotAContractField, StoresContractField } from '../../../src/kernel/persistence';
+import { NotAContractField, StoresContractField } from '@seams/kernel/persistence';
 import { PAYMENT_DECLINE_REASON_MAX_LENGTH, PaymentDeclined } from '../../payments/contract';
 import { PAYMENT_DECLINED_PREFIX } from '../domain/cancellation-reason';
 import type { OrderLine, OrderStatus } from '../domain/order';

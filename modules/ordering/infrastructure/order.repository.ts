@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ModuleDatabase } from '../../../src/kernel/persistence';
+import { ModuleDatabase } from '@seams/kernel/persistence';
 import { Order, type OrderProps } from '../domain/order';
 import { OrderEntity } from './order.entity';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ModuleDatabase, returnedRows } from '../../../src/kernel/persistence';
+import { ModuleDatabase, returnedRows } from '@seams/kernel/persistence';
 
 /** Orders being placed (see migrations/ordering/1732550000000-create-placements.ts). */
 @Injectable()

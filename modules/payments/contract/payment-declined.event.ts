@@ -1,4 +1,4 @@
-import { field, IntegrationEvent } from '../../../src/kernel/primitives';
+import { field, IntegrationEvent } from '@seams/kernel/primitives';
 
 /**
  * The longest decline reason `payments.payment-declined.v1` carries. Whoever stores a reason

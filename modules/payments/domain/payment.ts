@@ -1,4 +1,4 @@
-import { cutToLength } from '../../../src/kernel/primitives';
+import { cutToLength } from '@seams/kernel/primitives';
 import { PAYMENT_DECLINE_REASON_MAX_LENGTH } from '../contract';
 
 export type PaymentStatus = 'CAPTURED' | 'DECLINED';

@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, Authenticated } from '../../../src/kernel/http';
-import { ROLES } from '../../../src/kernel/security';
+import { ApiProblems, Authenticated } from '@seams/kernel/http';
+import { ROLES } from '@seams/kernel/security';
 import { ListPayments } from '../application/list-payments/list-payments.query';
 import { ListPaymentsQueryDto, PaymentDto } from './payment.dto';
 

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
-import { StoresContractField } from '../../../src/kernel/persistence';
+import { StoresContractField } from '@seams/kernel/persistence';
 import { OrderPlaced } from '../../ordering/contract';
 import { PAYMENT_DECLINE_REASON_MAX_LENGTH, PaymentDeclined } from '../contract';
 import type { PaymentStatus } from '../domain/payment';

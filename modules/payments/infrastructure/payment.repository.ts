@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ModuleDatabase } from '../../../src/kernel/persistence';
+import { ModuleDatabase } from '@seams/kernel/persistence';
 import type { Payment, PaymentProps } from '../domain/payment';
 import { PaymentEntity } from './payment.entity';
 

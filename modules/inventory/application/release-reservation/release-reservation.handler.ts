@@ -1,6 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ModuleDatabase } from '../../../../src/kernel/persistence';
-import { assertMayActFor } from '../../../../src/kernel/security';
+import { ModuleDatabase } from '@seams/kernel/persistence';
+import { assertMayActFor } from '@seams/kernel/security';
 import { ReleaseReservation } from '../../contract';
 import { ReservationRepository } from '../../infrastructure/reservation.repository';
 import { ReservationSettlement } from '../settle-reservation/reservation-settlement';

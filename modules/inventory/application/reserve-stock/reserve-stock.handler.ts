@@ -1,6 +1,6 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ModuleDatabase } from '../../../../src/kernel/persistence';
-import { assertMayActFor, currentPrincipal, ForbiddenError, isInternal, ROLES, userHasRole } from '../../../../src/kernel/security';
+import { ModuleDatabase } from '@seams/kernel/persistence';
+import { assertMayActFor, currentPrincipal, ForbiddenError, isInternal, ROLES, userHasRole } from '@seams/kernel/security';
 import { ReserveStock } from '../../contract';
 import { Reservation } from '../../domain/reservation';
 import { ReservationRepository } from '../../infrastructure/reservation.repository';

@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ModuleDatabase } from '../../../../src/kernel/persistence';
+import { ModuleDatabase } from '@seams/kernel/persistence';
 import { StockRepository } from '../../infrastructure/stock.repository';
 import type { StockView } from '../get-stock/get-stock.query';
 import { SetStock } from './set-stock.command';

@@ -1,6 +1,6 @@
 import { OrderCancelled } from '../../../ordering/contract';
 import { ReservationSettlement } from './reservation-settlement';
-import { type EventSubscriber, Subscribe } from '../../../../src/kernel/seam';
+import { type EventSubscriber, Subscribe } from '@seams/kernel/seam';
 
 /** A cancelled order's stock goes back on sale: its reservation is released. */
 @Subscribe(OrderCancelled)

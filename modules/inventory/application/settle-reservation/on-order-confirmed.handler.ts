@@ -1,6 +1,6 @@
 import { OrderConfirmed } from '../../../ordering/contract';
 import { ReservationSettlement } from './reservation-settlement';
-import { type EventSubscriber, Subscribe } from '../../../../src/kernel/seam';
+import { type EventSubscriber, Subscribe } from '@seams/kernel/seam';
 
 /** A confirmed order's goods leave the warehouse: its reservation is committed. */
 @Subscribe(OrderConfirmed)

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ModuleDatabase } from '../../../../src/kernel/persistence';
+import { ModuleDatabase } from '@seams/kernel/persistence';
 import type { Reservation } from '../../domain/reservation';
 import type { StockItem } from '../../domain/stock-item';
 import { ReservationRepository } from '../../infrastructure/reservation.repository';

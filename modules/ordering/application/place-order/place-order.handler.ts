@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ModuleDatabase } from '../../../../src/kernel/persistence';
-import { Seam } from '../../../../src/kernel/seam';
+import { ModuleDatabase } from '@seams/kernel/persistence';
+import { Seam } from '@seams/kernel/seam';
 import { GetProducts } from '../../../catalog/contract';
 import { ReleaseReservation, ReserveStock } from '../../../inventory/contract';
 import { OrderPlaced } from '../../contract';

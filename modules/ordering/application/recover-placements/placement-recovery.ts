@@ -1,6 +1,6 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { ModuleDatabase } from '../../../../src/kernel/persistence';
-import { RequestContexts, Seam } from '../../../../src/kernel/seam';
+import { ModuleDatabase } from '@seams/kernel/persistence';
+import { RequestContexts, Seam } from '@seams/kernel/seam';
 import { ReleaseReservation } from '../../../inventory/contract';
 import { PlacementRepository } from '../../infrastructure/placement.repository';
 

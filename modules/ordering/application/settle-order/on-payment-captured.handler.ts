@@ -1,6 +1,6 @@
 import { PaymentCaptured } from '../../../payments/contract';
 import { OrderSettlement } from './order-settlement';
-import { type EventSubscriber, Subscribe } from '../../../../src/kernel/seam';
+import { type EventSubscriber, Subscribe } from '@seams/kernel/seam';
 
 @Subscribe(PaymentCaptured)
 export class OnPaymentCaptured implements EventSubscriber<PaymentCaptured> {

@@ -1,7 +1,7 @@
 import { PaymentDeclined } from '../../../payments/contract';
 import { paymentDeclinedReason } from '../../domain/cancellation-reason';
 import { OrderSettlement } from './order-settlement';
-import { type EventSubscriber, Subscribe } from '../../../../src/kernel/seam';
+import { type EventSubscriber, Subscribe } from '@seams/kernel/seam';
 
 @Subscribe(PaymentDeclined)
 export class OnPaymentDeclined implements EventSubscriber<PaymentDeclined> {

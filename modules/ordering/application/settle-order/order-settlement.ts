@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ModuleDatabase } from '../../../../src/kernel/persistence';
-import { cutToLength } from '../../../../src/kernel/primitives';
+import { ModuleDatabase } from '@seams/kernel/persistence';
+import { cutToLength } from '@seams/kernel/primitives';
 import { ORDER_CANCELLED_REASON_MAX_LENGTH, OrderCancelled, OrderConfirmed } from '../../contract';
 import { OrderRepository } from '../../infrastructure/order.repository';
 

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
-import { ModuleDatabase } from '../../../../src/kernel/persistence';
+import { ModuleDatabase } from '@seams/kernel/persistence';
 import { OrderPlaced } from '../../../ordering/contract';
 import { PaymentCaptured, PaymentDeclined } from '../../contract';
 import { Payment, type PaymentProvider } from '../../domain/payment';
 import { PaymentRepository } from '../../infrastructure/payment.repository';
 import { PAYMENT_PROVIDER } from '../../payments.di-tokens';
-import { type EventSubscriber, Subscribe } from '../../../../src/kernel/seam';
+import { type EventSubscriber, Subscribe } from '@seams/kernel/seam';
 
 /**
  * Charges a placed order's total, once per order, and announces the outcome. The order id is
