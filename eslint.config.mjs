@@ -10,7 +10,9 @@
  *   ----------------------------------------  ------------------------------------------------
  *   kernel-primitives  packages/kernel/src/primitives
  *                                             itself, Node builtins, packages (no other kernel)
- *   kernel             packages/kernel/src/** kernel, kernel-primitives, Node builtins, packages;
+ *   kernel             packages/kernel/src/<layer>
+ *                                             its own layer and those below it (KERNEL_LAYERS),
+ *                                             kernel-primitives, Node builtins, packages;
  *                                             never a module, never the host
  *   host               src/host/**, src/main.ts
  *                                             host, kernel, kernel-primitives, module manifests
@@ -51,6 +53,21 @@ import boundaries from 'eslint-plugin-boundaries';
 const root = import.meta.dirname;
 
 const MODULE_LAYERS = ['contract', 'domain', 'application', 'infrastructure', 'http'];
+
+/**
+ * The kernel's folders (besides primitives, which imports no other), and the folders below
+ * each that it may import: they form layers, with no cycle (packages/kernel/.dependency-cruiser.cjs
+ * checks the same order, and cycles inside a folder, in CI).
+ */
+const KERNEL_LAYERS = {
+  context: [],
+  observability: ['context'],
+  security: ['context'],
+  http: ['context', 'security'],
+  seam: ['context', 'observability', 'security'],
+  persistence: ['context', 'seam'],
+  messaging: ['context', 'observability', 'seam', 'persistence'],
+};
 
 /** @param {string[]} types element types */
 const element = (...types) => ({ element: { types: { anyOf: types } } });
@@ -161,7 +178,7 @@ export default defineConfig(
       // Order matters: the first descriptor that matches a file wins.
       'boundaries/elements': [
         { type: 'kernel-primitives', pattern: 'packages/kernel/src/primitives', partialMatch: false },
-        { type: 'kernel', pattern: 'packages/kernel/src', partialMatch: false },
+        { type: 'kernel', pattern: 'packages/kernel/src/*', partialMatch: false, capture: ['layer'] },
         { type: 'host', pattern: 'src/host', partialMatch: false },
         ...MODULE_LAYERS.map((layer) => ({
           type: layer,
@@ -197,10 +214,17 @@ export default defineConfig(
               from: element('kernel-primitives'),
               allow: { to: [external, core] },
             },
-            {
-              from: element('kernel'),
-              allow: { to: [element('kernel', 'kernel-primitives'), external, core] },
-            },
+            ...Object.entries(KERNEL_LAYERS).map(([layer, below]) => ({
+              from: { element: { types: { anyOf: ['kernel'] }, captured: { layer } } },
+              allow: {
+                to: [
+                  { element: { types: { anyOf: ['kernel'] }, captured: { layer: `@(${[layer, ...below].join('|')})` } } },
+                  element('kernel-primitives'),
+                  external,
+                  core,
+                ],
+              },
+            })),
             {
               from: [element('host'), file('host')],
               allow: {

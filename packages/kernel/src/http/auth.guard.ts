@@ -4,7 +4,7 @@ import { ApiBearerAuth } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ForbiddenError, userHasRole } from '../security/principal';
 import { SeamSecurity } from '../security/seam-security';
-import { RequestContexts } from '../seam/request-context';
+import { RequestContexts } from '../context';
 import { ApiProblems } from './problem.dto';
 
 const IS_PUBLIC = 'seams:public';

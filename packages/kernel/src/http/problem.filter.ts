@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from '../primitives';
-import { RequestContexts } from '../seam';
+import { RequestContexts } from '../context';
 import {
   type Problem,
   PROBLEM_CONTENT_TYPE,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { RequestContexts } from '../seam';
+import { RequestContexts } from '../context';
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** W3C trace context: version, trace id, parent span id, flags. An all-zero trace id is invalid. */

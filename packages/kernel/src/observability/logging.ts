@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { trace } from '@opentelemetry/api';
 import type { Params } from 'nestjs-pino';
 import pino, { type Logger, type LoggerOptions } from 'pino';
-import { RequestContexts } from '../seam/request-context';
+import { RequestContexts } from '../context';
 
 /**
  * Logs are JSON lines through pino (`nestjs-pino` for Nest's own logger and the HTTP log),

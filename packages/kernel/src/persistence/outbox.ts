@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { DomainError, type IntegrationEvent, type MessageClass } from '../primitives';
-import { type InboxClaim, type MessageRegistry, RequestContexts } from '../seam';
+import { type InboxClaim, RequestContexts } from '../context';
+import type { MessageRegistry } from '../seam';
 import { OUTBOX_CHANNEL } from './messaging-tables';
 
 /**

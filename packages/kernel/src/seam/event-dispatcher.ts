@@ -4,7 +4,7 @@ import type { Counter } from 'prom-client';
 import type { DomainError, IntegrationEvent, MessageClass } from '../primitives';
 import { SeamObserver } from '../observability/seam-observer';
 import { MessageRegistry } from './manifest';
-import { RequestContexts } from './request-context';
+import { RequestContexts } from '../context';
 import { invalidPayload } from './seam-errors';
 import { type EventSubscriber, SUBSCRIBES_TO } from './subscribe.decorator';
 import { Topology } from './topology';

@@ -1,7 +1,7 @@
 export { Seam } from './seam';
 export { SeamModule } from './seam.module';
-export { RequestContexts } from './request-context';
-export type { RequestContext, InboxClaim } from './request-context';
+export { RequestContexts } from '../context';
+export type { RequestContext, InboxClaim } from '../context';
 export { defineModule, MessageRegistry } from './manifest';
 export type { ModuleManifest } from './manifest';
 export { Topology } from './topology';

@@ -6,7 +6,7 @@ import { type ObservedRoute, SeamObserver } from '../observability/seam-observer
 import { SeamSecurity } from '../security/seam-security';
 import { clientRequest } from './client-request';
 import { ENVELOPE_VERSION, type Envelope, patternOf, type Reply, SEAM_PING, tcpPatternOf, type WireError } from './envelope';
-import { RequestContexts } from './request-context';
+import { RequestContexts } from '../context';
 import { RemoteError, RemoteFailureError, SeamTimeoutError, SeamUnavailableError } from './seam-errors';
 import { Topology } from './topology';
 import { clientOptions, type TlsFiles, transportOf } from './transport';

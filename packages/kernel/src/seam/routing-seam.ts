@@ -9,7 +9,7 @@ import { envelopeOf, RemoteModules } from './remote-modules';
 import { Seam } from './seam';
 import { invalidPayload, SeamTimeoutError } from './seam-errors';
 import { Deadlines } from './deadlines';
-import { RequestContexts } from './request-context';
+import { RequestContexts } from '../context';
 import type { ShadowRuns } from './shadow';
 import { Topology } from './topology';
 

@@ -8,7 +8,7 @@ import { EventDispatcher } from './event-dispatcher';
 import { MessageRegistry } from './manifest';
 import { type LocalDispatch, LocalHandlers } from './local-handlers';
 import { errorToWire } from './remote-modules';
-import { RequestContexts } from './request-context';
+import { RequestContexts } from '../context';
 import { InvalidMessageError, SeamTimeoutError, SeamUnavailableError, UnknownMessageError } from './seam-errors';
 
 /**

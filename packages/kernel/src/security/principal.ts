@@ -1,14 +1,7 @@
 import { DomainError } from '../primitives';
-import { RequestContexts } from '../seam/request-context';
+import { type Principal, RequestContexts } from '../context';
 
-/**
- * Who the current work is for. A `user` comes from a verified bearer token (its subject and
- * roles); a `service` is one of this deployment's own processes doing work no user asked for
- * right now (the outbox relay, a recovery job), proven by the service credential.
- */
-export type Principal =
-  | { readonly kind: 'user'; readonly subject: string; readonly roles: readonly string[] }
-  | { readonly kind: 'service'; readonly service: string };
+export type { Principal } from '../context';
 
 export const ROLES = { customer: 'customer', admin: 'admin' } as const;
 

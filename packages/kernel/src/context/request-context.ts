@@ -1,5 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Principal } from '../security/principal';
+
+/**
+ * Who the current work is for. A `user` comes from a verified bearer token (its subject and
+ * roles); a `service` is one of this deployment's own processes doing work no user asked for
+ * right now (the outbox relay, a recovery job), proven by the service credential.
+ */
+export type Principal =
+  | { readonly kind: 'user'; readonly subject: string; readonly roles: readonly string[] }
+  | { readonly kind: 'service'; readonly service: string };
 
 /**
  * What the current unit of work knows about where it comes from. Set by the HTTP layer for
