@@ -5,7 +5,7 @@ import pino from 'pino';
 import { Metrics } from '@seams/kernel/observability';
 import { SeamObserver } from '@seams/kernel/observability';
 import { Command, DomainError, field, Query } from '@seams/kernel/primitives';
-import { defineModule, MessageRegistry, Seam, SeamModule, Topology } from '@seams/kernel/seam';
+import { defineModule, MessageRegistry, RequestContexts, Seam, SeamModule, SeamTimeoutError, Topology } from '@seams/kernel/seam';
 import { LocalHandlers } from '@seams/kernel/seam';
 
 class Add extends Command<{ sum: number }> {
@@ -32,6 +32,16 @@ class Fail extends Command<void> {
 class Scoped extends Query<{ instance: number }> {
   static readonly wire = 'adder.scoped.v1';
   static readonly schema = field.object({});
+}
+
+/** A command whose handler answers when told to, or never; it reports the deadline it ran under. */
+class Wait extends Command<{ deadline: number | undefined }> {
+  static readonly wire = 'adder.wait.v1';
+  static readonly schema = field.object({ forever: field.boolean() });
+
+  constructor(readonly forever: boolean) {
+    super();
+  }
 }
 
 class Refused extends DomainError {
@@ -61,6 +71,16 @@ class FailHandler implements ICommandHandler<Fail> {
   }
 }
 
+@CommandHandler(Wait)
+class WaitHandler implements ICommandHandler<Wait> {
+  calls = 0;
+  execute(command: Wait): Promise<{ deadline: number | undefined }> {
+    this.calls++;
+    if (command.forever) return new Promise(() => undefined);
+    return Promise.resolve({ deadline: RequestContexts.current()?.deadline });
+  }
+}
+
 let instances = 0;
 
 /** A request-scoped handler: @nestjs/cqrs builds one per message, and the seam must keep that. */
@@ -73,10 +93,12 @@ class ScopedHandler implements IQueryHandler<Scoped> {
   }
 }
 
-@Module({ providers: [AddHandler, FailHandler, ScopedHandler] })
+@Module({ providers: [AddHandler, FailHandler, ScopedHandler, WaitHandler] })
 class AdderModule {}
 
-const adder = defineModule({ name: 'adder', contract: { Add, Fail, Scoped }, load: async () => AdderModule });
+const adder = defineModule({ name: 'adder', contract: { Add, Fail, Scoped, Wait }, load: async () => AdderModule });
+
+const TIMEOUT_MS = 300;
 
 describe('local dispatch: the seam calls an in-process handler without the bus per call, and loses nothing by it', () => {
   let app: TestingModule;
@@ -86,14 +108,15 @@ describe('local dispatch: the seam calls an in-process handler without the bus p
 
   beforeAll(async () => {
     const registry = new MessageRegistry([adder]);
-    const topology = Topology.fromEnvironment(registry, { kind: 'monolith' }, {});
+    const env = { SEAMS_TIMEOUT_MS: String(TIMEOUT_MS) };
+    const topology = Topology.fromEnvironment(registry, { kind: 'monolith' }, env);
     metrics = new Metrics();
     const observer = new SeamObserver(metrics, pino({ level: 'silent' }));
     @Global()
     @Module({ providers: [{ provide: SeamObserver, useValue: observer }], exports: [SeamObserver] })
     class ObserverModule {}
     app = await Test.createTestingModule({
-      imports: [ObserverModule, SeamModule.forRoot({ registry, topology, env: {} }), AdderModule],
+      imports: [ObserverModule, SeamModule.forRoot({ registry, topology, env }), AdderModule],
     }).compile();
     await app.init();
     seam = app.get(Seam);
@@ -167,5 +190,29 @@ describe('local dispatch: the seam calls an in-process handler without the bus p
     expect(text).toMatch(/seams_seam_call_duration_seconds_count\{[^}]*message="adder\.fail\.v1"[^}]*outcome="internal"[^}]*\} 1/);
     expect(text).toMatch(/seams_seam_call_duration_seconds_count\{[^}]*message="adder\.fail\.v1"[^}]*outcome="adder\.refused"[^}]*\} 1/);
     expect(text).toMatch(/seams_seam_call_duration_seconds_count\{[^}]*message="adder\.add\.v1"[^}]*mode="local"[^}]*outcome="ok"[^}]*\} [1-9]/);
+  });
+
+  it('runs a local handler under the deadline a remote call would get: SEAMS_TIMEOUT_MS from now, or the caller’s if sooner', async () => {
+    const before = Date.now();
+    const own = await seam.send(new Wait(false));
+    expect(own.deadline).toBeGreaterThanOrEqual(before + TIMEOUT_MS);
+    expect(own.deadline).toBeLessThanOrEqual(Date.now() + TIMEOUT_MS);
+    const sooner = Date.now() + 100;
+    const callers = await RequestContexts.run({ correlationId: 'deadline-test', deadline: sooner }, () => seam.send(new Wait(false)));
+    expect(callers.deadline).toBe(sooner);
+  });
+
+  it('answers seam.timeout at the deadline when a local handler never answers, as a module host would', async () => {
+    const error = await seam.send(new Wait(true)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SeamTimeoutError);
+    expect(error).toMatchObject({ code: 'seam.timeout', kind: 'timeout' });
+  });
+
+  it('refuses a message whose deadline has passed before it is sent, without running the handler', async () => {
+    const handler = app.get(WaitHandler);
+    const before = handler.calls;
+    const error = await RequestContexts.run({ correlationId: 'late', deadline: Date.now() - 1 }, () => seam.send(new Wait(false))).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'seam.timeout' });
+    expect(handler.calls).toBe(before);
   });
 });

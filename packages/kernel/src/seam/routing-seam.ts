@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
+
+/** Correlation ids for local calls made outside any request: this process's boot id and a counter (a UUID each costs more than the call). */
+const BOOT = randomUUID();
+let calls = 0;
+const nextCorrelationId = () => `${BOOT}-${++calls}`;
 import type { Command, DomainError, MessageClass, MessageKind, Query } from '../primitives';
 import { type ObservedRoute, SeamObserver } from '../observability/seam-observer';
 import { MessageRegistry } from './manifest';
@@ -92,7 +97,7 @@ export class RoutingSeam extends Seam {
       if (context.deadline <= now) return this.refuse(route, new SeamTimeoutError(`${route.wire} (its deadline had passed before it was sent)`), message);
       return this.observer.observeLocal(route.observed, (m) => this.deadlines.bound(dispatch(m), context.deadline!, route.wire), message);
     }
-    const bounded = { ...context, correlationId: context?.correlationId ?? randomUUID(), deadline: own };
+    const bounded = { ...context, correlationId: context?.correlationId ?? nextCorrelationId(), deadline: own };
     return this.observer.observeLocal(
       route.observed,
       (m) => this.deadlines.bound(RequestContexts.run(bounded, () => dispatch(m)), own, route.wire),
