@@ -1,4 +1,4 @@
-import { BadRequestException, ParseUUIDPipe, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type ArgumentMetadata, BadRequestException, ParseUUIDPipe, ValidationPipe, type ValidationError } from '@nestjs/common';
 import type { FieldError } from './problem';
 
 /** A request whose body, path or query failed validation; carries every offending field. */
@@ -18,12 +18,37 @@ export function uuidParam(field: string): ParseUUIDPipe {
  * converts payloads to their DTO classes, and reports every offending field by path.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new GuardedValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => new InvalidRequestException(flatten(errors)),
+  });
+}
+
+/**
+ * Keys that reach an object's prototype when copied (`__proto__`, `constructor`,
+ * `prototype`): JSON.parse keeps them as plain own keys, and the DTO conversion drops them
+ * without a word, so they would slip past "no unknown properties". They are refused like any
+ * other unknown property, wherever they are in the input.
+ */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+class GuardedValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const found = prototypeKeys(value, '', 0);
+    if (found.length > 0) throw new InvalidRequestException(found.map((field) => ({ field, message: 'property should not exist' })));
+    return super.transform(value, metadata);
+  }
+}
+
+function prototypeKeys(value: unknown, path: string, depth: number): string[] {
+  if (typeof value !== 'object' || value === null || depth > 32) return [];
+  if (Array.isArray(value)) return value.flatMap((item, index) => prototypeKeys(item, `${path}[${index}]`, depth + 1));
+  return Object.keys(value).flatMap((key) => {
+    const field = path ? `${path}.${key}` : key;
+    return PROTOTYPE_KEYS.has(key) ? [field] : prototypeKeys((value as Record<string, unknown>)[key], field, depth + 1);
   });
 }
 
