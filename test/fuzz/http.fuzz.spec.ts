@@ -91,7 +91,7 @@ describe('HTTP fuzzing from the OpenAPI document', () => {
         try {
           response = await fetch(`${base}${url}${query.size ? `?${query}` : ''}`, { method: r.endpoint.method, headers, body: r.body?.raw });
         } catch (error) {
-          throw new Error(`${what}: the connection failed (${(error as Error).message}; ${String((error as { cause?: unknown }).cause)})`);
+          throw new Error(`${what}: the connection failed (${(error as Error).message}; ${String((error as { cause?: unknown }).cause)})`, { cause: error });
         }
         const text = await response.text();
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
