@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { serviceCredential } from '../support/auth';
+import { type Cluster, startCluster } from '../support/cluster';
+import { RawTcpClient } from '../support/raw-tcp';
+
+/**
+ * The seam's receiving side, fuzzed: an inventory host gets valid frames with every envelope
+ * field mutated, random bytes, truncated and oversized frames, and replayed and reordered
+ * frames. Each frame that can be answered gets a typed error (never `seam.remote-failure`,
+ * which would mean the host failed on it); the others close that one connection; the host
+ * stays up, keeps serving, and a replayed command takes effect once.
+ *
+ *   FUZZ_SEAM_RUNS  frames per property (default 40); FUZZ_SEED replays a run
+ */
+const runs = Number(process.env.FUZZ_SEAM_RUNS || 40);
+const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
+
+jest.setTimeout(Math.max(120_000, runs * 3 * 1000));
+
+const FIELDS = ['v', 'kind', 'name', 'id', 'correlationId', 'causationId', 'deadline', 'identity', 'service', 'idempotencyKey', 'traceparent', 'tracestate', 'payload'];
+
+describe('the seam’s receiving side, fuzzed', () => {
+  let cluster: Cluster;
+  let port: number;
+  let pattern: string;
+
+  const envelope = (orderId = randomUUID()) => ({
+    v: 1,
+    kind: 'command',
+    name: 'inventory.reserve-stock.v1',
+    id: randomUUID(),
+    correlationId: 'seam-fuzz',
+    deadline: Date.now() + 5000,
+    service: serviceCredential(),
+    payload: { orderId, lines: [{ sku: 'FUZZ-1', quantity: 1 }] },
+  });
+
+  /** Sends one framed request on a fresh connection: the reply, or undefined when the connection closed. */
+  async function send(data: unknown): Promise<{ ok: boolean; error?: { code: string } } | undefined> {
+    const client = await RawTcpClient.open(port);
+    try {
+      const id = randomUUID();
+      client.request(pattern, data, id);
+      const reply = (await client.next(6000)) as { id: string; response?: { ok: boolean; error?: { code: string } }; err?: unknown } | undefined;
+      if (reply === undefined) return undefined;
+      expect(reply.id).toBe(id);
+      return reply.response;
+    } finally {
+      client.close();
+    }
+  }
+
+  async function stillServes(): Promise<void> {
+    expect(cluster.host('inventory').child.exitCode).toBeNull();
+    expect(await send(envelope())).toEqual({ ok: true });
+  }
+
+  beforeAll(async () => {
+    cluster = await startCluster({ remote: ['inventory'] });
+    port = Number(new URL(cluster.env.SEAMS_INVENTORY_URL).port);
+    pattern = `seams.${cluster.env.SEAMS_NAMESPACE}.inventory`;
+    await cluster.http('inventory').put('/v1/inventory/stock/FUZZ-1').send({ onHand: 100000 }).expect(200);
+    process.stdout.write(`seam fuzz: seed ${seed}, ${runs} frames per property\n`);
+  });
+
+  afterAll(() => cluster?.close());
+
+  it('answers a valid frame with any envelope field mutated or removed with a value or a typed error', async () => {
+    const mutation = fc.array(
+      fc.record({ field: fc.constantFrom(...FIELDS), value: fc.oneof(fc.anything({ maxDepth: 2 }), fc.constant(undefined), fc.string({ minLength: 9000, maxLength: 9100 })) }),
+      { minLength: 1, maxLength: 3 },
+    );
+    await fc.assert(
+      fc.asyncProperty(mutation, async (changes) => {
+        const data: Record<string, unknown> = envelope();
+        for (const { field, value } of changes) data[field] = value;
+        const reply = await send(data);
+        if (reply === undefined) throw new Error(`no answer to ${JSON.stringify(changes).slice(0, 300)}`);
+        if (!reply.ok && (typeof reply.error?.code !== 'string' || reply.error.code === 'seam.remote-failure')) {
+          throw new Error(`${JSON.stringify(changes).slice(0, 300)} got ${JSON.stringify(reply)}`);
+        }
+      }),
+      { seed, numRuns: runs },
+    );
+    await stillServes();
+  });
+
+  it('survives random bytes, truncated and oversized frames on a connection, and serves the next one', async () => {
+    const frame = JSON.stringify({ pattern, data: envelope(), id: 'x' });
+    const bytes = fc.oneof(
+      fc.string({ maxLength: 300 }),
+      fc.uint8Array({ maxLength: 300 }).map((array) => Buffer.from(array).toString('latin1')),
+      fc.nat(frame.length - 1).map((cut) => `${frame.length}#${frame}`.slice(0, cut)),
+      fc.integer({ min: 1_048_577, max: 10_000_000 }).map((length) => `${length}#{"pattern":"${pattern}","data":`),
+      fc.tuple(fc.integer({ min: -5, max: 5 }), fc.string({ maxLength: 50 })).map(([delta, junk]) => `${frame.length + delta}#${frame}${junk}`),
+    );
+    await fc.assert(
+      fc.asyncProperty(bytes, async (text) => {
+        const client = await RawTcpClient.open(port);
+        client.write(text);
+        const reply = (await client.next(300)) as { response?: { ok: boolean; error?: { code: string } } } | undefined;
+        client.close();
+        if (reply?.response && !reply.response.ok && reply.response.error?.code === 'seam.remote-failure') throw new Error(`${text.slice(0, 200)} failed the host`);
+      }),
+      { seed, numRuns: runs },
+    );
+    await stillServes();
+  });
+
+  it('applies a replayed command once, and answers frames in any order with values or typed errors', async () => {
+    const orderId = randomUUID();
+    const stock = async () => (await cluster.http('inventory').get('/v1/inventory/stock/FUZZ-1').expect(200)).body as { reserved: number };
+    const before = (await stock()).reserved;
+    const reserve = envelope(orderId);
+    const release = { ...envelope(), name: 'inventory.release-reservation.v1', payload: { orderId } };
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom('reserve', 'reserve-again', 'release'), { minLength: 1, maxLength: 6 }), async (order) => {
+        for (const step of order) {
+          const reply = await send(step === 'release' ? { ...release, id: randomUUID() } : step === 'reserve' ? reserve : { ...reserve });
+          if (!reply || (!reply.ok && (typeof reply.error?.code !== 'string' || reply.error.code === 'seam.remote-failure'))) {
+            throw new Error(`${order.join(' → ')}: ${step} got ${JSON.stringify(reply)}`);
+          }
+        }
+      }),
+      { seed, numRuns: Math.min(runs, 15) },
+    );
+    // Whatever the order, the order's reservation is held once or released: never twice.
+    expect((await stock()).reserved - before).toBeLessThanOrEqual(1);
+    await stillServes();
+  });
+});
