@@ -6,7 +6,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError } from '../primitives';
+import { asUnavailable, DomainError } from '../primitives';
 import { RequestContexts } from '../context';
 import {
   type Problem,
@@ -31,6 +31,12 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
+    // A database that cannot be reached is an expected, retryable answer: 503, a warning.
+    const unavailable = asUnavailable(error);
+    if (unavailable) {
+      this.logger.warn(`${request.method} ${request.originalUrl}: ${unavailable.message}`);
+      error = unavailable;
+    }
     const problem = {
       ...this.toProblem(error),
       instance: request.originalUrl,

@@ -6,3 +6,4 @@ export { field, validate } from './schema';
 export type { Schema, Infer, Issue } from './schema';
 export { maxLengthOf, stringFieldsOf, cutToLength } from './bounds';
 export type { StringField } from './bounds';
+export { DependencyUnavailableError, asUnavailable } from './unavailable';

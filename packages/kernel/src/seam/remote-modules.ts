@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { type ClientProxy, ClientProxyFactory } from '@nestjs/microservices';
-import { DomainError, type ErrorKind, type MessageKind } from '../primitives';
+import { asUnavailable, DomainError, type ErrorKind, type MessageKind } from '../primitives';
 import { type ObservedRoute, SeamObserver } from '../observability/seam-observer';
 import { SeamSecurity } from '../security/seam-security';
 import { clientRequest } from './client-request';
@@ -65,6 +65,7 @@ export function errorFromWire(error: WireError): DomainError {
 
 /** Turns any failure into what crosses the seam; unexpected ones keep their details in the log. */
 export function errorToWire(error: unknown, where: string): WireError {
+  error = asUnavailable(error) ?? error;
   if (error instanceof DomainError) {
     return { code: error.code, kind: error.kind, message: error.message, details: { ...error.details } };
   }
