@@ -1,7 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { type } from 'arktype';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as v from 'valibot';
@@ -146,7 +146,7 @@ async function bundle(source: string): Promise<{ min: number; gzip: number }> {
 const onDisk = (packages: string[]) =>
   packages.reduce((total, name) => total + Number(execFileSync('du', ['-sk', join('node_modules', name)]).toString().split('\t')[0]), 0);
 
-const version = (name: string) => (require(join(process.cwd(), 'node_modules', name, 'package.json')) as { version: string }).version;
+const version = (name: string) => (JSON.parse(readFileSync(join(process.cwd(), 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 
 async function main(): Promise<void> {
   for (const [name, schema] of Object.entries(LIBRARIES)) check(name, schema);

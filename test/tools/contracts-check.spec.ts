@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { MANIFESTS } from '../../src/host/manifests';
-import { Command, field, IntegrationEvent, Query } from '@seams/kernel/primitives';
+import { Command, z, IntegrationEvent, Query } from '@seams/kernel/primitives';
 import { defineModule } from '@seams/kernel/seam';
 import { checkContracts } from '../../tools/contracts/check';
 import { compareSnapshots, describeFinding } from '../../tools/contracts/compatibility';
@@ -16,23 +16,23 @@ const ROOT = join(__dirname, '..', '..');
 class ShipParcel extends Command<void> {
   static readonly wire = 'shipping.ship-parcel.v1';
   static readonly idempotencyKey = 'parcelId';
-  static readonly schema = field.object({
-    parcelId: field.uuid(),
-    speed: field.literal('standard', 'express'),
-    lines: field.array(field.object({ sku: field.string({ maxLength: 64 }), quantity: field.int({ min: 1 }) }), { maxItems: 100 }),
+  static readonly schema = z.object({
+    parcelId: z.guid(),
+    speed: z.enum(['standard', 'express']),
+    lines: z.array(z.object({ sku: z.string().max(64), quantity: z.int().min(1) })).max(100),
   });
 }
 class GetParcel extends Query<unknown> {
   static readonly wire = 'shipping.get-parcel.v1';
-  static readonly schema = field.object({ parcelId: field.uuid() });
+  static readonly schema = z.object({ parcelId: z.guid() });
 }
 class ParcelShipped extends IntegrationEvent {
   static readonly wire = 'shipping.parcel-shipped.v1';
   static readonly aggregate = 'parcelId';
-  static readonly schema = field.object({
-    parcelId: field.uuid(),
-    carrier: field.literal('post', 'courier'),
-    note: field.string({ maxLength: 200 }),
+  static readonly schema = z.object({
+    parcelId: z.guid(),
+    carrier: z.enum(['post', 'courier']),
+    note: z.string().max(200),
   });
 }
 

@@ -74,8 +74,9 @@ export function toJsonSchema(schema: Schema): Record<string, unknown> {
   if (!json) {
     const converter = schema['~standard'].jsonSchema;
     if (!converter) throw new Error(`This ${schema['~standard'].vendor} schema cannot give its JSON Schema (Standard JSON Schema)`);
-    const { $schema: _dialect, ...rest } = converter.input({ target: 'draft-2020-12' });
-    json = Object.freeze(rest);
+    const converted: Record<string, unknown> = { ...converter.input({ target: 'draft-2020-12' }) };
+    delete converted.$schema;
+    json = Object.freeze(converted);
     jsonSchemas.set(schema, json);
   }
   return json;

@@ -7,6 +7,7 @@ import type { Command, Query } from '../primitives';
  * the result type of a kernel message: `commandBus.execute(new PlaceOrder(...))` is a
  * `Promise<OrderProps>`. Type-level only; loaded with `@seams/kernel/seam`.
  */
+/* eslint-disable @typescript-eslint/no-unused-vars -- a merged declaration repeats the class's type parameters */
 declare module '@nestjs/cqrs' {
   interface CommandBus<CommandBase extends ICommand = ICommand> {
     execute<R>(command: Command<R>): Promise<R>;
@@ -15,6 +16,7 @@ declare module '@nestjs/cqrs' {
     execute<R>(query: Query<R>): Promise<R>;
   }
 }
+/* eslint-enable @typescript-eslint/no-unused-vars */
 
 /** What a message answers: `ResultOf<PlaceOrder>` is `OrderProps`. */
 export type ResultOf<M> = M extends Command<infer R> ? R : M extends Query<infer R> ? R : never;
