@@ -154,7 +154,7 @@ describe('contracts checked when publishing and when delivering', () => {
       async () => (await db.query(`SELECT status, last_error FROM probepub.seams_deliveries WHERE aggregate_id = 'forged'`)).rows,
       (rows) => rows[0]?.status === 'PARKED',
     );
-    expect(delivery.last_error).toMatch(/probepub.happened.v1 is malformed: seq must be a whole number/);
+    expect(delivery.last_error).toMatch(/probepub.happened.v1 is malformed: seq Invalid input: expected number, received string/);
     expect(probe.calls).toBe(0);
   });
 });
