@@ -66,7 +66,7 @@ describe('a module host receiving malformed messages', () => {
       'a payload breaking the contract',
       envelope({ payload: { orderId: 'not-a-uuid', lines: [{ sku: 'RAW-1', quantity: -1 }] } }),
       'seam.invalid-message',
-      /orderId Invalid UUID; lines\[0\]\.quantity Too small: expected number to be >=1/,
+      /orderId Invalid GUID; lines\[0\]\.quantity Too small: expected number to be >=1/,
     ],
     ['a payload missing a field', envelope({ payload: { orderId: randomUUID() } }), 'seam.invalid-message', /lines Invalid input: expected array, received undefined/],
   ])('answers %s with a typed error', async (_, data, code, message) => {
