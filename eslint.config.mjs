@@ -19,8 +19,10 @@
  *                                             `modules/<m>/<m>.manifest.ts` only (a manifest
  *                                             loads its Nest module lazily, so a module that
  *                                             runs elsewhere is never loaded), builtins, packages
- *   contract of m      modules/m/contract     m's contract, kernel-primitives. Nothing else:
- *                                             no package, no builtin
+ *   contract of m      modules/m/contract     m's contract, kernel-primitives, OTHER modules'
+ *                                             contract/index.ts (shared vocabulary such as
+ *                                             catalog's `sku`; ADR 0015). Nothing else: no
+ *                                             package, no builtin
  *   domain of m        modules/m/domain       m's domain and contract, kernel-primitives, Node
  *                                             builtins. No package (so no @nestjs/*, typeorm, pg,
  *                                             transports)
@@ -233,7 +235,7 @@ export default defineConfig(
             },
             {
               from: element('contract'),
-              allow: { to: [fromLayer.layers('contract'), element('kernel-primitives')] },
+              allow: { to: [fromLayer.layers('contract'), file('contract-index'), element('kernel-primitives')] },
             },
             {
               from: element('domain'),

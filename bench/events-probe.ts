@@ -1,14 +1,14 @@
 import { Injectable, Module } from '@nestjs/common';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { ModuleDatabase, PersistenceModule } from '@seams/kernel/persistence';
-import { field, IntegrationEvent } from '@seams/kernel/primitives';
+import { z, IntegrationEvent } from '@seams/kernel/primitives';
 import { defineModule, type EventSubscriber, Subscribe } from '@seams/kernel/seam';
 
 /** The events benchmark's own modules: one publishes, the other subscribes and records. */
 export class Ticked extends IntegrationEvent {
   static readonly wire = 'benchpub.ticked.v1';
   static readonly aggregate = 'key';
-  static readonly schema = field.object({ key: field.string(), publishedAt: field.int({ min: 0 }) });
+  static readonly schema = z.object({ key: z.string().max(10_000), publishedAt: z.int().min(0) });
 
   constructor(
     readonly key: string,

@@ -1,7 +1,7 @@
 import { Controller, Module, type Type } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { MessagePattern } from '@nestjs/microservices';
-import { Command, field, Query } from '@seams/kernel/primitives';
+import { Command, z, Query } from '@seams/kernel/primitives';
 import { defineModule } from '@seams/kernel/seam';
 
 /** What every benchmark call carries and gets back: a small order-like payload. */
@@ -10,9 +10,9 @@ export interface PingReply {
   readonly lines: readonly { readonly sku: string; readonly quantity: number }[];
 }
 
-const schema = field.object({
-  orderId: field.uuid(),
-  lines: field.array(field.object({ sku: field.string({ maxLength: 64 }), quantity: field.int({ min: 1 }) }), { maxItems: 100 }),
+const schema = z.object({
+  orderId: z.guid(),
+  lines: z.array(z.object({ sku: z.string().max(64), quantity: z.int().min(1) })).max(100),
 });
 
 /** The benchmark's command: its handler answers at once, so only the path to it is measured. */

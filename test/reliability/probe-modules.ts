@@ -1,14 +1,14 @@
 import { Injectable, Module } from '@nestjs/common';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { ModuleDatabase, PersistenceModule } from '@seams/kernel/persistence';
-import { field, IntegrationEvent } from '@seams/kernel/primitives';
+import { z, IntegrationEvent } from '@seams/kernel/primitives';
 import { defineModule, type EventSubscriber, Subscribe } from '@seams/kernel/seam';
 
 /** A test-only publisher module and subscriber module, to drive the outbox and inbox directly. */
 export class Happened extends IntegrationEvent {
   static readonly wire = 'probepub.happened.v1';
   static readonly aggregate = 'key';
-  static readonly schema = field.object({ key: field.string(), seq: field.int() });
+  static readonly schema = z.object({ key: z.string().max(10_000), seq: z.int() });
 
   constructor(
     readonly key: string,

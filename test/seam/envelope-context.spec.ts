@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Test } from '@nestjs/testing';
-import { field, Query } from '@seams/kernel/primitives';
+import { z, Query } from '@seams/kernel/primitives';
 import { defineModule, MessageRegistry, RequestContexts, type RequestContext, SeamModule, Topology } from '@seams/kernel/seam';
 import { envelopeOf } from '@seams/kernel/seam';
 import { SeamReceiver } from '@seams/kernel/seam';
@@ -10,7 +10,7 @@ import { bearer, serviceCredential, testAuthEnv } from '../support/auth';
 
 class WhoAsks extends Query<RequestContext & { readonly echo: string }> {
   static readonly wire = 'probe.who-asks.v1';
-  static readonly schema = field.object({ echo: field.string() });
+  static readonly schema = z.object({ echo: z.string().max(10_000) });
 
   constructor(readonly echo: string) {
     super();

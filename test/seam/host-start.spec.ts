@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Test } from '@nestjs/testing';
 import { startApp } from '../../src/host/create-app';
-import { Command, field } from '@seams/kernel/primitives';
+import { Command, z } from '@seams/kernel/primitives';
 import { defineModule, MessageRegistry, SeamModule, serverOptions, Topology } from '@seams/kernel/seam';
 import { SeamReceiver } from '@seams/kernel/seam';
 import { serviceCredential, testAuthEnv } from '../support/auth';
@@ -13,7 +13,7 @@ import { freePort } from '../support/processes';
 
 class Note extends Command<{ noted: string }> {
   static readonly wire = 'notes.note.v1';
-  static readonly schema = field.object({ text: field.string() });
+  static readonly schema = z.object({ text: z.string().max(10_000) });
 
   constructor(readonly text: string) {
     super();

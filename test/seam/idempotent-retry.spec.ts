@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import { Command, field } from '@seams/kernel/primitives';
+import { Command, z } from '@seams/kernel/primitives';
 import { defineModule, MessageRegistry, Seam, SeamModule, SeamUnavailableError, Topology } from '@seams/kernel/seam';
 import { startNestTcpHost } from '../support/nest-tcp-host';
 import { freePort } from '../support/processes';
@@ -9,7 +9,7 @@ import { freePort } from '../support/processes';
 class Reserve extends Command<void> {
   static readonly wire = 'flaky.reserve.v1';
   static readonly idempotencyKey = 'orderId';
-  static readonly schema = field.object({ orderId: field.string() });
+  static readonly schema = z.object({ orderId: z.string().max(10_000) });
   constructor(readonly orderId: string) {
     super();
   }
@@ -17,7 +17,7 @@ class Reserve extends Command<void> {
 
 class Charge extends Command<void> {
   static readonly wire = 'flaky.charge.v1';
-  static readonly schema = field.object({ orderId: field.string() });
+  static readonly schema = z.object({ orderId: z.string().max(10_000) });
   constructor(readonly orderId: string) {
     super();
   }
@@ -94,7 +94,7 @@ describe('retries of commands across the seam', () => {
     class Wrong extends Command<void> {
       static readonly wire = 'bad.wrong.v1';
       static readonly idempotencyKey = 'nope';
-      static readonly schema = field.object({ orderId: field.string() });
+      static readonly schema = z.object({ orderId: z.string().max(10_000) });
     }
     expect(() => defineModule({ name: 'bad', contract: { Wrong }, load: async () => class {} })).toThrow(
       /bad\.wrong\.v1 names "nope" as its idempotency key, which is not a required field of its payload/,

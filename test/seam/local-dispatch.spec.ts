@@ -4,13 +4,13 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import pino from 'pino';
 import { Metrics } from '@seams/kernel/observability';
 import { SeamObserver } from '@seams/kernel/observability';
-import { Command, DomainError, field, Query } from '@seams/kernel/primitives';
+import { Command, DomainError, z, Query } from '@seams/kernel/primitives';
 import { defineModule, MessageRegistry, RequestContexts, Seam, SeamModule, SeamTimeoutError, Topology } from '@seams/kernel/seam';
 import { LocalHandlers } from '@seams/kernel/seam';
 
 class Add extends Command<{ sum: number }> {
   static readonly wire = 'adder.add.v1';
-  static readonly schema = field.object({ a: field.int(), b: field.int() });
+  static readonly schema = z.object({ a: z.int(), b: z.int() });
 
   constructor(
     readonly a: number,
@@ -22,7 +22,7 @@ class Add extends Command<{ sum: number }> {
 
 class Fail extends Command<void> {
   static readonly wire = 'adder.fail.v1';
-  static readonly schema = field.object({ how: field.string() });
+  static readonly schema = z.object({ how: z.string().max(10_000) });
 
   constructor(readonly how: 'domain' | 'throw-sync') {
     super();
@@ -31,13 +31,13 @@ class Fail extends Command<void> {
 
 class Scoped extends Query<{ instance: number }> {
   static readonly wire = 'adder.scoped.v1';
-  static readonly schema = field.object({});
+  static readonly schema = z.object({});
 }
 
 /** A command whose handler answers when told to, or never; it reports the deadline it ran under. */
 class Wait extends Command<{ deadline: number | undefined }> {
   static readonly wire = 'adder.wait.v1';
-  static readonly schema = field.object({ forever: field.boolean() });
+  static readonly schema = z.object({ forever: z.boolean() });
 
   constructor(readonly forever: boolean) {
     super();

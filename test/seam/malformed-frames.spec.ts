@@ -61,14 +61,14 @@ describe('a module host receiving malformed messages', () => {
     ['no service credential', envelope({ service: undefined }), 'auth.unauthenticated', /carries no service credential/],
     ['a forged service credential', envelope({ service: serviceCredential('not-the-deployment-secret-but-32-chars-long') }), 'auth.unauthenticated', /not valid for this deployment/],
     ['a service credential that is not a string', envelope({ service: 42 }), 'seam.unknown-message', /service must be a string/],
-    ['a payload that is not an object', envelope({ payload: 42 }), 'seam.invalid-message', /must be an object/],
+    ['a payload that is not an object', envelope({ payload: 42 }), 'seam.invalid-message', /\(payload\) Invalid input: expected object, received number/],
     [
       'a payload breaking the contract',
       envelope({ payload: { orderId: 'not-a-uuid', lines: [{ sku: 'RAW-1', quantity: -1 }] } }),
       'seam.invalid-message',
-      /orderId must be a UUID; lines\[0\]\.quantity must be from 1/,
+      /orderId Invalid GUID; lines\[0\]\.quantity Too small: expected number to be >=1/,
     ],
-    ['a payload missing a field', envelope({ payload: { orderId: randomUUID() } }), 'seam.invalid-message', /lines is required/],
+    ['a payload missing a field', envelope({ payload: { orderId: randomUUID() } }), 'seam.invalid-message', /lines Invalid input: expected array, received undefined/],
   ])('answers %s with a typed error', async (_, data, code, message) => {
     const reply = (await ask(data)) as { ok: boolean; error: { code: string; message: string } };
     expect(reply.ok).toBe(false);

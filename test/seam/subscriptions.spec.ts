@@ -136,7 +136,7 @@ describe('contracts checked when publishing and when delivering', () => {
       })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InvalidMessageError);
-    expect(error).toMatchObject({ code: 'seam.invalid-message', details: { message: 'probepub.happened.v1', issues: [{ path: 'seq', message: expect.stringContaining('whole number') }] } });
+    expect(error).toMatchObject({ code: 'seam.invalid-message', details: { message: 'probepub.happened.v1', issues: [{ path: 'seq', message: expect.stringContaining('expected int') }] } });
     expect((await db.query(`SELECT count(*)::int AS n FROM probepub.seams_inbox`)).rows[0].n).toBe(0);
     expect((await db.query(`SELECT count(*)::int AS n FROM probepub.seams_outbox`)).rows[0].n).toBe(0);
   });
@@ -154,7 +154,7 @@ describe('contracts checked when publishing and when delivering', () => {
       async () => (await db.query(`SELECT status, last_error FROM probepub.seams_deliveries WHERE aggregate_id = 'forged'`)).rows,
       (rows) => rows[0]?.status === 'PARKED',
     );
-    expect(delivery.last_error).toMatch(/probepub.happened.v1 is malformed: seq must be a whole number/);
+    expect(delivery.last_error).toMatch(/probepub.happened.v1 is malformed: seq Invalid input: expected number, received string/);
     expect(probe.calls).toBe(0);
   });
 });

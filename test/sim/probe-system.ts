@@ -2,7 +2,7 @@ import { Inject, Injectable, Module, type Type } from '@nestjs/common';
 import { CommandHandler, QueryHandler } from '@nestjs/cqrs';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { ModuleDatabase, PersistenceModule } from '@seams/kernel/persistence';
-import { Command, DomainError, type ErrorKind, field, IntegrationEvent, type MessageClass, Query } from '@seams/kernel/primitives';
+import { Command, DomainError, type ErrorKind, z, IntegrationEvent, type MessageClass, Query } from '@seams/kernel/primitives';
 import { defineModule, type EventSubscriber, type ModuleManifest, RequestContexts, Subscribe } from '@seams/kernel/seam';
 
 /**
@@ -54,7 +54,7 @@ export interface ProbeMessages {
   readonly Relayed: MessageClass<IntegrationEvent> & (new (key: string, seq: number) => IntegrationEvent);
 }
 
-const KEY = field.string({ minLength: 1, maxLength: 40, pattern: /^[a-z0-9-]+$/ });
+const KEY = z.string().min(1).max(40).regex(/^[a-z0-9-]+$/);
 
 function named<T extends object>(type: T, name: string): T {
   Object.defineProperty(type, 'name', { value: name });
@@ -69,7 +69,7 @@ export function probeMessages(module: string): ProbeMessages {
   if (known) return known;
   class Put extends Command<{ key: string; seq: number }> {
     static readonly wire = `${module}.put.v1`;
-    static readonly schema = field.object({ key: KEY, value: field.int({ min: 0, max: 1000 }) });
+    static readonly schema = z.object({ key: KEY, value: z.int().min(0).max(1000) });
     constructor(
       readonly key: string,
       readonly value: number,
@@ -79,7 +79,7 @@ export function probeMessages(module: string): ProbeMessages {
   }
   class Get extends Query<{ key: string; seq: number; value: number }> {
     static readonly wire = `${module}.get.v1`;
-    static readonly schema = field.object({ key: KEY });
+    static readonly schema = z.object({ key: KEY });
     constructor(readonly key: string) {
       super();
     }
@@ -87,7 +87,7 @@ export function probeMessages(module: string): ProbeMessages {
   class Changed extends IntegrationEvent {
     static readonly wire = `${module}.changed.v1`;
     static readonly aggregate = 'key';
-    static readonly schema = field.object({ key: KEY, seq: field.int({ min: 1 }), value: field.int({ min: 0, max: 1000 }) });
+    static readonly schema = z.object({ key: KEY, seq: z.int().min(1), value: z.int().min(0).max(1000) });
     constructor(
       readonly key: string,
       readonly seq: number,
@@ -99,7 +99,7 @@ export function probeMessages(module: string): ProbeMessages {
   class Relayed extends IntegrationEvent {
     static readonly wire = `${module}.relayed.v1`;
     static readonly aggregate = 'key';
-    static readonly schema = field.object({ key: KEY, seq: field.int({ min: 1 }) });
+    static readonly schema = z.object({ key: KEY, seq: z.int().min(1) });
     constructor(
       readonly key: string,
       readonly seq: number,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MANIFESTS } from '../../src/host/manifests';
-import { Command, field } from '@seams/kernel/primitives';
+import { Command, z } from '@seams/kernel/primitives';
 import { defineModule, MessageRegistry, Topology } from '@seams/kernel/seam';
 import { architectureFromEnvironment } from '../../tools/architecture/main';
 import { architectureOf } from '../../tools/architecture/model';
@@ -49,7 +49,7 @@ describe('npm run docs:arch', () => {
   it('shows a message nobody sends yet, next to the module that serves it', () => {
     class Ping extends Command<void> {
       static readonly wire = 'lonely.ping.v1';
-      static readonly schema = field.object({});
+      static readonly schema = z.object({});
     }
     const lonely = defineModule({ name: 'lonely', contract: { Ping }, load: () => Promise.reject(new Error('not loaded')) });
     const withLonely = new MessageRegistry([...MANIFESTS, lonely]);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { MANIFESTS } from '../../src/host/manifests';
-import { Command, field, IntegrationEvent, Query } from '@seams/kernel/primitives';
+import { Command, z, IntegrationEvent, Query } from '@seams/kernel/primitives';
 import { defineModule } from '@seams/kernel/seam';
 import { checkContracts } from '../../tools/contracts/check';
 import { compareSnapshots, describeFinding } from '../../tools/contracts/compatibility';
@@ -16,23 +16,23 @@ const ROOT = join(__dirname, '..', '..');
 class ShipParcel extends Command<void> {
   static readonly wire = 'shipping.ship-parcel.v1';
   static readonly idempotencyKey = 'parcelId';
-  static readonly schema = field.object({
-    parcelId: field.uuid(),
-    speed: field.literal('standard', 'express'),
-    lines: field.array(field.object({ sku: field.string({ maxLength: 64 }), quantity: field.int({ min: 1 }) }), { maxItems: 100 }),
+  static readonly schema = z.object({
+    parcelId: z.guid(),
+    speed: z.enum(['standard', 'express']),
+    lines: z.array(z.object({ sku: z.string().max(64), quantity: z.int().min(1) })).max(100),
   });
 }
 class GetParcel extends Query<unknown> {
   static readonly wire = 'shipping.get-parcel.v1';
-  static readonly schema = field.object({ parcelId: field.uuid() });
+  static readonly schema = z.object({ parcelId: z.guid() });
 }
 class ParcelShipped extends IntegrationEvent {
   static readonly wire = 'shipping.parcel-shipped.v1';
   static readonly aggregate = 'parcelId';
-  static readonly schema = field.object({
-    parcelId: field.uuid(),
-    carrier: field.literal('post', 'courier'),
-    note: field.string({ maxLength: 200 }),
+  static readonly schema = z.object({
+    parcelId: z.guid(),
+    carrier: z.enum(['post', 'courier']),
+    note: z.string().max(200),
   });
 }
 
@@ -172,6 +172,74 @@ describe('contracts:check compatibility rules (in-memory snapshots)', () => {
     const result = compareSnapshots(base(), after);
     expect(result.breaking).toEqual([]);
     expect(result.compatible.map(describeFinding)).toEqual(['returns › returns.open-return.v1: new message']);
+  });
+});
+
+/** A one-message module whose payload schema is `schema`: v1 is committed, v2 is the code today. */
+function snapshotWith(kind: 'command' | 'event', schema: ReturnType<typeof z.object>): ModuleSnapshot[] {
+  const Base = kind === 'command' ? Command : IntegrationEvent;
+  const wire = kind === 'command' ? 'parcels.book-parcel.v1' : 'parcels.parcel-booked.v1';
+  const Message = class extends (Base as abstract new () => object) {
+    static readonly wire = wire;
+    static readonly schema = schema;
+  };
+  return snapshotOf([defineModule({ name: 'parcels', contract: { Message }, load: () => Promise.reject(new Error('not loaded')) })]);
+}
+
+describe('contracts:check on Zod contracts: each kind of change, from the schemas', () => {
+  const v1 = {
+    parcelId: z.guid(),
+    note: z.string().max(100).optional(),
+    label: z.string().max(40),
+    weightGrams: z.int().min(1).max(30_000),
+    speed: z.enum(['standard', 'express']),
+    insuredMinor: z.int().min(0).max(1_000_000).nullable(),
+    reference: z.union([z.string().max(20), z.int().min(0)]),
+    payer: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('sender'), accountId: z.string().max(20) }),
+      z.object({ kind: z.literal('receiver'), phone: z.string().max(20) }),
+    ]),
+  };
+  const compare = (kind: 'command' | 'event', v2: Partial<Record<keyof typeof v1 | 'extra', z.ZodType>>, drop?: keyof typeof v1) => {
+    const next: Record<string, z.ZodType> = { ...v1, ...v2 };
+    if (drop) delete next[drop];
+    const result = compareSnapshots(snapshotWith(kind, z.object(v1)), snapshotWith(kind, z.object(next)));
+    return { breaking: result.breaking.map(describeFinding), compatible: result.compatible.map(describeFinding) };
+  };
+  const at = (wire: string, rest: string) => `parcels › ${wire} › ${rest}`;
+  const command = (rest: string) => at('parcels.book-parcel.v1', rest);
+  const event = (rest: string) => at('parcels.parcel-booked.v1', rest);
+
+  it.each([
+    ['an optional field added', { extra: z.string().max(10).optional() }, command('extra: new optional field')],
+    ['a bigger maxLength', { label: z.string().max(80) }, command('label: maxLength 40 → 80 (widened)')],
+    ['a lower minimum', { weightGrams: z.int().min(0).max(30_000) }, command('weightGrams: minimum 1 → 0 (widened)')],
+    ['a new enum value in a command', { speed: z.enum(['standard', 'express', 'overnight']) }, command('speed: enum value added: "overnight"')],
+    ['a field made nullable in a command', { label: z.string().max(40).nullable() }, command('label: null (the field is nullable) added (widened)')],
+    ['a union alternative added to a command', { reference: z.union([z.string().max(20), z.int().min(0), z.boolean()]) }, command('reference: alternative boolean added (widened)')],
+    ['a wider bound inside a union alternative', { payer: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('sender'), accountId: z.string().max(40) }),
+      z.object({ kind: z.literal('receiver'), phone: z.string().max(20) }),
+    ]) }, command('payer.accountId: maxLength 20 → 40 (widened)')],
+  ])('passes %s, as compatible', (_, v2, finding) => {
+    expect(compare('command', v2)).toEqual({ breaking: [], compatible: [finding] });
+  });
+
+  it.each([
+    ['an optional field made required', 'command', { note: z.string().max(100) }, command('note: optional field made required')],
+    ['a field removed', 'command', 'label', command('label: field removed (it was required; consumers may read it)')],
+    ['a type narrowed (number to whole number)', 'command', { weightGrams: z.number().min(1).max(30_000) }, command('weightGrams: type changed from integer to number')],
+    ['a union narrowed (an alternative removed)', 'command', { reference: z.string().max(20) }, command('reference: alternative integer removed (narrowed')],
+    ['a nullable field made non-nullable', 'command', { insuredMinor: z.int().min(0).max(1_000_000) }, command('insuredMinor: null (the field is nullable) removed (narrowed')],
+    ['an enum narrowed', 'command', { speed: z.enum(['standard']) }, command('speed: enum value removed: "express"')],
+    ['a smaller maxLength', 'command', { label: z.string().max(20) }, command('label: maxLength 40 → 20 (narrowed')],
+    ['a discriminated alternative removed', 'command', { payer: z.discriminatedUnion('kind', [z.object({ kind: z.literal('sender'), accountId: z.string().max(20) })]) }, command('payer: alternative object kind="receiver" removed')],
+    ['a new enum value in an event (old subscribers refuse it)', 'event', { speed: z.enum(['standard', 'express', 'overnight']) }, event('speed: enum value added: "overnight" (subscribers of the old version refuse it)')],
+    ['a field made nullable in an event', 'event', { label: z.string().max(40).nullable() }, event('label: null (the field is nullable) added (widened: subscribers of the old version refuse it)')],
+  ] as const)('fails on %s', (_, kind, v2, finding) => {
+    const result = typeof v2 === 'string' ? compare(kind, {}, v2) : compare(kind, v2);
+    expect(result.breaking).toHaveLength(1);
+    expect(result.breaking[0]).toContain(finding);
   });
 });
 

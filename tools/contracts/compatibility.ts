@@ -12,17 +12,20 @@ import type { JsonSchema, MessageSnapshot, ModuleSnapshot } from './snapshot';
  *   - a field removed, required or not: a consumer may read any field it was promised;
  *   - a type changed;
  *   - a new required field, or an optional field made required (old senders leave it out);
- *   - an enum value removed;
+ *   - an enum value removed, a union alternative removed, or a nullable field made non-nullable;
  *   - a constraint narrowed (a lower minimum raised, a maximum lowered, a pattern or format
  *     added or changed): payloads valid under the old schema would be refused;
  *   - an event's `aggregate` removed or changed (subscribers rely on per-aggregate order), or a
  *     command's `idempotencyKey` removed or changed (callers rely on safe retries).
  * Breaking for events only (the module sends them; subscribers built against the old schema
  * validate what they receive and would refuse it):
- *   - an enum value added, a constraint widened, a pattern or format removed;
+ *   - an enum value added, a constraint widened, a pattern or format removed, a union
+ *     alternative added or a field made nullable;
  *   - a required field made optional.
  * Compatible: a new message (a new version is a new message), a new optional field, and for
- * commands and queries (the module receives them) an enum value added or a constraint widened.
+ * commands and queries (the module receives them) an enum value added, a constraint widened,
+ * a union alternative added or a field made nullable. Unions and nullable fields are what
+ * Zod's JSON Schema makes of them (`anyOf` / `oneOf`); see `compareUnion`.
  */
 export interface Finding {
   readonly module: string;
@@ -92,6 +95,7 @@ function compareMessage(module: string, wire: string, old: MessageSnapshot, fres
 type Report = (path: string, breaking: boolean, change: string) => void;
 
 function compareSchema(old: JsonSchema, fresh: JsonSchema, path: string, direction: Direction, report: Report): void {
+  if (isUnion(old) || isUnion(fresh)) return compareUnion(old, fresh, path, direction, report);
   const oldTypes = typesOf(old);
   const freshTypes = typesOf(fresh);
   if (oldTypes !== freshTypes) return void report(path, true, `type changed from ${oldTypes || 'any'} to ${freshTypes || 'any'}`);
@@ -101,6 +105,54 @@ function compareSchema(old: JsonSchema, fresh: JsonSchema, path: string, directi
   if (isObject(old.properties) || isObject(fresh.properties)) compareObject(old, fresh, path, direction, report);
   if (isObject(old.items) && isObject(fresh.items)) compareSchema(old.items, fresh.items, `${path}[]`, direction, report);
   else if (isObject(old.items) !== isObject(fresh.items)) report(`${path}[]`, true, 'item schema changed');
+}
+
+/**
+ * Unions (`anyOf` / `oneOf`, which is also how a nullable field looks: `[X, { type: 'null' }]`)
+ * compared alternative by alternative. Alternatives are matched by their type and, for
+ * objects, by the `const` properties that tell them apart (a discriminator such as `kind`).
+ * An alternative removed narrows (breaking); one added widens (breaking for events, whose old
+ * subscribers refuse it; compatible for commands and queries); matched ones are compared as
+ * any two schemas are.
+ */
+function compareUnion(old: JsonSchema, fresh: JsonSchema, path: string, direction: Direction, report: Report): void {
+  const before = alternativesOf(old);
+  const after = alternativesOf(fresh);
+  const describe = (key: string) => (key === 'null' ? 'null (the field is nullable)' : `alternative ${key}`);
+  for (const [key, schema] of before) {
+    const match = after.get(key);
+    if (match) compareSchema(schema, match, path, direction, report);
+    else report(path, true, `${describe(key)} removed (narrowed: payloads valid under the old version are refused)`);
+  }
+  for (const key of after.keys()) {
+    if (before.has(key)) continue;
+    if (direction === 'out') report(path, true, `${describe(key)} added (widened: subscribers of the old version refuse it)`);
+    else report(path, false, `${describe(key)} added (widened)`);
+  }
+}
+
+function isUnion(schema: JsonSchema): boolean {
+  return Array.isArray(schema.anyOf) || Array.isArray(schema.oneOf);
+}
+
+/** A schema's alternatives by key (`null`, `string`, `object kind="card"`); a plain schema is its one alternative. */
+function alternativesOf(schema: JsonSchema): Map<string, JsonSchema> {
+  const branches = (isUnion(schema) ? ((schema.anyOf ?? schema.oneOf) as JsonSchema[]) : [schema]).flatMap((branch) =>
+    isUnion(branch) ? [...alternativesOf(branch).values()] : [branch],
+  );
+  const found = new Map<string, JsonSchema>();
+  for (const branch of branches) {
+    const properties = isObject(branch.properties) ? (branch.properties as Record<string, JsonSchema>) : {};
+    const tags = Object.entries(properties)
+      .filter(([, property]) => property.const !== undefined)
+      .map(([name, property]) => `${name}=${JSON.stringify(property.const)}`)
+      .sort();
+    const own = branch.const !== undefined ? [JSON.stringify(branch.const)] : [];
+    let key = [typesOf(branch) || 'any', ...own, ...tags].join(' ');
+    for (let n = 2; found.has(key); n++) key = `${key.replace(/ #\d+$/, '')} #${n}`;
+    found.set(key, branch);
+  }
+  return found;
 }
 
 function compareObject(old: JsonSchema, fresh: JsonSchema, path: string, direction: Direction, report: Report): void {
@@ -159,10 +211,14 @@ const BOUNDS = [
   ['maxProperties', 'upper'],
 ] as const;
 
+const LENGTHS = new Set<string>(['minLength', 'minItems', 'minProperties']);
+
 function compareBounds(old: JsonSchema, fresh: JsonSchema, path: string, direction: Direction, report: Report): void {
   for (const [key, side] of BOUNDS) {
-    const before = typeof old[key] === 'number' ? (old[key] as number) : undefined;
-    const after = typeof fresh[key] === 'number' ? (fresh[key] as number) : undefined;
+    // A length or count is never below 0: `minLength: 0` says what no `minLength` says.
+    const floor = (value: number | undefined) => (value === 0 && LENGTHS.has(key) ? undefined : value);
+    const before = floor(typeof old[key] === 'number' ? (old[key] as number) : undefined);
+    const after = floor(typeof fresh[key] === 'number' ? (fresh[key] as number) : undefined);
     if (before === after) continue;
     const open = side === 'lower' ? -Infinity : Infinity;
     const from = before ?? open;

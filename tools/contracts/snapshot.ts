@@ -1,4 +1,4 @@
-import { kindOf, type MessageKind } from '@seams/kernel/primitives';
+import { kindOf, type MessageKind, toJsonSchema } from '@seams/kernel/primitives';
 import type { ModuleManifest } from '@seams/kernel/seam';
 
 /** What one published message promises: its kind, its payload's JSON Schema, its delivery hints. */
@@ -37,7 +37,7 @@ export function snapshotOf(manifests: readonly ModuleManifest[]): ModuleSnapshot
           class: (message as unknown as { name: string }).name,
           ...(message.aggregate !== undefined && { aggregate: message.aggregate }),
           ...(message.idempotencyKey !== undefined && { idempotencyKey: message.idempotencyKey }),
-          payload: message.schema.toJsonSchema(),
+          payload: toJsonSchema(message.schema),
         },
       ]),
     ),

@@ -1,4 +1,4 @@
-import { kindOf, type MessageClass, parseWireName, validate } from '@seams/kernel/primitives';
+import { kindOf, type MessageClass, parseWireName, toJsonSchema, validate } from '@seams/kernel/primitives';
 import type { ModuleManifest } from '@seams/kernel/seam';
 import { samplePayload } from './sample';
 
@@ -49,7 +49,7 @@ export function resolveSubscriptions(module: string, wires: readonly string[], m
     if (!message) throw refuse(`no registered module publishes an event of that name; the events are ${events.join(', ') || '(none)'}`);
     const kind = kindOf(message.type);
     if (kind !== 'event') throw refuse(`that is a ${kind} of ${message.publisher}, not an event; a module subscribes to events only`);
-    const sample = samplePayload(message.type.schema.toJsonSchema());
+    const sample = samplePayload(toJsonSchema(message.type.schema));
     return {
       wire,
       publisher: message.publisher,

@@ -20,7 +20,13 @@ export function moduleFiles(n: ModuleNames, timestamp: number, subscriptions: re
     .join('');
   const served = `serves \`${m}.add-item.v1\``;
   return {
-    [`${dir}/contract/add-item.command.ts`]: `import { Command, field } from '@seams/kernel/primitives';
+    [`${dir}/contract/add-item.command.ts`]: `import { Command, type Infer, z } from '@seams/kernel/primitives';
+
+/** The payload, declared once: its type, validation, JSON Schema and OpenAPI come from it. */
+const payload = z.object({
+  itemId: z.guid(),
+  name: z.string().min(1).max(200),
+});
 
 /**
  * Adds an item to ${m}. Idempotent per item: adding an item id that exists already changes
@@ -28,14 +34,11 @@ export function moduleFiles(n: ModuleNames, timestamp: number, subscriptions: re
  *
  * (A sample made by \`npm run module:new\`: replace it with the module's own messages.)
  */
-export class AddItem extends Command<void> {
+export class AddItem extends Command<void> implements Infer<typeof payload> {
   static readonly wire = '${m}.add-item.v1';
   /** Idempotent per item, so the seam may retry it when ${m} was unreachable. */
   static readonly idempotencyKey = 'itemId';
-  static readonly schema = field.object({
-    itemId: field.uuid(),
-    name: field.string({ minLength: 1, maxLength: 200 }),
-  });
+  static readonly schema = payload;
 
   constructor(
     readonly itemId: string,

@@ -1,5 +1,6 @@
-import { field, Query } from '@seams/kernel/primitives';
+import { type Infer, Query, z } from '@seams/kernel/primitives';
 import type { CatalogProduct } from './get-products.query';
+import { sku } from './product-codes';
 
 /** Version 2's answer: the products found, and the skus the catalog does not know, named. */
 export interface CatalogLookup {
@@ -8,15 +9,15 @@ export interface CatalogLookup {
   readonly unknownSkus: readonly string[];
 }
 
+const payload = z.object({ skus: z.array(sku).max(100) });
+
 /**
  * Looks products up by sku, saying which skus are unknown instead of leaving them out. Lives
  * beside `catalog.get-products.v1`, which keeps its answer: callers move when they choose.
  */
-export class GetProductsV2 extends Query<CatalogLookup> {
+export class GetProductsV2 extends Query<CatalogLookup> implements Infer<typeof payload> {
   static readonly wire = 'catalog.get-products.v2';
-  static readonly schema = field.object({
-    skus: field.array(field.string({ pattern: /^[A-Z0-9][A-Z0-9-]{0,63}$/ }), { maxItems: 100 }),
-  });
+  static readonly schema = payload;
 
   constructor(readonly skus: readonly string[]) {
     super();

@@ -1,4 +1,5 @@
-import { field, Query } from '@seams/kernel/primitives';
+import { type Infer, Query, z } from '@seams/kernel/primitives';
+import { sku } from './product-codes';
 
 /** A product as the catalog publishes it to other modules. */
 export interface CatalogProduct {
@@ -10,12 +11,12 @@ export interface CatalogProduct {
   readonly currency: string;
 }
 
+const payload = z.object({ skus: z.array(sku).max(100) });
+
 /** Looks products up by sku. Skus the catalog does not know are simply absent from the answer. */
-export class GetProducts extends Query<readonly CatalogProduct[]> {
+export class GetProducts extends Query<readonly CatalogProduct[]> implements Infer<typeof payload> {
   static readonly wire = 'catalog.get-products.v1';
-  static readonly schema = field.object({
-    skus: field.array(field.string({ pattern: /^[A-Z0-9][A-Z0-9-]{0,63}$/ }), { maxItems: 100 }),
-  });
+  static readonly schema = payload;
 
   constructor(readonly skus: readonly string[]) {
     super();

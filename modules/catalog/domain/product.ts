@@ -1,7 +1,7 @@
+import { CURRENCY_PATTERN, CURRENCY_RULE, SKU_PATTERN, SKU_RULE } from '../contract';
 import { InvalidProductError } from './catalog.errors';
 
-export const SKU_PATTERN = /^[A-Z0-9][A-Z0-9-]{0,63}$/;
-export const CURRENCY_PATTERN = /^[A-Z]{3}$/;
+export { CURRENCY_PATTERN, SKU_PATTERN };
 /** Prices are stored as PostgreSQL `integer`. */
 export const MAX_PRICE_MINOR = 2_147_483_647;
 
@@ -18,7 +18,7 @@ export class Product {
 
   static create(props: ProductProps): Product {
     if (!SKU_PATTERN.test(props.sku)) {
-      throw new InvalidProductError(`sku "${props.sku}" must be 1-64 upper-case letters, digits or dashes`);
+      throw new InvalidProductError(`sku "${props.sku}" ${SKU_RULE}`);
     }
     const name = props.name.trim();
     if (name.length === 0 || name.length > 200) {
@@ -28,7 +28,7 @@ export class Product {
       throw new InvalidProductError(`priceMinor must be a whole number from 0 to ${MAX_PRICE_MINOR}`);
     }
     if (!CURRENCY_PATTERN.test(props.currency)) {
-      throw new InvalidProductError(`currency "${props.currency}" must be an ISO 4217 code such as EUR`);
+      throw new InvalidProductError(`currency "${props.currency}" ${CURRENCY_RULE}`);
     }
     return new Product({ ...props, name });
   }

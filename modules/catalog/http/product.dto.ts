@@ -1,18 +1,19 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { CURRENCY_PATTERN, MAX_PRICE_MINOR, SKU_PATTERN } from '../domain/product';
+import { CURRENCY_PATTERN, CURRENCY_RULE, SKU_PATTERN, SKU_RULE } from '../contract';
+import { MAX_PRICE_MINOR } from '../domain/product';
 
 export class SkuParamDto {
   @ApiProperty({ example: 'TEA-1', pattern: SKU_PATTERN.source })
   @IsString()
-  @Matches(SKU_PATTERN, { message: 'sku must be 1-64 upper-case letters, digits or dashes' })
+  @Matches(SKU_PATTERN, { message: `sku ${SKU_RULE}` })
   sku: string;
 }
 
 export class RegisterProductDto {
   @ApiProperty({ example: 'TEA-1', pattern: SKU_PATTERN.source })
   @IsString()
-  @Matches(SKU_PATTERN, { message: 'sku must be 1-64 upper-case letters, digits or dashes' })
+  @Matches(SKU_PATTERN, { message: `sku ${SKU_RULE}` })
   sku: string;
 
   @ApiProperty({ example: 'Green tea', minLength: 1, maxLength: 200 })
@@ -28,7 +29,7 @@ export class RegisterProductDto {
 
   @ApiProperty({ example: 'EUR', description: 'ISO 4217 currency code' })
   @IsString()
-  @Matches(CURRENCY_PATTERN, { message: 'currency must be an ISO 4217 code such as EUR' })
+  @Matches(CURRENCY_PATTERN, { message: `currency ${CURRENCY_RULE}` })
   currency: string;
 }
 

@@ -1,11 +1,13 @@
-import { Command, field } from '@seams/kernel/primitives';
+import { Command, type Infer, z } from '@seams/kernel/primitives';
+
+const payload = z.object({ orderId: z.guid() });
 
 /** Gives an order's held stock back. Idempotent; a no-op when the order holds nothing. */
-export class ReleaseReservation extends Command<void> {
+export class ReleaseReservation extends Command<void> implements Infer<typeof payload> {
   static readonly wire = 'inventory.release-reservation.v1';
   /** Idempotent per order, so the seam may retry it when inventory was unreachable. */
   static readonly idempotencyKey = 'orderId';
-  static readonly schema = field.object({ orderId: field.uuid() });
+  static readonly schema = payload;
 
   constructor(readonly orderId: string) {
     super();

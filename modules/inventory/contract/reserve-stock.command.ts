@@ -1,9 +1,16 @@
-import { Command, field } from '@seams/kernel/primitives';
+import { Command, type Infer, z } from '@seams/kernel/primitives';
+import { sku } from '../../catalog/contract';
 
-export interface StockLine {
-  readonly sku: string;
-  readonly quantity: number;
-}
+/** The largest quantity a line may hold (PostgreSQL `integer`). */
+export const MAX_LINE_QUANTITY = 2_147_483_647;
+
+const stockLine = z.object({ sku, quantity: z.int().min(1).max(MAX_LINE_QUANTITY) });
+export type StockLine = Infer<typeof stockLine>;
+
+const payload = z.object({
+  orderId: z.guid(),
+  lines: z.array(stockLine).min(1).max(100),
+});
 
 /**
  * Holds stock for an order, all lines or none. Idempotent per order: reserving again for an
@@ -11,17 +18,11 @@ export interface StockLine {
  *
  * Fails with `inventory.insufficient-stock` (a conflict) when a line cannot be covered.
  */
-export class ReserveStock extends Command<void> {
+export class ReserveStock extends Command<void> implements Infer<typeof payload> {
   static readonly wire = 'inventory.reserve-stock.v1';
   /** Idempotent per order, so the seam may retry it when inventory was unreachable. */
   static readonly idempotencyKey = 'orderId';
-  static readonly schema = field.object({
-    orderId: field.uuid(),
-    lines: field.array(
-      field.object({ sku: field.string({ pattern: /^[A-Z0-9][A-Z0-9-]{0,63}$/ }), quantity: field.int({ min: 1, max: 2_147_483_647 }) }),
-      { minItems: 1, maxItems: 100 },
-    ),
-  });
+  static readonly schema = payload;
 
   constructor(
     readonly orderId: string,

@@ -1,11 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { SKU_PATTERN, SKU_RULE } from '../../catalog/contract';
 import { MAX_UNITS } from '../domain/stock-item';
 
 export class SkuParamDto {
-  @ApiProperty({ example: 'TEA-1', pattern: '^[A-Z0-9][A-Z0-9-]{0,63}$' })
+  @ApiProperty({ example: 'TEA-1', pattern: SKU_PATTERN.source })
   @IsString()
-  @Matches(/^[A-Z0-9][A-Z0-9-]{0,63}$/, { message: 'sku must be 1-64 upper-case letters, digits or dashes' })
+  @Matches(SKU_PATTERN, { message: `sku ${SKU_RULE}` })
   sku: string;
 }
 

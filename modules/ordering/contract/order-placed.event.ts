@@ -1,26 +1,23 @@
-import { field, IntegrationEvent } from '@seams/kernel/primitives';
+import { type Infer, IntegrationEvent, z } from '@seams/kernel/primitives';
+import { currencyCode, sku } from '../../catalog/contract';
 
-export interface PlacedOrderLine {
-  readonly sku: string;
-  readonly quantity: number;
-  readonly unitPriceMinor: number;
-}
+const placedOrderLine = z.object({ sku, quantity: z.int().min(1), unitPriceMinor: z.int().min(0) });
+export type PlacedOrderLine = Infer<typeof placedOrderLine>;
+
+const payload = z.object({
+  orderId: z.guid(),
+  customerId: z.string().min(1).max(64),
+  totalMinor: z.int().min(0),
+  currency: currencyCode,
+  lines: z.array(placedOrderLine).min(1).max(100),
+});
 
 /** An order was accepted: its stock is reserved and it waits for payment. */
-export class OrderPlaced extends IntegrationEvent {
+export class OrderPlaced extends IntegrationEvent implements Infer<typeof payload> {
   static readonly wire = 'ordering.order-placed.v1';
   /** Events of one order reach each subscriber in the order they were published. */
   static readonly aggregate = 'orderId';
-  static readonly schema = field.object({
-    orderId: field.uuid(),
-    customerId: field.string({ minLength: 1, maxLength: 64 }),
-    totalMinor: field.int({ min: 0 }),
-    currency: field.string({ pattern: /^[A-Z]{3}$/ }),
-    lines: field.array(
-      field.object({ sku: field.string({ pattern: /^[A-Z0-9][A-Z0-9-]{0,63}$/ }), quantity: field.int({ min: 1 }), unitPriceMinor: field.int({ min: 0 }) }),
-      { minItems: 1, maxItems: 100 },
-    ),
-  });
+  static readonly schema = payload;
 
   constructor(
     readonly orderId: string,

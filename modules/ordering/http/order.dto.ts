@@ -12,14 +12,13 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { SKU_PATTERN, SKU_RULE } from '../../catalog/contract';
 import type { OrderStatus } from '../domain/order';
 
-const SKU = /^[A-Z0-9][A-Z0-9-]{0,63}$/;
-
 export class OrderLineRequestDto {
-  @ApiProperty({ example: 'TEA-1' })
+  @ApiProperty({ example: 'TEA-1', pattern: SKU_PATTERN.source })
   @IsString()
-  @Matches(SKU, { message: 'sku must be 1-64 upper-case letters, digits or dashes' })
+  @Matches(SKU_PATTERN, { message: `sku ${SKU_RULE}` })
   sku: string;
 
   @ApiProperty({ example: 2, minimum: 1, maximum: 10000 })

@@ -1,16 +1,19 @@
-import { field, IntegrationEvent } from '@seams/kernel/primitives';
+import { type Infer, IntegrationEvent, z } from '@seams/kernel/primitives';
+import { currencyCode } from '../../catalog/contract';
+
+const payload = z.object({
+  paymentId: z.guid(),
+  orderId: z.guid(),
+  amountMinor: z.int().min(0),
+  currency: currencyCode,
+});
 
 /** The order's amount was charged. */
-export class PaymentCaptured extends IntegrationEvent {
+export class PaymentCaptured extends IntegrationEvent implements Infer<typeof payload> {
   static readonly wire = 'payments.payment-captured.v1';
   /** Events of one order reach each subscriber in the order they were published. */
   static readonly aggregate = 'orderId';
-  static readonly schema = field.object({
-    paymentId: field.uuid(),
-    orderId: field.uuid(),
-    amountMinor: field.int({ min: 0 }),
-    currency: field.string({ pattern: /^[A-Z]{3}$/ }),
-  });
+  static readonly schema = payload;
 
   constructor(
     readonly paymentId: string,

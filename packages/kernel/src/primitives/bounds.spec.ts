@@ -1,18 +1,19 @@
 import { cutToLength, maxLengthOf, stringFieldsOf } from './bounds';
 import { IntegrationEvent } from './message';
-import { field } from './schema';
+import { z } from './schema';
 
 class Sample extends IntegrationEvent {
   static readonly wire = 'sample.sampled.v1';
-  static readonly schema = field.object({
-    id: field.uuid(),
-    note: field.string({ maxLength: 80 }),
-    currency: field.string({ pattern: /^[A-Z]{3}$/ }),
-    sku: field.string({ pattern: /^[A-Z0-9][A-Z0-9-]{0,63}$/ }),
-    code: field.string({ maxLength: 10, pattern: /^x\d?-[a-z]{2,4}$/ }),
-    free: field.string({ pattern: /^[a-z]+$/ }),
-    kind: field.literal('small', 'medium'),
-    lines: field.array(field.object({ label: field.string({ maxLength: 12 }), quantity: field.int() })),
+  static readonly schema = z.object({
+    id: z.guid(),
+    note: z.string().max(80),
+    currency: z.string().regex(/^[A-Z]{3}$/),
+    sku: z.string().regex(/^[A-Z0-9][A-Z0-9-]{0,63}$/),
+    code: z.string().max(10).regex(/^x\d?-[a-z]{2,4}$/),
+    free: z.string().max(10_000).regex(/^[a-z]+$/),
+    kind: z.enum(['small', 'medium']),
+    lines: z.array(z.object({ label: z.string().max(12), quantity: z.int() })).max(100),
+    maybe: z.string().max(20).nullable().optional(),
   });
 }
 
@@ -26,6 +27,7 @@ describe('the bound of a contract string field', () => {
     ['free', 10_000],
     ['kind', 6],
     ['lines[].label', 12],
+    ['maybe', 20],
   ])('of %s is %d', (path, bound) => {
     expect(maxLengthOf(Sample, path)).toBe(bound);
   });
@@ -36,7 +38,7 @@ describe('the bound of a contract string field', () => {
   });
 
   it('is listed for every string field, nested ones too', () => {
-    expect(stringFieldsOf(Sample).map((f) => f.path)).toEqual(['id', 'note', 'currency', 'sku', 'code', 'free', 'kind', 'lines[].label']);
+    expect(stringFieldsOf(Sample).map((f) => f.path)).toEqual(['id', 'note', 'currency', 'sku', 'code', 'free', 'kind', 'lines[].label', 'maybe']);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { MessageClass } from './message';
+import { toJsonSchema } from './schema';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -16,7 +17,7 @@ export interface StringField {
  * Throws when the path names no string field, so a declaration with a typo fails at once.
  */
 export function maxLengthOf(message: MessageClass, path: string): number {
-  const schema = schemaAt(message.schema.toJsonSchema(), path);
+  const schema = schemaAt(toJsonSchema(message.schema), path);
   if (schema?.type !== 'string') throw new Error(`${message.wire} has no string field "${path}"`);
   return stringBound(schema);
 }
@@ -24,7 +25,8 @@ export function maxLengthOf(message: MessageClass, path: string): number {
 /** Every string field of `message`'s payload, nested ones included (`lines[].sku`). */
 export function stringFieldsOf(message: MessageClass): StringField[] {
   const found: StringField[] = [];
-  const walk = (schema: JsonSchema, path: string) => {
+  const walk = (given: JsonSchema, path: string) => {
+    const schema = unwrapNullable(given);
     if (schema.type === 'string') found.push({ path, maxLength: stringBound(schema) });
     if (schema.type === 'array') walk(schema.items as JsonSchema, `${path}[]`);
     if (schema.type === 'object') {
@@ -33,7 +35,7 @@ export function stringFieldsOf(message: MessageClass): StringField[] {
       }
     }
   };
-  walk(message.schema.toJsonSchema(), '');
+  walk(toJsonSchema(message.schema), '');
   return found;
 }
 
@@ -54,10 +56,18 @@ function schemaAt(root: JsonSchema, path: string): JsonSchema | undefined {
   for (const part of path.split('.')) {
     const array = part.endsWith('[]');
     const properties = schema?.properties as Record<string, JsonSchema> | undefined;
-    schema = properties?.[array ? part.slice(0, -2) : part];
-    if (array) schema = schema?.type === 'array' ? (schema.items as JsonSchema) : undefined;
+    schema = unwrapNullable(properties?.[array ? part.slice(0, -2) : part]);
+    if (array) schema = schema?.type === 'array' ? unwrapNullable(schema.items as JsonSchema) : undefined;
   }
   return schema;
+}
+
+/** A nullable field (`anyOf: [X, { type: 'null' }]`) as X, since its column holds X or NULL. */
+function unwrapNullable<S extends JsonSchema | undefined>(schema: S): S {
+  const branches = (schema?.anyOf ?? schema?.oneOf) as JsonSchema[] | undefined;
+  if (!Array.isArray(branches)) return schema;
+  const values = branches.filter((branch) => branch.type !== 'null');
+  return values.length === 1 ? (values[0] as S) : schema;
 }
 
 function stringBound(schema: JsonSchema): number {

@@ -1,19 +1,31 @@
-import { Command as CqrsCommand, Query as CqrsQuery } from '@nestjs/cqrs';
-import type { Schema } from './schema';
+import { isSchema, type Schema } from './schema';
 
 /**
  * The kernel's message primitives. A module's `contract/` declares its public messages by
  * extending one of these and giving the class
  *   - a stable wire name with a version: `static readonly wire = 'inventory.reserve-stock.v1'`
- *   - the schema of its payload: `static readonly schema = field.object({ ... })`
+ *   - the schema of its payload: `static readonly schema = payload` (a `z.object({ ... })`)
+ *   - `implements Infer<typeof payload>`, so the compiler checks the class carries the fields
  * The wire name, not the class, identifies a message across a process boundary; the schema
- * is what the receiving side validates before any handler sees the message.
+ * is what every path validates before any handler sees the message.
  *
- * Messages are readonly data: no behaviour, no framework types in their fields.
+ * Messages are readonly data: no behaviour, no framework types in their fields. These classes
+ * import nothing from NestJS, so a contract loads in plain Node or TypeScript. The @nestjs/cqrs
+ * buses need no base class of theirs: they find a handler by the message's class (registered
+ * with @CommandHandler / @QueryHandler). The seam layer teaches their `execute` the result type
+ * (`@seams/kernel/seam`, cqrs-typing.ts).
  */
-export abstract class Command<TResult> extends CqrsCommand<TResult> {}
+declare const RESULT: unique symbol;
 
-export abstract class Query<TResult> extends CqrsQuery<TResult> {}
+export abstract class Command<TResult> {
+  /** Type-level only: what handling the command answers. */
+  declare readonly [RESULT]?: (result: TResult) => TResult;
+}
+
+export abstract class Query<TResult> {
+  /** Type-level only: what the query answers. */
+  declare readonly [RESULT]?: (result: TResult) => TResult;
+}
 
 /** An integration event: a fact a module publishes after its state changed. */
 export abstract class IntegrationEvent {}
@@ -63,6 +75,6 @@ export function isMessageClass(value: unknown): value is MessageClass {
   return (
     typeof value === 'function' &&
     typeof (value as Partial<MessageClass>).wire === 'string' &&
-    typeof (value as Partial<MessageClass>).schema === 'object'
+    isSchema((value as Partial<MessageClass>).schema)
   );
 }

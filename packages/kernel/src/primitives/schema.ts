@@ -1,125 +1,89 @@
+import type { StandardJSONSchemaV1, StandardSchemaV1 } from '@standard-schema/spec';
+import * as z from 'zod';
+
 /**
- * A small schema language for contract messages. A message's static `schema` says what its
- * payload must look like; the receiving side of a seam validates every incoming payload
- * against it, and `toJsonSchema` gives the same schema as JSON Schema. It is deliberately tiny: plain
- * JSON data only (strings, whole numbers, booleans, arrays, objects).
+ * Contract schemas. A message's static `schema` is declared once with Zod 4 (re-exported here
+ * as `z`, so every contract uses the kernel's one copy; ADR 0015 says why Zod). Everything the
+ * kernel does with a schema goes through the Standard Schema interfaces, not Zod's own API:
+ *   - `validate` calls `schema['~standard'].validate` (Standard Schema v1);
+ *   - `toJsonSchema` calls `schema['~standard'].jsonSchema.input` (Standard JSON Schema v1);
+ *   - `Infer` reads the Standard Schema output type.
+ * So another library that implements both interfaces works for a contract too.
+ *
+ * Rules for contract schemas: objects are `z.object` (unknown keys are dropped, not refused: a
+ * newer sender may add optional fields), every string and array has a maximum, validation is
+ * synchronous, and values are plain JSON data.
  */
+export { z };
+
 export interface Issue {
-  /** Path into the payload, e.g. `lines[0].quantity`. */
+  /** Path into the payload, e.g. `lines[0].quantity`; `(payload)` for the payload itself. */
   readonly path: string;
   readonly message: string;
 }
 
-export interface Schema<T = unknown> {
-  /** Returns the value to keep (unknown object keys dropped) or records issues. */
-  parse(value: unknown, path: string, issues: Issue[]): T | undefined;
-  toJsonSchema(): Record<string, unknown>;
-  /** Type-level only: the TypeScript type this schema accepts. */
-  readonly _type?: T;
+/** A contract schema: a Standard Schema that also converts itself to JSON Schema. */
+export interface Schema<Output = unknown> {
+  readonly '~standard': StandardSchemaV1.Props<unknown, Output> & StandardJSONSchemaV1.Props<unknown, Output>;
 }
 
-export type Infer<S> = S extends Schema<infer T> ? T : never;
+/** Data as a contract carries it: every object and array readonly. */
+export type DeepReadonly<T> = T extends readonly (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
 
-const at = (path: string, key: string | number) =>
-  typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+/** The payload type a schema accepts (its output, readonly): `type StockLine = Infer<typeof stockLine>`. */
+export type Infer<S extends StandardSchemaV1> = DeepReadonly<StandardSchemaV1.InferOutput<S>>;
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(value)}`;
+export type Validated<T> = { ok: true; value: T } | { ok: false; issues: Issue[] };
+
+/** `['lines', 0, 'quantity']` → `lines[0].quantity`. */
+export function formatPath(path: StandardSchemaV1.Issue['path']): string {
+  let text = '';
+  for (const segment of path ?? []) {
+    const key = typeof segment === 'object' ? segment.key : segment;
+    if (typeof key === 'number') text += `[${key}]`;
+    else text += text ? `.${String(key)}` : String(key);
+  }
+  return text || '(payload)';
 }
 
-function make<T>(json: Record<string, unknown>, check: (value: unknown, path: string, issues: Issue[]) => T | undefined): Schema<T> {
-  return { parse: check, toJsonSchema: () => json };
+/**
+ * Validates `value` against `schema` through `~standard.validate`: the cleaned value (keys the
+ * schema does not know dropped), or the issues with their paths. Throws when the schema answers
+ * asynchronously: contract checks run on the hot path, before any handler, and must not wait.
+ */
+export function validate<T>(schema: StandardSchemaV1<unknown, T>, value: unknown): Validated<T> {
+  const result = schema['~standard'].validate(value);
+  if (result instanceof Promise) throw new Error(`A contract schema must validate synchronously (${schema['~standard'].vendor} returned a promise)`);
+  if (!result.issues) return { ok: true, value: result.value };
+  return { ok: false, issues: result.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })) };
 }
 
-export const field = {
-  string(options: { minLength?: number; maxLength?: number; pattern?: RegExp; format?: 'uuid' } = {}): Schema<string> {
-    const { minLength = 0, maxLength = 10_000, pattern, format } = options;
-    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-    return make(
-      { type: 'string', minLength, maxLength, ...(pattern && { pattern: pattern.source }), ...(format && { format }) },
-      (value, path, issues) => {
-        if (typeof value !== 'string') return void issues.push({ path, message: `must be a string, not ${describe(value)}` });
-        if (value.length < minLength || value.length > maxLength) {
-          return void issues.push({ path, message: `must have ${minLength}-${maxLength} characters` });
-        }
-        if (pattern && !pattern.test(value)) return void issues.push({ path, message: `must match ${pattern.source}` });
-        if (format === 'uuid' && !uuid.test(value)) return void issues.push({ path, message: 'must be a UUID' });
-        return value;
-      },
-    );
-  },
+const jsonSchemas = new WeakMap<object, Record<string, unknown>>();
 
-  uuid(): Schema<string> {
-    return field.string({ format: 'uuid' });
-  },
+/**
+ * The JSON Schema (draft 2020-12) of what `schema` accepts, through `~standard.jsonSchema.input`,
+ * without the `$schema` key; made once per schema. The snapshot in `contracts/`, the column
+ * bounds and the module generator read it.
+ */
+export function toJsonSchema(schema: Schema): Record<string, unknown> {
+  let json = jsonSchemas.get(schema);
+  if (!json) {
+    const converter = schema['~standard'].jsonSchema;
+    if (!converter) throw new Error(`This ${schema['~standard'].vendor} schema cannot give its JSON Schema (Standard JSON Schema)`);
+    const converted: Record<string, unknown> = { ...converter.input({ target: 'draft-2020-12' }) };
+    delete converted.$schema;
+    json = Object.freeze(converted);
+    jsonSchemas.set(schema, json);
+  }
+  return json;
+}
 
-  int(options: { min?: number; max?: number } = {}): Schema<number> {
-    const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = options;
-    return make({ type: 'integer', minimum: min, maximum: max }, (value, path, issues) => {
-      if (typeof value !== 'number' || !Number.isInteger(value)) {
-        return void issues.push({ path, message: `must be a whole number, not ${describe(value)}` });
-      }
-      if (value < min || value > max) return void issues.push({ path, message: `must be from ${min} to ${max}` });
-      return value;
-    });
-  },
-
-  boolean(): Schema<boolean> {
-    return make({ type: 'boolean' }, (value, path, issues) =>
-      typeof value === 'boolean' ? value : void issues.push({ path, message: `must be true or false, not ${describe(value)}` }),
-    );
-  },
-
-  literal<const T extends string>(...values: T[]): Schema<T> {
-    return make({ type: 'string', enum: values }, (value, path, issues) =>
-      values.includes(value as T) ? (value as T) : void issues.push({ path, message: `must be one of ${values.join(', ')}` }),
-    );
-  },
-
-  array<T>(item: Schema<T>, options: { minItems?: number; maxItems?: number } = {}): Schema<readonly T[]> {
-    const { minItems = 0, maxItems = 1000 } = options;
-    return make({ type: 'array', items: item.toJsonSchema(), minItems, maxItems }, (value, path, issues) => {
-      if (!Array.isArray(value)) return void issues.push({ path, message: `must be an array, not ${describe(value)}` });
-      if (value.length < minItems || value.length > maxItems) {
-        return void issues.push({ path, message: `must have ${minItems}-${maxItems} items` });
-      }
-      const before = issues.length;
-      const items = value.map((element, index) => item.parse(element, at(path, index), issues));
-      return issues.length === before ? (items as T[]) : undefined;
-    });
-  },
-
-  object<Shape extends Record<string, Schema>>(shape: Shape): Schema<{ readonly [K in keyof Shape]: Infer<Shape[K]> }> {
-    const keys = Object.keys(shape);
-    return make(
-      {
-        type: 'object',
-        properties: Object.fromEntries(keys.map((key) => [key, shape[key].toJsonSchema()])),
-        required: keys,
-      },
-      (value, path, issues) => {
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-          return void issues.push({ path: path || '(payload)', message: `must be an object, not ${describe(value)}` });
-        }
-        const before = issues.length;
-        const out: Record<string, unknown> = {};
-        for (const key of keys) {
-          const given = (value as Record<string, unknown>)[key];
-          if (given === undefined) issues.push({ path: at(path, key), message: 'is required' });
-          else out[key] = shape[key].parse(given, at(path, key), issues);
-        }
-        // Unknown keys are dropped, not refused: a newer sender may add optional fields.
-        return issues.length === before ? (out as { [K in keyof Shape]: Infer<Shape[K]> }) : undefined;
-      },
-    );
-  },
-};
-
-/** Validates `value` against `schema`: the cleaned value, or the list of issues. */
-export function validate<T>(schema: Schema<T>, value: unknown): { ok: true; value: T } | { ok: false; issues: Issue[] } {
-  const issues: Issue[] = [];
-  const parsed = schema.parse(value, '', issues);
-  return issues.length === 0 ? { ok: true, value: parsed as T } : { ok: false, issues };
+/** Whether `value` is a contract schema (Standard Schema with Standard JSON Schema). */
+export function isSchema(value: unknown): value is Schema {
+  const standard = (value as Partial<Schema> | null)?.['~standard'];
+  return typeof standard === 'object' && standard !== null && typeof standard.validate === 'function' && typeof standard.jsonSchema === 'object';
 }

@@ -1,4 +1,5 @@
 export { Seam } from './seam';
+export type { ResultOf } from './cqrs-typing';
 export { SeamModule } from './seam.module';
 export { RequestContexts } from '../context';
 export type { RequestContext, InboxClaim } from '../context';

@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import { isMessageClass, kindOf, type MessageClass, parseWireName } from '../primitives';
+import { isMessageClass, kindOf, type MessageClass, parseWireName, toJsonSchema } from '../primitives';
 
 /**
  * What the host needs to know about a module without loading it: the messages of its
@@ -41,7 +41,7 @@ export function defineModule(input: ManifestInput): ModuleManifest {
   }
   for (const message of contract) {
     if (message.idempotencyKey === undefined) continue;
-    const required = (message.schema.toJsonSchema() as { required?: string[] }).required ?? [];
+    const required = (toJsonSchema(message.schema) as { required?: string[] }).required ?? [];
     if (kindOf(message) !== 'command') throw problem(`${message.wire} declares an idempotency key, but only commands have one`);
     if (!required.includes(message.idempotencyKey)) {
       throw problem(`${message.wire} names "${message.idempotencyKey}" as its idempotency key, which is not a required field of its payload`);

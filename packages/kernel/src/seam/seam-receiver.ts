@@ -153,7 +153,8 @@ export class SeamReceiver {
       throw new UnknownMessageError(`${envelope.name} is a ${kindOf(type)}, not a ${String(envelope.kind)}`);
     }
     if (Date.now() > envelope.deadline) throw new SeamTimeoutError(`${envelope.name} (arrived after its deadline)`);
-    // The same check as every local path (`invalidPayload`), keeping the cleaned value: keys
+    // The same check as every local path (`invalidPayload`, through the schema's
+    // `~standard.validate`), keeping the cleaned value: keys
     // the contract does not know never reach the handler.
     const checked = validate(type.schema, envelope.payload);
     if (!checked.ok) throw new InvalidMessageError(envelope.name!, checked.issues);
