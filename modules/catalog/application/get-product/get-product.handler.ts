@@ -1,7 +1,7 @@
+import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { ProductNotFoundError } from '../../domain/catalog.errors';
 import type { ProductProps } from '../../domain/product';
-import { Inject } from '@nestjs/common';
 import { PRODUCT_REPOSITORY } from '../../catalog.di-tokens';
 import type { ProductRepository } from '../../domain/product.repository';
 import { ProductAnswersMapper } from '../product-answers.mapper';

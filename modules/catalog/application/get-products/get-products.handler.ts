@@ -1,6 +1,6 @@
+import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { type CatalogProduct, GetProducts } from '../../contract';
-import { Inject } from '@nestjs/common';
 import { PRODUCT_REPOSITORY } from '../../catalog.di-tokens';
 import type { ProductRepository } from '../../domain/product.repository';
 import { ProductAnswersMapper } from '../product-answers.mapper';

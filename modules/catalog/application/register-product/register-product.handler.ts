@@ -1,6 +1,6 @@
+import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Product, type ProductProps } from '../../domain/product';
-import { Inject } from '@nestjs/common';
 import { PRODUCT_REPOSITORY } from '../../catalog.di-tokens';
 import type { ProductRepository } from '../../domain/product.repository';
 import { ProductAnswersMapper } from '../product-answers.mapper';
