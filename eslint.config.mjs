@@ -31,6 +31,10 @@
  *                                             modules' contract/index.ts only (the public
  *                                             surface; not the files behind it), builtins,
  *                                             packages
+ *   application of m   modules/m/application  as above, except m's infrastructure, typeorm,
+ *                                             @nestjs/typeorm, pg, and the kernel's database
+ *                                             handles (ModuleDatabase, Transaction, …): it
+ *                                             sees a UnitOfWork and repository ports
  *   migrations of m    migrations/m           its own files, packages
  *                                             (imported only by m's infrastructure and
  *                                             `modules/m/m.module.ts`)
@@ -134,6 +138,26 @@ const FRAMEWORKS_ORMS_TRANSPORTS = [
   'mqtt',
   '@grpc/*',
 ];
+
+/**
+ * What application code (modules/<m>/application) may not import besides: it sees a unit of
+ * work and repository ports, never the ORM, a driver or its module's infrastructure.
+ */
+const ORM_AND_DRIVERS = ['typeorm', 'typeorm/**', '@nestjs/typeorm', 'pg', 'pg-*'];
+
+/**
+ * The kernel's persistence exports that hand out a TypeORM handle or bind TypeORM
+ * repositories; application code takes `UnitOfWork` (a type) instead.
+ */
+const APPLICATION_FREE_OF_THE_ORM = {
+  paths: [
+    {
+      name: '@seams/kernel/persistence',
+      importNames: ['ModuleDatabase', 'Transaction', 'TypeOrmUnitOfWork', 'provideUnitOfWork', 'provideRepository', 'BindRepositories'],
+      message: 'Application code takes a unit of work and repository ports (UnitOfWork from @seams/kernel/persistence), never the database or the ORM.',
+    },
+  ],
+};
 
 /**
  * The kernel is the package @seams/kernel: code outside it imports it by name and subpath
@@ -271,9 +295,24 @@ export default defineConfig(
               message:
                 'The domain must stay free of frameworks, ORMs and transports; it may not import {{ dependency.source }}.',
             },
+            {
+              from: element('application'),
+              disallow: {
+                to: [fromLayer.layers('infrastructure'), { module: { origin: 'external', source: ORM_AND_DRIVERS } }],
+              },
+              message:
+                'Application code sees a unit of work and repository ports, never the ORM or its module\'s infrastructure; it may not import {{ dependency.source }}.',
+            },
           ],
         },
       ],
+    },
+  },
+  {
+    // Application code: the kernel by name, as everywhere, and none of its ORM handles.
+    files: ['modules/*/application/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { ...KERNEL_BY_NAME_ONLY, ...APPLICATION_FREE_OF_THE_ORM }],
     },
   },
   {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { PersistenceModule } from '@seams/kernel/persistence';
+import { PersistenceModule, provideRepository, provideUnitOfWork } from '@seams/kernel/persistence';
 import { inventoryMigrations } from '../../migrations/inventory';
 import { GetStockHandler } from './application/get-stock/get-stock.handler';
 import { ReleaseReservationHandler } from './application/release-reservation/release-reservation.handler';
@@ -10,16 +10,25 @@ import { OnOrderConfirmed } from './application/settle-reservation/on-order-conf
 import { ReservationSettlement } from './application/settle-reservation/reservation-settlement';
 import { StockController } from './http/stock.controller';
 import { ReservationEntity } from './infrastructure/reservation.entity';
-import { ReservationRepository } from './infrastructure/reservation.repository';
+import { TypeOrmReservationRepository } from './infrastructure/reservation.repository';
 import { StockItemEntity } from './infrastructure/stock-item.entity';
-import { StockRepository } from './infrastructure/stock.repository';
+import { TypeOrmStockRepository } from './infrastructure/stock.repository';
+import { INVENTORY_UNIT_OF_WORK, RESERVATION_READS, STOCK_READS } from './inventory.di-tokens';
+import type { InventoryRepositories } from './application/ports/inventory.unit-of-work';
 
 const httpControllers = [StockController];
 const commandHandlers = [ReserveStockHandler, ReleaseReservationHandler, SetStockHandler];
 const queryHandlers = [GetStockHandler];
 const eventHandlers = [OnOrderConfirmed, OnOrderCancelled];
 const services = [ReservationSettlement];
-const repositories = [StockRepository, ReservationRepository];
+const repositories = [
+  provideUnitOfWork<InventoryRepositories>(INVENTORY_UNIT_OF_WORK, (manager) => ({
+    stock: new TypeOrmStockRepository(manager),
+    reservations: new TypeOrmReservationRepository(manager),
+  })),
+  provideRepository(STOCK_READS, (manager) => new TypeOrmStockRepository(manager)),
+  provideRepository(RESERVATION_READS, (manager) => new TypeOrmReservationRepository(manager)),
+];
 
 /**
  * Inventory: stock per sku and reservations per order. Serves `inventory.reserve-stock.v1`

@@ -1,18 +1,22 @@
 import { Module } from '@nestjs/common';
-import { PersistenceModule } from '@seams/kernel/persistence';
+import { PersistenceModule, provideRepository, provideUnitOfWork } from '@seams/kernel/persistence';
 import { paymentsMigrations } from '../../migrations/payments';
 import { OnOrderPlaced } from './application/capture-payment/on-order-placed.handler';
 import { ListPaymentsHandler } from './application/list-payments/list-payments.handler';
 import { PaymentsController } from './http/payments.controller';
 import { PaymentEntity } from './infrastructure/payment.entity';
-import { PaymentRepository } from './infrastructure/payment.repository';
+import { TypeOrmPaymentRepository } from './infrastructure/payment.repository';
+import type { PaymentsRepositories } from './application/ports/payments.unit-of-work';
 import { SimulatedPaymentProvider } from './infrastructure/simulated-payment.provider';
-import { PAYMENT_PROVIDER } from './payments.di-tokens';
+import { PAYMENT_PROVIDER, PAYMENT_READS, PAYMENTS_UNIT_OF_WORK } from './payments.di-tokens';
 
 const httpControllers = [PaymentsController];
 const queryHandlers = [ListPaymentsHandler];
 const eventHandlers = [OnOrderPlaced];
-const repositories = [PaymentRepository];
+const repositories = [
+  provideUnitOfWork<PaymentsRepositories>(PAYMENTS_UNIT_OF_WORK, (manager) => ({ payments: new TypeOrmPaymentRepository(manager) })),
+  provideRepository(PAYMENT_READS, (manager) => new TypeOrmPaymentRepository(manager)),
+];
 const ports = [{ provide: PAYMENT_PROVIDER, useFactory: () => SimulatedPaymentProvider.fromEnvironment() }];
 
 /**

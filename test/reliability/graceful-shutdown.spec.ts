@@ -104,8 +104,10 @@ describe('graceful shutdown', () => {
     const status = async () =>
       ((await (await fetch(`${again}/v1/orders/${placed.id}`, { headers: { authorization: adminBearer() } })).json()) as { status: string }).status;
     expect(await eventually(status, (value) => value === 'CONFIRMED')).toBe('CONFIRMED');
-    const stock = (await (await fetch(`${again}/v1/inventory/stock/GS-1`, { headers: { authorization: adminBearer() } })).json()) as { onHand: number; reserved: number };
-    expect(stock).toMatchObject({ onHand: 8, reserved: 0 });
+    // ordering.order-confirmed.v1 reaches inventory after the order is CONFIRMED: wait for it too.
+    const stock = async () =>
+      (await (await fetch(`${again}/v1/inventory/stock/GS-1`, { headers: { authorization: adminBearer() } })).json()) as { onHand: number; reserved: number };
+    expect(await eventually(stock, (value) => value.reserved === 0)).toMatchObject({ onHand: 8, reserved: 0 });
   });
 
   it('lets a module host answer the seam message under way, then stop; the caller gets its answer', async () => {

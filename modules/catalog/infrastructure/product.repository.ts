@@ -1,19 +1,19 @@
-import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
-import { ModuleDatabase } from '@seams/kernel/persistence';
 import { ProductAlreadyExistsError } from '../domain/catalog.errors';
-import { Product } from '../domain/product';
+import type { Product } from '../domain/product';
+import type { ProductRepository } from '../domain/product.repository';
 import { ProductEntity } from './product.entity';
+import { ProductMapper } from './product.mapper';
 
 const UNIQUE_VIOLATION = '23505';
 
-@Injectable()
-export class ProductRepository {
-  constructor(private readonly database: ModuleDatabase) {}
+/** `ProductRepository` on one entity manager (the pool's). */
+export class TypeOrmProductRepository implements ProductRepository {
+  constructor(private readonly manager: EntityManager) {}
 
-  async add(product: Product, manager: EntityManager = this.database.manager): Promise<void> {
+  async add(product: Product): Promise<void> {
     try {
-      await manager.insert(ProductEntity, product.toJSON());
+      await this.manager.insert(ProductEntity, ProductMapper.toPersistence(product));
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new ProductAlreadyExistsError(product.sku);
       throw error;
@@ -21,17 +21,13 @@ export class ProductRepository {
   }
 
   async findBySku(sku: string): Promise<Product | undefined> {
-    const row = await this.database.manager.findOneBy(ProductEntity, { sku });
-    return row ? toProduct(row) : undefined;
+    const row = await this.manager.findOneBy(ProductEntity, { sku });
+    return row ? ProductMapper.toDomain(row) : undefined;
   }
 
   async findBySkus(skus: readonly string[]): Promise<Product[]> {
     if (skus.length === 0) return [];
-    const rows = await this.database.manager.findBy(ProductEntity, { sku: In([...skus]) });
-    return rows.map(toProduct);
+    const rows = await this.manager.findBy(ProductEntity, { sku: In([...skus]) });
+    return rows.map(ProductMapper.toDomain);
   }
-}
-
-function toProduct(row: ProductEntity): Product {
-  return Product.restore({ sku: row.sku, name: row.name, priceMinor: row.priceMinor, currency: row.currency });
 }

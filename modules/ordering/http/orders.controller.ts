@@ -7,7 +7,9 @@ import { currentPrincipal, ROLES, userHasRole } from '@seams/kernel/security';
 import { OrderNotFoundError } from '../domain/ordering.errors';
 import { GetOrder } from '../application/get-order/get-order.query';
 import { PlaceOrder } from '../application/place-order/place-order.command';
+import type { OrderView } from '../application/ports/order-reads';
 import { OrderDto, OrderV2Dto, PlacedOrderDto, PlaceOrderDto } from './order.dto';
+import { OrderResponseMapper } from './order.mapper';
 
 /** When `GET /v1/orders/{id}` was deprecated, and when it goes away. */
 export const V1_ORDER_DEPRECATED = new Date('2026-11-24T00:00:00Z');
@@ -36,7 +38,7 @@ export class OrdersController {
   async place(@Body() body: PlaceOrderDto, @Res({ passthrough: true }) response: Response): Promise<PlacedOrderDto> {
     const order = await this.commands.execute(new PlaceOrder(subjectOf(), body.lines));
     response.location(`/v1/orders/${order.id}`);
-    return { id: order.id, status: order.status, totalMinor: order.totalMinor, currency: order.currency };
+    return OrderResponseMapper.placed(order);
   }
 
   @Get(':id')
@@ -48,7 +50,7 @@ export class OrdersController {
   @ApiOkResponse({ type: OrderDto })
   @ApiProblems(400, 404)
   async get(@Param('id', uuidParam('id')) id: string, @Res({ passthrough: true }) response: Response): Promise<OrderDto> {
-    const order = await readOwnOrder(this.queries, id);
+    const order = OrderResponseMapper.v1(await readOwnOrder(this.queries, id));
     // RFC 9745 (Deprecation), RFC 8594 (Sunset): clients see the date and where to go.
     response.setHeader('Deprecation', `@${Math.floor(V1_ORDER_DEPRECATED.getTime() / 1000)}`);
     response.setHeader('Sunset', V1_ORDER_SUNSET.toUTCString());
@@ -69,18 +71,13 @@ export class OrdersV2Controller {
   @ApiOkResponse({ type: OrderV2Dto })
   @ApiProblems(400, 404)
   async get(@Param('id', uuidParam('id')) id: string): Promise<OrderV2Dto> {
-    const order = await readOwnOrder(this.queries, id);
-    return {
-      ...order,
-      lines: order.lines.map((line) => ({ ...line, lineTotalMinor: line.unitPriceMinor * line.quantity })),
-      itemCount: order.lines.reduce((sum, line) => sum + line.quantity, 0),
-    };
+    return OrderResponseMapper.v2(await readOwnOrder(this.queries, id));
   }
 }
 
 /** The order, if the signed-in user may see it; someone else's is answered as if it did not exist (its id tells nothing). */
-async function readOwnOrder(queries: QueryBus, id: string): Promise<OrderDto> {
-  const order: OrderDto = await queries.execute(new GetOrder(id));
+async function readOwnOrder(queries: QueryBus, id: string): Promise<OrderView> {
+  const order = await queries.execute(new GetOrder(id));
   if (!userHasRole(currentPrincipal(), ROLES.admin) && order.customerId !== subjectOf()) throw new OrderNotFoundError(id);
   return order;
 }

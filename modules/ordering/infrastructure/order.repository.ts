@@ -1,32 +1,35 @@
-import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ModuleDatabase } from '@seams/kernel/persistence';
-import { Order, type OrderProps } from '../domain/order';
+import type { OrderReads, OrderView } from '../application/ports/order-reads';
+import type { Order } from '../domain/order';
+import type { OrderRepository } from '../domain/order.repository';
 import { OrderEntity } from './order.entity';
+import { OrderMapper } from './order.mapper';
 
-export type OrderRecord = OrderProps & { readonly createdAt: Date; readonly updatedAt: Date };
+/** `OrderRepository` on one entity manager (a unit of work's transaction). */
+export class TypeOrmOrderRepository implements OrderRepository {
+  constructor(private readonly manager: EntityManager) {}
 
-@Injectable()
-export class OrderRepository {
-  constructor(private readonly database: ModuleDatabase) {}
-
-  async add(manager: EntityManager, order: Order): Promise<void> {
-    const { lines, ...rest } = order.toJSON();
-    await manager.insert(OrderEntity, { ...rest, lines: [...lines] });
+  async add(order: Order): Promise<void> {
+    await this.manager.insert(OrderEntity, OrderMapper.toPersistence(order));
   }
 
-  /** The order, locked for the rest of the transaction. */
-  async lock(manager: EntityManager, id: string): Promise<Order | undefined> {
-    const row = await manager.findOne(OrderEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
-    return row ? Order.restore(row) : undefined;
+  async lock(orderId: string): Promise<Order | undefined> {
+    const row = await this.manager.findOne(OrderEntity, { where: { id: orderId }, lock: { mode: 'pessimistic_write' } });
+    return row ? OrderMapper.toDomain(row) : undefined;
   }
 
-  async saveState(manager: EntityManager, order: Order): Promise<void> {
+  async saveState(order: Order): Promise<void> {
     const { status, cancellationReason } = order.toJSON();
-    await manager.update(OrderEntity, { id: order.id }, { status, cancellationReason });
+    await this.manager.update(OrderEntity, { id: order.id }, { status, cancellationReason });
   }
+}
 
-  async read(id: string): Promise<OrderRecord | undefined> {
-    return (await this.database.manager.findOneBy(OrderEntity, { id })) ?? undefined;
+/** `OrderReads` on the module's pool. */
+export class TypeOrmOrderReads implements OrderReads {
+  constructor(private readonly manager: EntityManager) {}
+
+  async find(orderId: string): Promise<OrderView | undefined> {
+    const row = await this.manager.findOneBy(OrderEntity, { id: orderId });
+    return row ? OrderMapper.toView(row) : undefined;
   }
 }

@@ -43,6 +43,10 @@ export class Payment {
     });
   }
 
+  static restore(props: PaymentProps): Payment {
+    return new Payment(props);
+  }
+
   get captured(): boolean {
     return this.props.status === 'CAPTURED';
   }

@@ -1,13 +1,16 @@
+import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { type CatalogProduct, GetProducts } from '../../contract';
-import { ProductRepository } from '../../infrastructure/product.repository';
+import { PRODUCT_REPOSITORY } from '../../catalog.di-tokens';
+import type { ProductRepository } from '../../domain/product.repository';
+import { ProductAnswersMapper } from '../product-answers.mapper';
 
 @QueryHandler(GetProducts)
 export class GetProductsHandler implements IQueryHandler<GetProducts, readonly CatalogProduct[]> {
-  constructor(private readonly products: ProductRepository) {}
+  constructor(@Inject(PRODUCT_REPOSITORY) private readonly products: ProductRepository) {}
 
   async execute({ skus }: GetProducts): Promise<readonly CatalogProduct[]> {
     const found = await this.products.findBySkus(skus);
-    return found.map((product) => product.toJSON());
+    return found.map(ProductAnswersMapper.catalogProduct);
   }
 }

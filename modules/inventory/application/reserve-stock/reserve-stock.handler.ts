@@ -1,18 +1,14 @@
+import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ModuleDatabase } from '@seams/kernel/persistence';
 import { assertMayActFor, currentPrincipal, ForbiddenError, isInternal, ROLES, userHasRole } from '@seams/kernel/security';
 import { ReserveStock } from '../../contract';
 import { Reservation } from '../../domain/reservation';
-import { ReservationRepository } from '../../infrastructure/reservation.repository';
-import { StockRepository } from '../../infrastructure/stock.repository';
+import { INVENTORY_UNIT_OF_WORK } from '../../inventory.di-tokens';
+import type { InventoryUnitOfWork } from '../ports/inventory.unit-of-work';
 
 @CommandHandler(ReserveStock)
 export class ReserveStockHandler implements ICommandHandler<ReserveStock, void> {
-  constructor(
-    private readonly database: ModuleDatabase,
-    private readonly stock: StockRepository,
-    private readonly reservations: ReservationRepository,
-  ) {}
+  constructor(@Inject(INVENTORY_UNIT_OF_WORK) private readonly unitOfWork: InventoryUnitOfWork) {}
 
   /**
    * For a customer or an admin (the end user behind the request, checked again here when the
@@ -25,17 +21,17 @@ export class ReserveStockHandler implements ICommandHandler<ReserveStock, void> 
       throw new ForbiddenError('Reserving stock needs the customer or admin role', { required: [ROLES.customer, ROLES.admin] });
     }
     const owner = principal?.kind === 'user' ? principal.subject : null;
-    await this.database.transaction(async ({ manager }) => {
+    await this.unitOfWork.run(async ({ stock, reservations }) => {
       // Stock rows first (in sku order), then the check for an earlier reservation: a retry
       // racing the first attempt waits on the rows and then sees its committed reservation.
-      const items = await this.stock.lock(manager, lines.map((line) => line.sku));
-      if (await this.reservations.lock(manager, orderId)) {
-        const existing = await this.reservations.ownerOf(manager, orderId);
+      const items = await stock.lock(lines.map((line) => line.sku));
+      if (await reservations.lock(orderId)) {
+        const existing = await reservations.ownerOf(orderId);
         return assertMayActFor(existing?.owner, `the reservation of order ${orderId}`);
       }
       const reservation = Reservation.hold(orderId, lines, items);
-      await this.stock.save(manager, items.values());
-      await this.reservations.add(manager, reservation, owner);
+      await stock.save(items.values());
+      await reservations.add(reservation, owner);
     });
   }
 }

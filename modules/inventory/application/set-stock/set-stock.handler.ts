@@ -1,22 +1,21 @@
+import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ModuleDatabase } from '@seams/kernel/persistence';
-import { StockRepository } from '../../infrastructure/stock.repository';
+import { INVENTORY_UNIT_OF_WORK } from '../../inventory.di-tokens';
 import type { StockView } from '../get-stock/get-stock.query';
+import type { InventoryUnitOfWork } from '../ports/inventory.unit-of-work';
+import { toStockView } from '../stock-view.mapper';
 import { SetStock } from './set-stock.command';
 
 @CommandHandler(SetStock)
 export class SetStockHandler implements ICommandHandler<SetStock, StockView> {
-  constructor(
-    private readonly database: ModuleDatabase,
-    private readonly stock: StockRepository,
-  ) {}
+  constructor(@Inject(INVENTORY_UNIT_OF_WORK) private readonly unitOfWork: InventoryUnitOfWork) {}
 
   execute({ sku, onHand }: SetStock): Promise<StockView> {
-    return this.database.transaction(async ({ manager }) => {
-      const item = await this.stock.lockOrCreate(manager, sku);
+    return this.unitOfWork.run(async ({ stock }) => {
+      const item = await stock.lockOrCreate(sku);
       item.setOnHand(onHand);
-      await this.stock.save(manager, [item]);
-      return item.toJSON();
+      await stock.save([item]);
+      return toStockView(item);
     });
   }
 }

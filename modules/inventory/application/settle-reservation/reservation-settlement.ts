@@ -1,23 +1,18 @@
-import { Injectable } from '@nestjs/common';
-import { ModuleDatabase } from '@seams/kernel/persistence';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Reservation } from '../../domain/reservation';
 import type { StockItem } from '../../domain/stock-item';
-import { ReservationRepository } from '../../infrastructure/reservation.repository';
-import { StockRepository } from '../../infrastructure/stock.repository';
+import { INVENTORY_UNIT_OF_WORK } from '../../inventory.di-tokens';
+import type { InventoryUnitOfWork } from '../ports/inventory.unit-of-work';
 
 type Settle = (reservation: Reservation, stock: ReadonlyMap<string, StockItem>) => boolean;
 
 /**
- * Ends an order's reservation (commit or release) in one transaction. An order without a
+ * Ends an order's reservation (commit or release) in one unit of work. An order without a
  * reservation, or one already settled, is left as it is, so a repeated event is harmless.
  */
 @Injectable()
 export class ReservationSettlement {
-  constructor(
-    private readonly database: ModuleDatabase,
-    private readonly stock: StockRepository,
-    private readonly reservations: ReservationRepository,
-  ) {}
+  constructor(@Inject(INVENTORY_UNIT_OF_WORK) private readonly unitOfWork: InventoryUnitOfWork) {}
 
   commit(orderId: string): Promise<boolean> {
     return this.settle(orderId, (reservation, stock) => reservation.commit(stock));
@@ -28,13 +23,13 @@ export class ReservationSettlement {
   }
 
   private settle(orderId: string, apply: Settle): Promise<boolean> {
-    return this.database.transaction(async ({ manager }) => {
-      const reservation = await this.reservations.lock(manager, orderId);
+    return this.unitOfWork.run(async ({ stock, reservations }) => {
+      const reservation = await reservations.lock(orderId);
       if (!reservation || reservation.status !== 'HELD') return false;
-      const items = await this.stock.lock(manager, reservation.skus);
+      const items = await stock.lock(reservation.skus);
       apply(reservation, items);
-      await this.stock.save(manager, items.values());
-      await this.reservations.saveStatus(manager, reservation);
+      await stock.save(items.values());
+      await reservations.saveStatus(reservation);
       return true;
     });
   }

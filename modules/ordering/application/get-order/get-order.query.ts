@@ -1,8 +1,8 @@
 import { Query } from '@nestjs/cqrs';
-import type { OrderRecord } from '../../infrastructure/order.repository';
+import type { OrderView } from '../ports/order-reads';
 
 /** Internal to ordering: one order for its HTTP route. */
-export class GetOrder extends Query<OrderRecord> {
+export class GetOrder extends Query<OrderView> {
   constructor(readonly orderId: string) {
     super();
   }

@@ -1,23 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ModuleDatabase } from '@seams/kernel/persistence';
 import { Seam } from '@seams/kernel/seam';
 import { GetProducts } from '../../../catalog/contract';
 import { ReleaseReservation, ReserveStock } from '../../../inventory/contract';
-import { OrderPlaced } from '../../contract';
 import { Order, type OrderProps } from '../../domain/order';
-import { OrderRepository } from '../../infrastructure/order.repository';
-import { PlacementRepository } from '../../infrastructure/placement.repository';
+import { ORDERING_UNIT_OF_WORK, PLACEMENT_REPOSITORY } from '../../ordering.di-tokens';
+import { OrderEventsMapper } from '../order-events.mapper';
+import type { OrderingUnitOfWork } from '../ports/ordering.unit-of-work';
+import type { PlacementRepository } from '../ports/placement.repository';
 import { PlaceOrder } from './place-order.command';
 
 /**
- * Prices the order from the catalog, reserves its stock in inventory, then stores it as
- * PENDING and publishes `ordering.order-placed.v1` in the same transaction (the outbox).
+ * Places an order, a saga over two other modules in four steps:
  *
- * Stock is reserved in another module before the order exists, so a placement is recorded
- * first: if anything fails in between, the reservation is released here; if the process dies
- * in between, `PlacementRecovery` finds the placement and releases it later.
+ *   1. price      ask catalog for the prices; the order exists only in memory
+ *   2. record     record a placement, committed at once (recovery's handle from here on)
+ *   3. reserve    reserve the stock in inventory
+ *   4. store      store the order as PENDING, end the placement and publish
+ *                 `ordering.order-placed.v1`, in one unit of work (the outbox)
+ *
+ * If 3 or 4 fails, the compensation releases the reservation and ends the placement. If that
+ * fails too (or the process dies), the placement stays and `PlacementRecovery` releases the
+ * stock later.
  */
 @CommandHandler(PlaceOrder)
 export class PlaceOrderHandler implements ICommandHandler<PlaceOrder, OrderProps> {
@@ -25,41 +30,59 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrder, OrderProps
 
   constructor(
     private readonly seam: Seam,
-    private readonly database: ModuleDatabase,
-    private readonly orders: OrderRepository,
-    private readonly placements: PlacementRepository,
+    @Inject(ORDERING_UNIT_OF_WORK) private readonly unitOfWork: OrderingUnitOfWork,
+    @Inject(PLACEMENT_REPOSITORY) private readonly placements: PlacementRepository,
   ) {}
 
   async execute({ customerId, lines }: PlaceOrder): Promise<OrderProps> {
-    const products = await this.seam.ask(new GetProducts([...new Set(lines.map((line) => line.sku))]));
-    const prices = new Map(products.map((product) => [product.sku, product]));
-    const order = Order.place({ id: randomUUID(), customerId, lines, prices });
-
-    await this.placements.begin(order.id);
+    const order = await this.price(customerId, lines);
+    await this.record(order);
     try {
-      await this.seam.send(new ReserveStock(order.id, lines));
-      await this.database.transaction(async (tx) => {
-        if (!(await this.placements.finish(tx.manager, order.id))) {
-          throw new Error(`The placement of order ${order.id} was abandoned before it could be stored`);
-        }
-        await this.orders.add(tx.manager, order);
-        const placed = order.toJSON();
-        tx.publish(new OrderPlaced(placed.id, placed.customerId, placed.totalMinor, placed.currency, placed.lines));
-      });
+      await this.reserve(order);
+      await this.store(order);
     } catch (error) {
-      await this.abandon(order.id);
+      await this.compensate(order);
       throw error;
     }
     return order.toJSON();
   }
 
-  /** Releases whatever was reserved and forgets the placement; recovery retries if this fails. */
-  private async abandon(orderId: string): Promise<void> {
+  /** 1. Prices the lines from the catalog (an unknown sku or mixed currencies fail here, before anything is held). */
+  private async price(customerId: string, lines: PlaceOrder['lines']): Promise<Order> {
+    const products = await this.seam.ask(new GetProducts([...new Set(lines.map((line) => line.sku))]));
+    const prices = new Map(products.map((product) => [product.sku, product]));
+    return Order.place({ id: randomUUID(), customerId, lines, prices });
+  }
+
+  /** 2. Records the intent before any stock is reserved. */
+  private record(order: Order): Promise<void> {
+    return this.placements.begin(order.id);
+  }
+
+  /** 3. Reserves the order's stock in inventory. */
+  private async reserve(order: Order): Promise<void> {
+    const lines = order.toJSON().lines.map(({ sku, quantity }) => ({ sku, quantity }));
+    await this.seam.send(new ReserveStock(order.id, lines));
+  }
+
+  /** 4. Stores the order and announces it, unless recovery took the placement over meanwhile. */
+  private store(order: Order): Promise<void> {
+    return this.unitOfWork.run(async ({ orders, placements, publish }) => {
+      if (!(await placements.finish(order.id))) {
+        throw new Error(`The placement of order ${order.id} was abandoned before it could be stored`);
+      }
+      await orders.add(order);
+      publish(OrderEventsMapper.placed(order));
+    });
+  }
+
+  /** Undoes 3 (whatever was reserved) and ends the placement; if this fails, recovery does it later. */
+  private async compensate(order: Order): Promise<void> {
     try {
-      await this.seam.send(new ReleaseReservation(orderId));
-      await this.database.transaction((tx) => this.placements.finish(tx.manager, orderId));
+      await this.seam.send(new ReleaseReservation(order.id));
+      await this.unitOfWork.run(({ placements }) => placements.finish(order.id));
     } catch (error) {
-      this.logger.warn(`Order ${orderId} was not placed and its stock not yet released (${(error as Error).message}); recovery will`);
+      this.logger.warn(`Order ${order.id} was not placed and its stock not yet released (${(error as Error).message}); recovery will`);
     }
   }
 }

@@ -1,8 +1,8 @@
-import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { ModuleDatabase } from '@seams/kernel/persistence';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { RequestContexts, Seam } from '@seams/kernel/seam';
 import { ReleaseReservation } from '../../../inventory/contract';
-import { PlacementRepository } from '../../infrastructure/placement.repository';
+import { ORDERING_UNIT_OF_WORK } from '../../ordering.di-tokens';
+import type { OrderingUnitOfWork } from '../ports/ordering.unit-of-work';
 
 /** `ORDERING_PLACEMENT_STALE_MS` (default 30000) and `ORDERING_PLACEMENT_RECOVERY_MS` (default 5000). */
 export function recoverySettings(env: NodeJS.ProcessEnv = process.env): { staleMs: number; everyMs: number } {
@@ -28,8 +28,7 @@ export class PlacementRecovery implements OnApplicationBootstrap, BeforeApplicat
   private running: Promise<unknown> | undefined;
 
   constructor(
-    private readonly database: ModuleDatabase,
-    private readonly placements: PlacementRepository,
+    @Inject(ORDERING_UNIT_OF_WORK) private readonly unitOfWork: OrderingUnitOfWork,
     private readonly seam: Seam,
   ) {}
 
@@ -53,11 +52,11 @@ export class PlacementRecovery implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private recoverAsService(): Promise<number> {
-    return this.database.transaction(async ({ manager }) => {
-      const stale = await this.placements.lockStale(manager, this.settings.staleMs, 50);
+    return this.unitOfWork.run(async ({ placements }) => {
+      const stale = await placements.lockStale(this.settings.staleMs, 50);
       for (const orderId of stale) {
         await this.seam.send(new ReleaseReservation(orderId));
-        await this.placements.finish(manager, orderId);
+        await placements.finish(orderId);
         this.logger.log(`released the stock of order ${orderId}, whose placement never finished`);
       }
       return stale.length;

@@ -12,3 +12,6 @@ export { StoresContractField, NotAContractField, columnSourcesOf } from './store
 export type { ColumnSource } from './stored-contract-field';
 export { checkColumnBounds, columnCapacity, receivedMessages } from './column-bounds';
 export type { ModuleColumns } from './column-bounds';
+export type { UnitOfWork, UnitOfWorkScope, ScopeOf } from './unit-of-work';
+export { TypeOrmUnitOfWork, provideUnitOfWork, provideRepository } from './typeorm-unit-of-work';
+export type { BindRepositories } from './typeorm-unit-of-work';
