@@ -1,6 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ModuleDatabase } from '@seams/kernel/persistence';
 import { assertMayActFor } from '@seams/kernel/security';
+import { INVENTORY_ROLES } from '../../inventory.roles';
 import { ReleaseReservation } from '../../contract';
 import { ReservationRepository } from '../../infrastructure/reservation.repository';
 import { ReservationSettlement } from '../settle-reservation/reservation-settlement';
@@ -17,7 +18,7 @@ export class ReleaseReservationHandler implements ICommandHandler<ReleaseReserva
   async execute({ orderId }: ReleaseReservation): Promise<void> {
     const existing = await this.reservations.ownerOf(this.database.dataSource.manager, orderId);
     if (!existing) return; // nothing held: idempotent
-    assertMayActFor(existing.owner, `the reservation of order ${orderId}`);
+    assertMayActFor(existing.owner, `the reservation of order ${orderId}`, INVENTORY_ROLES.admin);
     await this.settlement.release(orderId);
   }
 }

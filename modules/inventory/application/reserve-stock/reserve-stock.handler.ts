@@ -1,6 +1,7 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ModuleDatabase } from '@seams/kernel/persistence';
-import { assertMayActFor, currentPrincipal, ForbiddenError, isInternal, ROLES, userHasRole } from '@seams/kernel/security';
+import { assertMayActFor, currentPrincipal, ForbiddenError, isInternal, userHasRole } from '@seams/kernel/security';
+import { INVENTORY_ROLES } from '../../inventory.roles';
 import { ReserveStock } from '../../contract';
 import { Reservation } from '../../domain/reservation';
 import { ReservationRepository } from '../../infrastructure/reservation.repository';
@@ -21,8 +22,8 @@ export class ReserveStockHandler implements ICommandHandler<ReserveStock, void> 
    */
   async execute({ orderId, lines }: ReserveStock): Promise<void> {
     const principal = currentPrincipal();
-    if (!isInternal(principal) && !userHasRole(principal, ROLES.customer, ROLES.admin)) {
-      throw new ForbiddenError('Reserving stock needs the customer or admin role', { required: [ROLES.customer, ROLES.admin] });
+    if (!isInternal(principal) && !userHasRole(principal, INVENTORY_ROLES.customer, INVENTORY_ROLES.admin)) {
+      throw new ForbiddenError('Reserving stock needs the customer or admin role', { required: [INVENTORY_ROLES.customer, INVENTORY_ROLES.admin] });
     }
     const owner = principal?.kind === 'user' ? principal.subject : null;
     await this.database.transaction(async ({ manager }) => {
@@ -31,7 +32,7 @@ export class ReserveStockHandler implements ICommandHandler<ReserveStock, void> 
       const items = await this.stock.lock(manager, lines.map((line) => line.sku));
       if (await this.reservations.lock(manager, orderId)) {
         const existing = await this.reservations.ownerOf(manager, orderId);
-        return assertMayActFor(existing?.owner, `the reservation of order ${orderId}`);
+        return assertMayActFor(existing?.owner, `the reservation of order ${orderId}`, INVENTORY_ROLES.admin);
       }
       const reservation = Reservation.hold(orderId, lines, items);
       await this.stock.save(manager, items.values());
