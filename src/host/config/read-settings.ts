@@ -63,15 +63,18 @@ function together(settings: Settings): string[] {
   const keyed = settings.authJwksUrl || settings.authPublicKey;
   if (keyed && !settings.authIssuer) errors.push('SEAMS_AUTH_ISSUER is required with SEAMS_AUTH_JWKS_URL or SEAMS_AUTH_PUBLIC_KEY');
   if (settings.authIssuer && !keyed) errors.push(`SEAMS_AUTH_ISSUER ("${settings.authIssuer}") needs SEAMS_AUTH_JWKS_URL or SEAMS_AUTH_PUBLIC_KEY`);
-  if (production && !settings.serviceSecret) errors.push('SEAMS_SERVICE_SECRET is required when NODE_ENV=production');
   if (Boolean(settings.httpsCert) !== Boolean(settings.httpsKey)) errors.push('HTTPS needs both SEAMS_HTTPS_CERT and SEAMS_HTTPS_KEY');
   const tls = [settings.tlsCa, settings.tlsCert, settings.tlsKey].filter(Boolean).length;
   if (tls > 0 && tls < 3) errors.push('Mutual TLS needs all of SEAMS_TLS_CA, SEAMS_TLS_CERT and SEAMS_TLS_KEY');
   return errors;
 }
 
-/** A process that serves HTTP must trust some issuer; says which settings are missing otherwise. */
+/**
+ * What a serving process needs besides valid settings: some issuer to trust (every HTTP route
+ * but health and metrics needs a token) and, in production, the deployment's service secret.
+ */
 export function assertSomeIssuer(settings: Settings): void {
+  if (settings.nodeEnv === 'production' && !settings.serviceSecret) throw new SettingError('SEAMS_SERVICE_SECRET is required when NODE_ENV=production');
   if (!settings.authIssuer && !settings.authDev) {
     throw new SettingError(
       'No token issuer is configured: set SEAMS_AUTH_ISSUER with SEAMS_AUTH_JWKS_URL or SEAMS_AUTH_PUBLIC_KEY, ' +

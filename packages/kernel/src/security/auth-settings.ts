@@ -2,7 +2,7 @@ import { InvalidOptionError } from '../context';
 
 /**
  * Who may issue the bearer tokens this deployment accepts (an OAuth 2.0 resource server's
- * view), as typed options: the host builds them from its settings (the shop's
+ * view), as typed options: the host builds them from its settings (for example
  * `src/host/config/settings.ts`) and `authSettings` checks them.
  */
 export interface AuthOptions {
