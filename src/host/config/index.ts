@@ -9,3 +9,4 @@ export { unknownSettings, knownNames } from './unknown-settings';
 export { SettingError } from './setting-kinds';
 export * from './kernel-options';
 export { settingsFor, topologyFrom, seamOptionsFor, messagingOptionsFrom } from './for-registry';
+export { settingsTables, withSettingsTables, SETTINGS_START, SETTINGS_END } from './settings-table';
