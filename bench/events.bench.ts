@@ -4,10 +4,11 @@ import { type INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MessagingModule } from '@seams/kernel/messaging';
 import { DatabaseModule, DatabaseRegistry, type ModuleDatabase } from '@seams/kernel/persistence';
-import { MessageRegistry, SeamModule, serverOptions, Topology } from '@seams/kernel/seam';
+import { MessageRegistry, SeamModule, serverOptions } from '@seams/kernel/seam';
 import { BenchPubModule, BenchSubModule, eventsManifests, handled, nowMicros, Ticked } from './events-probe';
 import { median, quantile, type Sample } from './measure';
 import { freePort, type PgServer, type Profile } from './support';
+import { messagingOptionsFrom, seamOptionsFor, topologyFrom } from '../src/host/config';
 
 /**
  * Scenario 4, events: the outbox relay, in process and with the subscriber in another process
@@ -26,7 +27,7 @@ const RELAY_ENV = { SEAMS_RELAY_POLL_MS: '200' };
 const PACED_SECONDS = 2;
 
 async function context(url: string, env: Record<string, string>, role: 'all' | 'pub' | 'sub'): Promise<INestApplicationContext> {
-  const topology = Topology.fromEnvironment(
+  const topology = topologyFrom(
     registry,
     role === 'sub' ? { kind: 'module', module: 'benchsub' } : { kind: 'monolith' },
     { ...RELAY_ENV, ...env },
@@ -34,9 +35,9 @@ async function context(url: string, env: Record<string, string>, role: 'all' | '
   const modules = role === 'all' ? [BenchPubModule, BenchSubModule] : role === 'pub' ? [BenchPubModule] : [BenchSubModule];
   @Module({
     imports: [
-      SeamModule.forRoot({ registry, topology, env: { ...RELAY_ENV, ...env } }),
+      SeamModule.forRoot({ registry, topology, ...seamOptionsFor(registry, { ...RELAY_ENV, ...env }) }),
       DatabaseModule.forRoot({ url, poolSize: 10 }),
-      MessagingModule.forRoot({ ...RELAY_ENV, ...env }),
+      MessagingModule.forRoot(messagingOptionsFrom({ ...RELAY_ENV, ...env })),
       ...modules,
     ],
   })

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { MessageRegistry, Seam, SeamModule, Topology } from '@seams/kernel/seam';
+import { MessageRegistry, Seam, SeamModule } from '@seams/kernel/seam';
 import { compare, type Sample, throughput } from './measure';
 import { ACTION, addBenchService, moleculerBroker } from './moleculer';
 import { BenchModule, benchManifest, Ping, type PingReply, Reserve, ReserveHandler, SAMPLE } from './probe';
 import type { Profile } from './support';
+import { seamOptionsFor, topologyFrom } from '../src/host/config';
 
 export type LocalResult = Record<'direct' | 'commandBus' | 'seamSend' | 'moleculer' | 'queryBus' | 'seamAsk', Sample>;
 
@@ -17,8 +18,8 @@ export type LocalResult = Record<'direct' | 'commandBus' | 'seamSend' | 'molecul
  */
 export async function local(profile: Profile): Promise<LocalResult> {
   const registry = new MessageRegistry([benchManifest]);
-  const topology = Topology.fromEnvironment(registry, { kind: 'monolith' }, {});
-  @Module({ imports: [SeamModule.forRoot({ registry, topology, env: {} }), BenchModule] })
+  const topology = topologyFrom(registry, { kind: 'monolith' }, {});
+  @Module({ imports: [SeamModule.forRoot({ registry, topology, ...seamOptionsFor(registry, {}) }), BenchModule] })
   class LocalModule {}
   const app = await NestFactory.createApplicationContext(LocalModule, { logger: false });
   const broker = moleculerBroker('bench-local');

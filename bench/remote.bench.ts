@@ -6,11 +6,12 @@ import { NestFactory } from '@nestjs/core';
 import { type ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
 import type { ServiceBroker } from 'moleculer';
 import { firstValueFrom } from 'rxjs';
-import { MessageRegistry, Seam, SeamModule, serverOptions, Topology } from '@seams/kernel/seam';
+import { MessageRegistry, Seam, SeamModule, serverOptions } from '@seams/kernel/seam';
 import { compare, concurrent, type Sample, sequential } from './measure';
 import { ACTION, addBenchService, moleculerBroker, natsTransporter, tcpTransporter } from './moleculer';
 import { BenchModule, benchManifest, Ping, type PingReply, RawPingController, rawNatsController, Reserve, SAMPLE } from './probe';
 import { freePort, NATS_URL, natsAvailable, type Profile } from './support';
+import { seamOptionsFor, topologyFrom } from '../src/host/config';
 
 /**
  * Scenario 2, remote call: one seam command to another process, against the raw
@@ -150,8 +151,8 @@ async function natsRound(settings: ServerSettings, opened: Opened[], profile: Pr
 
 /** A process whose seam sees module `bench` as remote at `url`. */
 async function seamClient(url: string, namespace: string): Promise<INestApplicationContext> {
-  const topology = Topology.fromEnvironment(registry, { kind: 'monolith' }, { SEAMS_BENCH: 'remote', SEAMS_BENCH_URL: url, SEAMS_NAMESPACE: namespace });
-  @Module({ imports: [SeamModule.forRoot({ registry, topology, env: {} })] })
+  const topology = topologyFrom(registry, { kind: 'monolith' }, { SEAMS_BENCH: 'remote', SEAMS_BENCH_URL: url, SEAMS_NAMESPACE: namespace });
+  @Module({ imports: [SeamModule.forRoot({ registry, topology, ...seamOptionsFor(registry, {}) })] })
   class ClientModule {}
   return NestFactory.createApplicationContext(ClientModule, { logger: false });
 }
@@ -187,9 +188,9 @@ const rawSubject = (namespace: string) => `${namespace}.raw.ping`;
 /** The Nest side: the seam serving module `bench` and the raw pattern, on one transport (two TCP servers: seam and plain). */
 async function serveNest({ transport, namespace, nestPort, rawPort }: ServerSettings): Promise<void> {
   const url = transport === 'tcp' ? `tcp://127.0.0.1:${nestPort}` : NATS_URL;
-  const topology = Topology.fromEnvironment(registry, { kind: 'module', module: 'bench' }, { SEAMS_BENCH_URL: url, SEAMS_NAMESPACE: namespace });
+  const topology = topologyFrom(registry, { kind: 'module', module: 'bench' }, { SEAMS_BENCH_URL: url, SEAMS_NAMESPACE: namespace });
   const controllers = [transport === 'tcp' ? RawPingController : rawNatsController(rawSubject(namespace))];
-  @Module({ imports: [SeamModule.forRoot({ registry, topology, env: {} }), BenchModule], controllers })
+  @Module({ imports: [SeamModule.forRoot({ registry, topology, ...seamOptionsFor(registry, {}) }), BenchModule], controllers })
   class ServerModule {}
   const app = await NestFactory.create(ServerModule, { logger: false });
   app.connectMicroservice(serverOptions('bench', url, undefined, namespace));

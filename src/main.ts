@@ -2,10 +2,12 @@ import 'reflect-metadata';
 // Before anything that loads http or pg (see start-tracing.ts).
 import { tracing } from './host/start-tracing';
 import { createApp, startApp } from './host/create-app';
-import { poolSizeFrom, resolveDatabase } from './host/database';
+import { logOptions, readSettings } from './host/config';
+import { resolveDatabase } from './host/database';
+import { MANIFESTS } from './host/manifests';
 import { roleFrom, serviceOf } from './host/role';
-import { shutDownGracefully, shutdownTimeoutFrom } from './host/shutdown';
-import { createRootLogger, logSettingsFrom, stopTracing } from '@seams/kernel/observability';
+import { shutDownGracefully } from './host/shutdown';
+import { createRootLogger, logSettings, stopTracing } from '@seams/kernel/observability';
 import { EmbeddedPostgresError } from '@seams/kernel/persistence';
 
 /**
@@ -13,11 +15,13 @@ import { EmbeddedPostgresError } from '@seams/kernel/persistence';
  * `SEAMS_HOST_MODULE=inventory`) runs the same build as the inventory module's host.
  */
 async function main(): Promise<void> {
-  const role = roleFrom(process.argv, process.env);
-  const shutdownTimeoutMs = shutdownTimeoutFrom(process.env);
-  const root = createRootLogger(logSettingsFrom(process.env, serviceOf(role)));
+  // The environment is read here, once (src/host/config); createApp reads the same settings.
+  const settings = readSettings(process.env, MANIFESTS.map((m) => m.name));
+  const role = roleFrom(process.argv, settings.hostModule);
+  const shutdownTimeoutMs = settings.shutdownTimeoutMs;
+  const root = createRootLogger(logSettings(logOptions(settings, serviceOf(role))));
   const log = root.child({ context: 'Seams' });
-  const database = await resolveDatabase();
+  const database = await resolveDatabase(settings);
   log.info(
     database.embedded
       ? `Embedded PostgreSQL ${database.embedded.owned ? 'started' : 'reused'} in ${database.embedded.dataDir}`
@@ -25,13 +29,12 @@ async function main(): Promise<void> {
   );
   let app;
   try {
-    app = await createApp({ database: { url: database.url, poolSize: poolSizeFrom() }, role, root });
+    app = await createApp({ database: { url: database.url, poolSize: settings.poolSize }, role, root });
   } catch (error) {
     await database.embedded?.stop();
     throw error;
   }
-  const port = Number(process.env.PORT || 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${process.env.PORT}"`);
+  const port = settings.port;
   await startApp(app, port);
   const base = `http://localhost:${port}`;
   log.info(

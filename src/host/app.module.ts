@@ -4,10 +4,10 @@ import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AuthGuard } from '@seams/kernel/http';
 import type { Logger } from 'pino';
-import { MessagingModule } from '@seams/kernel/messaging';
+import { MessagingModule, type MessagingOptions } from '@seams/kernel/messaging';
 import { type Metrics, ObservabilityModule } from '@seams/kernel/observability';
 import { DatabaseModule, type DatabaseSettings } from '@seams/kernel/persistence';
-import { type MessageRegistry, SeamModule, type Topology } from '@seams/kernel/seam';
+import { type MessageRegistry, SeamModule, type SeamOptions, type Topology } from '@seams/kernel/seam';
 import { EventsAdminController } from './events-admin.controller';
 import { HealthController } from './health.controller';
 import { Lifecycle } from './lifecycle';
@@ -18,7 +18,9 @@ export interface HostOptions {
   readonly database: DatabaseSettings;
   readonly registry: MessageRegistry;
   readonly topology: Topology;
-  readonly env: NodeJS.ProcessEnv;
+  /** The kernel's options, built from the settings by the host's configuration (src/host/config). */
+  readonly seam: SeamOptions;
+  readonly messaging: MessagingOptions;
   /** The Nest modules of the modules that run in this process. */
   readonly modules: readonly Type<unknown>[];
   /** The root logger and the metrics registry of the process. */
@@ -36,9 +38,9 @@ export class AppModule {
       module: AppModule,
       imports: [
         ObservabilityModule.forRoot({ root: options.root, metrics: options.metrics }),
-        SeamModule.forRoot({ registry: options.registry, topology: options.topology, env: options.env }),
+        SeamModule.forRoot({ registry: options.registry, topology: options.topology, ...options.seam }),
         DatabaseModule.forRoot(options.database),
-        MessagingModule.forRoot(options.env),
+        MessagingModule.forRoot(options.messaging),
         TerminusModule,
         ThrottlerModule.forRoot({
           throttlers: [{ ttl: 60_000, limit: options.ratePerMinute }],

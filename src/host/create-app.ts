@@ -5,14 +5,15 @@ import type { NextFunction, Request, Response } from 'express';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
-import { createValidationPipe, FieldErrorDto, ProblemDto, ProblemFilter, requestIdMiddleware } from '@seams/kernel/http';
-import { createRootLogger, logSettingsFrom, Metrics } from '@seams/kernel/observability';
-import { type DatabaseSettings, moduleUrlsFrom } from '@seams/kernel/persistence';
-import { groupServers, MessageRegistry, type ModuleManifest, type Role, serverOptions, tlsFromEnvironment, Topology } from '@seams/kernel/seam';
+import { createValidationPipe, FieldErrorDto, ProblemDto, ProblemFilter, requestIdMiddleware, withProblemExample } from '@seams/kernel/http';
+import { createRootLogger, logSettings, Metrics } from '@seams/kernel/observability';
+import type { DatabaseSettings } from '@seams/kernel/persistence';
+import { groupServers, MessageRegistry, type ModuleManifest, type Role, serverOptions, Topology } from '@seams/kernel/seam';
 import { AppModule } from './app.module';
 import helmet from 'helmet';
-import { authSettingsFrom, assertSomeIssuer } from '@seams/kernel/security';
-import { httpSettingsFrom } from './http-settings';
+import { assertSomeIssuer, databaseOptions, logOptions, messagingOptions, readSettings, seamOptions, topologyOptions, unknownSettings } from './config';
+import { httpSettingsOf } from './http-settings';
+import { SHOP_PROBLEM_EXAMPLE, SHOP_PROBLEMS } from './problems';
 import { mergedDocuments, strangledModules, stranglerMiddleware } from './strangler';
 import { Lifecycle } from './lifecycle';
 import { MANIFESTS } from './manifests';
@@ -24,7 +25,7 @@ export interface CreateAppOptions {
   readonly manifests?: readonly ModuleManifest[];
   /** The monolith (default) or one module's host. */
   readonly role?: Role;
-  /** Where the seam settings come from (`SEAMS_<MODULE>`, `SEAMS_<MODULE>_URL`, ...); default `process.env`. */
+  /** The environment the settings are read from (see config/settings.ts); default `process.env`. */
   readonly env?: NodeJS.ProcessEnv;
   /** `false` silences every log (the in-process tests); otherwise `SEAMS_LOG_LEVEL` decides. */
   readonly logger?: false | undefined;
@@ -42,24 +43,24 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
   const role = options.role ?? { kind: 'monolith' };
   const manifests = options.manifests ?? MANIFESTS;
   const registry = new MessageRegistry(manifests);
-  const topology = Topology.fromEnvironment(registry, role, env);
+  // The one place the environment is read: every setting, checked, then the kernel's options.
+  const settings = readSettings(env, manifests.map((m) => m.name));
+  const topology = Topology.create(registry, role, topologyOptions(settings));
   const modules = await Promise.all(manifests.filter((m) => topology.isLocal(m.name)).map((m) => m.load()));
-  const root = options.root ?? createRootLogger(logSettingsFrom(env, serviceOf(role), options.logger === false));
+  const root = options.root ?? createRootLogger(logSettings(logOptions(settings, serviceOf(role), options.logger === false)));
   const metrics = new Metrics();
-  const http = httpSettingsFrom(env);
+  const http = httpSettingsOf(settings);
   // Every HTTP route but health and metrics needs a token: a process must trust some issuer.
-  assertSomeIssuer(authSettingsFrom(env));
+  assertSomeIssuer(settings);
+  const seam = seamOptions(settings);
 
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({
-      database: {
-        moduleUrls: moduleUrlsFrom(env, topology.localModules),
-        moduleRoles: (env.SEAMS_DB_ROLES ?? 'on').toLowerCase() !== 'off',
-        ...options.database,
-      },
+      database: { ...databaseOptions(settings, options.database, topology.localModules), ...options.database },
       registry,
       topology,
-      env,
+      seam,
+      messaging: messagingOptions(settings),
       modules,
       root,
       metrics,
@@ -83,20 +84,20 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
   app.use(closeWhenShuttingDown(app.get(Lifecycle)));
   app.use(securityHeaders());
   // Before the body parser: a forwarded request's body goes to the host untouched.
-  const strangled = strangledModules(registry, topology, env);
+  const strangled = strangledModules(registry, topology, settings);
   if (strangled.length > 0) app.use(stranglerMiddleware(strangled));
   app.useBodyParser('json', { limit: http.bodyLimit });
   if (http.corsOrigins.length > 0) app.enableCors({ origin: http.corsOrigins, exposedHeaders: ['X-Request-Id', 'Location', 'Retry-After'] });
   app.getHttpAdapter().getInstance().disable('x-powered-by');
   app.enableVersioning({ type: VersioningType.URI });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalFilters(new ProblemFilter(SHOP_PROBLEMS));
 
-  const tls = tlsFromEnvironment(env);
   for (const group of groupServers(topology.served)) {
-    app.connectMicroservice(serverOptions(group.modules[0], group.url, tls, topology.namespace));
+    app.connectMicroservice(serverOptions(group.modules[0], group.url, seam.tls, topology.namespace));
   }
   const log = new Logger('Seams');
+  for (const warning of unknownSettings(env, registry.manifests.map((m) => m.name))) log.warn(warning);
   log.log(topology.describe());
   for (const { module, prefixes, target } of strangled) log.log(`forwarding ${prefixes.join(', ')} to the ${module} host at ${target}`);
 
@@ -115,6 +116,7 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
       .build(),
     { extraModels: [ProblemDto, FieldErrorDto] },
   );
+  withProblemExample(document, SHOP_PROBLEM_EXAMPLE);
   const withRemoteRoutes = mergedDocuments(strangled);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: 'docs-json',

@@ -3,7 +3,7 @@ import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPrope
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ApiProblems, Authenticated, uuidParam } from '@seams/kernel/http';
-import { ROLES } from '@seams/kernel/security';
+import { SHOP_ROLES } from './roles';
 import { OutboxAdmin } from '@seams/kernel/messaging';
 import type { DeliveryStatus } from '@seams/kernel/messaging';
 
@@ -47,7 +47,7 @@ export class OutboxStatsDto {
 }
 
 @ApiTags('operations')
-@Authenticated(ROLES.admin)
+@Authenticated(SHOP_ROLES.admin)
 @Controller({ path: 'admin/events', version: '1' })
 export class EventsAdminController {
   constructor(private readonly outbox: OutboxAdmin) {}

@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagg
 import { ApiProblems, Authenticated } from '@seams/kernel/http';
 import { ShadowRuns } from '@seams/kernel/seam';
 import type { ShadowDifference } from '@seams/kernel/seam';
-import { ROLES } from '@seams/kernel/security';
+import { SHOP_ROLES } from './roles';
 
 export class ShadowDifferenceDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -18,7 +18,7 @@ export class ShadowDifferenceDto {
 
 /** Parallel run: what the two implementations of a shadowed module answered differently. */
 @ApiTags('operations')
-@Authenticated(ROLES.admin)
+@Authenticated(SHOP_ROLES.admin)
 @Controller({ path: 'admin/shadow', version: '1' })
 export class ShadowAdminController {
   constructor(private readonly shadows: ShadowRuns) {}

@@ -4,13 +4,6 @@ import { OutboxRelay } from '@seams/kernel/messaging';
 import { SeamReceiver } from '@seams/kernel/seam';
 import { Lifecycle } from './lifecycle';
 
-/** How long a graceful shutdown may wait for work under way, from `SEAMS_SHUTDOWN_TIMEOUT_MS` (default 10000). */
-export function shutdownTimeoutFrom(env: NodeJS.ProcessEnv = process.env): number {
-  const value = Number(env.SEAMS_SHUTDOWN_TIMEOUT_MS || 10_000);
-  if (!Number.isInteger(value) || value <= 0) throw new Error('SEAMS_SHUTDOWN_TIMEOUT_MS must be a positive whole number');
-  return value;
-}
-
 /**
  * Stops the process without losing work, within `timeoutMs`:
  *  1. readiness turns 503 and new HTTP connections are refused;

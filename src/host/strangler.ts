@@ -5,6 +5,8 @@ import type { NextFunction, Request, Response } from 'express';
 import { createProxyMiddleware } from 'http-proxy-middleware';
 import { PROBLEM_CONTENT_TYPE } from '@seams/kernel/http';
 import type { MessageRegistry, Topology } from '@seams/kernel/seam';
+import type { Settings } from './config';
+import { shopProblemType } from './problems';
 
 /**
  * Strangler routing: the HTTP routes of a module that runs elsewhere are forwarded to its
@@ -19,14 +21,12 @@ export interface StrangledModule {
   readonly target: string;
 }
 
-export function strangledModules(registry: MessageRegistry, topology: Topology, env: NodeJS.ProcessEnv): StrangledModule[] {
+export function strangledModules(registry: MessageRegistry, topology: Topology, settings: Settings): StrangledModule[] {
   return registry.manifests.flatMap((manifest) => {
-    const upper = manifest.name.toUpperCase();
-    const target = env[`SEAMS_${upper}_HTTP_URL`];
-    const mode = (env[`SEAMS_${upper}_PROXY`] ?? 'on').toLowerCase();
-    if (mode !== 'on' && mode !== 'off') throw new Error(`SEAMS_${upper}_PROXY must be on or off, not "${mode}"`);
-    if (topology.isLocal(manifest.name) || !target || mode === 'off' || manifest.routes.length === 0) return [];
-    if (!/^https?:\/\/[^/]+\/?$/.test(target)) throw new Error(`SEAMS_${upper}_HTTP_URL must look like http://host:port, not "${target}"`);
+    const target = settings.moduleHttpUrl[manifest.name];
+    const on = settings.moduleProxy[manifest.name] ?? true;
+    if (topology.isLocal(manifest.name) || !target || !on || manifest.routes.length === 0) return [];
+    if (!/^https?:\/\/[^/]+\/?$/.test(target)) throw new Error(`SEAMS_${manifest.name.toUpperCase()}_HTTP_URL must look like http://host:port, not "${target}"`);
     return [{ module: manifest.name, prefixes: manifest.routes, target: target.replace(/\/$/, '') }];
   });
 }
@@ -55,7 +55,7 @@ export function stranglerMiddleware(modules: readonly StrangledModule[]): (reque
           response.setHeader('retry-after', '1');
           response.end(
             JSON.stringify({
-              type: 'urn:seams:problem:seam.unavailable',
+              type: shopProblemType('seam.unavailable'),
               title: 'Service Unavailable',
               status: 503,
               detail: `The ${strangled.module} module is unavailable: its host at ${strangled.target} did not answer (${error.message})`,

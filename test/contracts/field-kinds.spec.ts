@@ -5,7 +5,8 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { startApp } from '../../src/host/create-app';
 import { sku } from '../../modules/catalog/contract';
 import { Command, DomainError, type Infer, z } from '@seams/kernel/primitives';
-import { defineModule, MessageRegistry, patternOf, Seam, SeamModule, serverOptions, Topology } from '@seams/kernel/seam';
+import { defineModule, MessageRegistry, patternOf, Seam, SeamModule, serverOptions } from '@seams/kernel/seam';
+import { seamOptionsFor, topologyFrom } from '../../src/host/config';
 import { serviceCredential, testAuthEnv } from '../support/auth';
 import { freePort } from '../support/processes';
 import { RawTcpClient } from '../support/raw-tcp';
@@ -114,8 +115,8 @@ interface Side {
 
 async function inProcess(): Promise<Side> {
   const env = testAuthEnv();
-  const topology = Topology.fromEnvironment(registry, { kind: 'monolith' }, env);
-  @Module({ imports: [SeamModule.forRoot({ registry, topology, env }), ParcelsModule] })
+  const topology = topologyFrom(registry, { kind: 'monolith' }, env);
+  @Module({ imports: [SeamModule.forRoot({ registry, topology, ...seamOptionsFor(registry, env) }), ParcelsModule] })
   class MonolithModule {}
   const app = await NestFactory.createApplicationContext(MonolithModule, { logger: false });
   await app.init();
@@ -125,15 +126,15 @@ async function inProcess(): Promise<Side> {
 async function acrossTcp(): Promise<Side> {
   const port = await freePort();
   const url = `tcp://127.0.0.1:${port}`;
-  const hostTopology = Topology.fromEnvironment(registry, { kind: 'module', module: 'parcels' }, { SEAMS_PARCELS_URL: url });
-  @Module({ imports: [SeamModule.forRoot({ registry, topology: hostTopology, env: testAuthEnv() }), ParcelsModule] })
+  const hostTopology = topologyFrom(registry, { kind: 'module', module: 'parcels' }, { SEAMS_PARCELS_URL: url });
+  @Module({ imports: [SeamModule.forRoot({ registry, topology: hostTopology, ...seamOptionsFor(registry, testAuthEnv()) }), ParcelsModule] })
   class HostModule {}
   const host: INestApplication = await NestFactory.create(HostModule, { logger: false });
   host.connectMicroservice(serverOptions('parcels', url));
   await startApp(host, await freePort(), '127.0.0.1');
   const env = { ...testAuthEnv(), SEAMS_PARCELS: 'remote', SEAMS_PARCELS_URL: url };
-  const topology = Topology.fromEnvironment(registry, { kind: 'monolith' }, env);
-  @Module({ imports: [SeamModule.forRoot({ registry, topology, env })] })
+  const topology = topologyFrom(registry, { kind: 'monolith' }, env);
+  @Module({ imports: [SeamModule.forRoot({ registry, topology, ...seamOptionsFor(registry, env) })] })
   class CallerModule {}
   const caller: INestApplicationContext = await NestFactory.createApplicationContext(CallerModule, { logger: false });
   return {

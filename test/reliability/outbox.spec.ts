@@ -3,10 +3,11 @@ import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
 import { OutboxAdmin, MessagingModule } from '@seams/kernel/messaging';
 import { DatabaseModule, DatabaseRegistry, type ModuleDatabase } from '@seams/kernel/persistence';
-import { EventDispatcher, MessageRegistry, SeamModule, Topology } from '@seams/kernel/seam';
+import { EventDispatcher, MessageRegistry, SeamModule } from '@seams/kernel/seam';
 import { eventually } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { Happened, probe, probeManifests, ProbePubModule, ProbeSubModule } from './probe-modules';
+import { messagingOptionsFrom, seamOptionsFor, topologyFrom } from '../../src/host/config';
 
 const RELAY = {
   SEAMS_RELAY_POLL_MS: '100',
@@ -22,12 +23,12 @@ const RELAY = {
 async function startProbeApp(url: string, env: Record<string, string> = {}): Promise<INestApplicationContext> {
   const registry = new MessageRegistry(probeManifests);
   const allEnv = { ...RELAY, ...env };
-  const topology = Topology.fromEnvironment(registry, { kind: 'monolith' }, allEnv);
+  const topology = topologyFrom(registry, { kind: 'monolith' }, allEnv);
   @Module({
     imports: [
-      SeamModule.forRoot({ registry, topology, env: allEnv }),
+      SeamModule.forRoot({ registry, topology, ...seamOptionsFor(registry, allEnv) }),
       DatabaseModule.forRoot({ url, poolSize: 4 }),
-      MessagingModule.forRoot(allEnv),
+      MessagingModule.forRoot(messagingOptionsFrom(allEnv)),
       ProbePubModule,
       ProbeSubModule,
     ],

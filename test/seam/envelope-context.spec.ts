@@ -3,10 +3,11 @@ import { Module } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Test } from '@nestjs/testing';
 import { z, Query } from '@seams/kernel/primitives';
-import { defineModule, MessageRegistry, RequestContexts, type RequestContext, SeamModule, Topology } from '@seams/kernel/seam';
+import { defineModule, MessageRegistry, RequestContexts, type RequestContext, SeamModule } from '@seams/kernel/seam';
 import { envelopeOf } from '@seams/kernel/seam';
 import { SeamReceiver } from '@seams/kernel/seam';
 import { bearer, serviceCredential, testAuthEnv } from '../support/auth';
+import { seamOptionsFor, topologyFrom } from '../../src/host/config';
 
 class WhoAsks extends Query<RequestContext & { readonly echo: string }> {
   static readonly wire = 'probe.who-asks.v1';
@@ -59,9 +60,9 @@ describe('the envelope', () => {
 
   it('is opened on the receiving side into the handler context, with the payload rebuilt as the message class', async () => {
     const registry = new MessageRegistry([probe]);
-    const topology = Topology.fromEnvironment(registry, { kind: 'module', module: 'probe' }, { SEAMS_PROBE_URL: 'tcp://127.0.0.1:1' });
+    const topology = topologyFrom(registry, { kind: 'module', module: 'probe' }, { SEAMS_PROBE_URL: 'tcp://127.0.0.1:1' });
     const moduleRef = await Test.createTestingModule({
-      imports: [SeamModule.forRoot({ registry, topology, env: testAuthEnv() }), ProbeModule],
+      imports: [SeamModule.forRoot({ registry, topology, ...seamOptionsFor(registry, testAuthEnv()) }), ProbeModule],
     }).compile();
     await moduleRef.init();
     try {

@@ -6,10 +6,11 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { Test } from '@nestjs/testing';
 import { startApp } from '../../src/host/create-app';
 import { Command, z } from '@seams/kernel/primitives';
-import { defineModule, MessageRegistry, SeamModule, serverOptions, Topology } from '@seams/kernel/seam';
+import { defineModule, MessageRegistry, SeamModule, serverOptions } from '@seams/kernel/seam';
 import { SeamReceiver } from '@seams/kernel/seam';
 import { serviceCredential, testAuthEnv } from '../support/auth';
 import { freePort } from '../support/processes';
+import { seamOptionsFor, topologyFrom } from '../../src/host/config';
 
 class Note extends Command<{ noted: string }> {
   static readonly wire = 'notes.note.v1';
@@ -68,8 +69,8 @@ describe('a module host starting up', () => {
   it('opens its seam listener only once the application has bootstrapped', async () => {
     const seamPort = await freePort();
     const url = `tcp://127.0.0.1:${seamPort}`;
-    const topology = Topology.fromEnvironment(registry, { kind: 'module', module: 'notes' }, { SEAMS_NOTES_URL: url });
-    @Module({ imports: [SeamModule.forRoot({ registry, topology, env: testAuthEnv() }), NotesModule] })
+    const topology = topologyFrom(registry, { kind: 'module', module: 'notes' }, { SEAMS_NOTES_URL: url });
+    @Module({ imports: [SeamModule.forRoot({ registry, topology, ...seamOptionsFor(registry, testAuthEnv()) }), NotesModule] })
     class HostModule {}
     const app = await NestFactory.create(HostModule, { logger: false });
     app.connectMicroservice(serverOptions('notes', url));
@@ -88,9 +89,9 @@ describe('a module host starting up', () => {
   });
 
   it('answers a message that comes before its handler is registered with seam.unavailable', async () => {
-    const topology = Topology.fromEnvironment(registry, { kind: 'module', module: 'notes' }, { SEAMS_NOTES_URL: 'tcp://127.0.0.1:1' });
+    const topology = topologyFrom(registry, { kind: 'module', module: 'notes' }, { SEAMS_NOTES_URL: 'tcp://127.0.0.1:1' });
     const moduleRef = await Test.createTestingModule({
-      imports: [SeamModule.forRoot({ registry, topology, env: testAuthEnv() }), NotesModule],
+      imports: [SeamModule.forRoot({ registry, topology, ...seamOptionsFor(registry, testAuthEnv()) }), NotesModule],
     }).compile();
     // Not initialised yet: the buses have not registered any handler.
     const receiver = moduleRef.get(SeamReceiver);

@@ -2,9 +2,10 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Command, z } from '@seams/kernel/primitives';
-import { defineModule, MessageRegistry, Seam, SeamModule, SeamUnavailableError, Topology } from '@seams/kernel/seam';
+import { defineModule, MessageRegistry, Seam, SeamModule, SeamUnavailableError } from '@seams/kernel/seam';
 import { startNestTcpHost } from '../support/nest-tcp-host';
 import { freePort } from '../support/processes';
+import { seamOptionsFor, topologyFrom } from '../../src/host/config';
 
 class Reserve extends Command<void> {
   static readonly wire = 'flaky.reserve.v1';
@@ -60,8 +61,8 @@ describe('retries of commands across the seam', () => {
     await host.start(port);
     const registry = new MessageRegistry([flaky]);
     const env = { SEAMS_FLAKY: 'remote', SEAMS_FLAKY_URL: `tcp://127.0.0.1:${port}`, SEAMS_QUERY_RETRIES: '2' };
-    const topology = Topology.fromEnvironment(registry, { kind: 'monolith' }, env);
-    @Module({ imports: [SeamModule.forRoot({ registry, topology, env })] })
+    const topology = topologyFrom(registry, { kind: 'monolith' }, env);
+    @Module({ imports: [SeamModule.forRoot({ registry, topology, ...seamOptionsFor(registry, env) })] })
     class ClientModule {}
     app = await NestFactory.createApplicationContext(ClientModule, { logger: false });
     seam = app.get(Seam);

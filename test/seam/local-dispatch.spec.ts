@@ -5,8 +5,9 @@ import pino from 'pino';
 import { Metrics } from '@seams/kernel/observability';
 import { SeamObserver } from '@seams/kernel/observability';
 import { Command, DomainError, z, Query } from '@seams/kernel/primitives';
-import { defineModule, MessageRegistry, RequestContexts, Seam, SeamModule, SeamTimeoutError, Topology } from '@seams/kernel/seam';
+import { defineModule, MessageRegistry, RequestContexts, Seam, SeamModule, SeamTimeoutError } from '@seams/kernel/seam';
 import { LocalHandlers } from '@seams/kernel/seam';
+import { seamOptionsFor, topologyFrom } from '../../src/host/config';
 
 class Add extends Command<{ sum: number }> {
   static readonly wire = 'adder.add.v1';
@@ -109,14 +110,14 @@ describe('local dispatch: the seam calls an in-process handler without the bus p
   beforeAll(async () => {
     const registry = new MessageRegistry([adder]);
     const env = { SEAMS_TIMEOUT_MS: String(TIMEOUT_MS) };
-    const topology = Topology.fromEnvironment(registry, { kind: 'monolith' }, env);
+    const topology = topologyFrom(registry, { kind: 'monolith' }, env);
     metrics = new Metrics();
     const observer = new SeamObserver(metrics, pino({ level: 'silent' }));
     @Global()
     @Module({ providers: [{ provide: SeamObserver, useValue: observer }], exports: [SeamObserver] })
     class ObserverModule {}
     app = await Test.createTestingModule({
-      imports: [ObserverModule, SeamModule.forRoot({ registry, topology, env }), AdderModule],
+      imports: [ObserverModule, SeamModule.forRoot({ registry, topology, ...seamOptionsFor(registry, env) }), AdderModule],
     }).compile();
     await app.init();
     seam = app.get(Seam);

@@ -1,5 +1,6 @@
 import { ModulePolicy, resilienceFor } from '@seams/kernel/seam';
 import { SeamUnavailableError } from '@seams/kernel/seam';
+import { readSettings, resilienceOptions } from '../../src/host/config';
 
 const settings = { breakerThreshold: 2, halfOpenMs: 60_000, bulkheadLimit: 1, bulkheadQueue: 0, queryRetries: 2 };
 
@@ -55,11 +56,15 @@ describe('ModulePolicy', () => {
     await expect(slow).resolves.toBe('done');
   });
 
-  it('reads per-module settings, falling back to the global ones, and refuses nonsense', () => {
-    expect(resilienceFor('inventory', { SEAMS_BREAKER_THRESHOLD: '7', SEAMS_INVENTORY_BREAKER_THRESHOLD: '3' }).breakerThreshold).toBe(3);
-    expect(resilienceFor('catalog', { SEAMS_BREAKER_THRESHOLD: '7' }).breakerThreshold).toBe(7);
-    expect(resilienceFor('catalog', {})).toEqual({ breakerThreshold: 5, halfOpenMs: 5000, bulkheadLimit: 100, bulkheadQueue: 100, queryRetries: 2 });
-    expect(() => resilienceFor('catalog', { SEAMS_BULKHEAD_LIMIT: 'lots' })).toThrow(/SEAMS_CATALOG_BULKHEAD_LIMIT \(or SEAMS_BULKHEAD_LIMIT\)/);
+  it('takes per-module settings over the global ones, and refuses nonsense naming the setting and the value', () => {
+    const fromEnv = (env: Record<string, string>) => resilienceOptions(readSettings(env, ['inventory', 'catalog']));
+    expect(resilienceFor('inventory', fromEnv({ SEAMS_BREAKER_THRESHOLD: '7', SEAMS_INVENTORY_BREAKER_THRESHOLD: '3' })).breakerThreshold).toBe(3);
+    expect(resilienceFor('catalog', fromEnv({ SEAMS_BREAKER_THRESHOLD: '7' })).breakerThreshold).toBe(7);
+    expect(resilienceFor('catalog', fromEnv({}))).toEqual({ breakerThreshold: 5, halfOpenMs: 5000, bulkheadLimit: 100, bulkheadQueue: 100, queryRetries: 2 });
+    expect(() => fromEnv({ SEAMS_BULKHEAD_LIMIT: 'lots' })).toThrow(/^SEAMS_BULKHEAD_LIMIT must be a whole number ≥ 0, not "lots"$/);
+    expect(() => fromEnv({ SEAMS_CATALOG_BULKHEAD_LIMIT: '-1' })).toThrow(/^SEAMS_CATALOG_BULKHEAD_LIMIT must be a whole number ≥ 0, not "-1"$/);
+    // The kernel's own check, for options given in code: the option's name and the value.
+    expect(() => resilienceFor('catalog', { modules: { catalog: { bulkheadLimit: 1.5 } } })).toThrow(/^resilience\.modules\.catalog\.bulkheadLimit must be a whole number ≥ 0, not "1.5"$/);
   });
 
   it('counts a retried call once against the breaker, and does not retry through an open circuit', async () => {

@@ -3,18 +3,19 @@ import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
 import { MessagingModule } from '@seams/kernel/messaging';
 import { DatabaseModule, DatabaseRegistry, ModuleDatabase, PersistenceModule } from '@seams/kernel/persistence';
-import { defineModule, type EventSubscriber, InvalidMessageError, MessageRegistry, type ModuleManifest, SeamModule, Subscribe, Topology } from '@seams/kernel/seam';
+import { defineModule, type EventSubscriber, InvalidMessageError, MessageRegistry, type ModuleManifest, SeamModule, Subscribe } from '@seams/kernel/seam';
 import { Happened, probe, probeManifests, ProbePubModule, ProbeSubModule } from '../reliability/probe-modules';
 import { eventually } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { messagingOptionsFrom, seamOptionsFor, topologyFrom } from '../../src/host/config';
 
 const RELAY = { SEAMS_RELAY_POLL_MS: '100', SEAMS_RELAY_BACKOFF_MS: '20', SEAMS_RELAY_MAX_BACKOFF_MS: '50', SEAMS_RELAY_MAX_ATTEMPTS: '2' };
 
 async function start(url: string, manifests: ModuleManifest[], modules: Type<unknown>[]): Promise<INestApplicationContext> {
   const registry = new MessageRegistry(manifests);
-  const topology = Topology.fromEnvironment(registry, { kind: 'monolith' }, RELAY);
+  const topology = topologyFrom(registry, { kind: 'monolith' }, RELAY);
   @Module({
-    imports: [SeamModule.forRoot({ registry, topology, env: RELAY }), DatabaseModule.forRoot({ url, poolSize: 4 }), MessagingModule.forRoot(RELAY), ...modules],
+    imports: [SeamModule.forRoot({ registry, topology, ...seamOptionsFor(registry, RELAY) }), DatabaseModule.forRoot({ url, poolSize: 4 }), MessagingModule.forRoot(messagingOptionsFrom(RELAY)), ...modules],
   })
   class App {}
   const app = await NestFactory.createApplicationContext(App, { logger: false, abortOnError: false });

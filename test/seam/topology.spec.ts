@@ -1,6 +1,7 @@
 import { MANIFESTS } from '../../src/host/manifests';
-import { MessageRegistry, type Role, Topology } from '@seams/kernel/seam';
+import { MessageRegistry, type Role } from '@seams/kernel/seam';
 import { groupServers, transportOf } from '@seams/kernel/seam';
+import { topologyFrom } from '../../src/host/config';
 
 const registry = new MessageRegistry(MANIFESTS);
 const monolith: Role = { kind: 'monolith' };
@@ -9,35 +10,35 @@ const tcp = (port: number) => `tcp://127.0.0.1:${port}`;
 
 describe('Topology from SEAMS_<MODULE> and SEAMS_<MODULE>_URL', () => {
   it('runs every module in the monolith by default, serving nothing', () => {
-    const topology = Topology.fromEnvironment(registry, monolith, {});
+    const topology = topologyFrom(registry, monolith, {});
     expect(topology.localModules.sort()).toEqual(MANIFESTS.map((m) => m.name).sort());
     expect(topology.served).toEqual([]);
     expect(topology.remote).toEqual([]);
   });
 
   it('sends a remote module its messages at its address', () => {
-    const topology = Topology.fromEnvironment(registry, monolith, { SEAMS_INVENTORY: 'remote', SEAMS_INVENTORY_URL: tcp(4010) });
+    const topology = topologyFrom(registry, monolith, { SEAMS_INVENTORY: 'remote', SEAMS_INVENTORY_URL: tcp(4010) });
     expect(topology.isLocal('inventory')).toBe(false);
     expect(topology.remote).toEqual([{ module: 'inventory', url: tcp(4010) }]);
   });
 
   it('refuses a remote module without an address, naming the setting', () => {
-    expect(() => Topology.fromEnvironment(registry, monolith, { SEAMS_INVENTORY: 'remote' })).toThrow(
+    expect(() => topologyFrom(registry, monolith, { SEAMS_INVENTORY: 'remote' })).toThrow(
       /missing SEAMS_INVENTORY_URL \(SEAMS_INVENTORY=remote\)/,
     );
   });
 
   it('makes the monolith listen for what a remote module publishes to its local subscribers', () => {
     const env = { SEAMS_PAYMENTS: 'remote', SEAMS_PAYMENTS_URL: tcp(4020) };
-    expect(() => Topology.fromEnvironment(registry, monolith, env)).toThrow(
+    expect(() => topologyFrom(registry, monolith, env)).toThrow(
       /missing SEAMS_ORDERING_URL \(the remote payments publishes events ordering subscribes to\)/,
     );
-    const topology = Topology.fromEnvironment(registry, monolith, { ...env, SEAMS_ORDERING_URL: tcp(4000) });
+    const topology = topologyFrom(registry, monolith, { ...env, SEAMS_ORDERING_URL: tcp(4000) });
     expect(topology.served).toEqual([{ module: 'ordering', url: tcp(4000) }]);
   });
 
   it('needs only its own address for a module host that sends nothing and publishes nothing', () => {
-    const topology = Topology.fromEnvironment(registry, host('inventory'), { SEAMS_INVENTORY_URL: tcp(4010) });
+    const topology = topologyFrom(registry, host('inventory'), { SEAMS_INVENTORY_URL: tcp(4010) });
     expect(topology.localModules).toEqual(['inventory']);
     expect(topology.served).toEqual([{ module: 'inventory', url: tcp(4010) }]);
   });
@@ -45,7 +46,7 @@ describe('Topology from SEAMS_<MODULE> and SEAMS_<MODULE>_URL', () => {
   it('names every address a module host needs and lacks', () => {
     let message = '';
     try {
-      Topology.fromEnvironment(registry, host('ordering'), {});
+      topologyFrom(registry, host('ordering'), {});
     } catch (error) {
       message = (error as Error).message;
     }
@@ -65,7 +66,7 @@ describe('Topology from SEAMS_<MODULE> and SEAMS_<MODULE>_URL', () => {
     [host('no-such-module'), {}, new RegExp(`There is no module "no-such-module"; the modules are ${MANIFESTS.map((m) => m.name).join(', ')}`)],
     [monolith, { SEAMS_NAMESPACE: 'Bad Space' }, /SEAMS_NAMESPACE must be/],
   ])('refuses a bad setting (%#)', (role, env, message) => {
-    expect(() => Topology.fromEnvironment(registry, role, env)).toThrow(message);
+    expect(() => topologyFrom(registry, role, env)).toThrow(message);
   });
 
   it('accepts TCP, NATS and RabbitMQ addresses and refuses anything else', () => {
@@ -91,12 +92,12 @@ describe('Topology from SEAMS_<MODULE> and SEAMS_<MODULE>_URL', () => {
   });
 
   it('runs a shadowed module here, compares with its address, and does not serve there', () => {
-    const topology = Topology.fromEnvironment(registry, { kind: 'monolith' }, { SEAMS_CATALOG: 'shadow', SEAMS_CATALOG_URL: 'tcp://127.0.0.1:4999' });
+    const topology = topologyFrom(registry, { kind: 'monolith' }, { SEAMS_CATALOG: 'shadow', SEAMS_CATALOG_URL: 'tcp://127.0.0.1:4999' });
     expect(topology.isLocal('catalog')).toBe(true);
     expect(topology.isShadow('catalog')).toBe(true);
     expect(topology.served).toEqual([]);
     expect(topology.remote).toEqual([{ module: 'catalog', url: 'tcp://127.0.0.1:4999' }]);
     expect(topology.describe()).toMatch(/shadow: catalog compared with tcp:\/\/127\.0\.0\.1:4999/);
-    expect(() => Topology.fromEnvironment(registry, { kind: 'monolith' }, { SEAMS_CATALOG: 'shadow' })).toThrow(/SEAMS_CATALOG=shadow needs SEAMS_CATALOG_URL/);
+    expect(() => topologyFrom(registry, { kind: 'monolith' }, { SEAMS_CATALOG: 'shadow' })).toThrow(/SEAMS_CATALOG=shadow needs SEAMS_CATALOG_URL/);
   });
 });

@@ -7,13 +7,15 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { AuthGuard, createValidationPipe, ProblemFilter, requestIdMiddleware } from '@seams/kernel/http';
 import { MessagingModule } from '@seams/kernel/messaging';
-import { createRootLogger, logSettingsFrom, Metrics, ObservabilityModule } from '@seams/kernel/observability';
+import { createRootLogger, logSettings, Metrics, ObservabilityModule } from '@seams/kernel/observability';
 import { DatabaseModule } from '@seams/kernel/persistence';
 import { type IntegrationEvent, type MessageClass, parseWireName, validate } from '@seams/kernel/primitives';
-import { EventDispatcher, InvalidMessageError, MessageRegistry, type ModuleManifest, Seam, SeamModule, Topology } from '@seams/kernel/seam';
+import { EventDispatcher, InvalidMessageError, MessageRegistry, type ModuleManifest, Seam, SeamModule } from '@seams/kernel/seam';
 import { testAuthEnv } from './auth';
 import type { FakeModule } from './fakes';
 import { createTestDatabase, type TestDatabase } from './test-database';
+import { logOptions, messagingOptionsFrom, seamOptionsFor, settingsFor, topologyFrom } from '../../src/host/config';
+import { SHOP_PROBLEMS } from '../../src/host/problems';
 
 export interface HarnessOptions {
   /** The module under test, by its real manifest; leave it out to serve only fakes (a fake's contract suite). */
@@ -69,9 +71,9 @@ export async function startModuleHarness(options: HarnessOptions): Promise<Modul
   assertFakesCover(module, fakes);
   const env = { ...testAuthEnv(), ...options.env };
   const registry = new MessageRegistry([...(module ? [module] : []), ...fakes.map((fake) => fake.manifest)]);
-  const topology = Topology.fromEnvironment(registry, { kind: 'monolith' }, env);
+  const topology = topologyFrom(registry, { kind: 'monolith' }, env);
   const database = module ? await createTestDatabase() : undefined;
-  const root = createRootLogger(logSettingsFrom(env, module?.name ?? 'fakes', true));
+  const root = createRootLogger(logSettings(logOptions(settingsFor(registry, env), module?.name ?? 'fakes', true)));
 
   let app: INestApplication | undefined;
   try {
@@ -82,10 +84,10 @@ export async function startModuleHarness(options: HarnessOptions): Promise<Modul
     @Module({
       imports: [
         ObservabilityModule.forRoot({ root, metrics: new Metrics() }),
-        SeamModule.forRoot({ registry, topology, env }),
+        SeamModule.forRoot({ registry, topology, ...seamOptionsFor(registry, env) }),
         // Without a module under test nothing opens a database, so the settings are never used.
         DatabaseModule.forRoot({ url: database?.url ?? 'postgres://unused.invalid/none', poolSize: 2 }),
-        MessagingModule.forRoot(env),
+        MessagingModule.forRoot(messagingOptionsFrom(env)),
         ...modules,
       ],
       providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
@@ -98,7 +100,7 @@ export async function startModuleHarness(options: HarnessOptions): Promise<Modul
     app.use(requestIdMiddleware);
     app.enableVersioning({ type: VersioningType.URI });
     app.useGlobalPipes(createValidationPipe());
-    app.useGlobalFilters(new ProblemFilter());
+    app.useGlobalFilters(new ProblemFilter(SHOP_PROBLEMS));
     await app.init();
   } catch (error) {
     await app?.close();

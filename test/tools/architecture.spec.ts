@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MANIFESTS } from '../../src/host/manifests';
 import { Command, z } from '@seams/kernel/primitives';
-import { defineModule, MessageRegistry, Topology } from '@seams/kernel/seam';
+import { defineModule, MessageRegistry } from '@seams/kernel/seam';
 import { architectureFromEnvironment } from '../../tools/architecture/main';
 import { architectureOf } from '../../tools/architecture/model';
 import { architectureDocument, messageDiagram, moduleDiagram, nodeId, placementDiagram, readmeBlock } from '../../tools/architecture/render';
+import { topologyFrom } from '../../src/host/config';
 
 const ROOT = join(__dirname, '..', '..');
 const registry = new MessageRegistry(MANIFESTS);
@@ -53,7 +54,7 @@ describe('npm run docs:arch', () => {
     }
     const lonely = defineModule({ name: 'lonely', contract: { Ping }, load: () => Promise.reject(new Error('not loaded')) });
     const withLonely = new MessageRegistry([...MANIFESTS, lonely]);
-    const model = architectureOf(withLonely, Topology.fromEnvironment(withLonely, { kind: 'monolith' }, {}));
+    const model = architectureOf(withLonely, topologyFrom(withLonely, { kind: 'monolith' }, {}));
     expect(moduleDiagram(model)).toContain('lonely["lonely"]');
     expect(messageDiagram(model)).toContain('msg_lonely_ping_v1["command<br/>lonely.ping.v1"]');
     expect(messageDiagram(model)).toContain('msg_lonely_ping_v1 --> lonely');

@@ -2,9 +2,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MANIFESTS } from '../../src/host/manifests';
 import { roleFrom } from '../../src/host/role';
-import { MessageRegistry, Topology } from '@seams/kernel/seam';
+import { MessageRegistry } from '@seams/kernel/seam';
 import { architectureOf, type ArchitectureModel } from './model';
 import { architectureDocument, withReadmeBlock } from './render';
+import { settingsFor, topologyFrom } from '../../src/host/config';
 
 /**
  * `npm run docs:arch [-- --module <name>]`: writes docs/architecture.md from the manifests and
@@ -13,7 +14,7 @@ import { architectureDocument, withReadmeBlock } from './render';
  */
 export function architectureFromEnvironment(argv: readonly string[], env: NodeJS.ProcessEnv): ArchitectureModel {
   const registry = new MessageRegistry(MANIFESTS);
-  return architectureOf(registry, Topology.fromEnvironment(registry, roleFrom(argv, env), env));
+  return architectureOf(registry, topologyFrom(registry, roleFrom(argv, settingsFor(registry, env).hostModule), env));
 }
 
 function main(): void {

@@ -233,7 +233,7 @@ import { AddItem } from '../contract';
 import { AddItemDto, ItemDto } from './item.dto';
 
 @ApiTags('${m}')
-// Every route needs a signed-in user; \`@Authenticated(ROLES.admin)\` (packages/kernel/src/security) narrows one to a role.
+// Every route needs a signed-in user; \`@Authenticated('admin')\` narrows one to a role (the shop's role names: src/host/roles.ts).
 @Authenticated()
 @Controller({ path: '${m}/items', version: '1' })
 export class ItemsController {

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems, Authenticated } from '@seams/kernel/http';
-import { ROLES } from '@seams/kernel/security';
+import { CATALOG_ROLES } from '../catalog.roles';
 import { GetProduct } from '../application/get-product/get-product.query';
 import { RegisterProduct } from '../application/register-product/register-product.command';
 import { ProductDto, RegisterProductDto, SkuParamDto } from './product.dto';
@@ -17,7 +17,7 @@ export class ProductsController {
   ) {}
 
   @Post()
-  @Authenticated(ROLES.admin)
+  @Authenticated(CATALOG_ROLES.admin)
   @ApiOperation({ summary: 'Register a product (admin)' })
   @ApiCreatedResponse({ type: ProductDto })
   @ApiProblems(400, 409)

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems, Authenticated } from '@seams/kernel/http';
-import { ROLES } from '@seams/kernel/security';
+import { INVENTORY_ROLES } from '../inventory.roles';
 import { GetStock } from '../application/get-stock/get-stock.query';
 import { SetStock } from '../application/set-stock/set-stock.command';
 import { SetStockDto, SkuParamDto, StockDto } from './stock.dto';
@@ -17,7 +17,7 @@ export class StockController {
   ) {}
 
   @Put(':sku')
-  @Authenticated(ROLES.admin)
+  @Authenticated(INVENTORY_ROLES.admin)
   @ApiOperation({ summary: 'Set the units on hand of a sku (creates its stock record when new; admin)' })
   @ApiOkResponse({ type: StockDto })
   @ApiProblems(400, 409)

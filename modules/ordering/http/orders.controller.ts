@@ -3,7 +3,8 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiProblems, Authenticated, uuidParam } from '@seams/kernel/http';
-import { currentPrincipal, ROLES, userHasRole } from '@seams/kernel/security';
+import { currentPrincipal, userHasRole } from '@seams/kernel/security';
+import { ORDERING_ROLES } from '../ordering.roles';
 import { OrderNotFoundError } from '../domain/ordering.errors';
 import { GetOrder } from '../application/get-order/get-order.query';
 import { PlaceOrder } from '../application/place-order/place-order.command';
@@ -25,7 +26,7 @@ export class OrdersController {
   ) {}
 
   @Post()
-  @Authenticated(ROLES.customer, ROLES.admin)
+  @Authenticated(ORDERING_ROLES.customer, ORDERING_ROLES.admin)
   @ApiOperation({
     summary: 'Place an order for the signed-in user',
     description:
@@ -78,7 +79,7 @@ export class OrdersV2Controller {
 /** The order, if the signed-in user may see it; someone else's is answered as if it did not exist (its id tells nothing). */
 async function readOwnOrder(queries: QueryBus, id: string): Promise<OrderView> {
   const order = await queries.execute(new GetOrder(id));
-  if (!userHasRole(currentPrincipal(), ROLES.admin) && order.customerId !== subjectOf()) throw new OrderNotFoundError(id);
+  if (!userHasRole(currentPrincipal(), ORDERING_ROLES.admin) && order.customerId !== subjectOf()) throw new OrderNotFoundError(id);
   return order;
 }
 

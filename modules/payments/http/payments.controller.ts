@@ -2,12 +2,12 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems, Authenticated } from '@seams/kernel/http';
-import { ROLES } from '@seams/kernel/security';
+import { PAYMENTS_ROLES } from '../payments.roles';
 import { ListPayments } from '../application/list-payments/list-payments.query';
 import { ListPaymentsQueryDto, PaymentDto } from './payment.dto';
 
 @ApiTags('payments')
-@Authenticated(ROLES.admin)
+@Authenticated(PAYMENTS_ROLES.admin)
 @Controller({ path: 'payments', version: '1' })
 export class PaymentsController {
   constructor(private readonly queries: QueryBus) {}

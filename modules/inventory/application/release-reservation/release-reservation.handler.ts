@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { assertMayActFor } from '@seams/kernel/security';
+import { INVENTORY_ROLES } from '../../inventory.roles';
 import { ReleaseReservation } from '../../contract';
 import type { ReservationRepository } from '../../domain/reservation.repository';
 import { RESERVATION_READS } from '../../inventory.di-tokens';
@@ -17,7 +18,7 @@ export class ReleaseReservationHandler implements ICommandHandler<ReleaseReserva
   async execute({ orderId }: ReleaseReservation): Promise<void> {
     const existing = await this.reservations.ownerOf(orderId);
     if (!existing) return; // nothing held: idempotent
-    assertMayActFor(existing.owner, `the reservation of order ${orderId}`);
+    assertMayActFor(existing.owner, `the reservation of order ${orderId}`, INVENTORY_ROLES.admin);
     await this.settlement.release(orderId);
   }
 }

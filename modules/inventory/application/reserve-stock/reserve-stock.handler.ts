@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { assertMayActFor, currentPrincipal, ForbiddenError, isInternal, ROLES, userHasRole } from '@seams/kernel/security';
+import { assertMayActFor, currentPrincipal, ForbiddenError, isInternal, userHasRole } from '@seams/kernel/security';
+import { INVENTORY_ROLES } from '../../inventory.roles';
 import { ReserveStock } from '../../contract';
 import { Reservation } from '../../domain/reservation';
 import { INVENTORY_UNIT_OF_WORK } from '../../inventory.di-tokens';
@@ -17,8 +18,8 @@ export class ReserveStockHandler implements ICommandHandler<ReserveStock, void> 
    */
   async execute({ orderId, lines }: ReserveStock): Promise<void> {
     const principal = currentPrincipal();
-    if (!isInternal(principal) && !userHasRole(principal, ROLES.customer, ROLES.admin)) {
-      throw new ForbiddenError('Reserving stock needs the customer or admin role', { required: [ROLES.customer, ROLES.admin] });
+    if (!isInternal(principal) && !userHasRole(principal, INVENTORY_ROLES.customer, INVENTORY_ROLES.admin)) {
+      throw new ForbiddenError('Reserving stock needs the customer or admin role', { required: [INVENTORY_ROLES.customer, INVENTORY_ROLES.admin] });
     }
     const owner = principal?.kind === 'user' ? principal.subject : null;
     await this.unitOfWork.run(async ({ stock, reservations }) => {
@@ -27,7 +28,7 @@ export class ReserveStockHandler implements ICommandHandler<ReserveStock, void> 
       const items = await stock.lock(lines.map((line) => line.sku));
       if (await reservations.lock(orderId)) {
         const existing = await reservations.ownerOf(orderId);
-        return assertMayActFor(existing?.owner, `the reservation of order ${orderId}`);
+        return assertMayActFor(existing?.owner, `the reservation of order ${orderId}`, INVENTORY_ROLES.admin);
       }
       const reservation = Reservation.hold(orderId, lines, items);
       await stock.save(items.values());

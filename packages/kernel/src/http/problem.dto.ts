@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiResponse, type OpenAPIObject } from '@nestjs/swagger';
 import { PROBLEM_CONTENT_TYPE, titleOf } from './problem';
 
 export class FieldErrorDto {
@@ -12,7 +12,7 @@ export class FieldErrorDto {
 
 /** The OpenAPI shape of an RFC 9457 problem response. */
 export class ProblemDto {
-  @ApiProperty({ example: 'urn:seams:problem:inventory.insufficient-stock' })
+  @ApiProperty({ description: 'A stable URI for the kind of problem: the app\'s problem type namespace followed by `code`' })
   type: string;
 
   @ApiProperty({ example: 'Conflict' })
@@ -21,13 +21,13 @@ export class ProblemDto {
   @ApiProperty({ example: 409 })
   status: number;
 
-  @ApiProperty({ example: 'Not enough stock of sku TEA-1: 3 requested, 1 available' })
+  @ApiProperty({ description: 'What went wrong, for a person' })
   detail: string;
 
-  @ApiProperty({ example: 'inventory.insufficient-stock', description: 'Stable machine-readable code' })
+  @ApiProperty({ description: 'Stable machine-readable code, `<module>.<error>`' })
   code: string;
 
-  @ApiPropertyOptional({ example: '/v1/orders' })
+  @ApiPropertyOptional({ description: 'The path of the request that failed' })
   instance?: string;
 
   @ApiPropertyOptional({ description: 'The request id (X-Request-Id) this failure belongs to' })
@@ -48,4 +48,14 @@ export function ApiProblems(...statuses: number[]): MethodDecorator & ClassDecor
       }),
     ),
   );
+}
+
+/**
+ * Gives the document's `ProblemDto` schema an example of the app's own (its problem type
+ * namespace, one of its error codes): the kernel's schema has none, since it knows no app.
+ */
+export function withProblemExample(document: OpenAPIObject, example: Readonly<Record<string, unknown>>): OpenAPIObject {
+  const schema = document.components?.schemas?.ProblemDto;
+  if (schema && !('$ref' in schema)) schema.example = example;
+  return document;
 }

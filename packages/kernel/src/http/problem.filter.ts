@@ -11,6 +11,8 @@ import { RequestContexts } from '../context';
 import {
   type Problem,
   PROBLEM_CONTENT_TYPE,
+  problemOptions,
+  type ProblemOptions,
   problemType,
   STATUS_OF_KIND,
   titleOf,
@@ -25,6 +27,12 @@ import { InvalidRequestException } from './validation';
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problems');
+  private readonly options: Required<ProblemOptions>;
+
+  /** `options`: the app's problem type namespace and 401 realm (see `ProblemOptions`). */
+  constructor(options: ProblemOptions = {}) {
+    this.options = problemOptions(options);
+  }
 
   catch(error: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw error;
@@ -46,7 +54,7 @@ export class ProblemFilter implements ExceptionFilter {
       this.logger.error(`${request.method} ${request.originalUrl} failed`, error instanceof Error ? error.stack : String(error));
     }
     if (response.headersSent) return;
-    if (problem.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="seams"');
+    if (problem.status === 401) response.setHeader('WWW-Authenticate', `Bearer realm="${this.options.realm}"`);
     if (problem.status === 503) response.setHeader('Retry-After', String((problem as { retryAfterSeconds?: number }).retryAfterSeconds ?? 1));
     response.status(problem.status).type(PROBLEM_CONTENT_TYPE).json(problem);
   }
@@ -57,7 +65,7 @@ export class ProblemFilter implements ExceptionFilter {
       // details first: the problem's own members always win over a detail of the same name
       return {
         ...error.details,
-        type: problemType(error.code),
+        type: this.type(error.code),
         title: titleOf(status),
         status,
         detail: error.message,
@@ -66,7 +74,7 @@ export class ProblemFilter implements ExceptionFilter {
     }
     if (error instanceof InvalidRequestException) {
       return {
-        type: problemType('request.invalid'),
+        type: this.type('request.invalid'),
         title: titleOf(400),
         status: 400,
         detail: error.message,
@@ -78,7 +86,7 @@ export class ProblemFilter implements ExceptionFilter {
       const status = error.getStatus();
       const code = status === 404 ? 'request.not-found' : status < 500 ? 'request.rejected' : 'server.error';
       return {
-        type: problemType(code),
+        type: this.type(code),
         title: titleOf(status),
         status,
         detail: messageOf(error),
@@ -86,12 +94,16 @@ export class ProblemFilter implements ExceptionFilter {
       };
     }
     return {
-      type: problemType('server.error'),
+      type: this.type('server.error'),
       title: titleOf(500),
       status: 500,
       detail: 'The server failed to handle the request; the log has the details.',
       code: 'server.error',
     };
+  }
+
+  private type(code: string): string {
+    return problemType(code, this.options.typeNamespace);
   }
 }
 
@@ -101,4 +113,5 @@ function messageOf(error: HttpException): string {
   const message = (body as { message?: unknown }).message;
   if (Array.isArray(message)) return message.join('; ');
   return typeof message === 'string' ? message : error.message;
+
 }

@@ -14,7 +14,7 @@ export interface Problem {
   readonly status: number;
   readonly detail: string;
   readonly instance?: string;
-  /** Stable machine-readable code, e.g. `inventory.insufficient-stock`. */
+  /** Stable machine-readable code, `<module>.<error>`. */
   readonly code: string;
   readonly correlationId?: string;
   readonly errors?: readonly FieldError[];
@@ -55,7 +55,29 @@ export function titleOf(status: number): string {
   return TITLES[status] ?? (status >= 500 ? 'Server Error' : 'Request Error');
 }
 
-/** Problem type URIs are stable URNs built from the code: `urn:seams:problem:<code>`. */
-export function problemType(code: string): string {
-  return `urn:seams:problem:${code}`;
+/** What an app says in its problem responses (the host passes them to `ProblemFilter`). */
+export interface ProblemOptions {
+  /** Problem type URIs are stable URIs built from the code: `<typeNamespace><code>` (default `urn:problem:`). */
+  readonly typeNamespace?: string;
+  /** The realm of the `WWW-Authenticate: Bearer realm="..."` header of a 401 (default `api`). */
+  readonly realm?: string;
+}
+
+export const DEFAULT_PROBLEM_OPTIONS: Required<ProblemOptions> = { typeNamespace: 'urn:problem:', realm: 'api' };
+
+/** The checked options, defaults filled in. */
+export function problemOptions(options: ProblemOptions = {}): Required<ProblemOptions> {
+  const checked = { ...DEFAULT_PROBLEM_OPTIONS, ...options };
+  if (!/^[a-z][a-z0-9+.-]*:\S*$/i.test(checked.typeNamespace)) {
+    throw new Error(`problems.typeNamespace must start a URI (e.g. urn:example:problem:), not "${checked.typeNamespace}"`);
+  }
+  if (!/^[\x20-\x7e]+$/.test(checked.realm) || checked.realm.includes('"')) {
+    throw new Error(`problems.realm must be printable ASCII without quotes, not "${checked.realm}"`);
+  }
+  return checked;
+}
+
+/** The problem type URI of `code`: `<typeNamespace><code>`. */
+export function problemType(code: string, typeNamespace: string = DEFAULT_PROBLEM_OPTIONS.typeNamespace): string {
+  return `${typeNamespace}${code}`;
 }

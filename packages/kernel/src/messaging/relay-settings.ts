@@ -1,4 +1,6 @@
-/** How the outbox relay behaves; every value has a `SEAMS_RELAY_*` / `SEAMS_OUTBOX_*` setting. */
+import { wholeNumbers } from '../context';
+
+/** How the outbox relay behaves (typed options: the host builds them from its settings). */
 export interface RelaySettings {
   /** Polling fallback when no notification arrives (LISTEN/NOTIFY wakes it at once). */
   readonly pollMs: number;
@@ -19,25 +21,20 @@ export interface RelaySettings {
 
 export const RELAY_SETTINGS = Symbol('RELAY_SETTINGS');
 
-const DEFAULTS: Record<keyof RelaySettings, [string, number]> = {
-  pollMs: ['SEAMS_RELAY_POLL_MS', 1000],
-  batch: ['SEAMS_RELAY_BATCH', 400],
-  concurrency: ['SEAMS_RELAY_CONCURRENCY', 16],
-  maxAttempts: ['SEAMS_RELAY_MAX_ATTEMPTS', 10],
-  backoffMs: ['SEAMS_RELAY_BACKOFF_MS', 200],
-  maxBackoffMs: ['SEAMS_RELAY_MAX_BACKOFF_MS', 30_000],
-  leaseMs: ['SEAMS_RELAY_LEASE_MS', 30_000],
-  retentionMs: ['SEAMS_OUTBOX_RETENTION_MS', 7 * 24 * 3600 * 1000],
+export const RELAY_DEFAULTS: RelaySettings = {
+  pollMs: 1000,
+  batch: 400,
+  concurrency: 16,
+  maxAttempts: 10,
+  backoffMs: 200,
+  maxBackoffMs: 30_000,
+  leaseMs: 30_000,
+  retentionMs: 7 * 24 * 3600 * 1000,
 };
 
-export function relaySettingsFrom(env: NodeJS.ProcessEnv): RelaySettings {
-  const entries = Object.entries(DEFAULTS).map(([key, [name, fallback]]) => {
-    const raw = env[name];
-    const value = raw === undefined || raw === '' ? fallback : Number(raw);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number, not "${raw}"`);
-    return [key, value];
-  });
-  return Object.fromEntries(entries) as RelaySettings;
+/** The relay's options over the defaults, each a positive whole number (refused in one line otherwise). */
+export function relaySettings(options: Partial<RelaySettings> = {}): RelaySettings {
+  return wholeNumbers(RELAY_DEFAULTS, options, 1, (key) => `relay.${key}`);
 }
 
 /** Delay before attempt `attempts + 1`: exponential, capped, with jitter so retries spread out. */

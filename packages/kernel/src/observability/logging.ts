@@ -6,10 +6,10 @@ import { RequestContexts } from '../context';
 
 /**
  * Logs are JSON lines through pino (`nestjs-pino` for Nest's own logger and the HTTP log),
- * one object per event. Settings:
- *   SEAMS_LOG_LEVEL (or LOG_LEVEL)  trace, debug, info (default), warn, error, fatal, silent
- *   SEAMS_LOG_FORMAT                json, or pretty (one coloured line per event, for a terminal);
- *                                   default pretty when stdout is a terminal outside production
+ * one object per event. Options (`logSettings`):
+ *   level    trace, debug, info (default), warn, error, fatal, silent
+ *   format   json, or pretty (one coloured line per event, for a terminal); default pretty
+ *            when stdout is a terminal outside production
  * Every line written inside a request or a seam message carries its `correlationId` (and the
  * `traceId` when tracing is on). Credentials never reach a log: the `Authorization` and
  * `Cookie` headers and the envelope's `identity` are redacted.
@@ -32,13 +32,27 @@ export const REDACTED_PATHS = [
   'envelope.identity',
 ];
 
-export function logSettingsFrom(env: NodeJS.ProcessEnv, service: string, silent = false): LogSettings {
-  const level = silent ? 'silent' : (env.SEAMS_LOG_LEVEL || env.LOG_LEVEL || 'info').toLowerCase();
-  if (!LEVELS.includes(level)) throw new Error(`SEAMS_LOG_LEVEL must be one of ${LEVELS.join(', ')}, not "${level}"`);
-  const format = env.SEAMS_LOG_FORMAT?.toLowerCase();
-  if (format && format !== 'json' && format !== 'pretty') throw new Error(`SEAMS_LOG_FORMAT must be json or pretty, not "${format}"`);
-  const pretty = format ? format === 'pretty' : env.NODE_ENV !== 'production' && process.stdout.isTTY === true && prettyAvailable();
-  return { level, pretty, service };
+export interface LogOptions {
+  /** `monolith` or the hosted module's name: which process wrote the line. */
+  readonly service: string;
+  readonly level?: string;
+  readonly format?: 'json' | 'pretty';
+  /** Outside production a terminal gets pretty lines by default. */
+  readonly production?: boolean;
+  /** Silences every line (in-process tests). */
+  readonly silent?: boolean;
+}
+
+export const LOG_LEVELS: readonly string[] = LEVELS;
+
+/** The logger's settings from its options, checked (refused in one line naming the option and the value). */
+export function logSettings(options: LogOptions): LogSettings {
+  const level = options.silent ? 'silent' : (options.level || 'info').toLowerCase();
+  if (!LEVELS.includes(level)) throw new Error(`log level must be one of ${LEVELS.join(', ')}, not "${level}"`);
+  const format = options.format;
+  if (format && format !== 'json' && format !== 'pretty') throw new Error(`log format must be json or pretty, not "${String(format)}"`);
+  const pretty = format ? format === 'pretty' : !options.production && process.stdout.isTTY === true && prettyAvailable();
+  return { level, pretty, service: options.service };
 }
 
 function prettyAvailable(): boolean {

@@ -96,7 +96,7 @@ export class Metrics {
 
   /**
    * Express middleware timing every request. The route label is Nest's route template
-   * (`/v1/orders/:id`), never the raw path, so ids do not multiply the series; requests that
+   * (`/v1/notes/:id`), never the raw path, so ids do not multiply the series; requests that
    * matched no route share `unmatched`.
    */
   httpMiddleware(): (request: Request, response: Response, next: NextFunction) => void {

@@ -14,7 +14,7 @@ export interface ObservedRoute {
   readonly timer: SeamTimer;
 }
 
-/** `ok`, or the error's code (`inventory.insufficient-stock`, `seam.unavailable`, ...), or `internal`. */
+/** `ok`, or the error's code (`notes.note-too-long`, `seam.unavailable`, ...), or `internal`. */
 export function outcomeOf(error: unknown): string {
   return error instanceof DomainError ? error.code : 'internal';
 }

@@ -3,9 +3,9 @@ import type { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 
 /**
- * OpenTelemetry traces. Off unless an OTLP endpoint is configured
- * (`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` or `OTEL_EXPORTER_OTLP_ENDPOINT`, the standard
- * settings; `OTEL_SDK_DISABLED=true` turns it off again). When on, every HTTP request, every
+ * OpenTelemetry traces. Off unless the host gives an OTLP endpoint (from the standard
+ * `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` / `OTEL_EXPORTER_OTLP_ENDPOINT` settings, which the
+ * OTLP exporter itself also reads) or span processors. When on, every HTTP request, every
  * seam message sent and handled, and every database call is a span, and the W3C trace context
  * travels in the envelope (`traceparent`), so one trace spans every process a request touched.
  * It must start before `http` and `pg` are loaded (see `src/host/start-tracing.ts`).
@@ -18,14 +18,17 @@ export function tracingEnabled(): boolean {
 
 export interface TracingOptions {
   readonly serviceName: string;
+  /** The OTLP/HTTP traces URL of the collector (e.g. `http://localhost:4318/v1/traces`); tracing is off without it (or `spanProcessors`). */
+  readonly endpoint?: string;
+  /** Off whatever else is given (`OTEL_SDK_DISABLED=true`). */
+  readonly disabled?: boolean;
   /** Export through these processors instead of OTLP (tests use an in-memory exporter). */
   readonly spanProcessors?: SpanProcessor[];
 }
 
 /** Starts the SDK when tracing is configured (or processors are given); returns it, or undefined when off. */
-export function startTracing(env: NodeJS.ProcessEnv, options: TracingOptions): NodeSDK | undefined {
-  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  if (env.OTEL_SDK_DISABLED === 'true' || (!endpoint && !options.spanProcessors)) return undefined;
+export function startTracing(options: TracingOptions): NodeSDK | undefined {
+  if (options.disabled || (!options.endpoint && !options.spanProcessors)) return undefined;
   // Loaded only when tracing is on: the SDK and its instrumentations take a few hundred
   // milliseconds to load, which every start would pay otherwise.
   /* eslint-disable @typescript-eslint/no-require-imports */
@@ -35,8 +38,8 @@ export function startTracing(env: NodeJS.ProcessEnv, options: TracingOptions): N
   const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
   /* eslint-enable @typescript-eslint/no-require-imports */
   const sdk = new NodeSDK({
-    serviceName: env.OTEL_SERVICE_NAME || options.serviceName,
-    ...(options.spanProcessors ? { spanProcessors: options.spanProcessors } : { traceExporter: new OTLPTraceExporter() }),
+    serviceName: options.serviceName,
+    ...(options.spanProcessors ? { spanProcessors: options.spanProcessors } : { traceExporter: new OTLPTraceExporter({ url: options.endpoint }) }),
     instrumentations: [
       new HttpInstrumentation({
         // Scrapes and probes would bury the requests worth reading.

@@ -1,8 +1,9 @@
 export { DatabaseModule, PersistenceModule } from './persistence.module';
+export type { DatabaseAsyncOptions } from './persistence.module';
 export { ModuleDatabase } from './module-database';
 export type { ModulePersistenceOptions, Transaction } from './module-database';
 export { DatabaseRegistry } from './database-registry';
-export { DATABASE_SETTINGS, moduleUrlsFrom } from './database-settings';
+export { DATABASE_SETTINGS, databaseSettings } from './database-settings';
 export type { DatabaseSettings } from './database-settings';
 export { startEmbeddedPostgres, ensureDatabase, EmbeddedPostgresError } from './embedded-postgres';
 export { DuplicateDeliveryError, returnedRows } from './outbox';

@@ -228,8 +228,8 @@ async function retryOnConflict<T>(transaction: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Runs `work` again when PostgreSQL reports two sessions updating one catalog row at once. */
-async function retryCatalogRace(work: () => Promise<void>): Promise<void> {
+/** Runs `work` again when PostgreSQL reports two sessions updating one system table row (pg_authid) at once. */
+async function retrySystemTableRace(work: () => Promise<void>): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await work();
@@ -260,8 +260,8 @@ async function grantModuleRole(runner: QueryRunner, schema: string, adminUrl: st
   const password = createHmac('sha256', decodeURIComponent(url.password) || 'seams').update(role).digest('hex').slice(0, 32);
   // Roles belong to the server, not the database: processes migrating other databases of the
   // same server may be making this one at this very moment. Whoever is first sets its password
-  // (derived the same way everywhere); catalog races are retried.
-  await retryCatalogRace(async () => {
+  // (derived the same way everywhere); such races are retried.
+  await retrySystemTableRace(async () => {
     const [{ exists }] = (await runner.query('SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = $1) AS exists', [role])) as { exists: boolean }[];
     if (exists) return;
     try {
@@ -271,7 +271,7 @@ async function grantModuleRole(runner: QueryRunner, schema: string, adminUrl: st
     }
   });
   // CONNECT comes from PUBLIC (PostgreSQL's default); no other schema grants anything to PUBLIC.
-  await retryCatalogRace(async () => {
+  await retrySystemTableRace(async () => {
     await runner.query(`GRANT USAGE ON SCHEMA "${schema}" TO "${role}"`);
     await runner.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA "${schema}" TO "${role}"`);
     await runner.query(`GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA "${schema}" TO "${role}"`);

@@ -7,7 +7,7 @@ export type ColumnSource =
       readonly message: MessageClass;
       /** Path into the message's payload: `reason`, `lines[].sku`. */
       readonly field: string;
-      /** Text stored before the field's value (`payment declined: `). */
+      /** Text stored before the field's value (`declined: `). */
       readonly prefix: string;
       /** Any further characters stored with it (a suffix, a separator). */
       readonly extraLength: number;
@@ -31,7 +31,7 @@ function declare(source: ColumnSource): PropertyDecorator {
  * column-bounds.spec.ts) then fails while the field's longest value, with those, does not fit
  * the column. Put it beside `@Column`:
  *
- *     @StoresContractField(PaymentDeclined, 'reason', { prefix: PAYMENT_DECLINED_PREFIX })
+ *     @StoresContractField(NoteRejected, 'reason', { prefix: REJECTED_PREFIX })
  *     @Column({ name: 'cancellation_reason', type: 'varchar', length: ... })
  *
  * An unknown or non-string field throws when the entity is loaded.

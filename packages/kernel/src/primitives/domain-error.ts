@@ -15,7 +15,7 @@ export type ErrorKind =
 
 /**
  * Base of every expected failure. `code` is stable and namespaced by module
- * (`inventory.insufficient-stock`); `details` is plain data that explains the failure.
+ * (`notes.note-too-long`); `details` is plain data that explains the failure.
  */
 export abstract class DomainError extends Error {
   abstract readonly code: string;

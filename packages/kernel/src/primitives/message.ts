@@ -3,7 +3,7 @@ import { isSchema, type Schema } from './schema';
 /**
  * The kernel's message primitives. A module's `contract/` declares its public messages by
  * extending one of these and giving the class
- *   - a stable wire name with a version: `static readonly wire = 'inventory.reserve-stock.v1'`
+ *   - a stable wire name with a version: `static readonly wire = 'notes.add-note.v1'`
  *   - the schema of its payload: `static readonly schema = payload` (a `z.object({ ... })`)
  *   - `implements Infer<typeof payload>`, so the compiler checks the class carries the fields
  * The wire name, not the class, identifies a message across a process boundary; the schema
@@ -37,13 +37,13 @@ export interface MessageClass<T = unknown> {
   readonly wire: string;
   readonly schema: Schema;
   /**
-   * Events only: the payload field naming the aggregate the event is about (e.g. `orderId`).
+   * Events only: the payload field naming the aggregate the event is about (e.g. `noteId`).
    * Events of one aggregate reach each subscriber in the order they were published.
    */
   readonly aggregate?: string;
   /**
-   * Commands only: the payload field whose value makes the command idempotent (e.g. `orderId`
-   * when the handler does nothing for an order it has already handled). Declaring it promises
+   * Commands only: the payload field whose value makes the command idempotent (e.g. `noteId`
+   * when the handler does nothing for a note it has already handled). Declaring it promises
    * that sending the command twice with the same value has the effect of sending it once, so
    * the seam may retry the command when its module was unreachable, as it does queries.
    */
@@ -53,7 +53,7 @@ export interface MessageClass<T = unknown> {
 
 const WIRE_NAME = /^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*\.v[1-9][0-9]*$/;
 
-/** `inventory.reserve-stock.v1` → `{ module: 'inventory', name: 'reserve-stock', version: 1 }`. */
+/** `notes.add-note.v1` → `{ module: 'notes', name: 'add-note', version: 1 }`. */
 export function parseWireName(wire: string): { module: string; name: string; version: number } {
   if (!WIRE_NAME.test(wire)) {
     throw new Error(`"${wire}" is not a wire name of the form <module>.<message>.v<version>`);

@@ -10,7 +10,7 @@ export const ENVELOPE_VERSION = 1;
 export interface Envelope {
   readonly v: typeof ENVELOPE_VERSION;
   readonly kind: MessageKind;
-  /** Wire name, e.g. `inventory.reserve-stock.v1`. */
+  /** Wire name, e.g. `notes.add-note.v1`. */
   readonly name: string;
   readonly id: string;
   readonly correlationId: string;

@@ -12,7 +12,7 @@ export interface ModuleManifest {
   readonly contract: readonly MessageClass[];
   readonly subscribes: readonly MessageClass[];
   readonly sends: readonly MessageClass[];
-  /** The HTTP path prefixes the module's controllers serve (e.g. `/v1/inventory`). */
+  /** The HTTP path prefixes the module's controllers serve (e.g. `/v1/notes`). */
   readonly routes: readonly string[];
   load(): Promise<Type<unknown>>;
 }

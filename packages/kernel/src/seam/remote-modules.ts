@@ -9,15 +9,12 @@ import { ENVELOPE_VERSION, type Envelope, patternOf, type Reply, SEAM_PING, tcpP
 import { RequestContexts } from '../context';
 import { RemoteError, RemoteFailureError, SeamTimeoutError, SeamUnavailableError } from './seam-errors';
 import { Topology } from './topology';
-import { clientOptions, type TlsFiles, transportOf } from './transport';
+import { clientOptions, transportOf } from './transport';
+import { type ResolvedSeamOptions, SEAM_OPTIONS } from './seam-options';
 import { ModulePolicy, resilienceFor } from './resilience';
 
-export const DEFAULT_TIMEOUT_MS = 5000;
-export const TLS_FILES = Symbol('TLS_FILES');
 /** The seam's time budget for one message (ms), as a provider. */
 export const SEAM_TIMEOUT = Symbol('SEAM_TIMEOUT');
-/** The environment the seam's settings come from. */
-export const SEAM_ENV = Symbol('SEAM_ENV');
 
 /** How often deadlines of calls in flight are checked; a timeout fires at most this late. */
 const SWEEP_MS = 20;
@@ -33,13 +30,6 @@ interface Pending {
   readonly deadline: number;
   fail(error: DomainError): void;
   withdraw: (() => void) | undefined;
-}
-
-/** The seam's time budget for one message, from `SEAMS_TIMEOUT_MS` (default 5000). */
-export function timeoutFromEnvironment(env: NodeJS.ProcessEnv = process.env): number {
-  const value = Number(env.SEAMS_TIMEOUT_MS || DEFAULT_TIMEOUT_MS);
-  if (!Number.isInteger(value) || value <= 0) throw new Error('SEAMS_TIMEOUT_MS must be a positive whole number');
-  return value;
 }
 
 /** Builds the envelope of a message sent from the current context. */
@@ -87,17 +77,16 @@ export class RemoteModules implements OnApplicationShutdown {
   private sweeper: NodeJS.Timeout | undefined;
 
   constructor(
-    topology: Topology,
-    @Inject(TLS_FILES) tls: TlsFiles | undefined,
-    @Inject(SEAM_ENV) env: NodeJS.ProcessEnv,
+    private readonly topology: Topology,
+    @Inject(SEAM_OPTIONS) options: ResolvedSeamOptions,
     private readonly security: SeamSecurity,
     @Optional() observer?: SeamObserver,
   ) {
     this.observer = observer ?? SeamObserver.standalone();
     for (const { module, url } of topology.remote) {
-      const client = ClientProxyFactory.create(clientOptions(module, url, tls, topology.namespace));
+      const client = ClientProxyFactory.create(clientOptions(module, url, options.tls, topology.namespace));
       const pattern = transportOf(url) === 'tcp' ? tcpPatternOf(module, topology.namespace) : patternOf(module, topology.namespace);
-      this.clients.set(module, { url, pattern, client, policy: new ModulePolicy(module, resilienceFor(module, env)) });
+      this.clients.set(module, { url, pattern, client, policy: new ModulePolicy(module, resilienceFor(module, options.resilience)) });
     }
   }
 
@@ -123,7 +112,7 @@ export class RemoteModules implements OnApplicationShutdown {
 
   private attempt(module: string, envelope: Envelope): Promise<unknown> {
     const target = this.clients.get(module);
-    if (!target) return Promise.reject(new SeamUnavailableError(module, `no address is configured (set SEAMS_${module.toUpperCase()}_URL)`));
+    if (!target) return Promise.reject(new SeamUnavailableError(module, `no address is configured (set ${this.topology.settingName(module, 'url')})`));
     // A message whose deadline has already passed is not the module's failure: it is refused
     // here, without a try and without counting against the module's circuit breaker.
     if (envelope.deadline <= Date.now()) return Promise.reject(new SeamTimeoutError(`${envelope.name} to ${module}`));

@@ -10,18 +10,19 @@ import {
   retry,
   wrap,
 } from 'cockatiel';
+import { wholeNumbers } from '../context';
 import { SeamTimeoutError, SeamUnavailableError } from './seam-errors';
 
 /**
- * The policies every remote seam call runs under, per module (`SEAMS_<MODULE>_<NAME>`, falling
- * back to `SEAMS_<NAME>`):
- *   BREAKER_THRESHOLD  consecutive failures (unreachable or timed out) that open the circuit (5)
- *   BREAKER_HALF_OPEN_MS  how long an open circuit fails fast before letting one call try (5000)
- *   BULKHEAD_LIMIT / BULKHEAD_QUEUE  calls in flight to the module, and calls waiting (100 / 100)
- *   QUERY_RETRIES  extra attempts for a query (or an idempotent command) whose module was unreachable (2)
- * The timeout is the envelope's deadline (SEAMS_TIMEOUT_MS). A command is retried only when its
- * contract declares an idempotency key (`static idempotencyKey`): any other command may have
- * taken effect before its answer was lost.
+ * The policies every remote seam call runs under, per module (typed options: defaults for
+ * every module, and a module's own values over them):
+ *   breakerThreshold  consecutive failures (unreachable or timed out) that open the circuit (5)
+ *   halfOpenMs        how long an open circuit fails fast before letting one call try (5000)
+ *   bulkheadLimit / bulkheadQueue  calls in flight to the module, and calls waiting (100 / 100)
+ *   queryRetries      extra attempts for a query (or an idempotent command) whose module was unreachable (2)
+ * The timeout is the envelope's deadline (the seam's `timeoutMs`). A command is retried only
+ * when its contract declares an idempotency key (`static idempotencyKey`): any other command
+ * may have taken effect before its answer was lost.
  */
 export interface ResilienceSettings {
   readonly breakerThreshold: number;
@@ -31,23 +32,28 @@ export interface ResilienceSettings {
   readonly queryRetries: number;
 }
 
-const DEFAULTS: Record<keyof ResilienceSettings, [string, number]> = {
-  breakerThreshold: ['BREAKER_THRESHOLD', 5],
-  halfOpenMs: ['BREAKER_HALF_OPEN_MS', 5000],
-  bulkheadLimit: ['BULKHEAD_LIMIT', 100],
-  bulkheadQueue: ['BULKHEAD_QUEUE', 100],
-  queryRetries: ['QUERY_RETRIES', 2],
+export interface ResilienceOptions {
+  /** Values for every module (each falls back to `RESILIENCE_DEFAULTS`). */
+  readonly defaults?: Partial<ResilienceSettings>;
+  /** A module's own values, over `defaults`. */
+  readonly modules?: Readonly<Record<string, Partial<ResilienceSettings> | undefined>>;
+}
+
+export const RESILIENCE_DEFAULTS: ResilienceSettings = {
+  breakerThreshold: 5,
+  halfOpenMs: 5000,
+  bulkheadLimit: 100,
+  bulkheadQueue: 100,
+  queryRetries: 2,
 };
 
-export function resilienceFor(module: string, env: NodeJS.ProcessEnv): ResilienceSettings {
-  const entries = Object.entries(DEFAULTS).map(([key, [name, fallback]]) => {
-    const own = `SEAMS_${module.toUpperCase()}_${name}`;
-    const raw = env[own] ?? env[`SEAMS_${name}`];
-    const value = raw === undefined || raw === '' ? fallback : Number(raw);
-    if (!Number.isInteger(value) || value < 0) throw new Error(`${own} (or SEAMS_${name}) must be a whole number ≥ 0, not "${raw}"`);
-    return [key, value];
-  });
-  return Object.fromEntries(entries) as ResilienceSettings;
+/** `module`'s policies: its own options over the defaults, each a whole number ≥ 0. */
+export function resilienceFor(module: string, options: ResilienceOptions = {}): ResilienceSettings {
+  const own = options.modules?.[module];
+  const merged = { ...options.defaults, ...Object.fromEntries(Object.entries(own ?? {}).filter(([, value]) => value !== undefined)) };
+  return wholeNumbers(RESILIENCE_DEFAULTS, merged, 0, (key) =>
+    own?.[key as keyof ResilienceSettings] !== undefined ? `resilience.modules.${module}.${key}` : `resilience.defaults.${key}`,
+  );
 }
 
 /** A failure of the module itself (not a typed answer from it): what the breaker counts. */

@@ -1,37 +1,58 @@
-import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
 import { CqrsModule, CommandBus, QueryBus } from '@nestjs/cqrs';
 import { DiscoveryModule } from '@nestjs/core';
 import { SeamObserver } from '../observability/seam-observer';
 import { SeamSecurity } from '../security/seam-security';
 import { EventDispatcher } from './event-dispatcher';
 import { MessageRegistry } from './manifest';
-import { RemoteModules, SEAM_ENV, SEAM_TIMEOUT, TLS_FILES, timeoutFromEnvironment } from './remote-modules';
+import { RemoteModules, SEAM_TIMEOUT } from './remote-modules';
 import { RoutingSeam } from './routing-seam';
 import { Seam } from './seam';
 import { seamController } from './seam-controller';
+import { type ResolvedSeamOptions, SEAM_OPTIONS, type SeamModuleAsyncOptions, type SeamModuleOptions, seamOptions } from './seam-options';
 import { SeamReceiver } from './seam-receiver';
 import { ShadowRuns } from './shadow';
 import { Topology } from './topology';
-import { tlsFromEnvironment } from './transport';
 
-/** Provides the `Seam` (and its receiving side) to every module. Imported once, by the host. */
+/**
+ * Provides the `Seam` (and its receiving side) to every module. Imported once, by the host:
+ * `SeamModule.forRoot({ registry, topology, auth, timeoutMs, tls, resilience })`, or
+ * `SeamModule.forRootAsync({ registry, topology, useFactory, inject })` when the options come
+ * from a provider (a configuration service). The options are checked at start.
+ */
 @Global()
 @Module({})
 export class SeamModule {
-  static forRoot(options: { registry: MessageRegistry; topology: Topology; env: NodeJS.ProcessEnv }): DynamicModule {
-    const served = options.topology.served.map(({ module }) => module);
+  static forRoot(options: SeamModuleOptions): DynamicModule {
+    const { registry, topology, ...rest } = options;
+    const checked = seamOptions(rest);
+    return SeamModule.build(registry, topology, [{ provide: SEAM_OPTIONS, useValue: checked }], []);
+  }
+
+  static forRootAsync(options: SeamModuleAsyncOptions): DynamicModule {
+    const factory = options.useFactory as (...args: unknown[]) => ReturnType<SeamModuleAsyncOptions['useFactory']>;
+    const provider: Provider = {
+      provide: SEAM_OPTIONS,
+      inject: options.inject ?? [],
+      useFactory: async (...args: unknown[]) => seamOptions(await factory(...args)),
+    };
+    return SeamModule.build(options.registry, options.topology, [provider], options.imports ?? []);
+  }
+
+  private static build(registry: MessageRegistry, topology: Topology, optionProviders: Provider[], imports: NonNullable<DynamicModule['imports']>): DynamicModule {
+    const served = topology.served.map(({ module }) => module);
     return {
       module: SeamModule,
-      imports: [CqrsModule.forRoot(), DiscoveryModule],
+      imports: [CqrsModule.forRoot(), DiscoveryModule, ...imports],
       providers: [
-        { provide: MessageRegistry, useValue: options.registry },
-        { provide: Topology, useValue: options.topology },
-        { provide: TLS_FILES, useFactory: () => tlsFromEnvironment(options.env) },
-        { provide: SEAM_TIMEOUT, useFactory: () => timeoutFromEnvironment(options.env) },
-        { provide: SEAM_ENV, useValue: options.env },
+        ...optionProviders,
+        { provide: MessageRegistry, useValue: registry },
+        { provide: Topology, useValue: topology },
+        { provide: SEAM_TIMEOUT, inject: [SEAM_OPTIONS], useFactory: (options: ResolvedSeamOptions) => options.timeoutMs },
         {
           provide: SeamSecurity,
-          useFactory: () => SeamSecurity.create(options.env, options.topology.role.kind === 'monolith' ? 'monolith' : options.topology.role.module),
+          inject: [SEAM_OPTIONS],
+          useFactory: (options: ResolvedSeamOptions) => SeamSecurity.create(options.auth, topology.role.kind === 'monolith' ? 'monolith' : topology.role.module),
         },
         EventDispatcher,
         RemoteModules,
@@ -52,8 +73,8 @@ export class SeamModule {
           ) => new RoutingSeam(commands, queries, remote, registry, topology, timeoutMs, observer ?? undefined, shadows),
         },
       ],
-      controllers: served.length > 0 ? [seamController(served, options.topology.namespace)] : [],
-      exports: [Seam, CqrsModule, MessageRegistry, Topology, EventDispatcher, RemoteModules, SeamReceiver, SeamSecurity, ShadowRuns, SEAM_TIMEOUT],
+      controllers: served.length > 0 ? [seamController(served, topology.namespace)] : [],
+      exports: [Seam, CqrsModule, MessageRegistry, Topology, EventDispatcher, RemoteModules, SeamReceiver, SeamSecurity, ShadowRuns, SEAM_TIMEOUT, SEAM_OPTIONS],
     };
   }
 }

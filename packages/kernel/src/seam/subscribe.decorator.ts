@@ -10,7 +10,7 @@ export interface EventSubscriber<E extends IntegrationEvent> {
 
 /**
  * Marks a provider as the subscriber of an event of another module's contract:
- * `@Subscribe(OrderPlaced) class OnOrderPlaced implements EventSubscriber<OrderPlaced>`.
+ * `@Subscribe(NoteAdded) class OnNoteAdded implements EventSubscriber<NoteAdded>`.
  * The module's manifest must list the event under `subscribes` (checked at start-up).
  */
 export function Subscribe(event: MessageClass<IntegrationEvent>): ClassDecorator {

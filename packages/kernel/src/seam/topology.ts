@@ -5,59 +5,83 @@ export type Role = { readonly kind: 'monolith' } | { readonly kind: 'module'; re
 
 export const URL_EXAMPLE = 'tcp://127.0.0.1:4010, nats://127.0.0.1:4222 or amqp://guest:guest@127.0.0.1:5672';
 
-const setting = (module: string, suffix = '') => `SEAMS_${module.toUpperCase()}${suffix}`;
+/** How a module is placed from a process's point of view. */
+export type Placement = 'local' | 'remote' | 'shadow';
+
+/** Which option (or setting) a message should name: a module's placement or its address. */
+export type PlacementField = 'placement' | 'url';
 
 /**
- * The placement of every module, from the environment:
- *   SEAMS_<MODULE>=local|remote|shadow   (default local; ignored by a module host). `shadow`
- *                                 runs the module here AND asks its queries, in parallel, of
- *                                 the implementation at SEAMS_<MODULE>_URL, to compare (parallel
- *                                 run); commands and events stay here
- *   SEAMS_<MODULE>_URL=<address>  where the module is served (tcp://, nats://, amqp://)
+ * The placement of every module, as typed options (the host builds them from its settings):
+ *   modules.<module>.placement  local (default), remote or shadow; ignored by a module host.
+ *                               `shadow` runs the module here AND asks its queries, in
+ *                               parallel, of the implementation at its url, to compare
+ *                               (parallel run); commands and events stay here
+ *   modules.<module>.url        where the module is served (tcp://, nats://, amqp://)
+ *   namespace                   keeps deployments that share a broker apart
+ *   settingName                 how refusals name a module's option; the host passes the names
+ *                               of its own settings (default `modules.<module>.placement|url`)
+ */
+export interface TopologyOptions {
+  readonly modules?: Readonly<Record<string, { readonly placement?: Placement; readonly url?: string } | undefined>>;
+  readonly namespace?: string;
+  readonly settingName?: (module: string, field: PlacementField) => string;
+}
+
+const optionName = (module: string, field: PlacementField) => `modules.${module}.${field}`;
+const PLACEMENTS: readonly string[] = ['local', 'remote', 'shadow'];
+
+/**
+ * Which modules this process runs, and where the others are. In the monolith every module
+ * runs here unless it is placed remote. A module host runs its one module and treats every
+ * other module as remote. A process listens at the address of each module it runs that has
+ * one, so modules elsewhere can reach it.
  *
- * In the monolith every module runs here unless it is set to remote. A module host runs its
- * one module and treats every other module as remote. A process listens at the address of
- * each module it runs that has one, so modules elsewhere can reach it.
- *
- * `fromEnvironment` refuses a placement that cannot work and names the missing setting.
+ * `create` refuses a placement that cannot work and names the missing option (or setting).
  */
 export class Topology {
   private constructor(
     readonly role: Role,
-    /** From `SEAMS_NAMESPACE`: keeps deployments that share a broker apart. */
+    /** Keeps deployments that share a broker apart. */
     readonly namespace: string | undefined,
     private readonly local: ReadonlySet<string>,
     private readonly urls: ReadonlyMap<string, string>,
-    private readonly shadows: ReadonlySet<string> = new Set(),
+    private readonly shadows: ReadonlySet<string>,
+    /** How messages name a module's placement or address option (the host's setting names). */
+    readonly settingName: (module: string, field: PlacementField) => string,
   ) {}
 
-  static fromEnvironment(registry: MessageRegistry, role: Role, env: NodeJS.ProcessEnv = process.env): Topology {
+  static create(registry: MessageRegistry, role: Role, options: TopologyOptions = {}): Topology {
+    const setting = options.settingName ?? optionName;
     const modules = registry.manifests.map((m) => m.name);
     if (role.kind === 'module' && !modules.includes(role.module)) {
       throw new Error(`There is no module "${role.module}"; the modules are ${modules.join(', ')}`);
     }
+    const unknown = Object.keys(options.modules ?? {}).filter((module) => !modules.includes(module));
+    if (unknown.length > 0) throw new Error(`Placement options for unknown modules: ${unknown.join(', ')}; the modules are ${modules.join(', ')}`);
     const local = new Set<string>();
     const shadows = new Set<string>();
     const urls = new Map<string, string>();
     for (const module of modules) {
-      const url = env[setting(module, '_URL')]?.trim();
+      const own = options.modules?.[module];
+      const url = own?.url?.trim();
       if (url) urls.set(module, url);
-      const mode = (env[setting(module)] ?? 'local').trim().toLowerCase();
-      if (mode !== 'local' && mode !== 'remote' && mode !== 'shadow') {
-        throw new Error(`${setting(module)} must be "local", "remote" or "shadow", not "${env[setting(module)]}"`);
+      const mode = own?.placement ?? 'local';
+      if (!PLACEMENTS.includes(mode)) {
+        throw new Error(`${setting(module, 'placement')} must be "local", "remote" or "shadow", not "${String(mode)}"`);
       }
       const runsHere = role.kind === 'module' ? module === role.module : mode !== 'remote';
       if (runsHere) local.add(module);
       if (role.kind === 'monolith' && mode === 'shadow') {
-        if (!url) throw new Error(`${setting(module)}=shadow needs ${setting(module, '_URL')}: the implementation to compare with`);
+        if (!url) throw new Error(`${setting(module, 'placement')}=shadow needs ${setting(module, 'url')}: the implementation to compare with`);
         shadows.add(module);
       }
     }
-    const namespace = env.SEAMS_NAMESPACE?.trim() || undefined;
+    const namespace = options.namespace?.trim() || undefined;
     if (namespace !== undefined && !/^[a-z0-9][a-z0-9-]{0,39}$/.test(namespace)) {
-      throw new Error(`SEAMS_NAMESPACE must be 1-40 lower-case letters, digits or dashes, not "${namespace}"`);
+      throw new Error(`namespace must be 1-40 lower-case letters, digits or dashes, not "${namespace}"`);
     }
-    const topology = new Topology(role, namespace, local, urls, shadows);
+    const topology = new Topology(role, namespace, local, urls, shadows, setting);
     topology.check(registry);
     return topology;
   }
@@ -122,13 +146,14 @@ export class Topology {
   /** Every route a message may take from or to this process must have an address. */
   private check(registry: MessageRegistry): void {
     const missing: string[] = [];
+    const setting = this.settingName;
     const need = (module: string, why: string) => {
-      if (!this.urls.has(module)) missing.push(`${setting(module, '_URL')} (${why})`);
+      if (!this.urls.has(module)) missing.push(`${setting(module, 'url')} (${why})`);
     };
     if (this.role.kind === 'module') need(this.role.module, `the ${this.role.module} host listens there`);
     for (const manifest of registry.manifests) {
       if (!this.local.has(manifest.name)) {
-        if (this.role.kind === 'monolith') need(manifest.name, `${setting(manifest.name)}=remote`);
+        if (this.role.kind === 'monolith') need(manifest.name, `${setting(manifest.name, 'placement')}=remote`);
         continue;
       }
       for (const message of manifest.sends) {

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { connect, isIP } from 'node:net';
 import { type ClientOptions, type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { BatchingJsonSocket } from './batching-socket';
@@ -13,24 +12,14 @@ export const MAX_FRAME_CHARS = 1024 * 1024;
 const FRAMED = BatchingJsonSocket.with({ maxBufferSize: MAX_FRAME_CHARS });
 
 /**
- * Mutual TLS for the TCP transport, from `SEAMS_TLS_CA`, `SEAMS_TLS_CERT` and `SEAMS_TLS_KEY`
- * (PEM file paths). With them set, servers demand a client certificate signed by the CA, and
- * clients present theirs and check the server's.
+ * Mutual TLS for the TCP transport (PEM contents; the host reads the files). With them given,
+ * servers demand a client certificate signed by the CA, and clients present theirs and check
+ * the server's.
  */
 export interface TlsFiles {
   readonly ca: Buffer;
   readonly cert: Buffer;
   readonly key: Buffer;
-}
-
-export function tlsFromEnvironment(env: NodeJS.ProcessEnv = process.env): TlsFiles | undefined {
-  const paths = { ca: env.SEAMS_TLS_CA, cert: env.SEAMS_TLS_CERT, key: env.SEAMS_TLS_KEY };
-  const given = Object.entries(paths).filter(([, path]) => path);
-  if (given.length === 0) return undefined;
-  if (given.length < 3) {
-    throw new Error('Mutual TLS needs all of SEAMS_TLS_CA, SEAMS_TLS_CERT and SEAMS_TLS_KEY');
-  }
-  return { ca: readFileSync(paths.ca!), cert: readFileSync(paths.cert!), key: readFileSync(paths.key!) };
 }
 
 export function transportOf(url: string): TransportName {

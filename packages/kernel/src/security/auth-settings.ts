@@ -1,70 +1,56 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { InvalidOptionError } from '../context';
 
 /**
  * Who may issue the bearer tokens this deployment accepts (an OAuth 2.0 resource server's
- * view). Settings:
- *   SEAMS_AUTH_ISSUER        the `iss` tokens must carry (required with a JWKS URL or a key)
- *   SEAMS_AUTH_JWKS_URL      where the issuer publishes its signing keys, or
- *   SEAMS_AUTH_PUBLIC_KEY    its public key: PEM text, or the path of a PEM file
- *   SEAMS_AUTH_AUDIENCE      the `aud` tokens must carry (default `seams`)
- *   SEAMS_AUTH_ROLES_CLAIM   the claim holding the user's roles (default `roles`)
- *   SEAMS_AUTH_DEV=on        also trust the development issuer (`seams-dev`, a key kept in
- *                            `<SEAMS_DATA_DIR>/auth/`; `npm run token` signs with it). Refused
- *                            when NODE_ENV=production.
- *   SEAMS_SERVICE_SECRET     the secret (32+ characters) processes of one deployment sign their
- *                            service credential with on the seam; outside production a
- *                            generated one in `<SEAMS_DATA_DIR>/auth/` is used when unset
+ * view), as typed options: the host builds them from its settings (for example
+ * `src/host/config/settings.ts`) and `authSettings` checks them.
  */
-export interface AuthSettings {
+export interface AuthOptions {
+  /** A trusted issuer: its `iss`, and its signing keys (a JWKS URL, or a public key in PEM). */
   readonly issuer?: { readonly issuer: string; readonly jwksUrl?: string; readonly publicKeyPem?: string };
+  /** The `aud` tokens must carry (default `seams`). */
+  readonly audience?: string;
+  /** The claim holding the user's roles (default `roles`). */
+  readonly rolesClaim?: string;
+  /** Also trust the development issuer (`seams-dev`, a key kept in `authDir`); refused in production. */
+  readonly dev?: boolean;
+  /** Where the development issuer's key and the generated service secret are kept. */
+  readonly authDir: string;
+  /** The secret (32+ characters) processes of one deployment sign their service credential with; generated in `authDir` outside production when unset. */
+  readonly serviceSecret?: string;
+  /** Production refuses the development issuer and a missing service secret. */
+  readonly production?: boolean;
+}
+
+/** Checked auth options, every default filled in. */
+export interface AuthSettings extends AuthOptions {
   readonly audience: string;
   readonly rolesClaim: string;
   readonly dev: boolean;
-  readonly authDir: string;
-  readonly serviceSecret?: string;
   readonly production: boolean;
 }
 
 export const DEV_ISSUER = 'seams-dev';
 
-export function authDirFrom(env: NodeJS.ProcessEnv): string {
-  return join(env.SEAMS_DATA_DIR || join(process.cwd(), '.data'), 'auth');
-}
-
-export function authSettingsFrom(env: NodeJS.ProcessEnv): AuthSettings {
-  const production = env.NODE_ENV === 'production';
-  const dev = (env.SEAMS_AUTH_DEV ?? '').toLowerCase();
-  if (dev && dev !== 'on' && dev !== 'off') throw new Error(`SEAMS_AUTH_DEV must be on or off, not "${env.SEAMS_AUTH_DEV}"`);
-  if (dev === 'on' && production) {
-    throw new Error('SEAMS_AUTH_DEV=on is refused when NODE_ENV=production: the development issuer signs tokens anyone with this folder can make');
+/** Fills in the defaults and refuses options that cannot work together, in one line each. */
+export function authSettings(options: AuthOptions): AuthSettings {
+  const production = options.production ?? false;
+  const dev = options.dev ?? false;
+  if (dev && production) {
+    throw new InvalidOptionError('auth.dev is refused in production: the development issuer signs tokens anyone with its folder can make');
   }
-  const jwksUrl = env.SEAMS_AUTH_JWKS_URL || undefined;
-  const key = env.SEAMS_AUTH_PUBLIC_KEY || undefined;
-  if (jwksUrl && key) throw new Error('Set SEAMS_AUTH_JWKS_URL or SEAMS_AUTH_PUBLIC_KEY, not both');
-  const issuerName = env.SEAMS_AUTH_ISSUER || undefined;
-  if ((jwksUrl || key) && !issuerName) throw new Error('SEAMS_AUTH_ISSUER is required with SEAMS_AUTH_JWKS_URL or SEAMS_AUTH_PUBLIC_KEY');
-  if (issuerName && !jwksUrl && !key) throw new Error('SEAMS_AUTH_ISSUER needs SEAMS_AUTH_JWKS_URL or SEAMS_AUTH_PUBLIC_KEY');
-  if (jwksUrl && !/^https?:\/\//.test(jwksUrl)) throw new Error(`SEAMS_AUTH_JWKS_URL must be an http(s) URL, not "${jwksUrl}"`);
-  const serviceSecret = env.SEAMS_SERVICE_SECRET || undefined;
-  if (serviceSecret !== undefined && serviceSecret.length < 32) throw new Error('SEAMS_SERVICE_SECRET must be at least 32 characters');
-  return {
-    issuer: issuerName ? { issuer: issuerName, jwksUrl, publicKeyPem: key && (key.includes('-----BEGIN') ? key : readFileSync(key, 'utf8')) } : undefined,
-    audience: env.SEAMS_AUTH_AUDIENCE || 'seams',
-    rolesClaim: env.SEAMS_AUTH_ROLES_CLAIM || 'roles',
-    dev: dev === 'on',
-    authDir: authDirFrom(env),
-    serviceSecret,
-    production,
-  };
-}
-
-/** A process that serves HTTP must trust some issuer; says which settings are missing otherwise. */
-export function assertSomeIssuer(settings: AuthSettings): void {
-  if (!settings.issuer && !settings.dev) {
-    throw new Error(
-      'No token issuer is configured: set SEAMS_AUTH_ISSUER with SEAMS_AUTH_JWKS_URL or SEAMS_AUTH_PUBLIC_KEY, ' +
-        'or SEAMS_AUTH_DEV=on for development (npm start does)',
-    );
+  const issuer = options.issuer;
+  if (issuer) {
+    if (!issuer.issuer) throw new InvalidOptionError('auth.issuer.issuer (the `iss` tokens carry) must not be empty');
+    if (issuer.jwksUrl && issuer.publicKeyPem) throw new InvalidOptionError('auth.issuer takes a jwksUrl or a publicKeyPem, not both');
+    if (!issuer.jwksUrl && !issuer.publicKeyPem) throw new InvalidOptionError(`auth.issuer "${issuer.issuer}" needs a jwksUrl or a publicKeyPem`);
+    if (issuer.jwksUrl && !/^https?:\/\//.test(issuer.jwksUrl)) {
+      throw new InvalidOptionError(`auth.issuer.jwksUrl must be an http(s) URL, not "${issuer.jwksUrl}"`);
+    }
   }
+  if (options.serviceSecret !== undefined && options.serviceSecret.length < 32) {
+    throw new InvalidOptionError('auth.serviceSecret must be at least 32 characters');
+  }
+  if (!options.authDir) throw new InvalidOptionError('auth.authDir (where development keys are kept) must be set');
+  return { ...options, audience: options.audience || 'seams', rolesClaim: options.rolesClaim || 'roles', dev, production };
 }

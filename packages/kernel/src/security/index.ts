@@ -1,7 +1,7 @@
-export { ROLES, UnauthenticatedError, ForbiddenError, currentPrincipal, userHasRole, assertMayActFor, isInternal } from './principal';
+export { UnauthenticatedError, ForbiddenError, currentPrincipal, userHasRole, assertMayActFor, isInternal } from './principal';
 export type { Principal } from './principal';
-export { authSettingsFrom, assertSomeIssuer, authDirFrom, DEV_ISSUER } from './auth-settings';
-export type { AuthSettings } from './auth-settings';
+export { authSettings, DEV_ISSUER } from './auth-settings';
+export type { AuthOptions, AuthSettings } from './auth-settings';
 export { TokenVerifier } from './token-verifier';
 export { ServiceCredentials } from './service-credentials';
 export { signDevToken, devSigningKey } from './dev-issuer';

@@ -3,8 +3,6 @@ import { type Principal, RequestContexts } from '../context';
 
 export type { Principal } from '../context';
 
-export const ROLES = { customer: 'customer', admin: 'admin' } as const;
-
 export class UnauthenticatedError extends DomainError {
   readonly code = 'auth.unauthenticated';
   readonly kind = 'unauthorized';
@@ -37,12 +35,12 @@ export function isInternal(principal: Principal | undefined): boolean {
 
 /**
  * For handlers acting on something a user owns: the current principal may act on `owner`'s
- * behalf when it is that user, an admin, or the deployment itself. Anyone else gets
- * `ForbiddenError`.
+ * behalf when it is that user, a user with one of `anyOwnerRoles` (the app's role names: the
+ * kernel knows none), or the deployment itself. Anyone else gets `ForbiddenError`.
  */
-export function assertMayActFor(owner: string | null | undefined, what: string): void {
+export function assertMayActFor(owner: string | null | undefined, what: string, ...anyOwnerRoles: string[]): void {
   const principal = currentPrincipal();
   if (isInternal(principal)) return;
-  if (principal?.kind === 'user' && (principal.roles.includes(ROLES.admin) || (owner != null && principal.subject === owner))) return;
+  if (principal?.kind === 'user' && (userHasRole(principal, ...anyOwnerRoles) || (owner != null && principal.subject === owner))) return;
   throw new ForbiddenError(`Not allowed to act on ${what}`, { reason: 'not the owner' });
 }

@@ -1,4 +1,4 @@
-import { type AuthSettings, authSettingsFrom } from './auth-settings';
+import { type AuthOptions, type AuthSettings, authSettings } from './auth-settings';
 import { type Principal, UnauthenticatedError } from './principal';
 import { ServiceCredentials } from './service-credentials';
 import { TokenVerifier } from './token-verifier';
@@ -16,8 +16,8 @@ export class SeamSecurity {
     readonly verifier: TokenVerifier,
   ) {}
 
-  static async create(env: NodeJS.ProcessEnv, service: string): Promise<SeamSecurity> {
-    const settings = authSettingsFrom(env);
+  static async create(options: AuthOptions, service: string): Promise<SeamSecurity> {
+    const settings = authSettings(options);
     return new SeamSecurity(settings, await ServiceCredentials.create(settings, service), await TokenVerifier.create(settings));
   }
 

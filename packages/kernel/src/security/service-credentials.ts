@@ -1,5 +1,6 @@
 import { jwtVerify, SignJWT } from 'jose';
 import { type AuthSettings } from './auth-settings';
+import { InvalidOptionError } from '../context';
 import { devServiceSecret } from './dev-issuer';
 import { type Principal, UnauthenticatedError } from './principal';
 
@@ -26,7 +27,7 @@ export class ServiceCredentials {
   static async create(settings: AuthSettings, service: string): Promise<ServiceCredentials> {
     let secret = settings.serviceSecret;
     if (!secret) {
-      if (settings.production) throw new Error('SEAMS_SERVICE_SECRET is required when NODE_ENV=production');
+      if (settings.production) throw new InvalidOptionError('auth.serviceSecret is required in production');
       secret = await devServiceSecret(settings.authDir);
     }
     return new ServiceCredentials(service, new TextEncoder().encode(secret));

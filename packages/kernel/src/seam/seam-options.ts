@@ -1,0 +1,58 @@
+import type { FactoryProvider, ModuleMetadata } from '@nestjs/common';
+import { wholeNumber } from '../context';
+import type { AuthOptions } from '../security/auth-settings';
+import type { MessageRegistry } from './manifest';
+import { resilienceFor, type ResilienceOptions } from './resilience';
+import type { Topology } from './topology';
+import type { TlsFiles } from './transport';
+
+export const DEFAULT_TIMEOUT_MS = 5000;
+
+/** The seam's options (the host builds them from its settings; the kernel reads no environment). */
+export interface SeamOptions {
+  /** Who may issue the tokens this process accepts, and its service credential. */
+  readonly auth: AuthOptions;
+  /** The time budget of one message sent across the seam, in ms (default 5000). */
+  readonly timeoutMs?: number;
+  /** Mutual TLS for the TCP transport. */
+  readonly tls?: TlsFiles;
+  /** Circuit breaker, bulkhead and retries of remote calls. */
+  readonly resilience?: ResilienceOptions;
+}
+
+/** `SeamModule.forRoot`: the modules, where they run, and the seam's options. */
+export interface SeamModuleOptions extends SeamOptions {
+  readonly registry: MessageRegistry;
+  readonly topology: Topology;
+}
+
+/**
+ * `SeamModule.forRootAsync`: the registry and the topology are needed to build the module
+ * (which controllers it serves), so they are given as they are; the rest comes from a factory.
+ */
+export interface SeamModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  readonly registry: MessageRegistry;
+  readonly topology: Topology;
+  readonly useFactory: (...args: never[]) => SeamOptions | Promise<SeamOptions>;
+  readonly inject?: FactoryProvider['inject'];
+}
+
+/** Checked seam options, defaults filled in. */
+export interface ResolvedSeamOptions extends SeamOptions {
+  readonly timeoutMs: number;
+  readonly resilience: ResilienceOptions;
+}
+
+/** The seam's options, checked: refused in one line naming the option and its value. */
+export function seamOptions(options: SeamOptions): ResolvedSeamOptions {
+  if (!options?.auth) throw new Error('seam options need auth (who may issue tokens)');
+  const timeoutMs = wholeNumber('timeoutMs', options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 1);
+  const resilience = options.resilience ?? {};
+  resilienceFor('*', resilience);
+  for (const module of Object.keys(resilience.modules ?? {})) resilienceFor(module, resilience);
+  const tls = options.tls;
+  if (tls && (!tls.ca?.length || !tls.cert?.length || !tls.key?.length)) throw new Error('tls needs all of ca, cert and key');
+  return { ...options, timeoutMs, resilience };
+}
+
+export const SEAM_OPTIONS = Symbol('SEAM_OPTIONS');

@@ -1,0 +1,118 @@
+import { type Kind, matching, list, onOff, oneOf, port, text, whole } from './setting-kinds';
+
+/**
+ * Every setting of a Seams process, declared once: its name, the kind of value (which parses
+ * and checks it), its default and what it does. The host reads the environment here and
+ * nowhere else (`read-settings.ts`), builds the kernel's typed options from the result
+ * (`kernel-options.ts`), and the README's settings table is generated from this list
+ * (`npm run docs:settings`; test/tools/settings-docs.spec.ts keeps the two in step).
+ *
+ * `<MODULE>` in a name stands for each module's name in upper case (`SEAMS_INVENTORY_URL`).
+ * A per-module setting with `global` falls back to that setting for every module.
+ */
+export type Group = 'database' | 'seam' | 'events' | 'operations' | 'security';
+
+export interface Declaration<T> {
+  readonly name: string;
+  readonly kind: Kind<T>;
+  readonly group: Group;
+  readonly default?: T;
+  /** How the README shows the default (default: the value in backticks, or "not set"). */
+  readonly shownDefault?: string;
+  readonly description: string;
+  /** Other names read when this one is not set (`LOG_LEVEL`). */
+  readonly aliases?: readonly string[];
+  /** `SEAMS_<MODULE>_...`: one value per module. */
+  readonly perModule?: boolean;
+  /** For a per-module setting: the setting every module falls back to (`SEAMS_BREAKER_THRESHOLD`). */
+  readonly global?: string;
+  /** Read by a module's own code, not by the host (listed so that it is documented and known). */
+  readonly readBy?: string;
+}
+
+/** Keeps each declaration's literal shape (its kind's type, whether it has a default, is per module) for `Settings`. */
+const declare = <const D extends Declaration<unknown>>(declaration: D & Declaration<ValueOf<D>>): D => declaration;
+const urls = 'tcp://host:port, nats://host:port or amqp://user:pass@host:port';
+
+export const SETTINGS = {
+  databaseUrl: declare({ name: 'DATABASE_URL', kind: matching(/^postgres(ql)?:\/\//, 'a postgres:// URL'), group: 'database', description: 'The PostgreSQL database the process\'s modules use (each in its own schema). If it is not set, the app uses the embedded server. For `npm test`, this names the *server* on which each test file creates its own database.' }),
+  port: declare({ name: 'PORT', kind: port(), group: 'database', default: 3000, description: 'HTTP port.' }),
+  dataDir: declare({ name: 'SEAMS_DATA_DIR', kind: text('a folder'), group: 'database', shownDefault: '`.data` under the current working directory', description: 'Folder for the embedded server (its data goes in `<SEAMS_DATA_DIR>/postgres`, used only without `DATABASE_URL`) and for the development keys (`<SEAMS_DATA_DIR>/auth`).' }),
+  embeddedPgPort: declare({ name: 'SEAMS_EMBEDDED_PG_PORT', kind: port(), group: 'database', default: 54329, description: 'Port of the embedded server.' }),
+  poolSize: declare({ name: 'SEAMS_DB_POOL_SIZE', kind: whole(1), group: 'database', default: 5, description: 'Connections in *each* local module\'s pool (up to 20 for the monolith by default).' }),
+  moduleDatabaseUrl: declare({ name: 'SEAMS_<MODULE>_DATABASE_URL', kind: matching(/^postgres(ql)?:\/\//, 'a postgres:// URL'), group: 'database', perModule: true, shownDefault: 'the shared URL', description: 'Gives one module its own database, for example `SEAMS_INVENTORY_DATABASE_URL`. The database must already exist. The module creates its schema in it, so the role needs the right to do that.' }),
+  dbRoles: declare({ name: 'SEAMS_DB_ROLES', kind: onOff(), group: 'database', default: true, shownDefault: '`on`', description: 'Each module connects as `seams_<module>`, with rights on its own schema only, where the configured user may create roles.' }),
+  declineAboveMinor: declare({ name: 'PAYMENTS_DECLINE_ABOVE_MINOR', kind: whole(0), group: 'database', default: 100000, readBy: 'payments', description: 'The simulated payment provider declines any total above this many minor units.' }),
+  declineReason: declare({ name: 'PAYMENTS_DECLINE_REASON', kind: text(), group: 'database', readBy: 'payments', description: 'When set, the simulated payment provider declines every payment with this text as its reason (up to 200 characters are kept; a longer one is cut). For tests of long reasons.' }),
+  testPgPort: declare({ name: 'SEAMS_TEST_PG_PORT', kind: port(), group: 'database', default: 54339, readBy: 'the tests', description: 'Tests only: port of the embedded test server in `.data/postgres-test`. Ignored when `DATABASE_URL` is set.' }),
+
+  placement: declare({ name: 'SEAMS_<MODULE>', kind: oneOf(['local', 'remote', 'shadow'] as const), group: 'seam', perModule: true, default: 'local', description: '`local`, `remote` or `shadow`, for example `SEAMS_PAYMENTS=remote`. A remote module is not loaded in this process; its messages go to `SEAMS_<MODULE>_URL`. A shadowed module runs here, and its queries are also asked of `SEAMS_<MODULE>_URL` to compare the answers (see [Parallel run](#parallel-run-shadow-mode)). A module host ignores this setting.' }),
+  moduleUrl: declare({ name: 'SEAMS_<MODULE>_URL', kind: matching(/^(tcp|nats|amqps?):\/\//i, `an address like ${urls}`), group: 'seam', perModule: true, description: `Where the module is served: ${urls} (\`amqps://\` too). The process that runs the module listens there; the others send there.` }),
+  moduleHttpUrl: declare({ name: 'SEAMS_<MODULE>_HTTP_URL', kind: matching(/^https?:\/\/[^/]+/, 'an http(s):// address'), group: 'seam', perModule: true, description: 'The HTTP address of a remote module\'s host (`http://host:port`). The monolith then forwards that module\'s routes (its manifest\'s `routes`) to it, untouched (the host checks the token and answers as it would directly; if it cannot be reached, 503 `seam.unavailable`), and its `/docs-json` includes the host\'s routes (fetched when asked, kept 10 s).' }),
+  moduleProxy: declare({ name: 'SEAMS_<MODULE>_PROXY', kind: onOff(), group: 'seam', perModule: true, default: true, shownDefault: '`on`', description: '`off` stops forwarding a module\'s routes even with its HTTP address set.' }),
+  hostModule: declare({ name: 'SEAMS_HOST_MODULE', kind: text('a module name'), group: 'seam', description: 'Run as the host of this module. Same as the `--module <name>` argument (`npm run start:module -- <module>` builds first, then does this).' }),
+  timeoutMs: declare({ name: 'SEAMS_TIMEOUT_MS', kind: whole(1), group: 'seam', default: 5000, description: 'Time budget of one message sent across the seam. A message sent while handling another one gets the earlier of the two deadlines.' }),
+  tlsCa: declare({ name: 'SEAMS_TLS_CA', kind: text('a PEM file'), group: 'seam', description: 'Mutual TLS on the TCP transport: the CA file. Set `SEAMS_TLS_CA`, `SEAMS_TLS_CERT` and `SEAMS_TLS_KEY` together or none; then servers accept only clients whose certificate the CA signed, and clients check the server\'s certificate.' }),
+  tlsCert: declare({ name: 'SEAMS_TLS_CERT', kind: text('a PEM file'), group: 'seam', description: 'Mutual TLS: this process\'s certificate file.' }),
+  tlsKey: declare({ name: 'SEAMS_TLS_KEY', kind: text('a PEM file'), group: 'seam', description: 'Mutual TLS: this process\'s private key file.' }),
+  namespace: declare({ name: 'SEAMS_NAMESPACE', kind: matching(/^[a-z0-9][a-z0-9-]{0,39}$/, '1-40 lower-case letters, digits or dashes'), group: 'seam', description: 'Keeps deployments that share one broker apart: patterns become `seams.<namespace>.<module>`. 1–40 lower-case letters, digits or dashes.' }),
+  breakerThreshold: declare({ name: 'SEAMS_<MODULE>_BREAKER_THRESHOLD', global: 'SEAMS_BREAKER_THRESHOLD', kind: whole(0), group: 'seam', perModule: true, default: 5, description: 'Consecutive failed calls (unreachable or timed out; a call retried counts once) that open the module\'s circuit breaker. A typed answer from the module (say, 409) is not a failure.' }),
+  halfOpenMs: declare({ name: 'SEAMS_<MODULE>_BREAKER_HALF_OPEN_MS', global: 'SEAMS_BREAKER_HALF_OPEN_MS', kind: whole(0), group: 'seam', perModule: true, default: 5000, description: 'How long an open circuit turns calls away (503, `Retry-After` in whole seconds) before letting one through.' }),
+  bulkheadLimit: declare({ name: 'SEAMS_<MODULE>_BULKHEAD_LIMIT', global: 'SEAMS_BULKHEAD_LIMIT', kind: whole(0), group: 'seam', perModule: true, default: 100, description: 'Calls to the module in flight at once; beyond that and the queue, 503 at once.' }),
+  bulkheadQueue: declare({ name: 'SEAMS_<MODULE>_BULKHEAD_QUEUE', global: 'SEAMS_BULKHEAD_QUEUE', kind: whole(0), group: 'seam', perModule: true, default: 100, description: 'Calls to the module waiting for a place in its bulkhead.' }),
+  queryRetries: declare({ name: 'SEAMS_<MODULE>_QUERY_RETRIES', global: 'SEAMS_QUERY_RETRIES', kind: whole(0), group: 'seam', perModule: true, default: 2, description: 'Extra attempts for a query, or a command whose contract declares an `idempotencyKey`, whose module was unreachable (50 ms, then doubling), within its deadline. Other commands are never retried.' }),
+
+  relayPollMs: declare({ name: 'SEAMS_RELAY_POLL_MS', kind: whole(1), group: 'events', default: 1000, description: 'Polling fallback; a commit wakes the relay at once through LISTEN/NOTIFY.' }),
+  relayBatch: declare({ name: 'SEAMS_RELAY_BATCH', kind: whole(1), group: 'events', default: 400, description: 'Deliveries claimed per round (the benchmark\'s profiles: rounds are bound by round trips, so bigger rounds carry more).' }),
+  relayConcurrency: declare({ name: 'SEAMS_RELAY_CONCURRENCY', kind: whole(1), group: 'events', default: 16, description: 'Deliveries (or batches of up to 20 to one local module) under way at once, per round and module; the next round is claimed and delivered while one is under way, so up to twice this at peaks. Each local batch holds one of the subscriber\'s pool connections, so keep it in step with `SEAMS_DB_POOL_SIZE`.' }),
+  relayMaxAttempts: declare({ name: 'SEAMS_RELAY_MAX_ATTEMPTS', kind: whole(1), group: 'events', default: 10, description: 'Attempts before a delivery whose subscriber was reached and failed is parked (a subscriber that cannot be reached is waited for, however long).' }),
+  relayBackoffMs: declare({ name: 'SEAMS_RELAY_BACKOFF_MS', kind: whole(1), group: 'events', default: 200, description: 'First retry delay, doubled per attempt (with jitter) up to `SEAMS_RELAY_MAX_BACKOFF_MS`.' }),
+  relayMaxBackoffMs: declare({ name: 'SEAMS_RELAY_MAX_BACKOFF_MS', kind: whole(1), group: 'events', default: 30000, description: 'The longest retry delay.' }),
+  relayLeaseMs: declare({ name: 'SEAMS_RELAY_LEASE_MS', kind: whole(1), group: 'events', default: 30000, description: 'How long a claimed delivery is reserved for one relay; a crashed relay\'s claims expire after it.' }),
+  outboxRetentionMs: declare({ name: 'SEAMS_OUTBOX_RETENTION_MS', kind: whole(1), group: 'events', default: 604800000, shownDefault: '`604800000` (7 days)', description: 'Delivered events and inbox records older than this are deleted.' }),
+  placementStaleMs: declare({ name: 'ORDERING_PLACEMENT_STALE_MS', kind: whole(1), group: 'events', default: 30000, readBy: 'ordering', description: 'A placement (stock reserved, order not yet stored) older than this is abandoned and its stock released.' }),
+  placementRecoveryMs: declare({ name: 'ORDERING_PLACEMENT_RECOVERY_MS', kind: whole(1), group: 'events', default: 5000, readBy: 'ordering', description: 'How often ordering looks for abandoned placements.' }),
+
+  logLevel: declare({ name: 'SEAMS_LOG_LEVEL', aliases: ['LOG_LEVEL'], kind: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'plain'), group: 'operations', default: 'info', description: 'At `info` every HTTP request and every seam message is one line.' }),
+  logFormat: declare({ name: 'SEAMS_LOG_FORMAT', kind: oneOf(['json', 'pretty'] as const, 'plain'), group: 'operations', shownDefault: '`pretty` on a terminal outside production, else `json`', description: '`json` (one object per line, for a log pipeline) or `pretty` (coloured single lines; needs the `pino-pretty` dev dependency).' }),
+  otlpEndpoint: declare({ name: 'OTEL_EXPORTER_OTLP_ENDPOINT', kind: matching(/^https?:\/\//, 'an http(s) URL'), group: 'operations', description: 'Turns tracing on: spans go over OTLP/HTTP (JSON) to this collector (`/v1/traces` under it), e.g. `http://localhost:4318`. Not set: tracing is off and costs nothing.' }),
+  otlpTracesEndpoint: declare({ name: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', kind: matching(/^https?:\/\//, 'an http(s) URL'), group: 'operations', description: 'The full traces URL instead, e.g. `http://localhost:4318/v1/traces`.' }),
+  otelServiceName: declare({ name: 'OTEL_SERVICE_NAME', kind: text(), group: 'operations', shownDefault: '`seams-<monolith or module>`', description: 'The service name on every span.' }),
+  otelDisabled: declare({ name: 'OTEL_SDK_DISABLED', kind: oneOf(['true', 'false'] as const), group: 'operations', default: 'false', description: '`true` turns tracing off even with an endpoint set.' }),
+  shutdownTimeoutMs: declare({ name: 'SEAMS_SHUTDOWN_TIMEOUT_MS', kind: whole(1), group: 'operations', default: 10000, description: 'On `SIGTERM`/`SIGINT`, how long the process waits for requests, seam messages and event deliveries under way before cutting them.' }),
+  nodeEnv: declare({ name: 'NODE_ENV', kind: text(), group: 'operations', description: '`production` refuses the development issuer and needs `SEAMS_SERVICE_SECRET`; logs are JSON.' }),
+
+  authIssuer: declare({ name: 'SEAMS_AUTH_ISSUER', kind: text('an issuer'), group: 'security', description: 'The `iss` accepted tokens carry. Needs `SEAMS_AUTH_JWKS_URL` or `SEAMS_AUTH_PUBLIC_KEY`.' }),
+  authJwksUrl: declare({ name: 'SEAMS_AUTH_JWKS_URL', kind: matching(/^https?:\/\//, 'an http(s) URL'), group: 'security', description: 'The issuer\'s JSON Web Key Set (http or https URL), fetched and cached by `jose`.' }),
+  authPublicKey: declare({ name: 'SEAMS_AUTH_PUBLIC_KEY', kind: text('PEM text or a PEM file'), group: 'security', description: 'The issuer\'s public key instead: PEM text, or the path of a PEM file.' }),
+  authAudience: declare({ name: 'SEAMS_AUTH_AUDIENCE', kind: text(), group: 'security', default: 'seams', description: 'The `aud` accepted tokens carry.' }),
+  authRolesClaim: declare({ name: 'SEAMS_AUTH_ROLES_CLAIM', kind: text(), group: 'security', default: 'roles', description: 'The claim with the user\'s roles (an array, or a space-separated string).' }),
+  authDev: declare({ name: 'SEAMS_AUTH_DEV', kind: onOff(), group: 'security', default: false, shownDefault: '`off` (`on` in `npm start`)', description: 'Also trust the development issuer (`npm run token`). Refused with `NODE_ENV=production`. A process that trusts no issuer refuses to start.' }),
+  serviceSecret: declare({ name: 'SEAMS_SERVICE_SECRET', kind: matching(/^.{32,}$/s, 'at least 32 characters'), group: 'security', shownDefault: 'generated in `<SEAMS_DATA_DIR>/auth/` outside production', description: 'The secret (32+ characters) the processes of one deployment sign their seam credential with. Required with `NODE_ENV=production`; give every process the same one.' }),
+  httpsCert: declare({ name: 'SEAMS_HTTPS_CERT', kind: text('a PEM file'), group: 'security', description: 'Serve HTTPS with this certificate (PEM file); needs `SEAMS_HTTPS_KEY`.' }),
+  httpsKey: declare({ name: 'SEAMS_HTTPS_KEY', kind: text('a PEM file'), group: 'security', description: 'The HTTPS private key (PEM file); needs `SEAMS_HTTPS_CERT`.' }),
+  corsOrigins: declare({ name: 'SEAMS_CORS_ORIGINS', kind: list(matching(/^https?:\/\/[^/]+$/, 'origins like https://shop.example')), group: 'security', default: [], shownDefault: 'not set (CORS off)', description: 'Comma-separated origins allowed to call from a browser.' }),
+  bodyLimit: declare({ name: 'SEAMS_BODY_LIMIT', kind: matching(/^\d+(b|kb|mb)$/i, 'like 100kb or 1mb'), group: 'security', default: '100kb', description: 'Largest JSON body; larger gets 413.' }),
+  rateLimit: declare({ name: 'SEAMS_RATE_LIMIT', kind: whole(0), group: 'security', default: 1000, description: 'Requests per client address per minute (`0`: no limit); beyond, 429 with `Retry-After`.' }),
+} as const;
+
+export type SettingKey = keyof typeof SETTINGS;
+type ValueOf<D> = D extends { readonly kind: Kind<infer T> } ? T : never;
+type Defaulted<D> = D extends { readonly default: unknown } ? ValueOf<D> : ValueOf<D> | undefined;
+type PerModule<D> = D extends { readonly global: string }
+  ? { readonly all: ValueOf<D> | undefined; readonly modules: Readonly<Record<string, ValueOf<D>>> }
+  : Readonly<Record<string, Defaulted<D>>>;
+
+/** The typed values of every setting: per-module ones by module name. */
+export type Settings = {
+  readonly [K in SettingKey]: (typeof SETTINGS)[K] extends { readonly perModule: true } ? PerModule<(typeof SETTINGS)[K]> : Defaulted<(typeof SETTINGS)[K]>;
+};
+
+/** The README's heading line of each group of settings. */
+export const GROUP_TITLES: Readonly<Record<Group, string>> = {
+  database: 'Database and HTTP:',
+  seam: 'Placement and the seam:',
+  events: 'Events (the outbox relay; see [Events and delivery guarantees](#events-and-delivery-guarantees)):',
+  operations: 'Operations (see [Operating Seams](#operating-seams)):',
+  security: 'Security (see [Security](#security)):',
+};
