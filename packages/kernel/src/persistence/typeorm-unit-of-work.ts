@@ -28,7 +28,7 @@ export class TypeOrmUnitOfWork<Repositories extends object> implements UnitOfWor
 
 /**
  * A Nest provider for a module's unit of work, bound to a token of the module's
- * `<module>.di-tokens.ts`: `provideUnitOfWork(ORDERING_UNIT_OF_WORK, (m) => ({ orders: new TypeOrmOrderRepository(m) }))`.
+ * `<module>.di-tokens.ts`: `provideUnitOfWork(NOTES_UNIT_OF_WORK, (m) => ({ notes: new TypeOrmNoteRepository(m) }))`.
  */
 export function provideUnitOfWork<Repositories extends object>(
   token: InjectionToken,

@@ -18,7 +18,7 @@ export interface UnitOfWorkScope {
  * repositories, when PostgreSQL rolled it back for a deadlock or a serialization failure.
  *
  * `Repositories` is the module's own set of repository ports (for instance
- * `{ orders: OrderRepository; placements: PlacementRepository }`); it may not use the name
+ * `{ notes: NoteRepository; tags: TagRepository }`); it may not use the name
  * `publish`. Nothing here names an ORM: handlers and their unit tests never see one.
  */
 export interface UnitOfWork<Repositories extends object> {
