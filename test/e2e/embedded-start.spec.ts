@@ -1,3 +1,4 @@
+// @uses-modules catalog
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
