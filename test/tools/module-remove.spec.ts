@@ -1,44 +1,23 @@
+// @uses-modules catalog, inventory, ordering, payments
+/**
+ * module:remove on the shop: its refusals, the removal of the four as a group, and (slow) the
+ * real CLI in a copy of the repository. It uses the shop, so removing the shop removes it;
+ * module-remove.unit.spec.ts, which needs no module, stays.
+ */
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
-import { withoutModuleSections } from '../../tools/remove-module/docs';
-import { parseArguments } from '../../tools/remove-module/main';
 import { planRemoval, RemovalRefused } from '../../tools/remove-module/plan';
-import { withManifestsUnregistered } from '../../tools/remove-module/unregister';
 import { freePort, startAppProcess } from '../support/processes';
 
 const ROOT = join(__dirname, '..', '..');
 const run = promisify(execFile);
 const SHOP = ['catalog', 'inventory', 'ordering', 'payments'];
 
-describe('npm run module:remove: what it removes and what it refuses', () => {
-  it('reads the command line: one or more names, --no-refresh', () => {
-    expect(parseArguments(['catalog', 'inventory', '--no-refresh'])).toEqual({ names: ['catalog', 'inventory'], refresh: false });
-    expect(parseArguments(['--force', 'catalog'])).toEqual({ refused: 'unknown option --force' });
-    expect(parseArguments([])).toEqual({ refused: 'a module name is needed' });
-  });
-
-  it('unregisters manifests from a MANIFESTS list, one line or one per line, keeping its type when it empties', () => {
-    const oneLine = "import { aManifest } from '../../modules/a/a.manifest';\nimport { bbManifest } from '../../modules/bb/bb.manifest';\n\nexport const MANIFESTS = [aManifest, bbManifest];\n";
-    expect(withManifestsUnregistered(oneLine, ['bb'])).toBe("import { aManifest } from '../../modules/a/a.manifest';\n\nexport const MANIFESTS = [aManifest];\n");
-    const perLine = "import { aManifest } from '../../modules/a/a.manifest';\nimport { giftCardsManifest } from '../../modules/gift-cards/gift-cards.manifest';\n\nexport const MANIFESTS = [\n  aManifest,\n  giftCardsManifest,\n];\n";
-    expect(withManifestsUnregistered(perLine, ['gift-cards'])).toBe("import { aManifest } from '../../modules/a/a.manifest';\n\nexport const MANIFESTS = [\n  aManifest,\n];\n");
-    expect(withManifestsUnregistered(oneLine, ['a', 'bb'])).toBe(
-      "import type { ModuleManifest } from '@seams/kernel/seam';\n\nexport const MANIFESTS: readonly ModuleManifest[] = [];\n",
-    );
-    expect(() => withManifestsUnregistered('export const modules = [];\n', ['a'])).toThrow('does not have the expected shape');
-  });
-
-  it("removes a module's section of docs/modules.md, up to the next section", () => {
-    const doc = '# The modules\n\nIntro.\n\n## a\n\nA.\n\n## bb\n\nB.\n\n## c\n\nC.\n';
-    expect(withoutModuleSections(doc, ['bb'])).toEqual({ markdown: '# The modules\n\nIntro.\n\n## a\n\nA.\n\n## c\n\nC.\n', removed: ['bb'] });
-    expect(withoutModuleSections(doc, ['c', 'a']).markdown).toBe('# The modules\n\nIntro.\n\n## bb\n\nB.\n');
-    expect(withoutModuleSections(doc, ['zz'])).toEqual({ markdown: doc, removed: [] });
-  });
-
+describe('npm run module:remove: what it removes of the shop and what it refuses', () => {
   it('refuses an unknown name in one line, naming the modules there are', () => {
     expect(() => planRemoval(ROOT, ['inventori'])).toThrow(RemovalRefused);
     expect(() => planRemoval(ROOT, ['inventori'])).toThrow(/^no module named "inventori" \(modules: .*inventory.*\)$/);
@@ -75,7 +54,7 @@ describe('npm run module:remove: what it removes and what it refuses', () => {
       ]),
     );
     // What knows no module stays: the harness the generated contract suites use, the boundary spec, module:new's own tests.
-    for (const kept of ['test/support/module-harness.ts', 'test/support/cluster.ts', 'test/boundaries/boundaries.spec.ts', 'test/tools/module-new.spec.ts', 'test/tools/module-remove.spec.ts']) {
+    for (const kept of ['test/support/module-harness.ts', 'test/support/cluster.ts', 'test/boundaries/boundaries.spec.ts', 'test/tools/module-new.spec.ts', 'test/tools/module-remove.unit.spec.ts']) {
       expect(paths).not.toContain(kept);
     }
     expect(removal.manifests).toContain('export const MANIFESTS: readonly ModuleManifest[] = [];');
