@@ -21,6 +21,7 @@
  *        no-resolver    the TypeScript import resolver removed
  *        no-boundaries  the boundaries plugin and its rules removed
  */
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -32,13 +33,10 @@ const root = path.resolve(import.meta.dirname, '../..');
 const fixturesDir = path.join(import.meta.dirname, 'fixtures');
 const mutation = process.argv.find((arg) => arg.startsWith('--mutate='))?.slice('--mutate='.length);
 
-/**
- * @param {string | undefined} name
- * @param {string} [at] the repository to lint in (its eslint.config.mjs)
- */
-async function createESLint(name, at = root) {
-  if (!name) return new ESLint({ cwd: at });
-  const { default: config } = await import(pathToFileURL(path.join(at, 'eslint.config.mjs')).href);
+/** @param {string | undefined} name */
+async function createESLint(name) {
+  if (!name) return new ESLint({ cwd: root });
+  const { default: config } = await import(pathToFileURL(path.join(root, 'eslint.config.mjs')).href);
   /** @type {(entry: import('eslint').Linter.Config) => import('eslint').Linter.Config} */
   let weaken;
   if (name === 'no-resolver') {
@@ -59,7 +57,7 @@ async function createESLint(name, at = root) {
   } else {
     throw new Error(`unknown mutation ${name}`);
   }
-  return new ESLint({ cwd: at, overrideConfigFile: true, baseConfig: config.map(weaken) });
+  return new ESLint({ cwd: root, overrideConfigFile: true, baseConfig: config.map(weaken) });
 }
 
 /** @param {import('eslint').Linter.LintMessage[]} messages */
@@ -117,20 +115,26 @@ for (const name of (await readdir(fixturesDir)).filter((file) => file.endsWith('
 }
 
 const standIns = standInsFor(sources);
-const tree = standIns.length > 0 ? copyWithStandIns(standIns) : root;
-const fixtures = [];
-try {
-  const eslint = await createESLint(mutation, tree);
+let fixtures = [];
+if (standIns.length > 0) {
+  // In a process of its own: typescript-eslint refuses two repository roots in one process.
+  const copy = copyWithStandIns(standIns);
+  try {
+    const args = [path.join(copy, 'test', 'boundaries', 'lint-fixtures.mjs'), '--fixtures-only', ...(mutation ? [`--mutate=${mutation}`] : [])];
+    fixtures = JSON.parse(execFileSync(process.execPath, args, { cwd: copy, maxBuffer: 64 * 1024 * 1024 }).toString()).fixtures;
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+} else {
+  const eslint = await createESLint(mutation);
   for (const { name, lintAs, source } of sources) {
-    const [result] = await eslint.lintText(source, { filePath: path.join(tree, lintAs) });
+    const [result] = await eslint.lintText(source, { filePath: path.join(root, lintAs) });
     fixtures.push({ name, lintAs, source, messages: brief(result.messages) });
   }
-} finally {
-  if (tree !== root) rmSync(tree, { recursive: true, force: true });
 }
 
 const repo = [];
-if (!mutation) {
+if (!mutation && !process.argv.includes('--fixtures-only')) {
   // After module:remove, modules/ and migrations/ may be empty or gone.
   const eslint = new ESLint({ cwd: root, errorOnUnmatchedPattern: false });
   for (const result of await eslint.lintFiles(['packages/kernel/src', 'src', 'modules', 'migrations'].filter((dir) => existsSync(path.join(root, dir))))) {

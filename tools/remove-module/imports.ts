@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, posix, relative, sep } from 'node:path';
+import ts from 'typescript';
 
 /**
  * What module:remove reads of the source: which files import which (relative imports only; the
@@ -10,8 +11,8 @@ import { dirname, join, posix, relative, sep } from 'node:path';
 /** Extensions of the files it reads (the source, the tests and their helpers). */
 const SOURCE = /\.(ts|mts|cts|js|mjs|cjs)$/;
 
-/** `from '…'`, `import '…'`, `import('…')`, `require('…')`, `jest.mock('…')`. */
-const SPECIFIER = /(?:\bfrom\s*|^\s*import\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|\bjest\.(?:mock|requireActual)\s*\(\s*)['"]([^'"\n]+)['"]/gm;
+/** `jest.mock('…')` and `jest.requireActual('…')`, which TypeScript's pre-processor does not report. */
+const JEST_MODULE = /\bjest\.(?:mock|requireActual)\s*\(\s*['"]([^'"\n]+)['"]/g;
 
 /**
  * A test that drives a module without importing its code (through HTTP routes or wire names)
@@ -48,8 +49,9 @@ export function allFiles(root: string, dir: string): string[] {
 /** The relative specifiers `file` imports, resolved to repository-relative paths (not checked to exist). */
 export function importsOf(root: string, file: string): string[] {
   const source = readFileSync(join(root, file), 'utf8');
-  return [...source.matchAll(SPECIFIER)]
-    .map((match) => match[1])
+  // TypeScript's own scanner: imports, exports, import(), require(), import types; never text in a string.
+  const { importedFiles } = ts.preProcessFile(source, true, true);
+  return [...importedFiles.map((imported) => imported.fileName), ...[...source.matchAll(JEST_MODULE)].map((match) => match[1])]
     .filter((specifier) => specifier.startsWith('./') || specifier.startsWith('../'))
     .map((specifier) => toPosix(relative(root, join(root, dirname(file), specifier))));
 }
