@@ -21,7 +21,7 @@ import { serviceOf } from './role';
 
 export interface CreateAppOptions {
   readonly database: DatabaseSettings;
-  /** The modules of the system (default: the shop's, `MANIFESTS`). */
+  /** The modules of the system (default: those registered in `MANIFESTS`). */
   readonly manifests?: readonly ModuleManifest[];
   /** The monolith (default) or one module's host. */
   readonly role?: Role;
@@ -101,15 +101,17 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
   log.log(topology.describe());
   for (const { module, prefixes, target } of strangled) log.log(`forwarding ${prefixes.join(', ')} to the ${module} host at ${target}`);
 
-  const title = role.kind === 'monolith' ? 'Seams shop' : `Seams shop: ${role.module} module host`;
+  // Named from the manifests, not the shop: a team that removed the shop's modules (module:remove) gets its own.
+  const title = role.kind === 'monolith' ? 'Seams' : `Seams: ${role.module} module host`;
+  const names = manifests.map((manifest) => manifest.name);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle(title)
       .setDescription(
-        'A modular monolith of four bounded modules (catalog, inventory, ordering, payments) that talk ' +
+        `A modular monolith of ${names.length} bounded module${names.length === 1 ? '' : 's'}${names.length > 0 ? ` (${names.join(', ')})` : ''} that talk ` +
           'only through commands, queries and events. Every error is an RFC 9457 problem response. ' +
-          `This process runs: ${topology.localModules.join(', ')}.`,
+          `This process runs: ${topology.localModules.join(', ') || 'no module'}.`,
       )
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An OAuth 2.0 access token (JWT) from the configured issuer; `npm run token` makes a development one' })

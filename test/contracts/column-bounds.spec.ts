@@ -1,3 +1,4 @@
+// @uses-modules ordering, payments
 import { Client } from 'pg';
 import { MANIFESTS } from '../../src/host/manifests';
 import { checkColumnBounds, columnCapacity, columnSourcesOf, DatabaseRegistry, type ModuleColumns, receivedMessages, StoresContractField } from '@seams/kernel/persistence';

@@ -1,3 +1,4 @@
+// @uses-modules catalog, inventory, ordering, payments
 import { MANIFESTS } from '../../src/host/manifests';
 import { MessageRegistry } from '@seams/kernel/seam';
 import { eventually, startTestApp, type TestApp } from '../support/test-app';

@@ -1,3 +1,4 @@
+// @uses-modules catalog, inventory, ordering, payments
 import { Client } from 'pg';
 import { createApp } from '../../src/host/create-app';
 import { MANIFESTS } from '../../src/host/manifests';

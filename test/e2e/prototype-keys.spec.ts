@@ -1,3 +1,4 @@
+// @uses-modules catalog inventory ordering payments
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**

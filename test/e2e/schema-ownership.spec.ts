@@ -1,3 +1,4 @@
+// @uses-modules catalog, inventory, ordering, payments
 import { Client } from 'pg';
 import request from 'supertest';
 import { createApp } from '../../src/host/create-app';

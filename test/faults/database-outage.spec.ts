@@ -1,3 +1,4 @@
+// @uses-modules catalog inventory ordering payments
 import type { INestApplication } from '@nestjs/common';
 import { ensureDatabase } from '@seams/kernel/persistence';
 import { createApp, startApp } from '../../src/host/create-app';

@@ -1,3 +1,4 @@
+// @uses-modules inventory
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { serviceCredential } from '../support/auth';

@@ -1,3 +1,4 @@
+// @uses-modules catalog, inventory, ordering, payments
 import { Client } from 'pg';
 import { type AppProcess, freePort, startAppProcess } from '../support/processes';
 import { eventually } from '../support/test-app';

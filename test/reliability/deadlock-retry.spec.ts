@@ -1,3 +1,4 @@
+// @uses-modules inventory
 import { Client } from 'pg';
 import { DatabaseRegistry, type ModuleDatabase } from '@seams/kernel/persistence';
 import { startTestApp, type TestApp } from '../support/test-app';

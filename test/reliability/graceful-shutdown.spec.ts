@@ -1,3 +1,4 @@
+// @uses-modules catalog, inventory
 import { once } from 'node:events';
 import { Client } from 'pg';
 import { type AppProcess, freePort, startAppProcess } from '../support/processes';

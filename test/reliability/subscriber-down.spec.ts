@@ -1,3 +1,4 @@
+// @uses-modules catalog, inventory, ordering, payments
 import { type Cluster, startCluster } from '../support/cluster';
 import { eventually } from '../support/test-app';
 

@@ -1,3 +1,4 @@
+// @uses-modules catalog, inventory
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type AppProcess, freePort, startAppProcess } from '../support/processes';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';

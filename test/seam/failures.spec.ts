@@ -1,3 +1,4 @@
+// @uses-modules catalog, inventory, ordering, payments
 import { Client } from 'pg';
 import { type Cluster, startCluster } from '../support/cluster';
 import { startAppProcess } from '../support/processes';

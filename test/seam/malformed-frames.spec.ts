@@ -1,3 +1,4 @@
+// @uses-modules catalog, inventory, ordering
 import { randomUUID } from 'node:crypto';
 import { type Cluster, startCluster } from '../support/cluster';
 import { RawTcpClient } from '../support/raw-tcp';

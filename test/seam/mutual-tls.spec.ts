@@ -1,3 +1,4 @@
+// @uses-modules catalog, inventory, ordering
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';

@@ -1,3 +1,4 @@
+// @uses-modules catalog, inventory
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApp, startApp } from '../../src/host/create-app';

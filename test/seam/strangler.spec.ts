@@ -1,3 +1,4 @@
+// @uses-modules catalog, inventory
 import request from 'supertest';
 import { adminBearer, customerBearer } from '../support/auth';
 import { type Cluster, startCluster } from '../support/cluster';

@@ -1,3 +1,4 @@
+// @uses-modules catalog, inventory, ordering, payments
 import { MANIFESTS } from '../../src/host/manifests';
 import { MessageRegistry, type Role } from '@seams/kernel/seam';
 import { groupServers, transportOf } from '@seams/kernel/seam';

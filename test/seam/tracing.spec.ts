@@ -1,3 +1,4 @@
+// @uses-modules catalog, inventory, ordering
 import { type AppProcess, freePort, startAppProcess } from '../support/processes';
 import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';

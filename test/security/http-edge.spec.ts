@@ -1,3 +1,4 @@
+// @uses-modules catalog
 import { execFileSync } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
 import { createServer } from 'node:http';

@@ -1,3 +1,4 @@
+// @uses-modules catalog, inventory, ordering
 import { MANIFESTS } from '../../src/host/manifests';
 import { DatabaseRegistry, type ModuleDatabase } from '@seams/kernel/persistence';
 import { startTestApp, type TestApp } from '../support/test-app';

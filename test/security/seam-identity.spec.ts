@@ -1,3 +1,4 @@
+// @uses-modules catalog, inventory, ordering
 import { randomUUID } from 'node:crypto';
 import { bearer, customerBearer, serviceCredential, tokenFor } from '../support/auth';
 import { type Cluster, startCluster } from '../support/cluster';

@@ -6,6 +6,10 @@ import * as inventoryContract from '../../modules/inventory/contract';
 import { InventoryErrors, ReleaseReservation, ReserveStock } from '../../modules/inventory/contract';
 import { DomainError, type MessageClass, validate } from '@seams/kernel/primitives';
 import { defineModule, InvalidMessageError, type ModuleManifest, SeamUnavailableError } from '@seams/kernel/seam';
+import type { FakeModule } from './module-harness';
+
+// FakeModule is declared by the harness, which knows no module: removing the shop removes this file, not the harness.
+export type { FakeModule } from './module-harness';
 
 /**
  * In-memory stand-ins for modules, for tests that boot one module alone (module-harness.ts).
@@ -17,16 +21,6 @@ import { defineModule, InvalidMessageError, type ModuleManifest, SeamUnavailable
  * Like the receiving side of a seam, a fake validates every payload against the message's
  * schema (`seam.invalid-message`), so a caller's malformed message fails in isolation too.
  */
-export interface FakeModule {
-  /** The real module's name and contract; it sends and subscribes to nothing. */
-  readonly manifest: ModuleManifest;
-  /** The Nest module with the fake's handlers, bound to this instance. */
-  readonly nestModule: DynamicModule;
-  /** The commands and queries it serves. */
-  readonly serves: readonly MessageClass[];
-  /** What it received, in order: wire names and validated payloads. */
-  readonly received: { wire: string; payload: unknown }[];
-}
 
 abstract class Fake {
   readonly received: { wire: string; payload: unknown }[] = [];

@@ -12,10 +12,24 @@ import { DatabaseModule } from '@seams/kernel/persistence';
 import { type IntegrationEvent, type MessageClass, parseWireName, validate } from '@seams/kernel/primitives';
 import { EventDispatcher, InvalidMessageError, MessageRegistry, type ModuleManifest, Seam, SeamModule } from '@seams/kernel/seam';
 import { testAuthEnv } from './auth';
-import type { FakeModule } from './fakes';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { logOptions, messagingOptionsFrom, seamOptionsFor, settingsFor, topologyFrom } from '../../src/host/config';
 import { SHOP_PROBLEMS } from '../../src/host/problems';
+
+/**
+ * An in-memory stand-in for a module (test/support/fakes.ts has the shop's), declared here so
+ * that the harness depends on no module.
+ */
+export interface FakeModule {
+  /** The real module's name and contract; it sends and subscribes to nothing. */
+  readonly manifest: ModuleManifest;
+  /** The Nest module with the fake's handlers, bound to this instance. */
+  readonly nestModule: DynamicModule;
+  /** The commands and queries it serves. */
+  readonly serves: readonly MessageClass[];
+  /** What it received, in order: wire names and validated payloads. */
+  readonly received: { wire: string; payload: unknown }[];
+}
 
 export interface HarnessOptions {
   /** The module under test, by its real manifest; leave it out to serve only fakes (a fake's contract suite). */

@@ -1,3 +1,4 @@
+// @uses-modules catalog, inventory, ordering, payments
 import type TestAgent from 'supertest/lib/agent';
 import { customerBearer } from './auth';
 import { eventually } from './test-app';

@@ -7,7 +7,9 @@ import type { ModuleNames } from './names';
 export function withManifestRegistered(source: string, names: ModuleNames): string {
   const identifier = `${names.camel}Manifest`;
   if (new RegExp(`\\b${identifier}\\b`).test(source)) throw new Error(`src/host/manifests.ts already mentions ${identifier}`);
-  const imports = [...source.matchAll(/^import [^\n]*\.manifest';\n/gm)];
+  // After the manifest imports; after any import when module:remove has left none.
+  const manifestImports = [...source.matchAll(/^import [^\n]*\.manifest';\n/gm)];
+  const imports = manifestImports.length > 0 ? manifestImports : [...source.matchAll(/^import [^\n]*;\n/gm)];
   const list = /(export const MANIFESTS[^=]*=\s*\[)([^\]]*)(\])/.exec(source);
   if (imports.length === 0 || !list) {
     throw new Error('src/host/manifests.ts does not have the expected shape (manifest imports, then `export const MANIFESTS = [...]`); register the module by hand');
