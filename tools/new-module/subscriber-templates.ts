@@ -1,39 +1,39 @@
 import type { ModuleNames } from './names';
+import { unitOfWorkToken } from './persistence-templates';
 import type { Subscription } from './subscriptions';
 
 /**
  * The files `--subscribe` adds: one subscriber per event (its own use-case folder), the
- * `<schema>.handled_events` table each subscriber records what it handled in (entity,
- * repository, migration), and a test that hands each event to the module alone.
+ * `<schema>.handled_events` table each subscriber records what it handled in (its port, entity,
+ * TypeORM repository and migration), and a test that hands each event to the module alone.
  */
 export function subscriberFiles(n: ModuleNames, subscriptions: readonly Subscription[], migration: HandledEventsMigration): Record<string, string> {
   if (subscriptions.length === 0) return {};
   const m = n.name;
   const dir = `modules/${m}`;
+  const token = unitOfWorkToken(n);
   const files: Record<string, string> = {};
   for (const s of subscriptions) {
-    files[`${dir}/application/${s.stem}/${s.stem}.handler.ts`] = `import { ${s.eventClass} } from '../../../${s.publisher}/contract';
-import { ModuleDatabase } from '@seams/kernel/persistence';
+    files[`${dir}/application/${s.stem}/${s.stem}.handler.ts`] = `import { Inject } from '@nestjs/common';
+import { ${s.eventClass} } from '../../../${s.publisher}/contract';
 import { type EventSubscriber, Subscribe } from '@seams/kernel/seam';
-import { HandledEventRepository } from '../../infrastructure/handled-event.repository';
+import { ${token} } from '../../${m}.di-tokens';
 import { deliveredEventId } from '../delivered-event-id';
+import type { ${n.pascal}UnitOfWork } from '../ports/${m}.unit-of-work';
 
 /**
  * ${m} on \`${s.wire}\`: records the event in \`${m}.handled_events\`. The inbox claim (a
- * redelivery of the same event does nothing) commits with this transaction's writes.
+ * redelivery of the same event does nothing) commits with the unit of work's writes.
  *
  * (Made by \`npm run module:new -- --subscribe ${s.wire}\`: do here what ${m} does about it.)
  */
 @Subscribe(${s.eventClass})
 export class ${s.subscriberClass} implements EventSubscriber<${s.eventClass}> {
-  constructor(
-    private readonly database: ModuleDatabase,
-    private readonly handled: HandledEventRepository,
-  ) {}
+  constructor(@Inject(${token}) private readonly unitOfWork: ${n.pascal}UnitOfWork) {}
 
   async handle(event: ${s.eventClass}): Promise<void> {
     const record = { eventId: deliveredEventId(), name: ${s.eventClass}.wire, payload: { ...event } };
-    await this.database.transaction(({ manager }) => this.handled.record(manager, record));
+    await this.unitOfWork.run(({ handledEvents }) => handledEvents.record(record));
   }
 }
 `;
@@ -70,21 +70,29 @@ export class HandledEventEntity {
   handledAt: Date;
 }
 `;
-  files[`${dir}/infrastructure/handled-event.repository.ts`] = `import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { HandledEventEntity } from './handled-event.entity';
-
+  files[`${dir}/application/ports/handled-event.repository.ts`] = `/** An event of another module that ${m} handled. */
 export interface HandledEvent {
   readonly eventId: string;
   readonly name: string;
   readonly payload: object;
 }
 
-@Injectable()
-export class HandledEventRepository {
-  /** Stores the event in the caller's transaction. A second row for one event id fails: the inbox should have stopped it. */
-  async record(manager: EntityManager, event: HandledEvent): Promise<void> {
-    await manager.insert(HandledEventEntity, event);
+/** The events ${m} handled, inside a unit of work (see \`${n.pascal}UnitOfWork\`). */
+export interface HandledEventRepository {
+  /** Stores the event. A second row for one event id fails: the inbox should have stopped it. */
+  record(event: HandledEvent): Promise<void>;
+}
+`;
+  files[`${dir}/infrastructure/handled-event.repository.ts`] = `import type { EntityManager } from 'typeorm';
+import type { HandledEvent, HandledEventRepository } from '../application/ports/handled-event.repository';
+import { HandledEventEntity } from './handled-event.entity';
+
+/** \`HandledEventRepository\` on one entity manager (the unit of work's). */
+export class TypeOrmHandledEventRepository implements HandledEventRepository {
+  constructor(private readonly manager: EntityManager) {}
+
+  async record({ eventId, name, payload }: HandledEvent): Promise<void> {
+    await this.manager.insert(HandledEventEntity, { eventId, name, payload });
   }
 }
 `;

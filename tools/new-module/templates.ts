@@ -1,4 +1,5 @@
 import type { ModuleNames } from './names';
+import { persistenceFiles, unitOfWorkToken } from './persistence-templates';
 import { eventImports, handledEventsMigration, subscriberFiles } from './subscriber-templates';
 import type { Subscription } from './subscriptions';
 
@@ -7,7 +8,8 @@ import type { Subscription } from './subscriptions';
  * domain, application, infrastructure, http, module and manifest), its first migration, and
  * tests (a unit test of the domain, and a contract suite in process and across TCP). The
  * sample is one command, `<module>.add-item.v1`, on one table, `<schema>.items`: small enough
- * to replace, complete enough to copy.
+ * to replace, complete enough to copy. Its ports, unit of work and TypeORM side come from
+ * persistence-templates.ts.
  */
 export function moduleFiles(n: ModuleNames, timestamp: number, subscriptions: readonly Subscription[] = []): Record<string, string> {
   const m = n.name;
@@ -19,6 +21,7 @@ export function moduleFiles(n: ModuleNames, timestamp: number, subscriptions: re
     .map((s) => `import { ${s.subscriberClass} } from './application/${s.stem}/${s.stem}.handler';\n`)
     .join('');
   const served = `serves \`${m}.add-item.v1\``;
+  const token = unitOfWorkToken(n);
   return {
     [`${dir}/contract/add-item.command.ts`]: `import { Command, type Infer, z } from '@seams/kernel/primitives';
 
@@ -123,23 +126,21 @@ describe('Item', () => {
   });
 });
 `,
-    [`${dir}/application/add-item/add-item.handler.ts`]: `import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ModuleDatabase } from '@seams/kernel/persistence';
+    [`${dir}/application/add-item/add-item.handler.ts`]: `import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { AddItem } from '../../contract';
 import { Item } from '../../domain/item';
-import { ItemRepository } from '../../infrastructure/item.repository';
+import { ${token} } from '../../${m}.di-tokens';
+import type { ${n.pascal}UnitOfWork } from '../ports/${m}.unit-of-work';
 
 @CommandHandler(AddItem)
 export class AddItemHandler implements ICommandHandler<AddItem, void> {
-  constructor(
-    private readonly database: ModuleDatabase,
-    private readonly items: ItemRepository,
-  ) {}
+  constructor(@Inject(${token}) private readonly unitOfWork: ${n.pascal}UnitOfWork) {}
 
-  async execute({ itemId, name }: AddItem): Promise<void> {
+  execute({ itemId, name }: AddItem): Promise<void> {
     const item = Item.create({ id: itemId, name });
-    // Publish events here with tx.publish(new SomethingHappened(...)): they go into the outbox in this transaction.
-    await this.database.transaction((tx) => this.items.addIfNew(tx.manager, item));
+    // Publish events with publish(new SomethingHappened(...)): they go into the outbox in this transaction.
+    return this.unitOfWork.run(({ items }) => items.addIfNew(item));
   }
 }
 `,
@@ -153,55 +154,22 @@ export class GetItem extends Query<ItemProps> {
   }
 }
 `,
-    [`${dir}/application/get-item/get-item.handler.ts`]: `import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+    [`${dir}/application/get-item/get-item.handler.ts`]: `import { Inject } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import type { ItemProps } from '../../domain/item';
+import type { ItemReads } from '../../domain/item.repository';
 import { ItemNotFoundError } from '../../domain/${m}.errors';
-import { ItemRepository } from '../../infrastructure/item.repository';
+import { ITEM_READS } from '../../${m}.di-tokens';
 import { GetItem } from './get-item.query';
 
 @QueryHandler(GetItem)
 export class GetItemHandler implements IQueryHandler<GetItem, ItemProps> {
-  constructor(private readonly items: ItemRepository) {}
+  constructor(@Inject(ITEM_READS) private readonly items: ItemReads) {}
 
   async execute({ itemId }: GetItem): Promise<ItemProps> {
     const item = await this.items.find(itemId);
     if (!item) throw new ItemNotFoundError(itemId);
     return item.toJSON();
-  }
-}
-`,
-    [`${dir}/infrastructure/item.entity.ts`]: `import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
-
-@Entity({ schema: '${m}', name: 'items' })
-export class ItemEntity {
-  @PrimaryColumn({ type: 'uuid' })
-  id: string;
-
-  @Column({ type: 'varchar', length: 200 })
-  name: string;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt: Date;
-}
-`,
-    [`${dir}/infrastructure/item.repository.ts`]: `import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { ModuleDatabase } from '@seams/kernel/persistence';
-import { Item } from '../domain/item';
-import { ItemEntity } from './item.entity';
-
-@Injectable()
-export class ItemRepository {
-  constructor(private readonly database: ModuleDatabase) {}
-
-  /** Stores the item unless one with its id is stored already (then nothing changes). */
-  async addIfNew(manager: EntityManager, item: Item): Promise<void> {
-    await manager.createQueryBuilder().insert().into(ItemEntity).values(item.toJSON()).orIgnore().execute();
-  }
-
-  async find(id: string): Promise<Item | undefined> {
-    const row = await this.database.manager.findOneBy(ItemEntity, { id });
-    return row ? Item.restore({ id: row.id, name: row.name }) : undefined;
   }
 }
 `,
@@ -262,19 +230,26 @@ export class ItemsController {
 }
 `,
     [`${dir}/${m}.module.ts`]: `import { Module } from '@nestjs/common';
-import { PersistenceModule } from '@seams/kernel/persistence';
+import { PersistenceModule, provideRepository, provideUnitOfWork } from '@seams/kernel/persistence';
 import { ${n.camel}Migrations } from '../../migrations/${m}';
 import { AddItemHandler } from './application/add-item/add-item.handler';
 import { GetItemHandler } from './application/get-item/get-item.handler';
-${subscriberImports}import { ItemsController } from './http/items.controller';
-${subscribing ? "import { HandledEventEntity } from './infrastructure/handled-event.entity';\nimport { HandledEventRepository } from './infrastructure/handled-event.repository';\n" : ''}import { ItemEntity } from './infrastructure/item.entity';
-import { ItemRepository } from './infrastructure/item.repository';
+${subscriberImports}import type { ${n.pascal}Repositories } from './application/ports/${m}.unit-of-work';
+import { ItemsController } from './http/items.controller';
+${subscribing ? "import { HandledEventEntity } from './infrastructure/handled-event.entity';\nimport { TypeOrmHandledEventRepository } from './infrastructure/handled-event.repository';\n" : ''}import { ItemEntity } from './infrastructure/item.entity';
+import { TypeOrmItemRepository } from './infrastructure/item.repository';
+import { ${token}, ITEM_READS } from './${m}.di-tokens';
 
 const httpControllers = [ItemsController];
 const commandHandlers = [AddItemHandler];
 const queryHandlers = [GetItemHandler];
 const eventHandlers${subscribing ? ` = [${subscriptions.map((s) => s.subscriberClass).join(', ')}]` : ': never[] = []'};
-const repositories = [ItemRepository${subscribing ? ', HandledEventRepository' : ''}];
+const repositories = [
+  provideUnitOfWork<${n.pascal}Repositories>(${token}, (manager) => ({
+    items: new TypeOrmItemRepository(manager),
+${subscribing ? '    handledEvents: new TypeOrmHandledEventRepository(manager),\n' : ''}  })),
+  provideRepository(ITEM_READS, (manager) => new TypeOrmItemRepository(manager)),
+];
 
 /** ${n.pascal}: ${subscribing ? `${served}; subscribes to ${subscriptions.map((s) => `\`${s.wire}\``).join(', ')}` : served}. */
 @Module({
@@ -369,6 +344,7 @@ describe.each([
   });
 });
 `,
+    ...persistenceFiles(n, subscribing),
     ...subscriberFiles(n, subscriptions, handledEvents),
   };
 }
