@@ -32,12 +32,12 @@ export interface ItemReads {
     [`${dir}/application/ports/${m}.unit-of-work.ts`]: `import type { UnitOfWork } from '@seams/kernel/persistence';
 import type { ItemRepository } from '../../domain/item.repository';
 ${subscribing ? "import type { HandledEventRepository } from './handled-event.repository';\n" : ''}
-/** The repositories of , bound to one transaction. */
+/** The repositories of ${m}, bound to one transaction. */
 export interface ${n.pascal}Repositories {
   readonly items: ItemRepository;
 ${subscribing ? '  readonly handledEvents: HandledEventRepository;\n' : ''}}
 
-/** The unit of work of  (bound to \`${token}\`). */
+/** The unit of work of ${m} (bound to \`${token}\`). */
 export type ${n.pascal}UnitOfWork = UnitOfWork<${n.pascal}Repositories>;
 `,
     [`${dir}/${m}.di-tokens.ts`]: `/** \`${n.pascal}UnitOfWork\` (application/ports/${m}.unit-of-work.ts): repositories bound to one transaction. */
