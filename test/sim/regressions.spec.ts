@@ -1,5 +1,5 @@
 import { runScenario } from './run';
-import type { Scenario } from './scenario';
+import { KEPT_FAILING, type Scenario } from './scenario';
 
 /**
  * Scenarios the simulation found, or that review found before it existed, kept as fixed
@@ -60,6 +60,25 @@ describe('simulation regressions', () => {
           { kind: 'invalid', module: 'alpha', message: 'get', payload: { key: 42 } },
           { kind: 'invalid', module: 'bravo', message: 'get', payload: {} },
         ],
+      }),
+    );
+    expect(violations).toEqual([]);
+  });
+
+  it('keeps the order of an aggregate through a parked event: the later ones wait behind it until it is resubmitted (seed 1253516382)', async () => {
+    const violations = await runScenario(
+      scenario({
+        system: { modules: [{ name: 'alpha', subscriptions: [] }, { name: 'bravo', subscriptions: [{ event: 'alpha.changed.v1', handlers: 1, chain: false }] }] },
+        placement: { remote: ['bravo'], transport: 'tcp' },
+        load: [
+          [
+            { kind: 'put', module: 'alpha', key: 'k2', value: 1 },
+            { kind: 'put', module: 'alpha', key: 'k2', value: 2 },
+            { kind: 'put', module: 'alpha', key: 'k1', value: 3 },
+            { kind: 'put', module: 'alpha', key: 'k2', value: 4 },
+          ],
+        ],
+        faults: { throws: [{ module: 'bravo', handler: 'On_alpha_changed_v1_0', key: 'k2', remaining: KEPT_FAILING }], conflicts: [] },
       }),
     );
     expect(violations).toEqual([]);

@@ -140,7 +140,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
 
   /**
    * Claims due deliveries whose earlier events (same subscriber, same aggregate) are all
-   * done, so per-aggregate order holds even with several relays and retries.
+   * done, so per-aggregate order holds even with several relays and retries. A parked earlier
+   * event holds the later ones back until it is resubmitted: they stay pending behind it.
    */
   private async claim(database: ModuleDatabase): Promise<Claimed[]> {
     const s = `"${database.module}"`;
@@ -152,6 +153,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
             AND NOT EXISTS (SELECT 1 FROM ${s}.seams_deliveries e
                              WHERE e.status = 'PENDING' AND e.subscriber = d.subscriber
                                AND e.aggregate_id = d.aggregate_id AND e.position < d.position)
+            AND NOT EXISTS (SELECT 1 FROM ${s}.seams_deliveries p
+                             WHERE p.status = 'PARKED' AND p.subscriber = d.subscriber
+                               AND p.aggregate_id = d.aggregate_id AND p.position < d.position)
           ORDER BY d.position
           LIMIT $1
           FOR UPDATE OF d SKIP LOCKED)

@@ -63,5 +63,25 @@ export function messagingMigration(schema: string): new () => MigrationInterface
   };
 }
 
+/**
+ * Parked deliveries hold back the later events of their aggregate for their subscriber (order
+ * holds per aggregate even through a parked event): the relay's claim looks them up by this
+ * index, as it looks up pending ones by `seams_deliveries_order`.
+ */
+export function parkedOrderMigration(schema: string): new () => MigrationInterface {
+  const s = `"${schema}"`;
+  return class SeamsParkedOrder1732400000001 implements MigrationInterface {
+    readonly name = 'SeamsParkedOrder1732400000001';
+
+    async up(db: QueryRunner): Promise<void> {
+      await db.query(`CREATE INDEX seams_deliveries_parked ON ${s}.seams_deliveries (subscriber, aggregate_id, position) WHERE status = 'PARKED'`);
+    }
+
+    async down(db: QueryRunner): Promise<void> {
+      await db.query(`DROP INDEX ${s}.seams_deliveries_parked`);
+    }
+  };
+}
+
 /** The channel a commit notifies; the payload is the schema whose outbox has new rows. */
 export const OUTBOX_CHANNEL = 'seams_outbox';
