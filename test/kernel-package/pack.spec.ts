@@ -1,0 +1,39 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type FreshFolder, freshInstall, kernelSubpaths, NEST_TSCONFIG } from './fresh-install';
+
+/**
+ * `npm pack --workspace @seams/kernel` is what a team installs: in a folder of its own, with
+ * only the kernel's peer dependencies (TypeScript and Node's and Express's types beside them),
+ * every subpath must resolve, type-check and load.
+ */
+describe('the @seams/kernel tarball', () => {
+  let fresh: FreshFolder;
+
+  beforeAll(async () => {
+    fresh = await freshInstall(['typescript', '@types/node', '@types/express']);
+  }, 300_000);
+
+  afterAll(() => fresh?.remove());
+
+  it('type-checks an import of every subpath, the libraries’ declarations included', async () => {
+    const subpaths = kernelSubpaths();
+    expect(subpaths).toEqual(expect.arrayContaining(['primitives', 'context', 'seam', 'persistence', 'messaging', 'host', 'testing']));
+    writeFileSync(
+      join(fresh.dir, 'index.ts'),
+      subpaths.map((subpath, i) => `import * as kernel${i} from '@seams/kernel/${subpath}';`).join('\n') +
+        `\nexport const subpaths = [${subpaths.map((_, i) => `kernel${i}`).join(', ')}];\n`,
+    );
+    writeFileSync(join(fresh.dir, 'tsconfig.json'), JSON.stringify({ ...NEST_TSCONFIG, include: ['index.ts'] }, null, 2));
+    await fresh.exec(join('node_modules', '.bin', 'tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+  }, 120_000);
+
+  it('loads every subpath in Node, with nothing but its dependencies and peers installed', async () => {
+    const script = `require('reflect-metadata'); for (const s of ${JSON.stringify(kernelSubpaths())}) { const m = require('@seams/kernel/' + s); if (Object.keys(m).length === 0) throw new Error(s + ' exports nothing'); }`;
+    await fresh.exec(process.execPath, ['-e', script]);
+  }, 60_000);
+
+  it('refuses a path into the package that is not one of its subpaths', async () => {
+    await expect(fresh.exec(process.execPath, ['-e', "require('@seams/kernel/seam/routing-seam')"])).rejects.toThrow(/ERR_PACKAGE_PATH_NOT_EXPORTED/);
+  }, 60_000);
+});
