@@ -43,7 +43,7 @@ export async function freshInstall(extra: readonly string[], timeoutMs = 240_000
       return await run(command, [...args], { cwd: dir, timeout: options.timeoutMs ?? 120_000, env: { ...process.env, ...options.env }, maxBuffer: 64 << 20 });
     } catch (error) {
       const failed = error as Error & { stdout?: string; stderr?: string };
-      throw new Error(`${command} ${args.join(' ')} failed in ${dir}: ${failed.message}\n${failed.stdout ?? ''}\n${failed.stderr ?? ''}`);
+      throw new Error(`${command} ${args.join(' ')} failed in ${dir}: ${failed.message}\n${failed.stdout ?? ''}\n${failed.stderr ?? ''}`, { cause: error });
     }
   };
   try {
