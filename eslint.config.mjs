@@ -73,6 +73,8 @@ const KERNEL_LAYERS = {
   seam: ['context', 'observability', 'security'],
   persistence: ['context', 'seam'],
   messaging: ['context', 'observability', 'seam', 'persistence'],
+  host: ['context', 'observability', 'security', 'http', 'seam', 'persistence', 'messaging'],
+  testing: ['context', 'observability', 'security', 'http', 'seam', 'persistence', 'messaging', 'host'],
 };
 
 /** @param {string[]} types element types */

@@ -8,6 +8,8 @@
  *   seam                            the seam, local and remote, and its receiving side
  *   persistence                     module databases, outbox writes, inbox claims
  *   messaging                       the outbox relay and its admin
+ *   host                            SeamsModule, the HTTP edge, health, metrics, shutdown
+ *   testing                         the module harness and the base of contract-checked fakes
  * (see LAYERS); a new folder must be added there, or every import into it is refused.
  */
 /** Each kernel folder, and the folders below it that it may import. */
@@ -20,6 +22,8 @@ const LAYERS = {
   seam: ['primitives', 'context', 'observability', 'security'],
   persistence: ['primitives', 'context', 'seam'],
   messaging: ['primitives', 'context', 'observability', 'seam', 'persistence'],
+  host: ['primitives', 'context', 'observability', 'security', 'http', 'seam', 'persistence', 'messaging'],
+  testing: ['primitives', 'context', 'observability', 'security', 'http', 'seam', 'persistence', 'messaging', 'host'],
 };
 
 module.exports = {

@@ -4,50 +4,17 @@ import * as catalogContract from '../../modules/catalog/contract';
 import { type CatalogProduct, GetProducts } from '../../modules/catalog/contract';
 import * as inventoryContract from '../../modules/inventory/contract';
 import { InventoryErrors, ReleaseReservation, ReserveStock } from '../../modules/inventory/contract';
-import { DomainError, type MessageClass, validate } from '@seams/kernel/primitives';
-import { defineModule, InvalidMessageError, type ModuleManifest, SeamUnavailableError } from '@seams/kernel/seam';
-import type { FakeModule } from './module-harness';
-
-// FakeModule is declared by the harness, which knows no module: removing the shop removes this file, not the harness.
-export type { FakeModule } from './module-harness';
+import { DomainError } from '@seams/kernel/primitives';
+import { Fake, type FakeModule, fakeManifest } from '@seams/kernel/testing';
 
 /**
- * In-memory stand-ins for modules, for tests that boot one module alone (module-harness.ts).
- * A fake serves the real module's contract (the same message classes, the same manifest name)
- * on the in-process buses, and behaves as the contract says: the contract suites in
- * test/contracts/ run against each fake as well as against the real module, so a fake that
- * drifts from its module fails there.
- *
- * Like the receiving side of a seam, a fake validates every payload against the message's
- * schema (`seam.invalid-message`), so a caller's malformed message fails in isolation too.
+ * In-memory stand-ins for the shop's modules, for tests that boot one module alone
+ * (module-harness.ts), built on the kernel's `Fake` (@seams/kernel/testing): each serves the
+ * real module's contract and validates every payload as a seam's receiving side would. The
+ * contract suites in test/contracts/ run against each fake as well as against the real module,
+ * so a fake that drifts from its module fails there.
  */
-
-abstract class Fake {
-  readonly received: { wire: string; payload: unknown }[] = [];
-  private outage: string | undefined;
-
-  protected constructor(readonly manifest: ModuleManifest) {}
-
-  /** Every call fails as if the module could not be reached (503 `seam.unavailable`) until `recover()`. */
-  goDown(reason = 'the fake was told to go down'): void {
-    this.outage = reason;
-  }
-
-  recover(): void {
-    this.outage = undefined;
-  }
-
-  /** What a seam's receiving side does first: refuse a module that is down or a malformed payload. */
-  protected accept<T extends object>(type: MessageClass, message: T): T {
-    if (this.outage) throw new SeamUnavailableError(this.manifest.name, this.outage);
-    const result = validate(type.schema, { ...message });
-    if (!result.ok) throw new InvalidMessageError(type.wire, result.issues);
-    this.received.push({ wire: type.wire, payload: result.value });
-    return result.value as T;
-  }
-}
-
-const notLoaded = () => Promise.reject(new Error('a fake is not loaded through its manifest'));
+export type { FakeModule } from '@seams/kernel/testing';
 
 // ---------------------------------------------------------------------------------------- catalog
 
@@ -57,7 +24,7 @@ export class FakeCatalog extends Fake implements FakeModule {
   readonly serves = [GetProducts];
 
   constructor() {
-    super(defineModule({ name: 'catalog', contract: catalogContract, load: notLoaded }));
+    super(fakeManifest('catalog', catalogContract));
   }
 
   get nestModule(): DynamicModule {
@@ -120,7 +87,7 @@ export class FakeInventory extends Fake implements FakeModule {
   readonly serves = [ReserveStock, ReleaseReservation];
 
   constructor() {
-    super(defineModule({ name: 'inventory', contract: inventoryContract, load: notLoaded }));
+    super(fakeManifest('inventory', inventoryContract));
   }
 
   get nestModule(): DynamicModule {

@@ -1,183 +1,50 @@
-import { randomUUID } from 'node:crypto';
-import { type DynamicModule, type INestApplication, Module, type Type, VersioningType } from '@nestjs/common';
-import { APP_GUARD, NestFactory } from '@nestjs/core';
-import { Logger as PinoNestLogger } from 'nestjs-pino';
-import { Client } from 'pg';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import { AuthGuard, createValidationPipe, ProblemFilter, requestIdMiddleware } from '@seams/kernel/http';
-import { MessagingModule } from '@seams/kernel/messaging';
-import { createRootLogger, logSettings, Metrics, ObservabilityModule } from '@seams/kernel/observability';
-import { DatabaseModule } from '@seams/kernel/persistence';
-import { type IntegrationEvent, type MessageClass, parseWireName, validate } from '@seams/kernel/primitives';
-import { EventDispatcher, InvalidMessageError, MessageRegistry, type ModuleManifest, Seam, SeamModule } from '@seams/kernel/seam';
+import { MessageRegistry } from '@seams/kernel/seam';
+import {
+  type HarnessOptions as KernelHarnessOptions,
+  type ModuleHarness as KernelModuleHarness,
+  startModuleHarness as startKernelHarness,
+} from '@seams/kernel/testing';
+import { messagingOptionsFrom, seamOptionsFor } from '../../src/host/config';
 import { testAuthEnv } from './auth';
-import { createTestDatabase, type TestDatabase } from './test-database';
-import { logOptions, messagingOptionsFrom, seamOptionsFor, settingsFor, topologyFrom } from '../../src/host/config';
-import { SHOP_PROBLEMS } from '../../src/host/problems';
 
-/**
- * An in-memory stand-in for a module (test/support/fakes.ts has the shop's), declared here so
- * that the harness depends on no module.
- */
-export interface FakeModule {
-  /** The real module's name and contract; it sends and subscribes to nothing. */
-  readonly manifest: ModuleManifest;
-  /** The Nest module with the fake's handlers, bound to this instance. */
-  readonly nestModule: DynamicModule;
-  /** The commands and queries it serves. */
-  readonly serves: readonly MessageClass[];
-  /** What it received, in order: wire names and validated payloads. */
-  readonly received: { wire: string; payload: unknown }[];
-}
+export { eventOf } from '@seams/kernel/testing';
+export type { FakeModule, PublishedEvent } from '@seams/kernel/testing';
 
-export interface HarnessOptions {
-  /** The module under test, by its real manifest; leave it out to serve only fakes (a fake's contract suite). */
-  readonly module?: ModuleManifest;
-  /** Stand-ins (test/support/fakes.ts) for every module the module under test sends to. */
-  readonly fakes?: readonly FakeModule[];
+export interface HarnessOptions extends Omit<KernelHarnessOptions, 'databaseServerUrl' | 'seam' | 'messaging'> {
   /**
-   * Settings the kernel reads (`SEAMS_RELAY_*`, ...), over those that make it trust the test
-   * token issuer (test/support/auth.ts); the process's own `SEAMS_*` are never used.
+   * Settings, as the host reads them (`SEAMS_RELAY_*`, ...), over those that make it trust the
+   * test token issuer (test/support/auth.ts); the process's own `SEAMS_*` are never used.
    */
   readonly env?: NodeJS.ProcessEnv;
 }
 
-export interface PublishedEvent {
-  readonly wire: string;
-  readonly payload: Record<string, unknown>;
-}
-
-export interface ModuleHarness {
-  readonly app: INestApplication;
-  /** The seam, as the module under test sees it: its calls to other modules reach the fakes. */
-  readonly seam: Seam;
+export interface ModuleHarness extends KernelModuleHarness {
   /**
    * HTTP to the module's routes, as in the app: request ids, the bearer-token guard (send
    * `customerBearer(...)` or `adminBearer()` from test/support/auth.ts), validation, problem responses.
    */
   readonly http: TestAgent;
-  /** The module's fresh database (absent when only fakes run). */
-  readonly database: TestDatabase | undefined;
-  /**
-   * Hands an event of another module to the module's subscribers, as the relay would: payload
-   * checked against the event's schema, inbox claimed (pass the same `eventId` to redeliver).
-   * Resolves with the event id once every subscriber has finished.
-   */
-  deliver(event: IntegrationEvent, eventId?: string): Promise<string>;
-  /** Events the module published into its outbox, oldest first (only those named `wire`, if given). */
-  published(wire?: string): Promise<PublishedEvent[]>;
-  close(): Promise<void>;
 }
 
 /**
- * Boots one module alone: the kernel every module gets from the host (seam, its own database
- * and migrations, outbox relay, logs and metrics), the module's Nest module, and fakes in place
- * of the modules it calls. Nothing else runs, so a test sees only this module's behaviour, and
- * a fake's behaviour is pinned by the contract suites (test/contracts/) that run against it.
- *
- * Of the host's HTTP edge only the token guard is installed (no rate limit, security headers or
- * Swagger document): test/e2e and test/security cover the assembled app.
+ * The kernel's module harness (`@seams/kernel/testing`) on the tests' PostgreSQL server
+ * (global-setup.ts), trusting the test token issuer (auth.ts), with the kernel's options read
+ * from `options.env` as the host reads them, and supertest on its HTTP server. Of the host's
+ * HTTP edge only the token guard, request ids, validation and problem responses are installed:
+ * test/e2e and test/security cover the assembled app.
  */
 export async function startModuleHarness(options: HarnessOptions): Promise<ModuleHarness> {
-  const fakes = options.fakes ?? [];
-  const module = options.module;
-  assertFakesCover(module, fakes);
+  const server = process.env.SEAMS_TEST_SERVER_URL;
+  if (!server) throw new Error('SEAMS_TEST_SERVER_URL is not set; run the tests through jest (npm test)');
   const env = { ...testAuthEnv(), ...options.env };
-  const registry = new MessageRegistry([...(module ? [module] : []), ...fakes.map((fake) => fake.manifest)]);
-  const topology = topologyFrom(registry, { kind: 'monolith' }, env);
-  const database = module ? await createTestDatabase() : undefined;
-  const root = createRootLogger(logSettings(logOptions(settingsFor(registry, env), module?.name ?? 'fakes', true)));
-
-  let app: INestApplication | undefined;
-  try {
-    const modules: (Type<unknown> | DynamicModule)[] = [
-      ...(module ? [await module.load()] : []),
-      ...fakes.map((fake) => fake.nestModule),
-    ];
-    @Module({
-      imports: [
-        ObservabilityModule.forRoot({ root, metrics: new Metrics() }),
-        SeamModule.forRoot({ registry, topology, ...seamOptionsFor(registry, env) }),
-        // Without a module under test nothing opens a database, so the settings are never used.
-        DatabaseModule.forRoot({ url: database?.url ?? 'postgres://unused.invalid/none', poolSize: 2 }),
-        MessagingModule.forRoot(messagingOptionsFrom(env)),
-        ...modules,
-      ],
-      providers: [{ provide: APP_GUARD, useClass: AuthGuard }],
-    })
-    class HarnessModule {}
-
-    app = await NestFactory.create(HarnessModule, { bufferLogs: true, abortOnError: false });
-    app.useLogger(app.get(PinoNestLogger));
-    app.flushLogs();
-    app.use(requestIdMiddleware);
-    app.enableVersioning({ type: VersioningType.URI });
-    app.useGlobalPipes(createValidationPipe());
-    app.useGlobalFilters(new ProblemFilter(SHOP_PROBLEMS));
-    await app.init();
-  } catch (error) {
-    await app?.close();
-    await database?.drop();
-    throw error;
-  }
-  const started = app;
-
-  return {
-    app: started,
-    seam: started.get(Seam),
-    http: request(started.getHttpServer()),
-    database,
-    async deliver(event, eventId = randomUUID()) {
-      if (!module) throw new Error('deliver() needs a module under test');
-      const type = event.constructor as unknown as MessageClass;
-      if (!module.subscribes.includes(type)) {
-        throw new Error(`${module.name} does not subscribe to ${type.wire} (its manifest's "subscribes" does not list it)`);
-      }
-      const checked = validate(type.schema, { ...event });
-      if (!checked.ok) throw new InvalidMessageError(type.wire, checked.issues);
-      await started.get(EventDispatcher).dispatchTo(module.name, type.wire, event, eventId);
-      return eventId;
-    },
-    async published(wire) {
-      if (!module || !database) return [];
-      const client = new Client({ connectionString: database.url });
-      await client.connect();
-      try {
-        const { rows } = await client.query<{ name: string; payload: Record<string, unknown> }>(
-          `SELECT name, payload FROM "${module.name}".seams_outbox WHERE $1::text IS NULL OR name = $1 ORDER BY position`,
-          [wire ?? null],
-        );
-        return rows.map((row) => ({ wire: row.name, payload: row.payload }));
-      } finally {
-        await client.end();
-      }
-    },
-    async close() {
-      await started.close();
-      await database?.drop();
-    },
-  };
-}
-
-/** Every module the module under test sends to must have a fake that serves what it sends. */
-function assertFakesCover(module: ModuleManifest | undefined, fakes: readonly FakeModule[]): void {
-  const names = fakes.map((fake) => fake.manifest.name);
-  const duplicate = names.find((name, index) => names.indexOf(name) !== index);
-  if (duplicate) throw new Error(`Two fakes stand in for ${duplicate}`);
-  if (module && names.includes(module.name)) throw new Error(`${module.name} is the module under test; it cannot also be faked`);
-  for (const message of module?.sends ?? []) {
-    const target = parseWireName(message.wire).module;
-    const fake = fakes.find((candidate) => candidate.manifest.name === target);
-    if (!fake) throw new Error(`${module!.name} sends ${message.wire}, but no fake stands in for ${target}`);
-    if (!fake.serves.includes(message)) throw new Error(`The fake of ${target} does not serve ${message.wire}, which ${module!.name} sends`);
-  }
-}
-
-/**
- * An event made from its payload, as the relay rebuilds one from an outbox row: for tests that
- * hand a module an event without knowing its constructor's parameters.
- */
-export function eventOf<E extends IntegrationEvent>(type: MessageClass<E>, payload: { readonly [K in keyof E]: E[K] }): E {
-  return Object.assign(Object.create(type.prototype as object) as E, payload);
+  const registry = new MessageRegistry([...(options.module ? [options.module] : []), ...(options.fakes ?? []).map((fake) => fake.manifest)]);
+  const harness = await startKernelHarness({
+    ...options,
+    seam: seamOptionsFor(registry, env),
+    messaging: messagingOptionsFrom(env),
+    databaseServerUrl: server,
+  });
+  return Object.assign(harness, { http: request(harness.app.getHttpServer()) });
 }

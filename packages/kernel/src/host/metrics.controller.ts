@@ -1,18 +1,18 @@
 import { Controller, Get, Header, type OnModuleInit, Res, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { SkipThrottle } from '@nestjs/throttler';
-import { Public } from '@seams/kernel/http';
-import { OutboxAdmin } from '@seams/kernel/messaging';
-import { Metrics } from '@seams/kernel/observability';
-import { RemoteModules } from '@seams/kernel/seam';
+import { Public } from '../http';
+import { OutboxAdmin } from '../messaging';
+import { Metrics } from '../observability';
+import { RemoteModules } from '../seam';
+import { OperationsRoute } from './operations-route';
 
 const BREAKER_STATES: Record<string, number> = { closed: 0, open: 1, 'half-open': 2, isolated: 3 };
 
 /** `GET /metrics`: the process's Prometheus metrics, on the monolith and on every module host. */
 @ApiTags('operations')
 @Public()
-@SkipThrottle()
+@OperationsRoute()
 @Controller({ path: 'metrics', version: VERSION_NEUTRAL })
 export class MetricsController implements OnModuleInit {
   constructor(

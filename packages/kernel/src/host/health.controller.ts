@@ -2,11 +2,11 @@ import { Controller, Get, Res, ServiceUnavailableException, VERSION_NEUTRAL } fr
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { type HealthCheckResult, HealthCheckService, type HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
 import type { Response } from 'express';
-import { SkipThrottle } from '@nestjs/throttler';
-import { Public } from '@seams/kernel/http';
-import { DatabaseRegistry } from '@seams/kernel/persistence';
-import { brokerReachable, brokerUrls, MessageRegistry, RemoteModules, Topology } from '@seams/kernel/seam';
+import { Public } from '../http';
+import { DatabaseRegistry } from '../persistence';
+import { brokerReachable, brokerUrls, MessageRegistry, RemoteModules, Topology } from '../seam';
 import { Lifecycle } from './lifecycle';
+import { OperationsRoute } from './operations-route';
 
 /** How long one check may take before it counts as down. */
 const CHECK_TIMEOUT_MS = 2000;
@@ -19,7 +19,7 @@ const CHECK_TIMEOUT_MS = 2000;
  */
 @ApiTags('operations')
 @Public()
-@SkipThrottle()
+@OperationsRoute()
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
 export class HealthController {
   constructor(

@@ -1,0 +1,82 @@
+import { type INestApplication, type NestApplicationOptions, VersioningType } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import helmet from 'helmet';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { createValidationPipe, ProblemFilter, type ProblemOptions, requestIdMiddleware } from '../http';
+import { Metrics } from '../observability';
+import { Lifecycle } from './lifecycle';
+
+/**
+ * The options to create the app with (`NestFactory.create(AppModule, SEAMS_APP_OPTIONS)`):
+ * `applyHttpEdge` registers the body parser itself (after the request id and with a size
+ * limit), Nest's own start-up messages wait for the kernel's logger, and a module that fails
+ * to start rejects instead of exiting the process.
+ */
+export const SEAMS_APP_OPTIONS = { bodyParser: false, bufferLogs: true, abortOnError: false } as const satisfies NestApplicationOptions;
+
+export interface HttpEdgeOptions {
+  /** The largest JSON body accepted (default `100kb`); larger gets 413. */
+  readonly bodyLimit?: string;
+  /** Origins allowed to call from a browser; CORS stays off when empty (default). */
+  readonly corsOrigins?: readonly string[];
+  /**
+   * Path prefixes served without a content security policy (e.g. a Swagger UI at `/docs`,
+   * which needs inline scripts); every other response gets helmet's full set of headers.
+   */
+  readonly withoutCsp?: readonly string[];
+  /**
+   * Middleware that must see the raw request, run after the request id and before the body
+   * parser (e.g. a proxy that forwards some routes elsewhere, body untouched).
+   */
+  readonly beforeBody?: readonly RequestHandler[];
+  /** The problem responses' type namespace and authentication realm (see `ProblemFilter`). */
+  readonly problems?: ProblemOptions;
+}
+
+/**
+ * The HTTP side every request meets, in this order: the kernel's logger for Nest's own
+ * messages; a correlation id (`X-Request-Id`) before anything else, so even a body that does
+ * not parse has one; HTTP metrics; `Connection: close` once shutdown has begun; security
+ * headers (helmet); `beforeBody`; the JSON body parser with its limit; CORS when asked; URI
+ * versioning (`/v1/...`); the validation pipe (400 with the fields at fault); and RFC 9457
+ * problem responses for every error, domain errors included.
+ *
+ * Needs an Express app created with `SEAMS_APP_OPTIONS` and importing `SeamsModule`.
+ */
+export function applyHttpEdge(app: INestApplication, options: HttpEdgeOptions = {}): void {
+  const express = app as NestExpressApplication;
+  express.useLogger(express.get(PinoNestLogger));
+  express.flushLogs();
+  express.use(requestIdMiddleware);
+  express.use(express.get(Metrics).httpMiddleware());
+  express.use(closeWhenShuttingDown(express.get(Lifecycle)));
+  express.use(securityHeaders(options.withoutCsp ?? []));
+  for (const middleware of options.beforeBody ?? []) express.use(middleware);
+  express.useBodyParser('json', { limit: options.bodyLimit ?? '100kb' });
+  const origins = options.corsOrigins ?? [];
+  if (origins.length > 0) express.enableCors({ origin: [...origins], exposedHeaders: ['X-Request-Id', 'Location', 'Retry-After'] });
+  express.getHttpAdapter().getInstance().disable('x-powered-by');
+  express.enableVersioning({ type: VersioningType.URI });
+  express.useGlobalPipes(createValidationPipe());
+  express.useGlobalFilters(new ProblemFilter(options.problems));
+}
+
+/** helmet's security headers on every response; paths under `withoutCsp` get them without a content security policy. */
+function securityHeaders(withoutCsp: readonly string[]): RequestHandler {
+  const strict = helmet();
+  const relaxed = helmet({ contentSecurityPolicy: false });
+  return (request: Request, response: Response, next: NextFunction) =>
+    (withoutCsp.some((prefix) => request.path.startsWith(prefix)) ? relaxed : strict)(request, response, next);
+}
+
+/** Once shutdown has begun, a keep-alive connection closes after its response instead of waiting for another request. */
+function closeWhenShuttingDown(lifecycle: Lifecycle): RequestHandler {
+  return (request: Request, response: Response, next: NextFunction) => {
+    if (lifecycle.shuttingDown) response.setHeader('Connection', 'close');
+    response.once('finish', () => {
+      if (lifecycle.shuttingDown) setImmediate(() => request.socket.end());
+    });
+    next();
+  };
+}

@@ -1,0 +1,17 @@
+import { type ExecutionContext, SetMetadata } from '@nestjs/common';
+
+const OPERATIONS_ROUTE = 'seams:operations-route';
+
+/**
+ * Marks the operations controllers (health, metrics): probes and scrapers call them often and
+ * without a token. An app's rate limiter lets them through with `isOperationsRoute`.
+ */
+export const OperationsRoute = (): ClassDecorator => SetMetadata(OPERATIONS_ROUTE, true);
+
+/**
+ * Whether a request goes to an operations controller, e.g. for `@nestjs/throttler`:
+ * `ThrottlerModule.forRoot({ throttlers, skipIf: isOperationsRoute })`.
+ */
+export function isOperationsRoute(context: ExecutionContext): boolean {
+  return Reflect.getMetadata(OPERATIONS_ROUTE, context.getClass()) === true;
+}

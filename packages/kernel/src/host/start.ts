@@ -1,0 +1,26 @@
+import type { INestApplication } from '@nestjs/common';
+import { groupServers, serverOptions, type TlsFiles, Topology } from '../seam';
+
+/**
+ * Connects a seam listener for each group of modules this process serves (a module host, or a
+ * monolith that also serves some modules to others), at the addresses of the topology, with
+ * mutual TLS when `tls` is given (the same files as the seam's options). Start them with `startApp`.
+ */
+export function connectSeamServers(app: INestApplication, options: { readonly tls?: TlsFiles } = {}): void {
+  const topology = app.get(Topology);
+  const tls = options.tls;
+  for (const group of groupServers(topology.served)) {
+    app.connectMicroservice(serverOptions(group.modules[0], group.url, tls, topology.namespace));
+  }
+}
+
+/**
+ * Starts the seam listeners (if this process serves any module) and the HTTP server, once the
+ * application has bootstrapped: the command and query buses register their handlers then, and
+ * a seam listener started earlier would take messages nobody could handle yet.
+ */
+export async function startApp(app: INestApplication, port: number, host?: string): Promise<void> {
+  await app.init();
+  await app.startAllMicroservices();
+  await app.listen(port, host as string);
+}
