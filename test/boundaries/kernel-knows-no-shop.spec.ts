@@ -49,7 +49,8 @@ describe('the kernel knows no shop', () => {
 
   it('reports each kind of shop word (the check is not blind)', () => {
     const fixture = [
-      "static readonly wire = 'inventory.reserve-stock.v1';",
+      // (a registered module's name; with every module removed there is none to look for)
+      `static readonly wire = '${MANIFESTS[0]?.name ?? 'none'}.reserve-stock.v1';`,
       "export const ROLES = { customer: 'customer', admin: 'admin' } as const;",
       "type: 'urn:seams:problem:seam.unavailable',",
       "example: 'Not enough stock of TEA-1',",
@@ -57,7 +58,7 @@ describe('the kernel knows no shop', () => {
       'a catalog of PaymentDeclined payments',
     ].join('\n');
     const found = shopWordsIn('fixture.ts', fixture);
-    for (const line of [1, 2, 3, 4, 5, 6]) expect(found.some((hit) => hit.startsWith(`fixture.ts:${line}:`))).toBe(true);
+    for (const line of MANIFESTS.length > 0 ? [1, 2, 3, 4, 5, 6] : [2, 3, 4, 5, 6]) expect(found.some((hit) => hit.startsWith(`fixture.ts:${line}:`))).toBe(true);
     // Generic words are not shop words.
     expect(shopWordsIn('generic.ts', 'SELECT * FROM t ORDER BY position; // in order; OutboxAdmin; customErrorMessage; pg_catalog')).toEqual([]);
   });

@@ -1,3 +1,4 @@
+// @uses-modules inventory, catalog
 import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

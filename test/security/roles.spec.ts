@@ -1,3 +1,4 @@
+// @uses-modules catalog, inventory, ordering, payments
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MANIFESTS } from '../../src/host/manifests';
