@@ -18,7 +18,7 @@ describe('the @seams/kernel tarball', () => {
 
   it('type-checks an import of every subpath, the libraries’ declarations included', async () => {
     const subpaths = kernelSubpaths();
-    expect(subpaths).toEqual(expect.arrayContaining(['primitives', 'context', 'seam', 'persistence', 'messaging', 'security', 'observability', 'http']));
+    expect(subpaths).toEqual(expect.arrayContaining(['primitives', 'context', 'seam', 'persistence', 'messaging', 'security', 'observability', 'http', 'host', 'testing']));
     writeFileSync(
       join(fresh.dir, 'index.ts'),
       subpaths.map((subpath, i) => `import * as kernel${i} from '@seams/kernel/${subpath}';`).join('\n') +
