@@ -6,7 +6,7 @@ import { createApp, startApp } from '../../src/host/create-app';
 import { Metrics } from '@seams/kernel/observability';
 import { Seam } from '@seams/kernel/seam';
 import { adminBearer, testAuthEnv } from '../support/auth';
-import { BROKERS } from '../support/cluster';
+import { BROKERS, deleteQueues } from '../support/cluster';
 import { type AppProcess, freePort, startAppProcess } from '../support/processes';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { probeManifests, type ProbeSystem } from './probe-system';
@@ -136,16 +136,4 @@ export async function startProbeCluster(system: ProbeSystem, placement: Placemen
       await database.drop();
     },
   };
-}
-
-async function deleteQueues(namespace: string, modules: string[]): Promise<void> {
-  const { connect } = await import('amqplib');
-  const connection = await connect(BROKERS.amqp);
-  try {
-    const channel = await connection.createChannel();
-    for (const module of modules) await channel.deleteQueue(`seams.${namespace}.${module}`);
-    await channel.close();
-  } finally {
-    await connection.close();
-  }
 }

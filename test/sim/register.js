@@ -7,16 +7,10 @@
 const { readFileSync } = require('node:fs');
 const { transformSync } = require('@swc/core');
 
+// The SWC options Jest uses (jest.config.js), so both compile the same way.
+const [, swc] = Object.values(require('../../jest.config.js').transform)[0];
+
 require.extensions['.ts'] = function compile(module, filename) {
-  const { code } = transformSync(readFileSync(filename, 'utf8'), {
-    filename,
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-      target: 'es2022',
-    },
-    module: { type: 'commonjs' },
-    sourceMaps: 'inline',
-  });
+  const { code } = transformSync(readFileSync(filename, 'utf8'), { ...swc, filename });
   module._compile(code, filename);
 };

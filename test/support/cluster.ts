@@ -105,12 +105,12 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
 }
 
 /** RabbitMQ keeps durable queues; a test's namespaced ones are removed when it ends. */
-async function deleteQueues(namespace: string): Promise<void> {
+export async function deleteQueues(namespace: string, modules: readonly string[] = MODULES): Promise<void> {
   const { connect } = await import('amqplib');
   const connection = await connect(BROKERS.amqp);
   try {
     const channel = await connection.createChannel();
-    for (const module of MODULES) await channel.deleteQueue(`seams.${namespace}.${module}`);
+    for (const module of modules) await channel.deleteQueue(`seams.${namespace}.${module}`);
     await channel.close();
   } finally {
     await connection.close();
