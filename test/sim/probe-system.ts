@@ -175,6 +175,24 @@ class ProbeWork {
     );
     return (Array.isArray(rows[0]) ? (rows[0] as unknown[]) : rows).length > 0;
   }
+
+  /**
+   * The serialization conflicts armed for `handler` on `key`, taken all at once before the
+   * transaction (outside it: a handler holding its transaction's connection must not wait for
+   * a second one from the same pool, or a full pool deadlocks). The returned function says, on
+   * each try of the transaction, whether this one loses.
+   */
+  async conflicts(handler: string, key: string): Promise<() => boolean> {
+    const rows: unknown[] = await this.database.manager.query(
+      `WITH armed AS (SELECT remaining FROM "${this.module}".faults WHERE handler = $1 AND key = $2 AND kind = 'conflict' FOR UPDATE)
+       UPDATE "${this.module}".faults f SET remaining = 0 FROM armed
+        WHERE f.handler = $1 AND f.key = $2 AND f.kind = 'conflict' RETURNING armed.remaining`,
+      [handler, key],
+    );
+    const returned = (Array.isArray(rows[0]) ? rows[0] : rows) as { remaining: number }[];
+    let left = returned[0]?.remaining ?? 0;
+    return () => left-- > 0;
+  }
 }
 
 const SERIALIZATION_FAILURE = `DO $$ BEGIN RAISE EXCEPTION 'simulated serialization failure' USING ERRCODE = '40001'; END $$`;
@@ -191,8 +209,9 @@ function putHandler(module: string, messages: ProbeMessages, slowMs: number): Ty
       if (command.value === UNLUCKY_VALUE) {
         throw new ProbeError(`${module}.unlucky`, 'conflict', `${command.key} cannot take ${UNLUCKY_VALUE}`, { key: command.key });
       }
+      const loses = await this.work.conflicts('put', command.key);
       return this.work.database.transaction(async ({ manager, publish }) => {
-        if (await this.work.fault('conflict', 'put', command.key)) await manager.query(SERIALIZATION_FAILURE);
+        if (loses()) await manager.query(SERIALIZATION_FAILURE);
         const rows = (await manager.query(
           `INSERT INTO "${module}".items (key, value, version) VALUES ($1, $2, 1)
            ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = items.version + 1 RETURNING version`,
@@ -250,8 +269,9 @@ function subscriber(module: string, own: ProbeMessages, event: MessageClass<Inte
       const { key, seq } = received as unknown as { key: string; seq: number };
       await this.work.entered(event.wire, key);
       if (await this.work.fault('throw', name, key)) throw new Error(`${module}/${name} was told to fail on ${key}#${seq}`);
+      const loses = await this.work.conflicts(name, key);
       await this.work.database.transaction(async ({ manager, publish }) => {
-        if (await this.work.fault('conflict', name, key)) await manager.query(SERIALIZATION_FAILURE);
+        if (loses()) await manager.query(SERIALIZATION_FAILURE);
         await manager.query(`INSERT INTO "${module}".handled (event_id, handler, event, key, seq) VALUES ($1, $2, $3, $4, $5)`, [
           RequestContexts.current()?.messageId,
           `${module}/${name}`,
