@@ -89,11 +89,14 @@ async function runPlacement(scenario: Scenario, placement: Placement, withFaults
         violations.push(`a probe message got no typed answer: ${answer.code}`);
       }
     }
+    // The probe's events are delivered before any fault is armed: faults are about the load.
+    const modules = scenario.system.modules.map((m) => m.name);
+    const beforeFaults = new Set((await quiet(db, modules, 60_000)).map((row) => row.id));
     if (withFaults) {
       await arm(db, scenario.faults);
       await runLoad(cluster, scenario, violations);
     }
-    const stats = await settle(db, scenario, withFaults ? scenario.faults : undefined, cluster, violations);
+    const stats = await settle(db, scenario, withFaults ? scenario.faults : undefined, cluster, violations, beforeFaults);
     return { answers, violations, stats };
   } catch (error) {
     violations.push(`the run failed: ${(error as Error)?.stack ?? String(error)}\n${cluster.output().slice(-4000)}`);
@@ -175,7 +178,14 @@ async function quiet(db: Client, modules: readonly string[], ceilingMs: number):
  * Waits for the outboxes to drain, checks what was parked, resubmits it as an operator would
  * (faults cleared), waits again, and checks every invariant.
  */
-async function settle(db: Client, scenario: Scenario, faults: Scenario['faults'] | undefined, cluster: ProbeCluster, violations: string[]): Promise<string> {
+async function settle(
+  db: Client,
+  scenario: Scenario,
+  faults: Scenario['faults'] | undefined,
+  cluster: ProbeCluster,
+  violations: string[],
+  beforeFaults: ReadonlySet<string>,
+): Promise<string> {
   const modules = scenario.system.modules.map((m) => m.name);
   let rows = await quiet(db, modules, 60_000);
   const pending = rows.filter((row) => row.status === 'PENDING' && !heldBack(row, rows));
@@ -185,6 +195,7 @@ async function settle(db: Client, scenario: Scenario, faults: Scenario['faults']
   const keptFailing = (faults?.throws ?? []).filter((f) => f.remaining === KEPT_FAILING);
   const subscribers = subscribersOf(scenario.system);
   const shouldPark = (row: DeliveryRow) =>
+    !beforeFaults.has(row.id) &&
     keptFailing.some((f: Fault) => f.module === row.subscriber && f.key === row.key && subscribers.some((s) => s.module === f.module && s.handler === f.handler && s.event === row.name));
   for (const row of rows) {
     if (row.status === 'PARKED' && !shouldPark(row)) violations.push(`${row.name} ${row.event_id} to ${row.subscriber} was parked, but its subscriber did not keep failing`);
