@@ -144,7 +144,8 @@ function parseAnswer(lines: readonly { text: string; line: number }[]): Answer |
     }
   }
   const joined = rest.map((line) => line.trim()).join(' ').trim();
-  if (/^[[{]/.test(joined)) {
+  // JSON starts with `{`, or with `[` and a value (`[Seams] …` is a line of text).
+  if (/^(\{|\[\s*([[{"\]…\d-]|true|false|null))/.test(joined)) {
     try {
       return { status: status ?? 200, headers, body: parsePattern(joined), text: [], line: lines[0].line };
     } catch (error) {

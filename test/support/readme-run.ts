@@ -18,8 +18,8 @@ export function blocksOf(markdown: string, heading: string): CodeBlock[] {
 /** The ports the README's commands use; the test gives each a free port of its own. */
 export const README_PORTS = [3000, 3001, 3002, 4010, 4020, 54329] as const;
 
-/** The embedded server's URL as the README writes it. */
-export const EMBEDDED_URL = 'postgres://postgres:postgres@127.0.0.1:54329/seams';
+/** A database of the embedded server as the README writes it: `postgres://postgres:postgres@127.0.0.1:54329/<name>`. */
+const EMBEDDED_URL = /postgres:\/\/postgres:postgres@127\.0\.0\.1:54329\/(\w+)/g;
 
 export interface Rewrite {
   (text: string): string;
@@ -31,9 +31,10 @@ export interface Rewrite {
  * What the test changes in the README's commands and answers before it runs them, and nothing
  * else (docs/readme-checks.md lists it): the README's ports become free ones; `npm ci` and
  * `npm run build` are left out (`npm test` has just built: its `pretest`); `npm start` runs the
- * `start` script without its build; with `databaseUrl`, the embedded server's URL becomes a test database.
+ * `start` script without its build; with `databases` (name → URL), a URL of the embedded
+ * server's database `name` becomes that test database.
  */
-export async function readmeRewrite(databaseUrl?: string): Promise<Rewrite> {
+export async function readmeRewrite(databases: Record<string, string> = {}): Promise<Rewrite> {
   const ports = new Map<number, number>();
   for (const port of README_PORTS) ports.set(port, await freePort());
   const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start;
@@ -41,7 +42,7 @@ export async function readmeRewrite(databaseUrl?: string): Promise<Rewrite> {
   if (!run) throw new Error(`the start script of package.json no longer reads "npm run build && …": ${start}; teach test/support/readme-run.ts what npm start runs`);
   const rewrite = (text: string) => {
     let out = text;
-    if (databaseUrl) out = out.split(EMBEDDED_URL).join(databaseUrl);
+    out = out.replace(EMBEDDED_URL, (url: string, name: string) => databases[name] ?? url);
     out = out
       .replace(/\bnpm ci && /g, '')
       .replace(/^npm run build$/gm, ': npm run build')
