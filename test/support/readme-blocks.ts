@@ -290,3 +290,25 @@ export function missingInOrder(expected: readonly string[], actual: readonly str
   }
   return undefined;
 }
+
+const ROUTE = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (\/[^\s?`]*)/;
+
+/**
+ * The routes (`METHOD /path`, query left out) named in the first cell of each row of the
+ * Markdown tables in `text`, each with its line.
+ */
+export function tableRoutes(text: string, firstLine = 1): { route: string; line: number }[] {
+  return text.split('\n').flatMap((row, i) => {
+    if (!/^\|/.test(row) || /^\|\s*-/.test(row)) return [];
+    const first = row.split('|')[1] ?? '';
+    return routeSpans(first).map((route) => ({ route, line: firstLine + i }));
+  });
+}
+
+/** The routes named in code spans (`` `GET /v1/orders/{id}` ``) anywhere in `text`. */
+export function routeSpans(text: string): string[] {
+  return [...text.matchAll(/`([^`\n]+)`/g)].flatMap(([, span]) => {
+    const match = ROUTE.exec(span);
+    return match ? [`${match[1]} ${match[2]}`] : [];
+  });
+}
