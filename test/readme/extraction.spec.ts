@@ -22,7 +22,7 @@ describe.each([
   let shell: ReadmeShell;
 
   beforeAll(async () => {
-    for (const _ of names) databases.push(await createTestDatabase());
+    while (databases.length < names.length) databases.push(await createTestDatabase());
     const rewrite = await readmeRewrite(Object.fromEntries(names.map((name, i) => [name, databases[i].url])));
     shell = new ReadmeShell({ SEAMS_DATA_DIR: join(data, '.data'), DATABASE_URL: databases[0].url, PORT: String(rewrite.port(3000)) }, rewrite);
   });

@@ -149,7 +149,7 @@ function parseAnswer(lines: readonly { text: string; line: number }[]): Answer |
     try {
       return { status: status ?? 200, headers, body: parsePattern(joined), text: [], line: lines[0].line };
     } catch (error) {
-      throw new Error(`README line ${lines[0].line}: the answer is not JSON (with … for variable parts): ${(error as Error).message}\n${joined}`);
+      throw new Error(`README line ${lines[0].line}: the answer is not JSON (with … for variable parts): ${(error as Error).message}\n${joined}`, { cause: error });
     }
   }
   return { status, headers, text: rest.map((line) => line.trim()).filter(Boolean), line: lines[0].line };
