@@ -318,6 +318,22 @@ export default defineConfig(
     },
   },
   {
+    // A module never reads the environment: its settings are declared in <module>.settings.ts
+    // (defineSettings), read by the host with every other setting, and injected.
+    files: ['modules/**/*.ts'],
+    ignores: ['modules/**/*.spec.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'A module never reads the environment: declare the setting in <module>.settings.ts (defineSettings), name it in the manifest and inject it.',
+        },
+      ],
+    },
+  },
+  {
     // Inside the kernel, its folders import each other by relative path.
     files: ['packages/kernel/src/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },

@@ -16,7 +16,7 @@ import { EmbeddedPostgresError } from '@seams/kernel/persistence';
  */
 async function main(): Promise<void> {
   // The environment is read here, once (src/host/config); createApp reads the same settings.
-  const settings = readSettings(process.env, MANIFESTS.map((m) => m.name));
+  const settings = readSettings(process.env, MANIFESTS.map((m) => m.name), MANIFESTS);
   const role = roleFrom(process.argv, settings.hostModule);
   const shutdownTimeoutMs = settings.shutdownTimeoutMs;
   const root = createRootLogger(logSettings(logOptions(settings, serviceOf(role))));

@@ -41,7 +41,7 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
   const manifests = options.manifests ?? MANIFESTS;
   const registry = new MessageRegistry(manifests);
   // The one place the environment is read: every setting, checked, then the kernel's options.
-  const settings = readSettings(env, manifests.map((m) => m.name));
+  const settings = readSettings(env, manifests.map((m) => m.name), manifests);
   const topology = Topology.create(registry, role, topologyOptions(settings));
   const root = options.root ?? createRootLogger(logSettings(logOptions(settings, serviceOf(role), options.logger === false)));
   const http = httpSettingsOf(settings);
@@ -57,6 +57,7 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
         database: { ...databaseOptions(settings, options.database, topology.localModules), ...options.database },
         seam,
         messaging: messagingOptions(settings),
+        moduleSettings: settings.moduleSettings,
         logger: root,
       },
       ratePerMinute: http.ratePerMinute,
