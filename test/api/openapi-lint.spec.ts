@@ -7,6 +7,13 @@ import { promisify } from 'node:util';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const run = promisify(execFile);
+
+/** The parts of an OpenAPI document the tests take apart. */
+interface Doc {
+  servers: unknown[];
+  paths: Record<string, Record<string, { security?: unknown[] }>>;
+  components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+}
 const root = join(__dirname, '..', '..');
 
 jest.setTimeout(120_000);
@@ -33,7 +40,7 @@ async function lint(folder: string, document: unknown): Promise<{ exitCode: numb
 
 describe('the live OpenAPI document under Redocly lint (recommended)', () => {
   let app: TestApp;
-  let document: Record<string, any>;
+  let document: Doc;
   let folder: string;
 
   beforeAll(async () => {
@@ -57,9 +64,9 @@ describe('the live OpenAPI document under Redocly lint (recommended)', () => {
   });
 
   it.each([
-    ['a schema it refers to is gone', (doc: Record<string, any>) => delete doc.components.schemas.ProblemDto],
-    ['its servers are empty', (doc: Record<string, any>) => (doc.servers = [])],
-    ['an operation has no security said', (doc: Record<string, any>) => delete doc.paths['/health'].get.security],
+    ['a schema it refers to is gone', (doc: Doc) => delete doc.components.schemas.ProblemDto],
+    ['its servers are empty', (doc: Doc) => (doc.servers = [])],
+    ['an operation has no security said', (doc: Doc) => delete doc.paths['/health'].get.security],
   ])('fails when %s', async (_, breakIt) => {
     const broken = structuredClone(document);
     breakIt(broken);

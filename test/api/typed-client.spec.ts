@@ -8,6 +8,13 @@ import { ADMIN_SUBJECT, tokenFor } from '../support/auth';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const run = promisify(execFile);
+
+/** The parts of an OpenAPI document the tests take apart. */
+interface Doc {
+  servers: unknown[];
+  paths: Record<string, Record<string, { security?: unknown[] }>>;
+  components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+}
 const root = join(__dirname, '..', '..');
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 
@@ -21,13 +28,13 @@ jest.setTimeout(180_000);
 describe('a typed client generated from the live OpenAPI document', () => {
   let app: TestApp;
   let base: string;
-  let document: Record<string, any>;
+  let document: Doc;
   const folders: string[] = [];
 
   beforeAll(async () => {
     app = await startTestApp();
     base = `http://127.0.0.1:${(app.app.getHttpServer().address() as { port: number }).port}`;
-    document = (await (await fetch(`${base}/docs-json`)).json()) as Record<string, any>;
+    document = (await (await fetch(`${base}/docs-json`)).json()) as Doc;
   });
 
   afterAll(async () => {
@@ -84,9 +91,9 @@ describe('a typed client generated from the live OpenAPI document', () => {
   });
 
   it.each([
-    ['the order line total it reads', (doc: Record<string, any>) => delete doc.components.schemas.OrderLineV2Dto.properties.lineTotalMinor, 'lineTotalMinor'],
-    ['the product price it reads', (doc: Record<string, any>) => delete doc.components.schemas.ProductDto.properties.priceMinor, 'priceMinor'],
-    ['the stock count it sends', (doc: Record<string, any>) => delete doc.components.schemas.SetStockDto.properties.onHand, 'onHand'],
+    ['the order line total it reads', (doc: Doc) => delete doc.components.schemas.OrderLineV2Dto.properties.lineTotalMinor, 'lineTotalMinor'],
+    ['the product price it reads', (doc: Doc) => delete doc.components.schemas.ProductDto.properties.priceMinor, 'priceMinor'],
+    ['the stock count it sends', (doc: Doc) => delete doc.components.schemas.SetStockDto.properties.onHand, 'onHand'],
   ])('does not compile when the document loses %s', async (_, lose, field) => {
     const broken = structuredClone(document);
     lose(broken);
