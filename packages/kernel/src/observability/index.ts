@@ -4,5 +4,5 @@ export { SeamObserver, outcomeOf } from './seam-observer';
 export type { ObservedRoute } from './seam-observer';
 export { createRootLogger, logSettings, LOG_LEVELS, REDACTED_PATHS } from './logging';
 export type { LogSettings, LogOptions } from './logging';
-export { inDeliverySpan, startTracing, stopTracing, tracingEnabled } from './tracing';
-export type { StoredTraceContext, TracingOptions } from './tracing';
+export { startTracing, stopTracing, tracingEnabled } from './tracing';
+export type { TracingOptions } from './tracing';
