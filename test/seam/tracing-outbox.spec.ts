@@ -151,6 +151,9 @@ describe('traces through the outbox', () => {
       (row) => row !== undefined,
       20000,
     );
+    // The admin list names the trace, so an operator can go from a parked delivery to it.
+    const listed = await fetch(`${base}/v1/admin/events?status=failed`, { headers: json });
+    expect(((await listed.json()) as { id: string; traceId: string | null }[]).find((d) => d.id === parked.id)).toMatchObject({ traceId });
     await db.query('DROP TRIGGER refuse_trace_park ON inventory.reservations');
     const retried = await fetch(`${base}/v1/admin/events/${parked.id}/retry`, { method: 'POST', headers: json });
     expect(retried.status).toBe(202);
@@ -199,5 +202,7 @@ describe('traces through the outbox', () => {
       const handled = await receiver.waitFor((s) => s.service === 'seams-inventory' && s.name === 'seam handle ordering.order-confirmed.v1' && s.traceId === delivered.traceId);
       expect(ancestors(handled).map((s) => s.spanId)).toContain(delivered.spanId);
     }
+    const listed = (await (await fetch(`${base}/v1/admin/events?status=delivered&limit=500`, { headers: json })).json()) as { eventId: string; traceId: string | null }[];
+    for (const { id } of cases) expect(listed.find((d) => d.eventId === id)).toMatchObject({ traceId: null });
   });
 });
