@@ -8,7 +8,7 @@ import { MANIFESTS } from './host/manifests';
 import { roleFrom, serviceOf } from './host/role';
 import { shutDownGracefully } from './host/shutdown';
 import { createRootLogger, logSettings, stopTracing } from '@seams/kernel/observability';
-import { EmbeddedPostgresError } from '@seams/kernel/persistence';
+import { EMBEDDED_POSTGRES_DIED_EXIT_CODE, EmbeddedPostgresError } from '@seams/kernel/persistence';
 
 /**
  * `node dist/src/main.js` runs the monolith; `node dist/src/main.js --module inventory` (or
@@ -22,6 +22,15 @@ async function main(): Promise<void> {
   const root = createRootLogger(logSettings(logOptions(settings, serviceOf(role))));
   const log = root.child({ context: 'Seams' });
   const database = await resolveDatabase(settings);
+  // The embedded server dying under the app: exit at once, in one line, so that whatever
+  // supervises the app restarts it (and with it the server). See ADR 0005. Not while shutting
+  // down: Ctrl-C in a terminal stops the server too (it is in the same process group).
+  let shuttingDown = false;
+  database.embedded?.watch((reason) => {
+    if (shuttingDown) return;
+    console.error(reason);
+    process.exit(EMBEDDED_POSTGRES_DIED_EXIT_CODE);
+  });
   log.info(
     database.embedded
       ? `Embedded PostgreSQL ${database.embedded.owned ? 'started' : 'reused'} in ${database.embedded.dataDir}`
@@ -45,6 +54,7 @@ async function main(): Promise<void> {
   // SIGTERM / SIGINT: stop taking work, finish what is under way (bounded), close the
   // transports and module pools, flush traces, then stop the embedded server.
   const shutdown = async (signal: NodeJS.Signals) => {
+    shuttingDown = true;
     log.info(`${signal} received: finishing the work under way (at most ${shutdownTimeoutMs} ms), then stopping`);
     setTimeout(() => {
       log.error(`Shutdown took longer than ${shutdownTimeoutMs + 5000} ms; exiting anyway`);

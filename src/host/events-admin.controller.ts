@@ -37,6 +37,7 @@ export class DeliveryDto {
   @ApiProperty() createdAt: string;
   @ApiPropertyOptional({ type: String, nullable: true }) deliveredAt: string | null;
   @ApiProperty({ type: Object }) payload: unknown;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'The trace the event was published in; its deliveries are spans of it' }) traceId: string | null;
 }
 
 export class OutboxStatsDto {
