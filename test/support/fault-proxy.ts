@@ -1,0 +1,164 @@
+import { once } from 'node:events';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+
+/**
+ * A TCP proxy on loopback that a test puts between two processes (a caller and a module host,
+ * or an app and its broker) and then breaks on purpose:
+ *
+ *   pass()        bytes flow both ways (the start)
+ *   blackhole()   connections stay open and new ones are accepted, but every byte is dropped
+ *   delay(ms)     each chunk is held `ms` before it is passed on (order kept)
+ *   cut()         every connection is reset (RST), and new ones are reset as soon as accepted
+ *   resetMidFrame({ direction, afterBytes })   once: the next chunk going `direction` is
+ *                 passed up to `afterBytes` bytes, then that connection is reset both ways
+ *
+ * Every change is visible to the test (`stats`, and the promise `resetMidFrame` returns), so
+ * tests wait for what the proxy did, not for a clock.
+ */
+export type Direction = 'up' | 'down';
+
+type Mode = { kind: 'pass' } | { kind: 'blackhole' } | { kind: 'delay'; ms: number } | { kind: 'cut' };
+
+interface Pair {
+  readonly client: Socket;
+  readonly upstream: Socket;
+  /** When the last chunk of each direction was (or will be) passed on, for delay's ordering. */
+  readonly due: Record<Direction, number>;
+}
+
+interface Trap {
+  readonly direction: Direction;
+  readonly afterBytes: number;
+  readonly fired: (bytes: number) => void;
+}
+
+export interface FaultProxyStats {
+  /** Connections accepted so far. */
+  accepted: number;
+  /** Connections reset by the proxy (cut, or a trap). */
+  resets: number;
+  /** Bytes passed on, per direction (up: caller to target). */
+  passed: Record<Direction, number>;
+  /** Bytes dropped by the blackhole, per direction. */
+  dropped: Record<Direction, number>;
+}
+
+export interface FaultProxy {
+  readonly port: number;
+  /** `tcp://127.0.0.1:<port>` and the like: the address callers use instead of the target's. */
+  url(scheme: string, auth?: string): string;
+  readonly stats: FaultProxyStats;
+  /** Connections open right now. */
+  readonly open: number;
+  pass(): void;
+  blackhole(): void;
+  delay(ms: number): void;
+  cut(): void;
+  /** Arms a one-shot reset in the middle of the next chunk going `direction`; resolves with the bytes it let through. */
+  resetMidFrame(options: { direction: Direction; afterBytes: number }): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Starts a proxy on a free loopback port to `target()` (read per connection, so it may be set after the proxy starts). */
+export async function startFaultProxy(target: () => number | undefined): Promise<FaultProxy> {
+  let mode: Mode = { kind: 'pass' };
+  const traps: Trap[] = [];
+  const pairs = new Set<Pair>();
+  const stats: FaultProxyStats = { accepted: 0, resets: 0, passed: { up: 0, down: 0 }, dropped: { up: 0, down: 0 } };
+
+  const reset = (pair: Pair) => {
+    if (!pairs.delete(pair)) return;
+    stats.resets++;
+    for (const socket of [pair.client, pair.upstream]) {
+      if (!socket.destroyed) socket.resetAndDestroy();
+    }
+  };
+
+  const forward = (pair: Pair, direction: Direction, chunk: Buffer) => {
+    const to = direction === 'up' ? pair.upstream : pair.client;
+    const trapIndex = traps.findIndex((trap) => trap.direction === direction);
+    if (trapIndex >= 0) {
+      const [trap] = traps.splice(trapIndex, 1);
+      const part = chunk.subarray(0, Math.min(trap.afterBytes, chunk.length));
+      stats.passed[direction] += part.length;
+      // The part is written, then the reset follows once it has left this process.
+      to.write(part, () => {
+        reset(pair);
+        trap.fired(part.length);
+      });
+      return;
+    }
+    switch (mode.kind) {
+      case 'blackhole':
+        stats.dropped[direction] += chunk.length;
+        return;
+      case 'cut':
+        reset(pair);
+        return;
+      case 'delay': {
+        const at = Math.max(Date.now() + mode.ms, pair.due[direction]);
+        pair.due[direction] = at;
+        setTimeout(() => {
+          if (!pairs.has(pair) || to.destroyed) return;
+          stats.passed[direction] += chunk.length;
+          to.write(chunk);
+        }, at - Date.now());
+        return;
+      }
+      case 'pass':
+        stats.passed[direction] += chunk.length;
+        to.write(chunk);
+    }
+  };
+
+  const server: Server = createServer((client) => {
+    stats.accepted++;
+    const port = target();
+    if (mode.kind === 'cut' || port === undefined) {
+      stats.resets++;
+      client.resetAndDestroy();
+      return;
+    }
+    const upstream = connect({ host: '127.0.0.1', port });
+    const pair: Pair = { client, upstream, due: { up: 0, down: 0 } };
+    pairs.add(pair);
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
+    client.on('data', (chunk: Buffer) => forward(pair, 'up', chunk));
+    upstream.on('data', (chunk: Buffer) => forward(pair, 'down', chunk));
+    // Either side closing or failing ends the pair the same way a real link would.
+    const end = () => {
+      if (!pairs.delete(pair)) return;
+      client.destroy();
+      upstream.destroy();
+    };
+    for (const socket of [client, upstream]) {
+      socket.on('error', end);
+      socket.on('close', end);
+    }
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as { port: number }).port;
+
+  return {
+    port,
+    url: (scheme, auth) => `${scheme}://${auth ? `${auth}@` : ''}127.0.0.1:${port}`,
+    stats,
+    get open() {
+      return pairs.size;
+    },
+    pass: () => (mode = { kind: 'pass' }),
+    blackhole: () => (mode = { kind: 'blackhole' }),
+    delay: (ms) => (mode = { kind: 'delay', ms }),
+    cut() {
+      mode = { kind: 'cut' };
+      for (const pair of [...pairs]) reset(pair);
+    },
+    resetMidFrame: ({ direction, afterBytes }) => new Promise((fired) => traps.push({ direction, afterBytes, fired })),
+    async close() {
+      for (const pair of [...pairs]) reset(pair);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
