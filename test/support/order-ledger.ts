@@ -9,6 +9,8 @@ export interface OrderAnswer<Phase extends string> {
   readonly endedIn: Phase;
   /** The HTTP status, or `no answer` when nothing came within the request's own limit (a hang). */
   readonly status: number | 'no answer';
+  /** When it was sent (epoch ms) and how long its answer took. */
+  readonly at: number;
   readonly ms: number;
   readonly id?: string;
   readonly code?: string;
@@ -31,9 +33,9 @@ export function steadyOrders<Phase extends string>(agent: () => TestAgent, sku: 
       try {
         const response = await agent().post('/v1/orders').send({ lines: [{ sku, quantity: 1 }] }).timeout(options.limitMs);
         const body = response.body as { id?: string; code?: string; detail?: string };
-        answers.push({ startedIn, endedIn: options.phase(), status: response.status, ms: Date.now() - started, id: body.id, code: body.code, detail: body.detail, retryAfter: response.headers['retry-after'] });
+        answers.push({ startedIn, endedIn: options.phase(), status: response.status, at: started, ms: Date.now() - started, id: body.id, code: body.code, detail: body.detail, retryAfter: response.headers['retry-after'] });
       } catch {
-        answers.push({ startedIn, endedIn: options.phase(), status: 'no answer', ms: Date.now() - started });
+        answers.push({ startedIn, endedIn: options.phase(), status: 'no answer', at: started, ms: Date.now() - started });
       }
     }
   };

@@ -43,6 +43,15 @@ function tcp(url: string, tlsFor: (host: string) => object | undefined) {
   return { transport: Transport.TCP, options: { host, port, socketClass: FRAMED, ...(tlsOptions && { tlsOptions }) } } as const;
 }
 
+/**
+ * A NATS connection that lost its server keeps trying for as long as the process runs. The
+ * client's default gives up after 10 attempts 2 s apart: a broker down for longer left a
+ * module host off the broker for good (deaf to every call, still "up"), and nothing but a
+ * restart brought it back. While it is away, calls fail at once with `seam.unavailable`
+ * (the client's connection is known to be lost), so waiting costs callers nothing.
+ */
+const NATS_RECONNECT = { reconnect: true, maxReconnectAttempts: -1 } as const;
+
 /** How to reach `module` at `url` as a client. */
 export function clientOptions(module: string, url: string, tls?: TlsFiles, namespace?: string): ClientOptions {
   switch (transportOf(url)) {
@@ -50,7 +59,7 @@ export function clientOptions(module: string, url: string, tls?: TlsFiles, names
       // SNI carries host names only; an IP address is checked against the certificate's IP SAN.
       return tcp(url, (host) => tls && { ...tls, rejectUnauthorized: true, ...(isIP(host) === 0 && { servername: host }) });
     case 'nats':
-      return { transport: Transport.NATS, options: { servers: [url] } };
+      return { transport: Transport.NATS, options: { servers: [url], ...NATS_RECONNECT } };
     case 'rmq':
       return {
         transport: Transport.RMQ,
@@ -66,7 +75,7 @@ export function serverOptions(module: string, url: string, tls?: TlsFiles, names
       return tcp(url, () => tls && { ...tls, requestCert: true, rejectUnauthorized: true });
     case 'nats':
       // A queue group: several instances of one module share its messages.
-      return { transport: Transport.NATS, options: { servers: [url], queue: patternOf(module, namespace) } };
+      return { transport: Transport.NATS, options: { servers: [url], queue: patternOf(module, namespace), ...NATS_RECONNECT } };
     case 'rmq':
       return {
         transport: Transport.RMQ,
