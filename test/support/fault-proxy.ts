@@ -7,6 +7,8 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
  *
  *   pass()        bytes flow both ways (the start)
  *   blackhole()   connections stay open and new ones are accepted, but every byte is dropped
+ *   stall()       the connections open now drop every byte from here on, with no RST and no FIN
+ *                 (a flow a firewall or NAT forgot); new connections pass
  *   delay(ms)     each chunk is held `ms` before it is passed on (order kept)
  *   cut()         every connection is reset (RST), and new ones are reset as soon as accepted
  *   resetMidFrame({ direction, afterBytes })   once: the next chunk going `direction` is
@@ -24,6 +26,8 @@ interface Pair {
   readonly upstream: Socket;
   /** When the last chunk of each direction was (or will be) passed on, for delay's ordering. */
   readonly due: Record<Direction, number>;
+  /** Dropping every byte for good (see `stall`). */
+  stalled: boolean;
 }
 
 interface Trap {
@@ -52,6 +56,7 @@ export interface FaultProxy {
   readonly open: number;
   pass(): void;
   blackhole(): void;
+  stall(): void;
   delay(ms: number): void;
   cut(): void;
   /** Arms a one-shot reset in the middle of the next chunk going `direction`; resolves with the bytes it let through. */
@@ -88,6 +93,10 @@ export async function startFaultProxy(target: () => number | undefined): Promise
       });
       return;
     }
+    if (pair.stalled) {
+      stats.dropped[direction] += chunk.length;
+      return;
+    }
     switch (mode.kind) {
       case 'blackhole':
         stats.dropped[direction] += chunk.length;
@@ -120,7 +129,7 @@ export async function startFaultProxy(target: () => number | undefined): Promise
       return;
     }
     const upstream = connect({ host: '127.0.0.1', port });
-    const pair: Pair = { client, upstream, due: { up: 0, down: 0 } };
+    const pair: Pair = { client, upstream, due: { up: 0, down: 0 }, stalled: false };
     pairs.add(pair);
     client.setNoDelay(true);
     upstream.setNoDelay(true);
@@ -150,6 +159,9 @@ export async function startFaultProxy(target: () => number | undefined): Promise
     },
     pass: () => (mode = { kind: 'pass' }),
     blackhole: () => (mode = { kind: 'blackhole' }),
+    stall() {
+      for (const pair of pairs) pair.stalled = true;
+    },
     delay: (ms) => (mode = { kind: 'delay', ms }),
     cut() {
       mode = { kind: 'cut' };

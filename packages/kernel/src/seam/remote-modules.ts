@@ -24,6 +24,11 @@ interface Target {
   readonly pattern: string | object;
   readonly client: ClientProxy;
   readonly policy: ModulePolicy;
+  /** A TCP client, whose connection the seam replaces when it goes silent (see `silent`). */
+  readonly tcp: boolean;
+  /** When the module last answered anything through this client, and when its connection was last replaced. */
+  heardAt: number;
+  replacedAt: number;
 }
 
 interface Pending {
@@ -86,7 +91,9 @@ export class RemoteModules implements OnApplicationShutdown {
     for (const { module, url } of topology.remote) {
       const client = ClientProxyFactory.create(clientOptions(module, url, options.tls, topology.namespace));
       const pattern = transportOf(url) === 'tcp' ? tcpPatternOf(module, topology.namespace) : patternOf(module, topology.namespace);
-      this.clients.set(module, { url, pattern, client, policy: new ModulePolicy(module, resilienceFor(module, options.resilience)) });
+      const tcp = transportOf(url) === 'tcp';
+      const policy = new ModulePolicy(module, resilienceFor(module, options.resilience));
+      this.clients.set(module, { url, pattern, client, policy, tcp, heardAt: 0, replacedAt: 0 });
     }
   }
 
@@ -152,10 +159,13 @@ export class RemoteModules implements OnApplicationShutdown {
 
   private send(module: string, target: Target, envelope: Envelope): Promise<unknown> {
     return new Promise<unknown>((resolve, reject) => {
+      const sentAt = Date.now();
       const call: Pending = { deadline: envelope.deadline, fail: reject, withdraw: undefined };
       const settle = (error: DomainError | undefined, reply?: Reply) => {
         this.pending.delete(call);
+        if (error instanceof SeamTimeoutError) this.silent(target, sentAt);
         if (error) return reject(error);
+        target.heardAt = Date.now();
         if (reply?.ok === true) resolve(reply.result);
         else if (reply?.ok === false && typeof reply.error === 'object' && reply.error !== null) reject(errorFromWire(reply.error));
         else reject(new SeamUnavailableError(module, `it answered with something that is not a seam reply (${target.url})`));
@@ -170,6 +180,20 @@ export class RemoteModules implements OnApplicationShutdown {
         error === undefined ? settle(undefined, reply as Reply) : settle(new SeamUnavailableError(module, `${reasonOf(error)} (${target.url})`)),
       );
     });
+  }
+
+  /**
+   * A call to a TCP module timed out and nothing at all came back on its connection since the
+   * call was sent: the connection is taken for dead and replaced (the next call connects
+   * again). A flow dropped silently on the way (a firewall's or a NAT's state lost, a peer
+   * gone without a reset) otherwise swallowed every later call for good, the half-open trials
+   * of the breaker included. Brokers watch their own connections (NATS pings, AMQP heartbeats).
+   */
+  private silent(target: Target, sentAt: number): void {
+    if (!target.tcp || target.heardAt >= sentAt || target.replacedAt >= sentAt) return;
+    target.replacedAt = Date.now();
+    // Calls still waiting on the old connection fail now as unreachable (503), not at their deadline.
+    void Promise.resolve(target.client.close()).catch(() => undefined);
   }
 
   /**
