@@ -13,6 +13,8 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
  *   cut()         every connection is reset (RST), and new ones are reset as soon as accepted
  *   resetMidFrame({ direction, afterBytes })   once: the next chunk going `direction` is
  *                 passed up to `afterBytes` bytes, then that connection is reset both ways
+ *   stallAfter({ direction, matching })   once: the next chunk going `direction` that matches
+ *                 is passed whole, then that connection is stalled (as by `stall`)
  *
  * Every change is visible to the test (`stats`, and the promise `resetMidFrame` returns), so
  * tests wait for what the proxy did, not for a clock.
@@ -30,11 +32,9 @@ interface Pair {
   stalled: boolean;
 }
 
-interface Trap {
-  readonly direction: Direction;
-  readonly afterBytes: number;
-  readonly fired: (bytes: number) => void;
-}
+type Trap =
+  | { readonly kind: 'reset'; readonly direction: Direction; readonly afterBytes: number; readonly fired: (bytes: number) => void }
+  | { readonly kind: 'stall'; readonly direction: Direction; readonly matching: RegExp; readonly fired: (bytes: number) => void };
 
 export interface FaultProxyStats {
   /** Connections accepted so far. */
@@ -61,6 +61,8 @@ export interface FaultProxy {
   cut(): void;
   /** Arms a one-shot reset in the middle of the next chunk going `direction`; resolves with the bytes it let through. */
   resetMidFrame(options: { direction: Direction; afterBytes: number }): Promise<number>;
+  /** Arms a one-shot stall: the next chunk going `direction` that matches (read as latin1) is passed whole, then its connection is stalled. */
+  stallAfter(options: { direction: Direction; matching: RegExp }): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -81,9 +83,16 @@ export async function startFaultProxy(target: () => number | undefined): Promise
 
   const forward = (pair: Pair, direction: Direction, chunk: Buffer) => {
     const to = direction === 'up' ? pair.upstream : pair.client;
-    const trapIndex = traps.findIndex((trap) => trap.direction === direction);
-    if (trapIndex >= 0) {
-      const [trap] = traps.splice(trapIndex, 1);
+    const trapIndex = traps.findIndex((trap) => trap.direction === direction && (trap.kind === 'reset' || trap.matching.test(chunk.toString('latin1'))));
+    const trap = trapIndex >= 0 && !pair.stalled ? traps.splice(trapIndex, 1)[0] : undefined;
+    if (trap?.kind === 'stall') {
+      // The matching chunk goes through whole; from then on the connection is stalled.
+      stats.passed[direction] += chunk.length;
+      to.write(chunk, () => trap.fired(chunk.length));
+      pair.stalled = true;
+      return;
+    }
+    if (trap?.kind === 'reset') {
       const part = chunk.subarray(0, Math.min(trap.afterBytes, chunk.length));
       stats.passed[direction] += part.length;
       // The part is written, then the reset follows once it has left this process.
@@ -167,7 +176,8 @@ export async function startFaultProxy(target: () => number | undefined): Promise
       mode = { kind: 'cut' };
       for (const pair of [...pairs]) reset(pair);
     },
-    resetMidFrame: ({ direction, afterBytes }) => new Promise((fired) => traps.push({ direction, afterBytes, fired })),
+    resetMidFrame: ({ direction, afterBytes }) => new Promise((fired) => traps.push({ kind: 'reset', direction, afterBytes, fired })),
+    stallAfter: ({ direction, matching }) => new Promise((fired) => traps.push({ kind: 'stall', direction, matching, fired })),
     async close() {
       for (const pair of [...pairs]) reset(pair);
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -114,3 +114,29 @@ export function settledLedger(databaseUrl: string, sku: string, timeoutMs = 45_0
     timeoutMs,
   );
 }
+
+/**
+ * Holds the stock row of `sku` locked from a transaction of the test's own, so reservations
+ * of it wait at the inventory host: calls to inventory are in flight for as long as the test
+ * wants. `waiters()` resolves once at least `count` sessions wait for the lock.
+ */
+export async function holdStockRow(databaseUrl: string, sku: string) {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  await db.query('BEGIN');
+  await db.query('SELECT 1 FROM inventory.stock_items WHERE sku = $1 FOR UPDATE', [sku]);
+  let released = false;
+  return {
+    waiters: (count: number) =>
+      eventually(
+        async () => Number((await db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].n),
+        (n) => n >= count,
+      ),
+    async release(): Promise<void> {
+      if (released) return;
+      released = true;
+      await db.query('ROLLBACK');
+      await db.end();
+    },
+  };
+}

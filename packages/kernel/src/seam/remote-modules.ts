@@ -20,6 +20,7 @@ export const SEAM_TIMEOUT = Symbol('SEAM_TIMEOUT');
 const SWEEP_MS = 20;
 
 interface Target {
+  /** The module's address as errors show it: without the user and password a broker URL may hold. */
   readonly url: string;
   readonly pattern: string | object;
   readonly client: ClientProxy;
@@ -33,6 +34,7 @@ interface Target {
 
 interface Pending {
   readonly deadline: number;
+  readonly target: Target;
   fail(error: DomainError): void;
   withdraw: (() => void) | undefined;
 }
@@ -93,7 +95,11 @@ export class RemoteModules implements OnApplicationShutdown {
       const pattern = transportOf(url) === 'tcp' ? tcpPatternOf(module, topology.namespace) : patternOf(module, topology.namespace);
       const tcp = transportOf(url) === 'tcp';
       const policy = new ModulePolicy(module, resilienceFor(module, options.resilience));
-      this.clients.set(module, { url, pattern, client, policy, tcp, heardAt: 0, replacedAt: 0 });
+      const target: Target = { url: withoutCredentials(url), pattern, client, policy, tcp, heardAt: 0, replacedAt: 0 };
+      this.clients.set(module, target);
+      // A broker client keeps its connection across an outage; its calls under way are failed
+      // when it is lost (a TCP client fails them itself when its socket closes).
+      if (!tcp) client.status.subscribe((status) => status === 'disconnected' && this.lost(module, target));
     }
   }
 
@@ -160,7 +166,7 @@ export class RemoteModules implements OnApplicationShutdown {
   private send(module: string, target: Target, envelope: Envelope): Promise<unknown> {
     return new Promise<unknown>((resolve, reject) => {
       const sentAt = Date.now();
-      const call: Pending = { deadline: envelope.deadline, fail: reject, withdraw: undefined };
+      const call: Pending = { deadline: envelope.deadline, target, fail: reject, withdraw: undefined };
       const settle = (error: DomainError | undefined, reply?: Reply) => {
         this.pending.delete(call);
         if (error instanceof SeamTimeoutError) this.silent(target, sentAt);
@@ -197,6 +203,18 @@ export class RemoteModules implements OnApplicationShutdown {
   }
 
   /**
+   * The broker connection of `target` was lost: its calls under way fail now with
+   * `seam.unavailable` instead of waiting for their deadlines (their answers, if any, would
+   * come back on the lost connection). Whether such a call took effect is as unknown as after
+   * a timeout; only queries and idempotent commands are retried.
+   */
+  private lost(module: string, target: Target): void {
+    for (const call of this.pending) {
+      if (call.target === target) call.fail(new SeamUnavailableError(module, `its connection to the broker was lost (${target.url})`));
+    }
+  }
+
+  /**
    * Deadlines are enforced by one coarse timer for all calls in flight rather than a timer per
    * call (which costs more than the rest of the client side together at high rates).
    */
@@ -219,6 +237,11 @@ export class RemoteModules implements OnApplicationShutdown {
     if (this.sweeper) clearInterval(this.sweeper);
     await Promise.all([...this.clients.values()].map(({ client }) => Promise.resolve(client.close()).catch(() => undefined)));
   }
+}
+
+/** `amqp://user:secret@host:5672` as `amqp://host:5672`: errors go to callers and logs. */
+function withoutCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1');
 }
 
 function reasonOf(error: unknown): string {

@@ -1,5 +1,6 @@
 import { connect, isIP } from 'node:net';
-import { type ClientOptions, type MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { Logger } from '@nestjs/common';
+import { type ClientOptions, type MicroserviceOptions, type RmqOptions, ServerRMQ, Transport } from '@nestjs/microservices';
 import { BatchingJsonSocket } from './batching-socket';
 import { patternOf } from './envelope';
 import { URL_EXAMPLE } from './topology';
@@ -77,10 +78,30 @@ export function serverOptions(module: string, url: string, tls?: TlsFiles, names
       // A queue group: several instances of one module share its messages.
       return { transport: Transport.NATS, options: { servers: [url], queue: patternOf(module, namespace), ...NATS_RECONNECT } };
     case 'rmq':
-      return {
-        transport: Transport.RMQ,
-        options: { urls: [url], queue: patternOf(module, namespace), queueOptions: { durable: true }, noAck: true },
-      };
+      return { strategy: new SeamRmqServer({ urls: [url], queue: patternOf(module, namespace), queueOptions: { durable: true }, noAck: true }) };
+  }
+}
+
+/**
+ * Nest's RabbitMQ server, with its replies' publishing watched. Nest drops the promise of each
+ * reply's `sendToQueue`; when the connection was lost before the broker confirmed a reply,
+ * that promise rejects unhandled ("channel closed") and Node ends the module host. Here the
+ * reply is given up with a warning (its caller fails at once, or at its deadline) and the
+ * host carries on and reconnects.
+ */
+export class SeamRmqServer extends ServerRMQ {
+  private readonly replies = new Logger('Seam');
+
+  constructor(options: NonNullable<RmqOptions['options']>) {
+    super(options);
+  }
+
+  override sendMessage<T>(message: T, replyTo: string, correlationId: string): void {
+    const outgoing = this.serializer.serialize(message as never) as { options?: object };
+    const { options, ...packet } = outgoing;
+    this.channel?.sendToQueue(replyTo, Buffer.from(JSON.stringify(packet)), { correlationId, ...options }).catch((error: unknown) => {
+      this.replies.warn(`A reply through RabbitMQ was lost (${(error as Error)?.message ?? String(error)}); its caller gets seam.unavailable or seam.timeout`);
+    });
   }
 }
 
