@@ -1,4 +1,5 @@
 // @uses-modules catalog, inventory, ordering, payments
+import { Client } from 'pg';
 import { type Cluster, startCluster } from '../support/cluster';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy';
 import { settledLedger, steadyOrders } from '../support/order-ledger';
@@ -96,10 +97,11 @@ describe('a faulty link between the monolith and a module host', () => {
   it('replaces a connection that went silent (no reset, no close): the next calls get through on a new one', async () => {
     await order().expect(201);
     const accepted = proxy.stats.accepted;
-    // The open connection now swallows every byte, as a flow dropped by a firewall or a NAT
-    // would; a new connection would get through.
-    proxy.stall();
+    // The connection that carries the next reservation swallows every byte after it, as a flow
+    // dropped by a firewall or a NAT would; a new connection would get through.
+    const stalled = proxy.stallAfter({ direction: 'up', matching: /inventory\.reserve-stock\.v1/ });
     const first = await order();
+    await stalled;
     expect({ status: first.status, code: first.body.code }).toEqual({ status: 504, code: 'seam.timeout' });
     const recovered = await eventually(async () => (await order()).status, (status) => status === 201, 15_000);
     expect(recovered).toBe(201);
@@ -121,6 +123,43 @@ describe('a faulty link between the monolith and a module host', () => {
     expect({ status: late.status, code: late.body.code }).toEqual({ status: 504, code: 'seam.timeout' });
     proxy.pass();
     expect(await eventually(async () => (await order()).status, (status) => status === 201, 15_000)).toBe(201);
+  });
+
+  it('releases the stock of an order whose reservation was applied but whose answer was lost with the link (placement recovery)', async () => {
+    const db = new Client({ connectionString: cluster.database.url });
+    await db.connect();
+    try {
+      const held = async () => (await db.query<{ order_id: string }>(`SELECT order_id FROM inventory.reservations WHERE status = 'HELD'`)).rows.map((row) => row.order_id);
+      // (the orders of the earlier tests settle first)
+      await eventually(held, (ids) => ids.length === 0, 15_000);
+      // The reservation reaches the host whole; its answer never comes back.
+      const passed = proxy.stallAfter({ direction: 'up', matching: /inventory\.reserve-stock\.v1/ });
+      const answer = order().then((response) => response);
+      await passed;
+      const [orderId] = await eventually(held, (ids) => ids.length === 1);
+      // Then the link goes altogether: the retries and the compensating release fail too.
+      proxy.cut();
+      const response = await answer;
+      expect({ status: response.status, code: response.body.code }).toEqual({ status: 503, code: 'seam.unavailable' });
+      expect(await held()).toEqual([orderId]);
+      const placements = await db.query(`SELECT 1 FROM ordering.placements WHERE order_id = $1`, [orderId]);
+      expect(placements.rowCount).toBe(1);
+
+      proxy.pass();
+      // Ordering's placement recovery gives the stock back once the placement is stale.
+      const status = await eventually(
+        async () => (await db.query<{ status: string }>(`SELECT status FROM inventory.reservations WHERE order_id = $1`, [orderId])).rows[0].status,
+        (value) => value === 'RELEASED',
+        15_000,
+      );
+      expect(status).toBe('RELEASED');
+      const after = await db.query(`SELECT (SELECT COUNT(*) FROM ordering.placements WHERE order_id = $1) AS placements, (SELECT COUNT(*) FROM ordering.orders WHERE id = $1) AS orders`, [orderId]);
+      expect(after.rows[0]).toEqual({ placements: '0', orders: '0' });
+      const stock = await db.query<{ reserved: number }>(`SELECT reserved FROM inventory.stock_items WHERE sku = $1`, [SKU]);
+      expect(stock.rows[0].reserved).toBe(0);
+    } finally {
+      await db.end();
+    }
   });
 
   it('never applies a command twice nor leaves stock held when connections are reset, also in the middle of a frame', async () => {
