@@ -27,9 +27,9 @@ interface Target {
   readonly policy: ModulePolicy;
   /** A TCP client, whose connection the seam replaces when it goes silent (see `silent`). */
   readonly tcp: boolean;
-  /** When the module last answered anything through this client, and when its connection was last replaced. */
-  heardAt: number;
-  replacedAt: number;
+  /** Answers that came back through this client, and connections replaced, so far (counters: no clock on the hot path). */
+  heard: number;
+  replaced: number;
 }
 
 interface Pending {
@@ -95,7 +95,7 @@ export class RemoteModules implements OnApplicationShutdown {
       const pattern = transportOf(url) === 'tcp' ? tcpPatternOf(module, topology.namespace) : patternOf(module, topology.namespace);
       const tcp = transportOf(url) === 'tcp';
       const policy = new ModulePolicy(module, resilienceFor(module, options.resilience));
-      const target: Target = { url: withoutCredentials(url), pattern, client, policy, tcp, heardAt: 0, replacedAt: 0 };
+      const target: Target = { url: withoutCredentials(url), pattern, client, policy, tcp, heard: 0, replaced: 0 };
       this.clients.set(module, target);
       // A broker client keeps its connection across an outage; its calls under way are failed
       // when it is lost (a TCP client fails them itself when its socket closes).
@@ -165,13 +165,14 @@ export class RemoteModules implements OnApplicationShutdown {
 
   private send(module: string, target: Target, envelope: Envelope): Promise<unknown> {
     return new Promise<unknown>((resolve, reject) => {
-      const sentAt = Date.now();
+      const heard = target.heard;
+      const replaced = target.replaced;
       const call: Pending = { deadline: envelope.deadline, target, fail: reject, withdraw: undefined };
       const settle = (error: DomainError | undefined, reply?: Reply) => {
         this.pending.delete(call);
-        if (error instanceof SeamTimeoutError) this.silent(target, sentAt);
+        if (error instanceof SeamTimeoutError) this.silent(target, heard, replaced);
         if (error) return reject(error);
-        target.heardAt = Date.now();
+        target.heard++;
         if (reply?.ok === true) resolve(reply.result);
         else if (reply?.ok === false && typeof reply.error === 'object' && reply.error !== null) reject(errorFromWire(reply.error));
         else reject(new SeamUnavailableError(module, `it answered with something that is not a seam reply (${target.url})`));
@@ -195,9 +196,9 @@ export class RemoteModules implements OnApplicationShutdown {
    * gone without a reset) otherwise swallowed every later call for good, the half-open trials
    * of the breaker included. Brokers watch their own connections (NATS pings, AMQP heartbeats).
    */
-  private silent(target: Target, sentAt: number): void {
-    if (!target.tcp || target.heardAt >= sentAt || target.replacedAt >= sentAt) return;
-    target.replacedAt = Date.now();
+  private silent(target: Target, heard: number, replaced: number): void {
+    if (!target.tcp || target.heard !== heard || target.replaced !== replaced) return;
+    target.replaced++;
     // Calls still waiting on the old connection fail now as unreachable (503), not at their deadline.
     void Promise.resolve(target.client.close()).catch(() => undefined);
   }
