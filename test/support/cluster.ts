@@ -24,6 +24,10 @@ export interface ClusterOptions {
   readonly monolithEnv?: Record<string, string>;
   /** Give the monolith each host's HTTP address (`SEAMS_<MODULE>_HTTP_URL`), so it forwards their routes. */
   readonly strangle?: boolean;
+  /** The broker every process uses instead of the shared one (a test's own server, or a proxy in front of it). */
+  readonly broker?: string;
+  /** The address the monolith is given for a remote module, from the host's own (e.g. a fault proxy in front of it). */
+  readonly monolithUrlOf?: (module: string, url: string) => string;
 }
 
 export interface Cluster {
@@ -49,9 +53,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const database = await createTestDatabase();
   const namespace = `t${randomBytes(4).toString('hex')}`;
   const env: Record<string, string> = { DATABASE_URL: database.url, SEAMS_NAMESPACE: namespace, ...testAuthEnv(), ...options.env };
-  const monolithUrl = transport === 'tcp' ? `tcp://127.0.0.1:${await freePort()}` : BROKERS[transport];
+  const broker = transport === 'tcp' ? undefined : (options.broker ?? BROKERS[transport]);
+  const monolithUrl = broker ?? `tcp://127.0.0.1:${await freePort()}`;
   for (const module of MODULES) {
-    const url = transport !== 'tcp' ? BROKERS[transport] : options.remote.includes(module) ? `tcp://127.0.0.1:${await freePort()}` : monolithUrl;
+    const url = broker ? broker : options.remote.includes(module) ? `tcp://127.0.0.1:${await freePort()}` : monolithUrl;
     env[`SEAMS_${module.toUpperCase()}_URL`] = url;
   }
 
@@ -70,6 +75,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const monolithEnv = { ...env, ...options.monolithEnv };
     for (const module of options.remote) {
       monolithEnv[`SEAMS_${module.toUpperCase()}`] = 'remote';
+      if (options.monolithUrlOf) monolithEnv[`SEAMS_${module.toUpperCase()}_URL`] = options.monolithUrlOf(module, env[`SEAMS_${module.toUpperCase()}_URL`]);
       if (options.strangle) monolithEnv[`SEAMS_${module.toUpperCase()}_HTTP_URL`] = `http://127.0.0.1:${ports.get(module)}`;
     }
     monolith = await createApp({ database: { url: database.url, poolSize: 4 }, env: monolithEnv, logger: false });

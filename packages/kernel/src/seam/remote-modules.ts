@@ -20,14 +20,21 @@ export const SEAM_TIMEOUT = Symbol('SEAM_TIMEOUT');
 const SWEEP_MS = 20;
 
 interface Target {
+  /** The module's address as errors show it: without the user and password a broker URL may hold. */
   readonly url: string;
   readonly pattern: string | object;
   readonly client: ClientProxy;
   readonly policy: ModulePolicy;
+  /** A TCP client, whose connection the seam replaces when it goes silent (see `silent`). */
+  readonly tcp: boolean;
+  /** Answers that came back through this client, and connections replaced, so far (counters: no clock on the hot path). */
+  heard: number;
+  replaced: number;
 }
 
 interface Pending {
   readonly deadline: number;
+  readonly target: Target;
   fail(error: DomainError): void;
   withdraw: (() => void) | undefined;
 }
@@ -86,7 +93,13 @@ export class RemoteModules implements OnApplicationShutdown {
     for (const { module, url } of topology.remote) {
       const client = ClientProxyFactory.create(clientOptions(module, url, options.tls, topology.namespace));
       const pattern = transportOf(url) === 'tcp' ? tcpPatternOf(module, topology.namespace) : patternOf(module, topology.namespace);
-      this.clients.set(module, { url, pattern, client, policy: new ModulePolicy(module, resilienceFor(module, options.resilience)) });
+      const tcp = transportOf(url) === 'tcp';
+      const policy = new ModulePolicy(module, resilienceFor(module, options.resilience));
+      const target: Target = { url: withoutCredentials(url), pattern, client, policy, tcp, heard: 0, replaced: 0 };
+      this.clients.set(module, target);
+      // A broker client keeps its connection across an outage; its calls under way are failed
+      // when it is lost (a TCP client fails them itself when its socket closes).
+      if (!tcp) client.status.subscribe((status) => status === 'disconnected' && this.lost(module, target));
     }
   }
 
@@ -152,10 +165,14 @@ export class RemoteModules implements OnApplicationShutdown {
 
   private send(module: string, target: Target, envelope: Envelope): Promise<unknown> {
     return new Promise<unknown>((resolve, reject) => {
-      const call: Pending = { deadline: envelope.deadline, fail: reject, withdraw: undefined };
+      const heard = target.heard;
+      const replaced = target.replaced;
+      const call: Pending = { deadline: envelope.deadline, target, fail: reject, withdraw: undefined };
       const settle = (error: DomainError | undefined, reply?: Reply) => {
         this.pending.delete(call);
+        if (error instanceof SeamTimeoutError) this.silent(target, heard, replaced);
         if (error) return reject(error);
+        target.heard++;
         if (reply?.ok === true) resolve(reply.result);
         else if (reply?.ok === false && typeof reply.error === 'object' && reply.error !== null) reject(errorFromWire(reply.error));
         else reject(new SeamUnavailableError(module, `it answered with something that is not a seam reply (${target.url})`));
@@ -170,6 +187,32 @@ export class RemoteModules implements OnApplicationShutdown {
         error === undefined ? settle(undefined, reply as Reply) : settle(new SeamUnavailableError(module, `${reasonOf(error)} (${target.url})`)),
       );
     });
+  }
+
+  /**
+   * A call to a TCP module timed out and nothing at all came back on its connection since the
+   * call was sent: the connection is taken for dead and replaced (the next call connects
+   * again). A flow dropped silently on the way (a firewall's or a NAT's state lost, a peer
+   * gone without a reset) otherwise swallowed every later call for good, the half-open trials
+   * of the breaker included. Brokers watch their own connections (NATS pings, AMQP heartbeats).
+   */
+  private silent(target: Target, heard: number, replaced: number): void {
+    if (!target.tcp || target.heard !== heard || target.replaced !== replaced) return;
+    target.replaced++;
+    // Calls still waiting on the old connection fail now as unreachable (503), not at their deadline.
+    void Promise.resolve(target.client.close()).catch(() => undefined);
+  }
+
+  /**
+   * The broker connection of `target` was lost: its calls under way fail now with
+   * `seam.unavailable` instead of waiting for their deadlines (their answers, if any, would
+   * come back on the lost connection). Whether such a call took effect is as unknown as after
+   * a timeout; only queries and idempotent commands are retried.
+   */
+  private lost(module: string, target: Target): void {
+    for (const call of this.pending) {
+      if (call.target === target) call.fail(new SeamUnavailableError(module, `its connection to the broker was lost (${target.url})`));
+    }
   }
 
   /**
@@ -195,6 +238,11 @@ export class RemoteModules implements OnApplicationShutdown {
     if (this.sweeper) clearInterval(this.sweeper);
     await Promise.all([...this.clients.values()].map(({ client }) => Promise.resolve(client.close()).catch(() => undefined)));
   }
+}
+
+/** `amqp://user:secret@host:5672` as `amqp://host:5672`: errors go to callers and logs. */
+function withoutCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1');
 }
 
 function reasonOf(error: unknown): string {

@@ -1,5 +1,6 @@
 import { connect, isIP } from 'node:net';
-import { type ClientOptions, type MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { Logger } from '@nestjs/common';
+import { type ClientOptions, type MicroserviceOptions, type RmqOptions, ServerRMQ, Transport } from '@nestjs/microservices';
 import { BatchingJsonSocket } from './batching-socket';
 import { patternOf } from './envelope';
 import { URL_EXAMPLE } from './topology';
@@ -43,6 +44,15 @@ function tcp(url: string, tlsFor: (host: string) => object | undefined) {
   return { transport: Transport.TCP, options: { host, port, socketClass: FRAMED, ...(tlsOptions && { tlsOptions }) } } as const;
 }
 
+/**
+ * A NATS connection that lost its server keeps trying for as long as the process runs. The
+ * client's default gives up after 10 attempts 2 s apart: a broker down for longer left a
+ * module host off the broker for good (deaf to every call, still "up"), and nothing but a
+ * restart brought it back. While it is away, calls fail at once with `seam.unavailable`
+ * (the client's connection is known to be lost), so waiting costs callers nothing.
+ */
+const NATS_RECONNECT = { reconnect: true, maxReconnectAttempts: -1 } as const;
+
 /** How to reach `module` at `url` as a client. */
 export function clientOptions(module: string, url: string, tls?: TlsFiles, namespace?: string): ClientOptions {
   switch (transportOf(url)) {
@@ -50,7 +60,7 @@ export function clientOptions(module: string, url: string, tls?: TlsFiles, names
       // SNI carries host names only; an IP address is checked against the certificate's IP SAN.
       return tcp(url, (host) => tls && { ...tls, rejectUnauthorized: true, ...(isIP(host) === 0 && { servername: host }) });
     case 'nats':
-      return { transport: Transport.NATS, options: { servers: [url] } };
+      return { transport: Transport.NATS, options: { servers: [url], ...NATS_RECONNECT } };
     case 'rmq':
       return {
         transport: Transport.RMQ,
@@ -66,12 +76,32 @@ export function serverOptions(module: string, url: string, tls?: TlsFiles, names
       return tcp(url, () => tls && { ...tls, requestCert: true, rejectUnauthorized: true });
     case 'nats':
       // A queue group: several instances of one module share its messages.
-      return { transport: Transport.NATS, options: { servers: [url], queue: patternOf(module, namespace) } };
+      return { transport: Transport.NATS, options: { servers: [url], queue: patternOf(module, namespace), ...NATS_RECONNECT } };
     case 'rmq':
-      return {
-        transport: Transport.RMQ,
-        options: { urls: [url], queue: patternOf(module, namespace), queueOptions: { durable: true }, noAck: true },
-      };
+      return { strategy: new SeamRmqServer({ urls: [url], queue: patternOf(module, namespace), queueOptions: { durable: true }, noAck: true }) };
+  }
+}
+
+/**
+ * Nest's RabbitMQ server, with its replies' publishing watched. Nest drops the promise of each
+ * reply's `sendToQueue`; when the connection was lost before the broker confirmed a reply,
+ * that promise rejects unhandled ("channel closed") and Node ends the module host. Here the
+ * reply is given up with a warning (its caller fails at once, or at its deadline) and the
+ * host carries on and reconnects.
+ */
+export class SeamRmqServer extends ServerRMQ {
+  private readonly replies = new Logger('Seam');
+
+  constructor(options: NonNullable<RmqOptions['options']>) {
+    super(options);
+  }
+
+  override sendMessage<T>(message: T, replyTo: string, correlationId: string): void {
+    const outgoing = this.serializer.serialize(message as never) as { options?: object };
+    const { options, ...packet } = outgoing;
+    this.channel?.sendToQueue(replyTo, Buffer.from(JSON.stringify(packet)), { correlationId, ...options }).catch((error: unknown) => {
+      this.replies.warn(`A reply through RabbitMQ was lost (${(error as Error)?.message ?? String(error)}); its caller gets seam.unavailable or seam.timeout`);
+    });
   }
 }
 

@@ -1,0 +1,114 @@
+// @uses-modules catalog, inventory, ordering, payments
+import { brokerTest } from '../support/brokers';
+import { type Cluster, startCluster } from '../support/cluster';
+import { type FaultProxy, startFaultProxy } from '../support/fault-proxy';
+import { settledLedger, steadyOrders } from '../support/order-ledger';
+import { eventually } from '../support/test-app';
+
+/**
+ * Every process reaches RabbitMQ through a fault proxy of the test's own; under a steady load
+ * of orders (inventory served over RabbitMQ) the proxy resets every AMQP connection and
+ * refuses new ones for a while, then lets them through again. The shared RabbitMQ is never
+ * stopped. During the cut callers get fast 503s (never a 500, never a hang); afterwards every
+ * process is back on the broker by itself and the tables add up.
+ */
+const CUT_MS = 8000;
+const TIMEOUT_MS = 2000;
+const STOCK = 100_000;
+const SKU = 'AMQP-1';
+
+const rabbit = brokerTest('RabbitMQ', 5672);
+
+rabbit.describe('the connections to RabbitMQ are cut under load and come back', () => {
+  let proxy: FaultProxy;
+  let cluster: Cluster;
+  const saved = { stale: process.env.ORDERING_PLACEMENT_STALE_MS, every: process.env.ORDERING_PLACEMENT_RECOVERY_MS };
+
+  beforeAll(async () => {
+    process.env.ORDERING_PLACEMENT_STALE_MS = '3000';
+    process.env.ORDERING_PLACEMENT_RECOVERY_MS = '500';
+    proxy = await startFaultProxy(() => 5672);
+    cluster = await startCluster({
+      remote: ['inventory'],
+      transport: 'amqp',
+      broker: proxy.url('amqp', 'guest:guest'),
+      monolithEnv: {
+        SEAMS_TIMEOUT_MS: String(TIMEOUT_MS),
+        SEAMS_INVENTORY_BREAKER_HALF_OPEN_MS: '1000',
+        SEAMS_RATE_LIMIT: '0',
+        SEAMS_RELAY_POLL_MS: '200',
+        SEAMS_RELAY_MAX_BACKOFF_MS: '1000',
+        SEAMS_RELAY_MAX_ATTEMPTS: '1000',
+      },
+    });
+    await cluster.http('catalog').post('/v1/catalog/products').send({ sku: SKU, name: 'AMQP', priceMinor: 5, currency: 'EUR' }).expect(201);
+    await cluster.http('inventory').put(`/v1/inventory/stock/${SKU}`).send({ onHand: STOCK }).expect(200);
+  }, 60_000);
+
+  afterAll(async () => {
+    proxy?.pass();
+    await cluster?.close();
+    await proxy?.close();
+    for (const [name, value] of [['ORDERING_PLACEMENT_STALE_MS', saved.stale], ['ORDERING_PLACEMENT_RECOVERY_MS', saved.every]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+
+  it('answers 503 at once during the cut, recovers without a restart, and loses or doubles nothing', async () => {
+    type Phase = 'before' | 'cut' | 'after';
+    let phase: Phase = 'before';
+    let brokeAt: number | undefined;
+    const load = steadyOrders(() => cluster.http('ordering'), SKU, { senders: 3, limitMs: 3 * TIMEOUT_MS, phase: () => phase });
+    try {
+      await load.seen(20, (a) => a.status === 201);
+      // The module host publishes a reply (to the caller's direct reply-to queue), and its
+      // connection stalls right after: the broker's confirm of that reply never reaches it,
+      // nor does the next request, which stays in flight at the caller.
+      await proxy.stallAfter({ direction: 'up', matching: /amq\.rabbitmq\.reply-to\./ });
+      await eventually(async () => proxy.stats.dropped.down, (bytes) => bytes > 200);
+      phase = 'cut';
+      brokeAt = Date.now();
+      const resets = proxy.stats.resets;
+      proxy.cut();
+      expect(proxy.stats.resets).toBeGreaterThan(resets);
+      await load.seen(10, (a) => a.startedIn === 'cut' && a.status === 503);
+      // The host lost a reply it had sent and not yet seen confirmed: it carries on.
+      expect(cluster.host('inventory').child.exitCode).toBeNull();
+      // The cut lasts its time (the scenario, not an assertion on time).
+      await new Promise((resolve) => setTimeout(resolve, CUT_MS));
+      proxy.pass();
+      phase = 'after';
+      await load.seen(20, (a) => a.startedIn === 'after' && a.status === 201, 30_000);
+    } finally {
+      await load.stop();
+    }
+
+    // Before: all 201. After: 201 or a 503 at once, also for the calls that were in flight
+    // when the broker went (they fail when the connection is lost, not at their deadline).
+    const unexpected = load.answers.filter((a) => a.status !== 201 && !(a.endedIn !== 'before' && a.status === 503));
+    expect(unexpected).toEqual([]);
+    // A problem names the broker, never its credentials.
+    expect(load.answers.filter((a) => a.detail?.includes('guest'))).toEqual([]);
+    expect(load.answers.filter((a) => a.detail?.includes(`127.0.0.1:${proxy.port}`)).length).toBeGreaterThan(0);
+    const inFlight = load.answers.filter((a) => a.startedIn === 'before' && a.endedIn !== 'before');
+    expect(inFlight.length).toBeGreaterThan(0);
+    for (const answer of inFlight) expect(answer.at + answer.ms - brokeAt!).toBeLessThan(TIMEOUT_MS);
+    const cut = load.answers.filter((a) => a.startedIn === 'cut' && a.endedIn === 'cut');
+    expect(cut.filter((a) => a.status !== 503)).toEqual([]);
+    for (const refused of cut) {
+      expect(refused).toMatchObject({ code: 'seam.unavailable', retryAfter: expect.stringMatching(/^\d+$/) });
+      expect(refused.ms).toBeLessThan(TIMEOUT_MS); // never waited for the deadline
+    }
+    // Once an order got through again, every later one does (the host is back on the broker too).
+    const back = load.answers.find((a) => a.startedIn === 'after' && a.status === 201)!;
+    expect(load.answers.filter((a) => a.at > back.at + back.ms && a.status !== 201)).toEqual([]);
+
+    const accepted = new Set(load.answers.filter((a) => a.status === 201).map((a) => a.id!));
+    const ledger = await settledLedger(cluster.database.url, SKU);
+    expect(new Set(ledger.orderIds)).toEqual(accepted);
+    expect({ paidTwice: ledger.paidTwice, unpaid: ledger.unpaid, held: ledger.reservations.HELD ?? 0 }).toEqual({ paidTwice: [], unpaid: [], held: 0 });
+    expect({ onHand: ledger.onHand, reserved: ledger.reserved }).toEqual({ onHand: STOCK - ledger.confirmedUnits, reserved: 0 });
+    expect(ledger.reservations.COMMITTED ?? 0).toBe(ledger.orders.CONFIRMED ?? 0);
+  }, 120_000);
+});

@@ -1,0 +1,142 @@
+// @uses-modules inventory, ordering, payments
+import { Client } from 'pg';
+import type TestAgent from 'supertest/lib/agent';
+import { eventually } from './test-app';
+
+/** One answer to `POST /v1/orders`, with the phase of the test it started and ended in. */
+export interface OrderAnswer<Phase extends string> {
+  readonly startedIn: Phase;
+  readonly endedIn: Phase;
+  /** The HTTP status, or `no answer` when nothing came within the request's own limit (a hang). */
+  readonly status: number | 'no answer';
+  /** When it was sent (epoch ms) and how long its answer took. */
+  readonly at: number;
+  readonly ms: number;
+  readonly id?: string;
+  readonly code?: string;
+  readonly detail?: string;
+  readonly retryAfter?: string;
+}
+
+/**
+ * A steady, bounded load of one-unit orders of `sku` from `senders` callers in a loop, each
+ * request limited to `limitMs` (so a hang shows as `no answer`, not as a stuck test). The test
+ * moves `phase` along; `stop()` ends the loops and resolves once every caller has its answer.
+ */
+export function steadyOrders<Phase extends string>(agent: () => TestAgent, sku: string, options: { senders: number; limitMs: number; phase: () => Phase }) {
+  const answers: OrderAnswer<Phase>[] = [];
+  let running = true;
+  const sender = async () => {
+    while (running) {
+      const startedIn = options.phase();
+      const started = Date.now();
+      try {
+        const response = await agent().post('/v1/orders').send({ lines: [{ sku, quantity: 1 }] }).timeout(options.limitMs);
+        const body = response.body as { id?: string; code?: string; detail?: string };
+        answers.push({ startedIn, endedIn: options.phase(), status: response.status, at: started, ms: Date.now() - started, id: body.id, code: body.code, detail: body.detail, retryAfter: response.headers['retry-after'] });
+      } catch {
+        answers.push({ startedIn, endedIn: options.phase(), status: 'no answer', at: started, ms: Date.now() - started });
+      }
+    }
+  };
+  const loops = Array.from({ length: options.senders }, sender);
+  return {
+    answers,
+    /** Resolves once at least `count` answers satisfy `which`. */
+    seen: (count: number, which: (answer: OrderAnswer<Phase>) => boolean, timeoutMs = 30_000) =>
+      eventually(async () => answers.filter(which).length, (n) => n >= count, timeoutMs),
+    async stop(): Promise<void> {
+      running = false;
+      await Promise.all(loops);
+    },
+  };
+}
+
+/** What the database says about the orders of one sku, once everything has settled. */
+export interface Ledger {
+  /** Orders stored, by status. */
+  readonly orders: Record<string, number>;
+  /** Ids of the orders stored. */
+  readonly orderIds: string[];
+  /** Reservations by status. */
+  readonly reservations: Record<string, number>;
+  /** Orders with more than one payment (should be none). */
+  readonly paidTwice: string[];
+  /** Stored orders without a payment (should be none). */
+  readonly unpaid: string[];
+  /** Placements still open (should be none once recovery has run). */
+  readonly openPlacements: number;
+  readonly onHand: number;
+  readonly reserved: number;
+  /** Units of CONFIRMED orders. */
+  readonly confirmedUnits: number;
+}
+
+async function read(databaseUrl: string, sku: string): Promise<Ledger> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const orders = await db.query<{ id: string; status: string; units: string }>(
+      `SELECT id, status, (SELECT COALESCE(SUM((line->>'quantity')::int), 0) FROM jsonb_array_elements(lines) line WHERE line->>'sku' = $1) AS units FROM ordering.orders`,
+      [sku],
+    );
+    const reservations = await db.query<{ status: string; n: string }>(`SELECT status, COUNT(*) AS n FROM inventory.reservations GROUP BY status`);
+    const payments = await db.query<{ order_id: string; n: string }>(`SELECT order_id, COUNT(*) AS n FROM payments.payments GROUP BY order_id`);
+    const placements = await db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ordering.placements`);
+    const stock = await db.query<{ on_hand: number; reserved: number }>(`SELECT on_hand, reserved FROM inventory.stock_items WHERE sku = $1`, [sku]);
+    const paid = new Map(payments.rows.map((row) => [row.order_id, Number(row.n)]));
+    const byStatus: Record<string, number> = {};
+    for (const row of orders.rows) byStatus[row.status] = (byStatus[row.status] ?? 0) + 1;
+    return {
+      orders: byStatus,
+      orderIds: orders.rows.map((row) => row.id),
+      reservations: Object.fromEntries(reservations.rows.map((row) => [row.status, Number(row.n)])),
+      paidTwice: [...paid].filter(([, n]) => n > 1).map(([id]) => id),
+      unpaid: orders.rows.filter((row) => !paid.has(row.id)).map((row) => row.id),
+      openPlacements: Number(placements.rows[0].n),
+      onHand: stock.rows[0].on_hand,
+      reserved: stock.rows[0].reserved,
+      confirmedUnits: orders.rows.filter((row) => row.status === 'CONFIRMED').reduce((sum, row) => sum + Number(row.units), 0),
+    };
+  } finally {
+    await db.end();
+  }
+}
+
+/**
+ * Waits until nothing is in flight any more (no PENDING order, no HELD reservation, no open
+ * placement) and returns the ledger, read straight from the tables.
+ */
+export function settledLedger(databaseUrl: string, sku: string, timeoutMs = 45_000): Promise<Ledger> {
+  return eventually(
+    () => read(databaseUrl, sku),
+    (ledger) => !ledger.orders.PENDING && !ledger.reservations.HELD && ledger.openPlacements === 0 && ledger.reserved === 0,
+    timeoutMs,
+  );
+}
+
+/**
+ * Holds the stock row of `sku` locked from a transaction of the test's own, so reservations
+ * of it wait at the inventory host: calls to inventory are in flight for as long as the test
+ * wants. `waiters()` resolves once at least `count` sessions wait for the lock.
+ */
+export async function holdStockRow(databaseUrl: string, sku: string) {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  await db.query('BEGIN');
+  await db.query('SELECT 1 FROM inventory.stock_items WHERE sku = $1 FOR UPDATE', [sku]);
+  let released = false;
+  return {
+    waiters: (count: number) =>
+      eventually(
+        async () => Number((await db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].n),
+        (n) => n >= count,
+      ),
+    async release(): Promise<void> {
+      if (released) return;
+      released = true;
+      await db.query('ROLLBACK');
+      await db.end();
+    },
+  };
+}
