@@ -21,7 +21,6 @@ describe('a faulty link between the monolith and a module host', () => {
   let proxy: FaultProxy;
   let cluster: Cluster;
   let hostPort: number | undefined;
-  const saved = { stale: process.env.ORDERING_PLACEMENT_STALE_MS, every: process.env.ORDERING_PLACEMENT_RECOVERY_MS };
   const order = () => cluster.http('ordering').post('/v1/orders').send({ lines: [{ sku: SKU, quantity: 1 }] }).timeout(4 * TIMEOUT_MS);
   const breakerState = async () => {
     const text = (await cluster.http('ordering').get('/metrics').expect(200)).text;
@@ -29,9 +28,6 @@ describe('a faulty link between the monolith and a module host', () => {
   };
 
   beforeAll(async () => {
-    // Placement recovery (ordering, in this process) reads these when the monolith starts.
-    process.env.ORDERING_PLACEMENT_STALE_MS = '2000';
-    process.env.ORDERING_PLACEMENT_RECOVERY_MS = '300';
     proxy = await startFaultProxy(() => hostPort);
     cluster = await startCluster({
       remote: ['inventory'],
@@ -40,6 +36,9 @@ describe('a faulty link between the monolith and a module host', () => {
         return proxy.url('tcp');
       },
       monolithEnv: {
+        // Ordering's own settings (placement recovery runs in the monolith), read by its host.
+        ORDERING_PLACEMENT_STALE_MS: '2000',
+        ORDERING_PLACEMENT_RECOVERY_MS: '300',
         SEAMS_TIMEOUT_MS: String(TIMEOUT_MS),
         SEAMS_INVENTORY_BREAKER_THRESHOLD: '3',
         SEAMS_INVENTORY_BREAKER_HALF_OPEN_MS: String(HALF_OPEN_MS),
@@ -56,10 +55,6 @@ describe('a faulty link between the monolith and a module host', () => {
   afterAll(async () => {
     await cluster?.close();
     await proxy?.close();
-    process.env.ORDERING_PLACEMENT_STALE_MS = saved.stale;
-    process.env.ORDERING_PLACEMENT_RECOVERY_MS = saved.every;
-    if (saved.stale === undefined) delete process.env.ORDERING_PLACEMENT_STALE_MS;
-    if (saved.every === undefined) delete process.env.ORDERING_PLACEMENT_RECOVERY_MS;
   });
 
   afterEach(() => proxy.pass());

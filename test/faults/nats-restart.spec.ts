@@ -26,17 +26,17 @@ if (!installed && process.env.CI !== 'true') {
 (installed || process.env.CI === 'true' ? describe : describe.skip)('the NATS server goes away under load and comes back', () => {
   let nats: OwnNats;
   let cluster: Cluster;
-  const saved = { stale: process.env.ORDERING_PLACEMENT_STALE_MS, every: process.env.ORDERING_PLACEMENT_RECOVERY_MS };
 
   beforeAll(async () => {
-    process.env.ORDERING_PLACEMENT_STALE_MS = '3000';
-    process.env.ORDERING_PLACEMENT_RECOVERY_MS = '500';
     nats = await startOwnNats();
     cluster = await startCluster({
       remote: ['inventory'],
       transport: 'nats',
       broker: nats.url,
       monolithEnv: {
+        // Ordering's own settings (placement recovery runs in the monolith), read by its host.
+        ORDERING_PLACEMENT_STALE_MS: '3000',
+        ORDERING_PLACEMENT_RECOVERY_MS: '500',
         SEAMS_TIMEOUT_MS: String(TIMEOUT_MS),
         SEAMS_INVENTORY_BREAKER_HALF_OPEN_MS: '1000',
         SEAMS_RATE_LIMIT: '0',
@@ -52,10 +52,6 @@ if (!installed && process.env.CI !== 'true') {
   afterAll(async () => {
     await cluster?.close();
     await nats?.destroy();
-    for (const [name, value] of [['ORDERING_PLACEMENT_STALE_MS', saved.stale], ['ORDERING_PLACEMENT_RECOVERY_MS', saved.every]] as const) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
   });
 
   it('answers 503 at once during the outage, recovers without a restart, and loses or doubles nothing', async () => {

@@ -22,17 +22,17 @@ const rabbit = brokerTest('RabbitMQ', 5672);
 rabbit.describe('the connections to RabbitMQ are cut under load and come back', () => {
   let proxy: FaultProxy;
   let cluster: Cluster;
-  const saved = { stale: process.env.ORDERING_PLACEMENT_STALE_MS, every: process.env.ORDERING_PLACEMENT_RECOVERY_MS };
 
   beforeAll(async () => {
-    process.env.ORDERING_PLACEMENT_STALE_MS = '3000';
-    process.env.ORDERING_PLACEMENT_RECOVERY_MS = '500';
     proxy = await startFaultProxy(() => 5672);
     cluster = await startCluster({
       remote: ['inventory'],
       transport: 'amqp',
       broker: proxy.url('amqp', 'guest:guest'),
       monolithEnv: {
+        // Ordering's own settings (placement recovery runs in the monolith), read by its host.
+        ORDERING_PLACEMENT_STALE_MS: '3000',
+        ORDERING_PLACEMENT_RECOVERY_MS: '500',
         SEAMS_TIMEOUT_MS: String(TIMEOUT_MS),
         SEAMS_INVENTORY_BREAKER_HALF_OPEN_MS: '1000',
         SEAMS_RATE_LIMIT: '0',
@@ -49,10 +49,6 @@ rabbit.describe('the connections to RabbitMQ are cut under load and come back', 
     proxy?.pass();
     await cluster?.close();
     await proxy?.close();
-    for (const [name, value] of [['ORDERING_PLACEMENT_STALE_MS', saved.stale], ['ORDERING_PLACEMENT_RECOVERY_MS', saved.every]] as const) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
   });
 
   it('answers 503 at once during the cut, recovers without a restart, and loses or doubles nothing', async () => {
