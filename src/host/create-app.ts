@@ -9,7 +9,7 @@ import { createRootLogger, logSettings } from '@seams/kernel/observability';
 import type { DatabaseSettings } from '@seams/kernel/persistence';
 import { MessageRegistry, type ModuleManifest, type Role, Topology } from '@seams/kernel/seam';
 import { AppModule } from './app.module';
-import { assertSomeIssuer, databaseOptions, logOptions, messagingOptions, readSettings, seamOptions, topologyOptions, unknownSettings } from './config';
+import { assertSomeIssuer, databaseOptions, logOptions, messagingOptions, readSettings, seamOptions, topologyOptions } from './config';
 import { httpSettingsOf } from './http-settings';
 import { SHOP_PROBLEM_EXAMPLE, SHOP_PROBLEMS } from './problems';
 import { mergedDocuments, strangledModules, stranglerMiddleware } from './strangler';
@@ -75,7 +75,7 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
   });
   connectSeamServers(app, { tls: seam.tls });
   const log = new Logger('Seams');
-  for (const warning of unknownSettings(env, registry.manifests.map((m) => m.name))) log.warn(warning);
+  // Unknown SEAMS_* names are warned about by main.ts, before anything starts.
   log.log(topology.describe());
   for (const { module, prefixes, target } of strangled) log.log(`forwarding ${prefixes.join(', ')} to the ${module} host at ${target}`);
 

@@ -1,4 +1,4 @@
-import { type INestApplication, type NestApplicationOptions, VersioningType } from '@nestjs/common';
+import { type INestApplication, type LoggerService, type NestApplicationOptions, VersioningType } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
@@ -36,7 +36,7 @@ export interface HttpEdgeOptions {
 
 /**
  * The HTTP side every request meets, in this order: the kernel's logger for Nest's own
- * messages; a correlation id (`X-Request-Id`) before anything else, so even a body that does
+ * messages (its per-module and per-route start-up lines at debug); a correlation id (`X-Request-Id`) before anything else, so even a body that does
  * not parse has one; HTTP metrics; `Connection: close` once shutdown has begun; security
  * headers (helmet); `beforeBody`; the JSON body parser with its limit; CORS when asked; URI
  * versioning (`/v1/...`); the validation pipe (400 with the fields at fault); and RFC 9457
@@ -46,7 +46,7 @@ export interface HttpEdgeOptions {
  */
 export function applyHttpEdge(app: INestApplication, options: HttpEdgeOptions = {}): void {
   const express = app as NestExpressApplication;
-  express.useLogger(express.get(PinoNestLogger));
+  express.useLogger(new QuietStartLogger(express.get(PinoNestLogger)));
   express.flushLogs();
   express.use(requestIdMiddleware);
   express.use(express.get(Metrics).httpMiddleware());
@@ -60,6 +60,43 @@ export function applyHttpEdge(app: INestApplication, options: HttpEdgeOptions = 
   express.enableVersioning({ type: VersioningType.URI });
   express.useGlobalPipes(createValidationPipe());
   express.useGlobalFilters(new ProblemFilter(options.problems));
+}
+
+/**
+ * Nest's own start-up lines (one per module, controller and route, and "successfully
+ * started" before the port is even bound) at `debug`, so a start at the default level prints
+ * a handful of lines; `SEAMS_LOG_LEVEL=debug` shows them. Everything else passes unchanged.
+ */
+const START_UP_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication', 'NestMicroservice']);
+
+class QuietStartLogger implements LoggerService {
+  constructor(private readonly inner: PinoNestLogger) {}
+
+  log(message: unknown, ...rest: unknown[]): void {
+    const context = rest[rest.length - 1];
+    if (typeof context === 'string' && START_UP_CONTEXTS.has(context)) this.inner.debug(message, ...rest);
+    else this.inner.log(message, ...rest);
+  }
+
+  error(message: unknown, ...rest: unknown[]): void {
+    this.inner.error(message, ...rest);
+  }
+
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.inner.warn(message, ...rest);
+  }
+
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.inner.debug(message, ...rest);
+  }
+
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.inner.verbose(message, ...rest);
+  }
+
+  fatal(message: unknown, ...rest: unknown[]): void {
+    this.inner.fatal(message, ...rest);
+  }
 }
 
 /** helmet's security headers on every response; paths under `withoutCsp` get them without a content security policy. */
