@@ -13,6 +13,7 @@ import { assertSomeIssuer, databaseOptions, logOptions, messagingOptions, readSe
 import { httpSettingsOf } from './http-settings';
 import { SHOP_PROBLEM_EXAMPLE, SHOP_PROBLEMS } from './problems';
 import { mergedDocuments, strangledModules, stranglerMiddleware } from './strangler';
+import { modulesElsewhere, routesElsewhereMiddleware } from './routes-elsewhere';
 import { MANIFESTS } from './manifests';
 import { serviceOf } from './role';
 
@@ -64,14 +65,16 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
     { ...SEAMS_APP_OPTIONS, ...(http.https && { httpsOptions: { cert: http.https.cert, key: http.https.key } }) },
   );
   const strangled = strangledModules(registry, topology, settings);
+  const elsewhere = modulesElsewhere(registry, topology, strangled);
   applyHttpEdge(app, {
     bodyLimit: http.bodyLimit,
     corsOrigins: http.corsOrigins,
     problems: SHOP_PROBLEMS,
     // The Swagger UI needs inline scripts.
     withoutCsp: ['/docs'],
-    // A forwarded request's body goes to the host untouched.
-    beforeBody: strangled.length > 0 ? [stranglerMiddleware(strangled)] : [],
+    // A forwarded request's body goes to the host untouched; the routes of a module that
+    // runs elsewhere and is not forwarded get a problem saying so.
+    beforeBody: [...(strangled.length > 0 ? [stranglerMiddleware(strangled)] : []), ...(elsewhere.length > 0 ? [routesElsewhereMiddleware(elsewhere)] : [])],
   });
   connectSeamServers(app, { tls: seam.tls });
   const log = new Logger('Seams');

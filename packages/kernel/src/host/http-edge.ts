@@ -1,4 +1,4 @@
-import { type INestApplication, type LoggerService, type NestApplicationOptions, VersioningType } from '@nestjs/common';
+import { type INestApplication, type LoggerService, type NestApplicationOptions, UnsupportedMediaTypeException, VersioningType } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
@@ -38,7 +38,7 @@ export interface HttpEdgeOptions {
  * The HTTP side every request meets, in this order: the kernel's logger for Nest's own
  * messages (its per-module and per-route start-up lines at debug); a correlation id (`X-Request-Id`) before anything else, so even a body that does
  * not parse has one; HTTP metrics; `Connection: close` once shutdown has begun; security
- * headers (helmet); `beforeBody`; the JSON body parser with its limit; CORS when asked; URI
+ * headers (helmet); `beforeBody`; 415 for a body that is not JSON; the JSON body parser with its limit; CORS when asked; URI
  * versioning (`/v1/...`); the validation pipe (400 with the fields at fault); and RFC 9457
  * problem responses for every error, domain errors included.
  *
@@ -53,6 +53,7 @@ export function applyHttpEdge(app: INestApplication, options: HttpEdgeOptions = 
   express.use(closeWhenShuttingDown(express.get(Lifecycle)));
   express.use(securityHeaders(options.withoutCsp ?? []));
   for (const middleware of options.beforeBody ?? []) express.use(middleware);
+  express.use(jsonBodiesOnly);
   express.useBodyParser('json', { limit: options.bodyLimit ?? '100kb' });
   const origins = options.corsOrigins ?? [];
   if (origins.length > 0) express.enableCors({ origin: [...origins], exposedHeaders: ['X-Request-Id', 'Location', 'Retry-After'] });
@@ -97,6 +98,26 @@ class QuietStartLogger implements LoggerService {
   fatal(message: unknown, ...rest: unknown[]): void {
     this.inner.fatal(message, ...rest);
   }
+}
+
+/** What the JSON body parser reads (`application/json`, parameters such as a charset allowed). */
+const JSON_MEDIA_TYPE = /^application\/json\s*(;|$)/i;
+
+/**
+ * A POST, PUT or PATCH with a body that is not JSON (no `Content-Type`, or another one)
+ * gets 415 naming the media type expected, instead of reaching validation as an empty body
+ * and being told about every field.
+ */
+function jsonBodiesOnly(request: Request, _response: Response, next: NextFunction): void {
+  const length = request.headers['content-length'];
+  const hasBody = request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  const sent = request.headers['content-type'];
+  if (!['POST', 'PUT', 'PATCH'].includes(request.method) || !hasBody || (sent && JSON_MEDIA_TYPE.test(sent))) return next();
+  next(
+    new UnsupportedMediaTypeException(
+      `The body must be JSON: send it with Content-Type: application/json (${sent ? `not ${sent.split(';')[0].trim()}` : 'the request has no Content-Type'})`,
+    ),
+  );
 }
 
 /** helmet's security headers on every response; paths under `withoutCsp` get them without a content security policy. */

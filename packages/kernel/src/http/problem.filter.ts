@@ -84,7 +84,7 @@ export class ProblemFilter implements ExceptionFilter {
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();
-      const code = status === 404 ? 'request.not-found' : status < 500 ? 'request.rejected' : 'server.error';
+      const code = status === 404 ? 'request.not-found' : status === 415 ? 'request.unsupported-media-type' : status < 500 ? 'request.rejected' : 'server.error';
       return {
         type: this.type(code),
         title: titleOf(status),
