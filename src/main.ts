@@ -7,9 +7,10 @@ import { resolveDatabase } from './host/database';
 import { MANIFESTS } from './host/manifests';
 import { serviceOf } from './host/role';
 import { shutDownGracefully } from './host/shutdown';
-import { checkConfiguration, CONFIGURATION_EXIT_CODE, databaseProblem, portProblem, portProblems, readyLines, StartupProblem } from './host/startup';
+import { checkConfiguration, CONFIGURATION_EXIT_CODE, databaseProblem, devKeyLine, devKeyProblem, portProblem, portProblems, readyLines, StartupProblem } from './host/startup';
 import { createRootLogger, logSettings, stopTracing } from '@seams/kernel/observability';
 import { EmbeddedPostgresError } from '@seams/kernel/persistence';
+import { DevKeyFolderError } from '@seams/kernel/security';
 import type { Topology } from '@seams/kernel/seam';
 import type { INestApplication } from '@nestjs/common';
 
@@ -27,8 +28,8 @@ async function main(): Promise<void> {
   const root = createRootLogger(logSettings(logOptions(settings, serviceOf(role))));
   const log = root.child({ context: 'Seams' });
   for (const warning of warnings) log.warn(warning);
-  const taken = await portProblems(settings.port, topology);
-  if (taken.length > 0) throw new StartupProblem(taken);
+  const problems = [...(await portProblems(settings.port, topology)), ...[await devKeyProblem(settings)].filter((line) => line !== undefined)];
+  if (problems.length > 0) throw new StartupProblem(problems);
   const checked = await checkDatabases(settings, topology);
   if (checked.length > 0) throw new StartupProblem(checked);
 
@@ -47,7 +48,8 @@ async function main(): Promise<void> {
   } catch (error) {
     await app?.close().catch(() => undefined);
     await database.embedded?.stop();
-    throw error;
+    // The generated service secret is written to the same folder as the development key.
+    throw error instanceof DevKeyFolderError ? new StartupProblem([devKeyLine(settings, error)]) : error;
   }
   for (const line of readyLines(settings, Boolean(tracing))) log.info(line);
 

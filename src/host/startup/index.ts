@@ -4,3 +4,4 @@ export { checkConfiguration, type CheckedConfiguration } from './check-configura
 export { portProblems, portProblem } from './check-ports';
 export { databaseProblem } from './check-database';
 export { readyLines } from './ready-lines';
+export { devKeyProblem, devKeyLine } from './check-dev-keys';
