@@ -7,7 +7,7 @@ import { freePort, ROOT, startAppProcess } from '../support/processes';
 const TOKEN_CLI = join(ROOT, 'dist', 'src', 'host', 'token-cli.js');
 /** A user who may not write a folder root made (as root, permissions do not stop anything). */
 const NOBODY = { uid: 65534, gid: 65534 };
-const asNobody = userInfo().uid === 0 ? NOBODY : {};
+const asNobody: { uid?: number; gid?: number } = userInfo().uid === 0 ? NOBODY : {};
 
 function token(args: string[], env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, [TOKEN_CLI, ...args], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', ...asNobody });
