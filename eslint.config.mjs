@@ -174,7 +174,8 @@ const KERNEL_BY_NAME_ONLY = {
 
 export default defineConfig(
   {
-    ignores: ['dist/', 'packages/*/dist/', 'node_modules/', '.data/', 'coverage/', 'test/boundaries/fixtures/**'],
+    // test/api/client: compiled by test/api/typed-client.spec.ts (tsc --strict) against types generated from the live document.
+    ignores: ['dist/', 'packages/*/dist/', 'node_modules/', '.data/', 'coverage/', 'test/boundaries/fixtures/**', 'test/api/client/**'],
   },
   {
     files: ['**/*.{js,mjs,cjs}'],
@@ -315,6 +316,22 @@ export default defineConfig(
     files: ['modules/*/application/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { ...KERNEL_BY_NAME_ONLY, ...APPLICATION_FREE_OF_THE_ORM }],
+    },
+  },
+  {
+    // A module never reads the environment: its settings are declared in <module>.settings.ts
+    // (defineSettings), read by the host with every other setting, and injected.
+    files: ['modules/**/*.ts'],
+    ignores: ['modules/**/*.spec.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'A module never reads the environment: declare the setting in <module>.settings.ts (defineSettings), name it in the manifest and inject it.',
+        },
+      ],
     },
   },
   {

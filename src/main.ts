@@ -9,7 +9,7 @@ import { serviceOf } from './host/role';
 import { shutDownGracefully } from './host/shutdown';
 import { checkConfiguration, CONFIGURATION_EXIT_CODE, databaseProblem, devKeyLine, devKeyProblem, portProblem, portProblems, readyLines, StartupProblem } from './host/startup';
 import { createRootLogger, logSettings, stopTracing } from '@seams/kernel/observability';
-import { EmbeddedPostgresError } from '@seams/kernel/persistence';
+import { EMBEDDED_POSTGRES_DIED_EXIT_CODE, EmbeddedPostgresError } from '@seams/kernel/persistence';
 import { DevKeyFolderError } from '@seams/kernel/security';
 import type { Topology } from '@seams/kernel/seam';
 import type { INestApplication } from '@nestjs/common';
@@ -34,6 +34,15 @@ async function main(): Promise<void> {
   if (checked.length > 0) throw new StartupProblem(checked);
 
   const database = await resolveDatabase(settings);
+  // The embedded server dying under the app: exit at once, in one line, so that whatever
+  // supervises the app restarts it (and with it the server). See ADR 0005. Not while shutting
+  // down: Ctrl-C in a terminal stops the server too (it is in the same process group).
+  let shuttingDown = false;
+  database.embedded?.watch((reason) => {
+    if (shuttingDown) return;
+    console.error(reason);
+    process.exit(EMBEDDED_POSTGRES_DIED_EXIT_CODE);
+  });
   log.info(
     database.embedded
       ? `Embedded PostgreSQL ${database.embedded.owned ? 'started' : 'reused'} in ${database.embedded.dataDir}`
@@ -46,6 +55,7 @@ async function main(): Promise<void> {
       throw listenProblem(error, settings, topology) ?? error;
     });
   } catch (error) {
+    shuttingDown = true; // the embedded server is stopped on purpose here
     await app?.close().catch(() => undefined);
     await database.embedded?.stop();
     // The generated service secret is written to the same folder as the development key.
@@ -56,6 +66,7 @@ async function main(): Promise<void> {
   // SIGTERM / SIGINT: stop taking work, finish what is under way (bounded), close the
   // transports and module pools, flush traces, then stop the embedded server.
   const shutdown = async (signal: NodeJS.Signals) => {
+    shuttingDown = true;
     log.info(`${signal} received: finishing the work under way (at most ${shutdownTimeoutMs} ms), then stopping`);
     setTimeout(() => {
       log.error(`Shutdown took longer than ${shutdownTimeoutMs + 5000} ms; exiting anyway`);

@@ -4,6 +4,7 @@ import { catalogMigrations } from '../../migrations/catalog';
 import { GetProductHandler } from './application/get-product/get-product.handler';
 import { GetProductsHandler } from './application/get-products/get-products.handler';
 import { GetProductsV2Handler } from './application/get-products/get-products-v2.handler';
+import { ListProductsHandler } from './application/list-products/list-products.handler';
 import { RegisterProductHandler } from './application/register-product/register-product.handler';
 import { ProductsController } from './http/products.controller';
 import { ProductEntity } from './infrastructure/product.entity';
@@ -12,7 +13,7 @@ import { PRODUCT_REPOSITORY } from './catalog.di-tokens';
 
 const httpControllers = [ProductsController];
 const commandHandlers = [RegisterProductHandler];
-const queryHandlers = [GetProductHandler, GetProductsHandler, GetProductsV2Handler];
+const queryHandlers = [GetProductHandler, GetProductsHandler, GetProductsV2Handler, ListProductsHandler];
 const eventHandlers: never[] = [];
 const repositories = [provideRepository(PRODUCT_REPOSITORY, (manager) => new TypeOrmProductRepository(manager))];
 

@@ -3,6 +3,7 @@ import { GetProducts } from '../catalog/contract';
 import { ReleaseReservation, ReserveStock } from '../inventory/contract';
 import { PaymentCaptured, PaymentDeclined } from '../payments/contract';
 import * as contract from './contract';
+import { orderingSettings } from './ordering.settings';
 
 export const orderingManifest = defineModule({
   name: 'ordering',
@@ -10,5 +11,6 @@ export const orderingManifest = defineModule({
   contract,
   subscribes: [PaymentCaptured, PaymentDeclined],
   sends: [GetProducts, ReserveStock, ReleaseReservation],
+  settings: orderingSettings,
   load: async () => (await import('./ordering.module.js')).OrderingModule,
 });

@@ -9,6 +9,7 @@ import { TypeOrmPaymentRepository } from './infrastructure/payment.repository';
 import type { PaymentsRepositories } from './application/ports/payments.unit-of-work';
 import { SimulatedPaymentProvider } from './infrastructure/simulated-payment.provider';
 import { PAYMENT_PROVIDER, PAYMENT_READS, PAYMENTS_UNIT_OF_WORK } from './payments.di-tokens';
+import { type PaymentsSettings, paymentsSettings } from './payments.settings';
 
 const httpControllers = [PaymentsController];
 const queryHandlers = [ListPaymentsHandler];
@@ -17,7 +18,7 @@ const repositories = [
   provideUnitOfWork<PaymentsRepositories>(PAYMENTS_UNIT_OF_WORK, (manager) => ({ payments: new TypeOrmPaymentRepository(manager) })),
   provideRepository(PAYMENT_READS, (manager) => new TypeOrmPaymentRepository(manager)),
 ];
-const ports = [{ provide: PAYMENT_PROVIDER, useFactory: () => SimulatedPaymentProvider.fromEnvironment() }];
+const ports = [{ provide: PAYMENT_PROVIDER, inject: [paymentsSettings.token], useFactory: (settings: PaymentsSettings) => SimulatedPaymentProvider.from(settings) }];
 
 /**
  * Payments: charges placed orders against a (simulated) provider and publishes

@@ -2,16 +2,15 @@ import { type INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Logger as PinoLogger } from 'pino';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { applyHttpEdge, connectSeamServers, SEAMS_APP_OPTIONS } from '@seams/kernel/host';
-import { FieldErrorDto, ProblemDto, withProblemExample } from '@seams/kernel/http';
 import { createRootLogger, logSettings } from '@seams/kernel/observability';
 import type { DatabaseSettings } from '@seams/kernel/persistence';
 import { MessageRegistry, type ModuleManifest, type Role, Topology } from '@seams/kernel/seam';
 import { AppModule } from './app.module';
 import { assertSomeIssuer, databaseOptions, logOptions, messagingOptions, readSettings, seamOptions, topologyOptions } from './config';
 import { httpSettingsOf } from './http-settings';
-import { SHOP_PROBLEM_EXAMPLE, SHOP_PROBLEMS } from './problems';
+import { SHOP_PROBLEMS } from './problems';
+import { setUpApiDocument } from './api-document';
 import { mergedDocuments, strangledModules, stranglerMiddleware } from './strangler';
 import { modulesElsewhere, routesElsewhereMiddleware } from './routes-elsewhere';
 import { MANIFESTS } from './manifests';
@@ -42,7 +41,7 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
   const manifests = options.manifests ?? MANIFESTS;
   const registry = new MessageRegistry(manifests);
   // The one place the environment is read: every setting, checked, then the kernel's options.
-  const settings = readSettings(env, manifests.map((m) => m.name));
+  const settings = readSettings(env, manifests.map((m) => m.name), manifests);
   const topology = Topology.create(registry, role, topologyOptions(settings));
   const root = options.root ?? createRootLogger(logSettings(logOptions(settings, serviceOf(role), options.logger === false)));
   const http = httpSettingsOf(settings);
@@ -58,6 +57,7 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
         database: { ...databaseOptions(settings, options.database, topology.localModules), ...options.database },
         seam,
         messaging: messagingOptions(settings),
+        moduleSettings: settings.moduleSettings,
         logger: root,
       },
       ratePerMinute: http.ratePerMinute,
@@ -84,28 +84,7 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
 
   // Named from the manifests, not the shop: a team that removed the shop's modules (module:remove) gets its own.
   const title = role.kind === 'monolith' ? 'Seams' : `Seams: ${role.module} module host`;
-  const names = manifests.map((manifest) => manifest.name);
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(title)
-      .setDescription(
-        `A modular monolith of ${names.length} bounded module${names.length === 1 ? '' : 's'}${names.length > 0 ? ` (${names.join(', ')})` : ''} that talk ` +
-          'only through commands, queries and events. Every error is an RFC 9457 problem response. ' +
-          `This process runs: ${topology.localModules.join(', ') || 'no module'}.`,
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An OAuth 2.0 access token (JWT) from the configured issuer; `npm run token` makes a development one' })
-      .build(),
-    { extraModels: [ProblemDto, FieldErrorDto] },
-  );
-  withProblemExample(document, SHOP_PROBLEM_EXAMPLE);
-  const withRemoteRoutes = mergedDocuments(strangled);
-  SwaggerModule.setup('docs', app, document, {
-    jsonDocumentUrl: 'docs-json',
-    // One document for clients: the routes the strangled modules' hosts serve are in it too.
-    patchDocumentOnRequest: (_request, _response, local) => withRemoteRoutes(local),
-  });
+  setUpApiDocument(app, { title, manifests, localModules: topology.localModules, patch: mergedDocuments(strangled) });
   return app;
 }
 

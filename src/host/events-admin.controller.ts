@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { ApiProblems, Authenticated, uuidParam } from '@seams/kernel/http';
@@ -15,7 +15,7 @@ export class ListEventsQueryDto {
   @IsIn(Object.keys(STATUSES))
   status?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 100 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -37,6 +37,7 @@ export class DeliveryDto {
   @ApiProperty() createdAt: string;
   @ApiPropertyOptional({ type: String, nullable: true }) deliveredAt: string | null;
   @ApiProperty({ type: Object }) payload: unknown;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'The trace the event was published in; its deliveries are spans of it' }) traceId: string | null;
 }
 
 export class OutboxStatsDto {
@@ -55,7 +56,7 @@ export class EventsAdminController {
   @Get()
   @ApiOperation({ summary: "Deliveries of this process's outboxes by status (parked ones by default)" })
   @ApiOkResponse({ type: [DeliveryDto] })
-  @ApiProblems(400)
+  @ApiProblems(400, 503)
   list(@Query() query: ListEventsQueryDto): Promise<DeliveryDto[]> {
     return this.outbox.list(STATUSES[query.status ?? 'failed'], query.limit ?? 100);
   }
@@ -63,7 +64,7 @@ export class EventsAdminController {
   @Get('stats')
   @ApiOperation({ summary: 'Outbox depth, delivery lag and parked count per module of this process' })
   @ApiOkResponse({ type: [OutboxStatsDto] })
-  @ApiProblems(500)
+  @ApiProblems(503)
   stats(): Promise<OutboxStatsDto[]> {
     return this.outbox.stats();
   }
@@ -72,7 +73,8 @@ export class EventsAdminController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Put a parked delivery back in line, with a fresh count of attempts' })
   @ApiAcceptedResponse({ type: DeliveryDto })
-  @ApiProblems(400, 404)
+  @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
+  @ApiProblems(400, 404, 503)
   retry(@Param('id', uuidParam('id')) id: string): Promise<DeliveryDto> {
     return this.outbox.retry(id);
   }

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, Authenticated } from '@seams/kernel/http';
+import { Authenticated } from '@seams/kernel/http';
 import { ShadowRuns } from '@seams/kernel/seam';
 import type { ShadowDifference } from '@seams/kernel/seam';
 import { SHOP_ROLES } from './roles';
@@ -29,7 +29,6 @@ export class ShadowAdminController {
     description: 'For modules in shadow mode (`SEAMS_<MODULE>=shadow`): each query is answered here and also asked of `SEAMS_<MODULE>_URL`.',
   })
   @ApiOkResponse({ type: [ShadowDifferenceDto] })
-  @ApiProblems(400)
   list(): ShadowDifference[] {
     return this.shadows.differences();
   }

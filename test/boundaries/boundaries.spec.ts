@@ -76,7 +76,7 @@ beforeAll(async () => {
     lint('--mutate=no-resolver'),
     lint('--mutate=no-boundaries'),
   ]);
-});
+}, 180_000);
 
 const fixtureNames = readdirSync(path.join(__dirname, 'fixtures')).filter((name) => name.endsWith('.ts.fixture'));
 const violationNames = fixtureNames.filter((name) => !name.startsWith('ok-'));

@@ -43,6 +43,7 @@ describe('API documentation and health', () => {
         'GET /v1/admin/events/stats',
         'GET /v1/admin/shadow',
         'POST /v1/admin/events/{id}/retry',
+        'GET /v1/catalog/products',
         'GET /v1/catalog/products/{sku}',
         'GET /v1/inventory/stock/{sku}',
         'GET /v1/orders/{id}',

@@ -17,12 +17,10 @@ describe.each([
 ])('a payment declined with the longest reason the contract allows, %s', (_, remote: string[]) => {
   let cluster: Cluster;
   let s: ReturnType<typeof shop>;
-  const before = process.env.PAYMENTS_DECLINE_REASON;
 
   beforeAll(async () => {
-    // The simulated provider reads its settings where payments runs: this process (the
-    // monolith) or the payments host (the cluster's `env`).
-    process.env.PAYMENTS_DECLINE_REASON = REASON;
+    // Payments' own setting, read by the host of wherever payments runs (the monolith in this
+    // process, or the payments host) from the settings it is given, never from process.env.
     cluster = await startCluster({ remote, env: { PAYMENTS_DECLINE_REASON: REASON } });
     s = shop((module) => cluster.http(module));
     await s.product('HARP-1', 300_000);
@@ -30,8 +28,6 @@ describe.each([
   });
 
   afterAll(async () => {
-    if (before === undefined) delete process.env.PAYMENTS_DECLINE_REASON;
-    else process.env.PAYMENTS_DECLINE_REASON = before;
     await cluster?.close();
   });
 

@@ -1,5 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ROOT } from '../support/processes';
 import { type FreshFolder, freshInstall, kernelSubpaths, NEST_TSCONFIG } from './fresh-install';
 
 /**
@@ -36,4 +38,13 @@ describe('the @seams/kernel tarball', () => {
   it('refuses a path into the package that is not one of its subpaths', async () => {
     await expect(fresh.exec(process.execPath, ['-e', "require('@seams/kernel/seam/routing-seam')"])).rejects.toThrow(/ERR_PACKAGE_PATH_NOT_EXPORTED/);
   }, 60_000);
+
+  it('ships no build output whose source is gone (a file renamed or deleted since the last build)', () => {
+    const stale = join(ROOT, 'packages', 'kernel', 'dist', 'seam', 'stale-probe.js');
+    writeFileSync(stale, 'module.exports = {};\n');
+    const [packed] = JSON.parse(execFileSync('npm', ['pack', '--workspace', '@seams/kernel', '--dry-run', '--json'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as [{ files: { path: string }[] }];
+    expect(packed.files.map((file) => file.path)).not.toContain('dist/seam/stale-probe.js');
+    expect(packed.files.map((file) => file.path)).toContain('dist/seam/index.js');
+    expect(existsSync(stale)).toBe(false);
+  }, 120_000);
 });

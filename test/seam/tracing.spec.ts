@@ -1,4 +1,5 @@
-// @uses-modules catalog, inventory, ordering
+// @uses-modules catalog, inventory, ordering, payments
+import { randomBytes } from 'node:crypto';
 import { type AppProcess, freePort, startAppProcess } from '../support/processes';
 import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -85,6 +86,28 @@ describe('traces across the seam', () => {
     await inTrace((span) => span.service === 'seams-monolith' && isDb(span));
     const hostDb = await inTrace((span) => span.service === 'seams-inventory' && isDb(span));
     expect(hostDb.kind).toBe(CLIENT);
+  });
+
+  it('continues the trace through the outbox to subscribers in process (payments, ordering) and in the host (inventory)', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const response = await fetch(`${base}/v1/orders`, {
+      method: 'POST',
+      headers: { ...json, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+      body: JSON.stringify({ lines: [{ sku: 'TRACE-1', quantity: 1 }] }),
+    });
+    expect(response.status).toBe(201);
+    const inTrace = (predicate: (span: ReceivedSpan) => boolean) => receiver.waitFor((span) => span.traceId === traceId && predicate(span));
+    for (const event of ['ordering.order-placed.v1', 'payments.payment-captured.v1']) {
+      const delivered = await inTrace((span) => span.service === 'seams-monolith' && span.name === `seam deliver ${event}`);
+      // the subscriber runs in process: a local seam span below the delivery, its database calls below that
+      const local = await inTrace((span) => span.parentSpanId === delivered.spanId && span.attributes['seams.mode'] === 'local');
+      expect(local).toMatchObject({ kind: INTERNAL, name: `seam send ${event}` });
+    }
+    const confirmed = await inTrace((span) => span.service === 'seams-monolith' && span.name === 'seam deliver ordering.order-confirmed.v1');
+    const sent = await inTrace((span) => span.parentSpanId === confirmed.spanId && span.name === 'seam send ordering.order-confirmed.v1');
+    const handled = await inTrace((span) => span.service === 'seams-inventory' && span.name === 'seam handle ordering.order-confirmed.v1');
+    expect(sent.kind).toBe(CLIENT);
+    expect(handled.parentSpanId).toBe(sent.spanId);
   });
 
   it('marks a failed seam call as an error on both sides, still in one trace', async () => {

@@ -7,15 +7,34 @@ import { testAuthEnv } from './auth';
 export const ROOT = join(__dirname, '..', '..');
 export const MAIN = join(ROOT, 'dist', 'src', 'main.js');
 
-/** A port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A port nobody listens on right now, for a server the test starts next.
+ *
+ * Ports come from below the kernel's ephemeral range (32768-60999 here), from a band of its own
+ * per Jest worker, and never twice in one process: a port from `listen(0)` is an ephemeral one,
+ * which an outgoing connection of another worker may take between this check and the server's
+ * bind (an `EADDRINUSE` a CI run hit).
+ */
+export async function freePort(): Promise<number> {
+  const worker = Number(process.env.JEST_WORKER_ID ?? 0) % 12;
+  const base = 20000 + worker * 1000;
+  for (let attempt = 0; attempt < 1000; attempt++) {
+    const port = base + ((nextPort++ * 7919) % 1000);
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port in ${base}-${base + 999}`);
+}
+
+const handedOut = new Set<number>();
+let nextPort = Math.floor(Math.random() * 1000);
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 

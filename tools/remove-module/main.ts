@@ -9,7 +9,8 @@ import { MANIFESTS_FILE, MODULES_DOC, planRemoval, type Removal, RemovalRefused 
  * contract snapshots, their sections of docs/modules.md and the tests that belong to them: their
  * contract suites, test/modules/<name>.*, every test or test helper that imports their code or
  * says it uses them (`// @uses-modules <name>`), and every test file that imports one of those;
- * then refreshes docs/architecture.md and the README diagram (`npm run docs:arch`) unless
+ * then refreshes docs/architecture.md and the README diagram (`npm run docs:arch`) and the
+ * README's settings table, which lists the modules' own settings (`npm run docs:settings`), unless
  * `--no-refresh`. Several names remove a group, which may import each other.
  *
  * It refuses with one line and exit code 2, writing nothing, an unknown name and a removal
@@ -66,7 +67,7 @@ function main(): void {
   if (removal.modulesDoc !== undefined) console.log(`  ~ ${MODULES_DOC} (sections ${removal.modulesDoc.sections.join(', ')} removed)`);
 
   let refreshed = true;
-  if (parsed.refresh) refreshed = spawnSync('npm', ['run', '--silent', 'docs:arch'], { cwd: root, stdio: 'inherit' }).status === 0;
+  if (parsed.refresh) refreshed = ['docs:arch', 'docs:settings'].every((script) => spawnSync('npm', ['run', '--silent', script], { cwd: root, stdio: 'inherit' }).status === 0);
   console.log(
     [
       '',

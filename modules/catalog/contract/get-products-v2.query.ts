@@ -1,5 +1,5 @@
 import { type Infer, Query, z } from '@seams/kernel/primitives';
-import type { CatalogProduct } from './get-products.query';
+import type { CatalogProduct } from './catalog-product';
 import { sku } from './product-codes';
 
 /** Version 2's answer: the products found, and the skus the catalog does not know, named. */

@@ -1,15 +1,6 @@
 import { type Infer, Query, z } from '@seams/kernel/primitives';
+import type { CatalogProduct } from './catalog-product';
 import { sku } from './product-codes';
-
-/** A product as the catalog publishes it to other modules. */
-export interface CatalogProduct {
-  readonly sku: string;
-  readonly name: string;
-  /** Price in the currency's minor unit (cents for EUR). */
-  readonly priceMinor: number;
-  /** ISO 4217 code, e.g. `EUR`. */
-  readonly currency: string;
-}
 
 const payload = z.object({ skus: z.array(sku).max(100) });
 

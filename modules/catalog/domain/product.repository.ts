@@ -6,4 +6,6 @@ export interface ProductRepository {
   add(product: Product): Promise<void>;
   findBySku(sku: string): Promise<Product | undefined>;
   findBySkus(skus: readonly string[]): Promise<Product[]>;
+  /** At most `limit` products in sku order, those after the sku `after` (all when not given). */
+  listAfter(after: string | undefined, limit: number): Promise<Product[]>;
 }

@@ -1,9 +1,7 @@
-import { CURRENCY_PATTERN, CURRENCY_RULE, SKU_PATTERN, SKU_RULE } from '../contract';
+import { CURRENCY_PATTERN, CURRENCY_RULE, MAX_PRICE_MINOR, SKU_PATTERN, SKU_RULE } from '../contract';
 import { InvalidProductError } from './catalog.errors';
 
-export { CURRENCY_PATTERN, SKU_PATTERN };
-/** Prices are stored as PostgreSQL `integer`. */
-export const MAX_PRICE_MINOR = 2_147_483_647;
+export { CURRENCY_PATTERN, MAX_PRICE_MINOR, SKU_PATTERN };
 
 export interface ProductProps {
   readonly sku: string;

@@ -1,48 +1,56 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { CURRENCY_PATTERN, CURRENCY_RULE, SKU_PATTERN, SKU_RULE } from '../contract';
-import { MAX_PRICE_MINOR } from '../domain/product';
+import { type Infer, z } from '@seams/kernel/primitives';
+import { catalogProduct, sku, SKU_PATTERN } from '../contract';
 
-export class SkuParamDto {
-  @ApiProperty({ example: 'TEA-1', pattern: SKU_PATTERN.source })
-  @IsString()
-  @Matches(SKU_PATTERN, { message: `sku ${SKU_RULE}` })
-  sku: string;
-}
+/**
+ * The catalog's HTTP bodies, declared from its contract's schemas: each is the OpenAPI schema
+ * of its route (by its `id`) and the validation of what comes in (ADR 0018). Request bodies
+ * are strict: a key they do not name is refused, not dropped.
+ */
+const example = { sku: 'TEA-1', name: 'Green tea', priceMinor: 450, currency: 'EUR' };
 
-export class RegisterProductDto {
-  @ApiProperty({ example: 'TEA-1', pattern: SKU_PATTERN.source })
-  @IsString()
-  @Matches(SKU_PATTERN, { message: `sku ${SKU_RULE}` })
-  sku: string;
+/** `POST /v1/catalog/products`. */
+export const registerProductBody = z.strictObject(catalogProduct.shape).meta({ id: 'RegisterProductDto', example });
 
-  @ApiProperty({ example: 'Green tea', minLength: 1, maxLength: 200 })
-  @IsString()
-  @Length(1, 200)
-  name: string;
+/** A product, as every catalog route answers it. */
+export const productBody = catalogProduct.meta({ id: 'ProductDto', example });
+export type ProductBody = Infer<typeof productBody>;
 
-  @ApiProperty({ example: 450, description: 'Price in minor units (cents)', minimum: 0, maximum: MAX_PRICE_MINOR })
-  @IsInt()
-  @Min(0)
-  @Max(MAX_PRICE_MINOR)
-  priceMinor: number;
+/** A sku in a path. */
+export const skuParam = sku;
 
-  @ApiProperty({ example: 'EUR', description: 'ISO 4217 currency code' })
-  @IsString()
-  @Matches(CURRENCY_PATTERN, { message: `currency ${CURRENCY_RULE}` })
-  currency: string;
-}
+/** The most products one page holds, and how many a page holds when `limit` is not given. */
+export const PAGE_LIMIT_MAX = 100;
+export const PAGE_LIMIT_DEFAULT = 20;
 
-export class ProductDto {
-  @ApiProperty({ example: 'TEA-1' })
-  sku: string;
+const CURSOR_RULE = 'must be the nextCursor of an earlier page';
 
-  @ApiProperty({ example: 'Green tea' })
-  name: string;
+/** A page's cursor: the last sku of the page before, base64url-encoded (clients treat it as opaque). */
+export const cursorOf = (lastSku: string): string => Buffer.from(lastSku, 'utf8').toString('base64url');
 
-  @ApiProperty({ example: 450 })
-  priceMinor: number;
+/** `GET /v1/catalog/products?limit=&cursor=`. `cursor` comes out decoded: the sku to list after. */
+export const listProductsQuery = z.strictObject({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(PAGE_LIMIT_MAX)
+    .default(PAGE_LIMIT_DEFAULT)
+    .describe(`How many products to answer at most (1-${PAGE_LIMIT_MAX}, default ${PAGE_LIMIT_DEFAULT})`),
+  cursor: z
+    .string()
+    .max(88)
+    .regex(/^[A-Za-z0-9_-]+$/, CURSOR_RULE)
+    .transform((cursor) => Buffer.from(cursor, 'base64url').toString('utf8'))
+    .refine((after) => SKU_PATTERN.test(after), CURSOR_RULE)
+    .optional()
+    .describe('`nextCursor` of the page before; none for the first page'),
+});
 
-  @ApiProperty({ example: 'EUR' })
-  currency: string;
-}
+/** One page of products, by sku. */
+export const productPageBody = z
+  .object({
+    items: z.array(productBody).max(PAGE_LIMIT_MAX).describe('Products in sku order'),
+    nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
+  })
+  .meta({ id: 'ProductPageDto' });
+export type ProductPageBody = Infer<typeof productPageBody>;

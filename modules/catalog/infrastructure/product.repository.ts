@@ -1,4 +1,4 @@
-import { In, type EntityManager } from 'typeorm';
+import { In, MoreThan, type EntityManager } from 'typeorm';
 import { ProductAlreadyExistsError } from '../domain/catalog.errors';
 import type { Product } from '../domain/product';
 import type { ProductRepository } from '../domain/product.repository';
@@ -28,6 +28,12 @@ export class TypeOrmProductRepository implements ProductRepository {
   async findBySkus(skus: readonly string[]): Promise<Product[]> {
     if (skus.length === 0) return [];
     const rows = await this.manager.findBy(ProductEntity, { sku: In([...skus]) });
+    return rows.map(ProductMapper.toDomain);
+  }
+
+  async listAfter(after: string | undefined, limit: number): Promise<Product[]> {
+    // Keyset on the primary key: the same order and comparison (the column's collation) on every page.
+    const rows = await this.manager.find(ProductEntity, { where: after === undefined ? {} : { sku: MoreThan(after) }, order: { sku: 'ASC' }, take: limit });
     return rows.map(ProductMapper.toDomain);
   }
 }

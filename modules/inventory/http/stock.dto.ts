@@ -1,33 +1,27 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
-import { SKU_PATTERN, SKU_RULE } from '../../catalog/contract';
+import { type Infer, z } from '@seams/kernel/primitives';
+import { sku } from '../../catalog/contract';
 import { MAX_UNITS } from '../domain/stock-item';
 
-export class SkuParamDto {
-  @ApiProperty({ example: 'TEA-1', pattern: SKU_PATTERN.source })
-  @IsString()
-  @Matches(SKU_PATTERN, { message: `sku ${SKU_RULE}` })
-  sku: string;
-}
+/**
+ * Inventory's HTTP bodies, declared once with the kernel's schemas and the catalog's published
+ * sku: each is its route's OpenAPI schema (by its `id`) and the validation of what comes in
+ * (ADR 0018). Request bodies are strict: a key they do not name is refused.
+ */
+const units = z.int().min(0).max(MAX_UNITS);
 
-export class SetStockDto {
-  @ApiProperty({ example: 25, description: 'Units counted in the warehouse', minimum: 0, maximum: MAX_UNITS })
-  @IsInt()
-  @Min(0)
-  @Max(MAX_UNITS)
-  onHand: number;
-}
+/** A sku in a path. */
+export const skuParam = sku;
 
-export class StockDto {
-  @ApiProperty({ example: 'TEA-1' })
-  sku: string;
+/** `PUT /v1/inventory/stock/{sku}`. */
+export const setStockBody = z.strictObject({ onHand: units.describe('Units counted in the warehouse') }).meta({ id: 'SetStockDto', example: { onHand: 25 } });
 
-  @ApiProperty({ example: 25 })
-  onHand: number;
-
-  @ApiProperty({ example: 2, description: 'Units held for orders not yet confirmed' })
-  reserved: number;
-
-  @ApiProperty({ example: 23, description: 'onHand - reserved' })
-  available: number;
-}
+/** The stock of one sku. */
+export const stockBody = z
+  .object({
+    sku,
+    onHand: units,
+    reserved: units.describe('Units held for orders not yet confirmed'),
+    available: units.describe('onHand - reserved'),
+  })
+  .meta({ id: 'StockDto', example: { sku: 'TEA-1', onHand: 25, reserved: 2, available: 23 } });
+export type StockBody = Infer<typeof stockBody>;

@@ -1,97 +1,70 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
-  IsInt,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  ValidateNested,
-} from 'class-validator';
-import { SKU_PATTERN, SKU_RULE } from '../../catalog/contract';
-import type { OrderStatus } from '../domain/order';
+import { type Infer, z } from '@seams/kernel/primitives';
+import { currencyCode, sku } from '../../catalog/contract';
 
-export class OrderLineRequestDto {
-  @ApiProperty({ example: 'TEA-1', pattern: SKU_PATTERN.source })
-  @IsString()
-  @Matches(SKU_PATTERN, { message: `sku ${SKU_RULE}` })
-  sku: string;
+/**
+ * Ordering's HTTP bodies, declared once with the kernel's schemas and the catalog's published
+ * sku and currency code: each is its route's OpenAPI schema (by its `id`) and, for requests,
+ * the validation of what comes in (ADR 0018). Request bodies are strict: a key they do not
+ * name is refused.
+ */
 
-  @ApiProperty({ example: 2, minimum: 1, maximum: 10000 })
-  @IsInt()
-  @Min(1)
-  @Max(10000)
-  quantity: number;
-}
+/** The most units one order line may ask for. */
+export const MAX_LINE_QUANTITY = 10_000;
+/** The most lines one order may have. */
+export const MAX_LINES = 100;
 
-export class PlaceOrderDto {
-  @ApiProperty({ type: [OrderLineRequestDto], minItems: 1, maxItems: 100, description: 'One line per sku' })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(100)
-  @ArrayUnique((line: OrderLineRequestDto) => line?.sku, { message: 'lines must not repeat a sku' })
-  @ValidateNested({ each: true })
-  @Type(() => OrderLineRequestDto)
-  lines: OrderLineRequestDto[];
-}
+const orderLineRequest = z.strictObject({ sku, quantity: z.int().min(1).max(MAX_LINE_QUANTITY) }).meta({ id: 'OrderLineRequestDto' });
 
-const STATUSES: OrderStatus[] = ['PENDING', 'CONFIRMED', 'CANCELLED'];
+/** `POST /v1/orders`. */
+export const placeOrderBody = z
+  .strictObject({
+    lines: z
+      .array(orderLineRequest)
+      .min(1)
+      .max(MAX_LINES)
+      .refine((lines) => new Set(lines.map((line) => line.sku)).size === lines.length, 'lines must not repeat a sku')
+      .describe('One line per sku'),
+  })
+  .meta({ id: 'PlaceOrderDto', example: { lines: [{ sku: 'TEA-1', quantity: 2 }] } });
 
-export class PlacedOrderDto {
-  @ApiProperty({ format: 'uuid' })
-  id: string;
+const status = z.enum(['PENDING', 'CONFIRMED', 'CANCELLED']).describe('PENDING until payment settles it');
+const minor = z.int().min(0);
 
-  @ApiProperty({ enum: STATUSES, example: 'PENDING' })
-  status: OrderStatus;
+const placedShape = {
+  id: z.uuid(),
+  status,
+  totalMinor: minor.describe('Sum of the lines, in minor units'),
+  currency: currencyCode,
+};
 
-  @ApiProperty({ example: 900, description: 'Sum of the lines, in minor units' })
-  totalMinor: number;
+/** What placing an order answers. */
+export const placedOrderBody = z.object(placedShape).meta({ id: 'PlacedOrderDto' });
+export type PlacedOrderBody = Infer<typeof placedOrderBody>;
 
-  @ApiProperty({ example: 'EUR' })
-  currency: string;
-}
+const lineShape = {
+  sku,
+  quantity: z.int().min(1),
+  unitPriceMinor: minor.describe('Catalog price when the order was placed'),
+};
 
-export class OrderLineDto {
-  @ApiProperty({ example: 'TEA-1' })
-  sku: string;
+const orderShape = {
+  ...placedShape,
+  customerId: z.string().min(1).max(64).describe("The subject of the token that placed it"),
+  cancellationReason: z.string().nullable().describe('Why it was cancelled; null unless CANCELLED'),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+};
 
-  @ApiProperty({ example: 2 })
-  quantity: number;
+/** Version 1 of reading an order. */
+export const orderBody = z.object({ ...orderShape, lines: z.array(z.object(lineShape).meta({ id: 'OrderLineDto' })) }).meta({ id: 'OrderDto' });
+export type OrderBody = Infer<typeof orderBody>;
 
-  @ApiProperty({ example: 450, description: 'Catalog price when the order was placed' })
-  unitPriceMinor: number;
-}
-
-export class OrderDto extends PlacedOrderDto {
-  @ApiProperty({ example: 'customer-42' })
-  customerId: string;
-
-  @ApiProperty({ type: [OrderLineDto] })
-  lines: readonly OrderLineDto[];
-
-  @ApiPropertyOptional({ type: String, nullable: true, example: null })
-  cancellationReason: string | null;
-
-  @ApiProperty()
-  createdAt: Date;
-
-  @ApiProperty()
-  updatedAt: Date;
-}
-
-export class OrderLineV2Dto extends OrderLineDto {
-  @ApiProperty({ example: 900, description: 'quantity × unitPriceMinor' })
-  lineTotalMinor: number;
-}
-
-export class OrderV2Dto extends OrderDto {
-  @ApiProperty({ type: [OrderLineV2Dto] })
-  declare lines: readonly OrderLineV2Dto[];
-
-  @ApiProperty({ example: 2, description: 'Units over all lines' })
-  itemCount: number;
-}
+/** Version 2: what v1 says, plus each line's total and the item count. */
+export const orderV2Body = z
+  .object({
+    ...orderShape,
+    lines: z.array(z.object({ ...lineShape, lineTotalMinor: minor.describe('quantity × unitPriceMinor') }).meta({ id: 'OrderLineV2Dto' })),
+    itemCount: minor.describe('Units over all lines'),
+  })
+  .meta({ id: 'OrderV2Dto' });
+export type OrderV2Body = Infer<typeof orderV2Body>;

@@ -1,17 +1,17 @@
 import type { OrderView } from '../application/ports/order-reads';
-import type { OrderProps } from '../domain/order';
-import type { OrderDto, OrderLineDto, OrderV2Dto, PlacedOrderDto } from './order.dto';
+import type { OrderLine, OrderProps } from '../domain/order';
+import type { OrderBody, OrderV2Body, PlacedOrderBody } from './order.dto';
 
 /**
  * From ordering's answers to HTTP bodies. Every field is named: what the order or its row
  * carries beyond the documented response never reaches a client.
  */
 export const OrderResponseMapper = {
-  placed(order: OrderProps): PlacedOrderDto {
+  placed(order: OrderProps): PlacedOrderBody {
     return { id: order.id, status: order.status, totalMinor: order.totalMinor, currency: order.currency };
   },
 
-  v1(order: OrderView): OrderDto {
+  v1(order: OrderView): OrderBody {
     return {
       id: order.id,
       status: order.status,
@@ -20,13 +20,13 @@ export const OrderResponseMapper = {
       customerId: order.customerId,
       lines: order.lines.map(lineOf),
       cancellationReason: order.cancellationReason,
-      createdAt: order.createdAt,
-      updatedAt: order.updatedAt,
+      createdAt: order.createdAt.toISOString(),
+      updatedAt: order.updatedAt.toISOString(),
     };
   },
 
   /** What v1 says, plus each line's total and the item count. */
-  v2(order: OrderView): OrderV2Dto {
+  v2(order: OrderView): OrderV2Body {
     return {
       ...OrderResponseMapper.v1(order),
       lines: order.lines.map((line) => ({ ...lineOf(line), lineTotalMinor: line.unitPriceMinor * line.quantity })),
@@ -35,6 +35,6 @@ export const OrderResponseMapper = {
   },
 };
 
-function lineOf(line: OrderLineDto): OrderLineDto {
+function lineOf(line: OrderLine): OrderBody['lines'][number] {
   return { sku: line.sku, quantity: line.quantity, unitPriceMinor: line.unitPriceMinor };
 }

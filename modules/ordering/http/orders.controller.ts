@@ -1,15 +1,16 @@
 import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiProblems, Authenticated, uuidParam } from '@seams/kernel/http';
+import type { Infer } from '@seams/kernel/primitives';
 import { currentPrincipal, userHasRole } from '@seams/kernel/security';
 import { ORDERING_ROLES } from '../ordering.roles';
 import { OrderNotFoundError } from '../domain/ordering.errors';
 import { GetOrder } from '../application/get-order/get-order.query';
 import { PlaceOrder } from '../application/place-order/place-order.command';
 import type { OrderView } from '../application/ports/order-reads';
-import { OrderDto, OrderV2Dto, PlacedOrderDto, PlaceOrderDto } from './order.dto';
+import { type OrderBody, orderBody, type OrderV2Body, orderV2Body, type PlacedOrderBody, placedOrderBody, placeOrderBody } from './order.dto';
 import { OrderResponseMapper } from './order.mapper';
 
 /** When `GET /v1/orders/{id}` was deprecated, and when it goes away. */
@@ -32,11 +33,15 @@ export class OrdersController {
     description:
       'Prices the lines from the catalog and reserves their stock; the order is PENDING until payment ' +
       'settles it (CONFIRMED or CANCELLED). The customer is the token\'s subject. 422: a sku the catalog does not know; ' +
-      '409: not enough stock.',
+      '409: not enough stock. 503: the catalog or inventory cannot be reached (or a database is down); 504: they did not answer in time.',
   })
-  @ApiCreatedResponse({ type: PlacedOrderDto })
-  @ApiProblems(400, 409, 422)
-  async place(@Body() body: PlaceOrderDto, @Res({ passthrough: true }) response: Response): Promise<PlacedOrderDto> {
+  @ApiCreatedResponse({
+    description: 'The order, PENDING; `Location` names it',
+    standardSchema: placedOrderBody,
+    headers: { Location: { description: 'The order: /v1/orders/{id}', schema: { type: 'string' } } },
+  })
+  @ApiProblems(400, 409, 422, 503, 504)
+  async place(@Body({ schema: placeOrderBody }) body: Infer<typeof placeOrderBody>, @Res({ passthrough: true }) response: Response): Promise<PlacedOrderBody> {
     const order = await this.commands.execute(new PlaceOrder(subjectOf(), body.lines));
     response.location(`/v1/orders/${order.id}`);
     return OrderResponseMapper.placed(order);
@@ -48,9 +53,18 @@ export class OrdersController {
     description: `Answers with \`Deprecation\`, \`Sunset\` (${V1_ORDER_SUNSET.toUTCString()}) and a \`Link\` to its successor.`,
     deprecated: true,
   })
-  @ApiOkResponse({ type: OrderDto })
-  @ApiProblems(400, 404)
-  async get(@Param('id', uuidParam('id')) id: string, @Res({ passthrough: true }) response: Response): Promise<OrderDto> {
+  @ApiOkResponse({
+    description: 'The order',
+    standardSchema: orderBody,
+    headers: {
+      Deprecation: { description: 'RFC 9745: when this version was deprecated (`@` and a Unix time)', schema: { type: 'string' } },
+      Sunset: { description: 'RFC 8594: when it goes away', schema: { type: 'string' } },
+      Link: { description: 'Its successor, rel="successor-version"', schema: { type: 'string' } },
+    },
+  })
+  @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
+  @ApiProblems(400, 404, 503)
+  async get(@Param('id', uuidParam('id')) id: string, @Res({ passthrough: true }) response: Response): Promise<OrderBody> {
     const order = OrderResponseMapper.v1(await readOwnOrder(this.queries, id));
     // RFC 9745 (Deprecation), RFC 8594 (Sunset): clients see the date and where to go.
     response.setHeader('Deprecation', `@${Math.floor(V1_ORDER_DEPRECATED.getTime() / 1000)}`);
@@ -69,9 +83,10 @@ export class OrdersV2Controller {
 
   @Get(':id')
   @ApiOperation({ summary: 'Read an order (your own; an admin reads any), with line totals and the item count' })
-  @ApiOkResponse({ type: OrderV2Dto })
-  @ApiProblems(400, 404)
-  async get(@Param('id', uuidParam('id')) id: string): Promise<OrderV2Dto> {
+  @ApiOkResponse({ description: 'The order', standardSchema: orderV2Body })
+  @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
+  @ApiProblems(400, 404, 503)
+  async get(@Param('id', uuidParam('id')) id: string): Promise<OrderV2Body> {
     return OrderResponseMapper.v2(await readOwnOrder(this.queries, id));
   }
 }

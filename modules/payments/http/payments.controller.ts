@@ -2,9 +2,10 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems, Authenticated } from '@seams/kernel/http';
+import { type Infer, z } from '@seams/kernel/primitives';
 import { PAYMENTS_ROLES } from '../payments.roles';
 import { ListPayments } from '../application/list-payments/list-payments.query';
-import { ListPaymentsQueryDto, PaymentDto } from './payment.dto';
+import { listPaymentsQuery, type PaymentBody, paymentBody } from './payment.dto';
 
 @ApiTags('payments')
 @Authenticated(PAYMENTS_ROLES.admin)
@@ -14,9 +15,9 @@ export class PaymentsController {
 
   @Get()
   @ApiOperation({ summary: "List an order's payment attempts (never more than one; admin)" })
-  @ApiOkResponse({ type: [PaymentDto] })
-  @ApiProblems(400)
-  list(@Query() query: ListPaymentsQueryDto): Promise<PaymentDto[]> {
+  @ApiOkResponse({ description: 'The attempts, none while the order waits for payment', standardSchema: z.array(paymentBody).max(1) })
+  @ApiProblems(400, 503)
+  list(@Query({ schema: listPaymentsQuery }) query: Infer<typeof listPaymentsQuery>): Promise<readonly PaymentBody[]> {
     return this.queries.execute(new ListPayments(query.orderId));
   }
 }

@@ -1,6 +1,5 @@
+import type { PaymentsSettings } from '../payments.settings';
 import type { ChargeOutcome, ChargeRequest, PaymentProvider } from '../domain/payment';
-
-export const DEFAULT_DECLINE_ABOVE_MINOR = 100_000;
 
 /**
  * A stand-in for a real payment provider that lets the unhappy path be driven on purpose:
@@ -15,15 +14,8 @@ export class SimulatedPaymentProvider implements PaymentProvider {
     readonly declineReason?: string,
   ) {}
 
-  static fromEnvironment(env: NodeJS.ProcessEnv = process.env): SimulatedPaymentProvider {
-    const raw = env.PAYMENTS_DECLINE_ABOVE_MINOR;
-    const reason = env.PAYMENTS_DECLINE_REASON || undefined;
-    if (raw === undefined || raw === '') return new SimulatedPaymentProvider(DEFAULT_DECLINE_ABOVE_MINOR, reason);
-    const limit = Number(raw);
-    if (!Number.isSafeInteger(limit) || limit < 0) {
-      throw new Error(`PAYMENTS_DECLINE_ABOVE_MINOR must be a whole number of minor units, not "${raw}"`);
-    }
-    return new SimulatedPaymentProvider(limit, reason);
+  static from(settings: PaymentsSettings): SimulatedPaymentProvider {
+    return new SimulatedPaymentProvider(settings.declineAboveMinor, settings.declineReason || undefined);
   }
 
   async charge({ amountMinor }: ChargeRequest): Promise<ChargeOutcome> {

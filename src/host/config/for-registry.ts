@@ -6,7 +6,7 @@ import { messagingOptions, seamOptions, topologyOptions } from './kernel-options
 
 /** The settings of `env` for the modules of `registry`. */
 export function settingsFor(registry: MessageRegistry, env: NodeJS.ProcessEnv = process.env): Settings {
-  return readSettings(env, registry.manifests.map((manifest) => manifest.name));
+  return readSettings(env, registry.manifests.map((manifest) => manifest.name), registry.manifests);
 }
 
 /** The placement of `registry`'s modules for `role`, from `env` (its settings, then the kernel's checks). */

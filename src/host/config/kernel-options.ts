@@ -84,7 +84,7 @@ export function messagingOptions(settings: Settings): MessagingOptions {
 /** The modules' databases: the shared one (resolved by the host), the modules' own, and their roles. */
 export function databaseOptions(settings: Settings, shared: { url: string; poolSize?: number }, localModules: readonly string[]): DatabaseSettings {
   const own = localModules.flatMap((module) => (settings.moduleDatabaseUrl[module] ? [[module, settings.moduleDatabaseUrl[module]!]] : []));
-  return { url: shared.url, poolSize: shared.poolSize ?? settings.poolSize, moduleUrls: Object.fromEntries(own), moduleRoles: settings.dbRoles };
+  return { url: shared.url, poolSize: shared.poolSize ?? settings.poolSize, moduleUrls: Object.fromEntries(own), moduleRoles: settings.dbRoles, acquireTimeoutMs: settings.acquireTimeoutMs };
 }
 
 export function logOptions(settings: Settings, service: string, silent = false): LogOptions {

@@ -1,3 +1,4 @@
+import { type ModuleManifest, readModuleSettings } from '@seams/kernel/seam';
 import { type Declaration, SETTINGS, type SettingKey, type Settings } from './settings';
 import { SettingError } from './setting-kinds';
 
@@ -15,8 +16,10 @@ function rawOf(env: NodeJS.ProcessEnv, name: string): string | undefined {
  * THE place the environment is read: every declared setting, parsed and checked, for a
  * system of `modules`. All bad values are reported together, one line each, naming the
  * setting and the value; settings that only make sense together are checked here too.
+ * The modules' own settings are read here as well, for the `manifests` given (those that
+ * declare `settings`): a module never reads the environment itself.
  */
-export function readSettings(env: NodeJS.ProcessEnv = process.env, modules: readonly string[] = []): Settings {
+export function readSettings(env: NodeJS.ProcessEnv = process.env, modules: readonly string[] = [], manifests: readonly Pick<ModuleManifest, 'name' | 'settings'>[] = []): Settings {
   const errors: string[] = [];
   const parse = <T>(declaration: Declaration<T>, name: string, raw: string | undefined): T | undefined => {
     if (raw === undefined) return undefined;
@@ -46,6 +49,14 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env, modules: read
       );
     }
   }
+  const moduleSettings: Record<string, unknown> = {};
+  for (const manifest of manifests) {
+    if (!manifest.settings) continue;
+    const read = readModuleSettings(manifest.settings, (name) => rawOf(env, name));
+    errors.push(...read.errors);
+    moduleSettings[manifest.name] = read.values;
+  }
+  values.moduleSettings = moduleSettings;
   const settings = values as Settings;
   if (errors.length === 0) errors.push(...together(settings));
   if (errors.length > 0) throw new SettingError(errors.join('\n'));

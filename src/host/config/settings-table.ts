@@ -1,3 +1,4 @@
+import type { ModuleManifest } from '@seams/kernel/seam';
 import { type Declaration, GROUP_TITLES, type Group, SETTINGS } from './settings';
 
 /** The README's settings table sits between these markers; `npm run docs:settings` rewrites it. */
@@ -25,8 +26,21 @@ function what(declaration: Declaration<unknown>): string {
   return `${declaration.description} Takes ${declaration.kind.describe}.${readBy}`.replace(/\|/g, '\\|');
 }
 
-/** The settings tables, one per group, in the order they are declared. */
-export function settingsTables(): string {
+/** The modules' own settings (`defineSettings` in each module, named by its manifest). */
+function moduleSettingsTable(manifests: readonly Pick<ModuleManifest, 'name' | 'settings'>[]): string[] {
+  // One table, or none when no module declares a setting.
+  const rows = manifests.flatMap(({ name, settings }) =>
+    Object.values(settings?.declarations ?? {}).map((setting) => {
+      const value = setting.default === undefined ? 'not set' : code(String(setting.default));
+      return `| ${code(setting.name)} | ${value} | ${`${setting.description} Read by the host for ${name} (declared in \`modules/${name}/${name}.settings.ts\`).`.replace(/\|/g, '\\|')} |`;
+    }),
+  );
+  if (rows.length === 0) return [];
+  return [["The modules' own settings (each module declares them with `defineSettings`; the host reads them with the rest):", '', '| Setting | Default | What it does |', '| --- | --- | --- |', ...rows].join('\n')];
+}
+
+/** The settings tables, one per group, in the order they are declared, then the modules' own. */
+export function settingsTables(manifests: readonly Pick<ModuleManifest, 'name' | 'settings'>[] = []): string {
   const declarations = Object.values(SETTINGS) as Declaration<unknown>[];
   const groups = Object.keys(GROUP_TITLES) as Group[];
   return groups
@@ -39,13 +53,14 @@ export function settingsTables(): string {
         ...declarations.filter((d) => d.group === group).map((d) => `| ${shownName(d)} | ${shownDefault(d)} | ${what(d)} |`),
       ].join('\n'),
     )
+    .concat(moduleSettingsTable(manifests))
     .join('\n\n');
 }
 
 /** `readme` with its settings block regenerated, or `undefined` when it has no markers. */
-export function withSettingsTables(readme: string): string | undefined {
+export function withSettingsTables(readme: string, manifests: readonly Pick<ModuleManifest, 'name' | 'settings'>[] = []): string | undefined {
   const start = readme.indexOf(SETTINGS_START);
   const end = readme.indexOf(SETTINGS_END);
   if (start < 0 || end < start) return undefined;
-  return `${readme.slice(0, start + SETTINGS_START.length)}\n\n${settingsTables()}\n\n${readme.slice(end)}`;
+  return `${readme.slice(0, start + SETTINGS_START.length)}\n\n${settingsTables(manifests)}\n\n${readme.slice(end)}`;
 }

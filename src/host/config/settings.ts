@@ -42,8 +42,7 @@ export const SETTINGS = {
   poolSize: declare({ name: 'SEAMS_DB_POOL_SIZE', kind: whole(1), group: 'database', default: 5, description: 'Connections in *each* local module\'s pool (up to 20 for the monolith by default).' }),
   moduleDatabaseUrl: declare({ name: 'SEAMS_<MODULE>_DATABASE_URL', kind: matching(/^postgres(ql)?:\/\//, 'a postgres:// URL', withScheme('postgres')), group: 'database', perModule: true, shownDefault: 'the shared URL', description: 'Gives one module its own database, for example `SEAMS_INVENTORY_DATABASE_URL`. The database must already exist. The module creates its schema in it, so the role needs the right to do that.' }),
   dbRoles: declare({ name: 'SEAMS_DB_ROLES', kind: onOff(), group: 'database', default: true, shownDefault: '`on`', description: 'Each module connects as `seams_<module>`, with rights on its own schema only, where the configured user may create roles.' }),
-  declineAboveMinor: declare({ name: 'PAYMENTS_DECLINE_ABOVE_MINOR', kind: whole(0), group: 'database', default: 100000, readBy: 'payments', description: 'The simulated payment provider declines any total above this many minor units.' }),
-  declineReason: declare({ name: 'PAYMENTS_DECLINE_REASON', kind: text(), group: 'database', readBy: 'payments', description: 'When set, the simulated payment provider declines every payment with this text as its reason (up to 200 characters are kept; a longer one is cut). For tests of long reasons.' }),
+  acquireTimeoutMs: declare({ name: 'SEAMS_DB_ACQUIRE_TIMEOUT_MS', kind: whole(1), group: 'database', default: 5000, description: 'How long a request waits for a database connection (a new one, or a free one from a full pool) before it is answered 503 `database.unavailable` with `Retry-After`, instead of waiting for ever.' }),
   testPgPort: declare({ name: 'SEAMS_TEST_PG_PORT', kind: port(), group: 'database', default: 54339, readBy: 'the tests', description: 'Tests only: port of the embedded test server in `.data/postgres-test`. Ignored when `DATABASE_URL` is set.' }),
 
   placement: declare({ name: 'SEAMS_<MODULE>', kind: oneOf(['local', 'remote', 'shadow'] as const), group: 'seam', perModule: true, default: 'local', description: '`local`, `remote` or `shadow`, for example `SEAMS_PAYMENTS=remote`. A remote module is not loaded in this process; its messages go to `SEAMS_<MODULE>_URL`. A shadowed module runs here, and its queries are also asked of `SEAMS_<MODULE>_URL` to compare the answers (see [Parallel run](#parallel-run-shadow-mode)). A module host ignores this setting.' }),
@@ -70,8 +69,6 @@ export const SETTINGS = {
   relayMaxBackoffMs: declare({ name: 'SEAMS_RELAY_MAX_BACKOFF_MS', kind: whole(1), group: 'events', default: 30000, description: 'The longest retry delay.' }),
   relayLeaseMs: declare({ name: 'SEAMS_RELAY_LEASE_MS', kind: whole(1), group: 'events', default: 30000, description: 'How long a claimed delivery is reserved for one relay; a crashed relay\'s claims expire after it.' }),
   outboxRetentionMs: declare({ name: 'SEAMS_OUTBOX_RETENTION_MS', kind: whole(1), group: 'events', default: 604800000, shownDefault: '`604800000` (7 days)', description: 'Delivered events and inbox records older than this are deleted.' }),
-  placementStaleMs: declare({ name: 'ORDERING_PLACEMENT_STALE_MS', kind: whole(1), group: 'events', default: 30000, readBy: 'ordering', description: 'A placement (stock reserved, order not yet stored) older than this is abandoned and its stock released.' }),
-  placementRecoveryMs: declare({ name: 'ORDERING_PLACEMENT_RECOVERY_MS', kind: whole(1), group: 'events', default: 5000, readBy: 'ordering', description: 'How often ordering looks for abandoned placements.' }),
 
   logLevel: declare({ name: 'SEAMS_LOG_LEVEL', aliases: ['LOG_LEVEL'], kind: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const, 'plain'), group: 'operations', default: 'info', description: 'At `info` every HTTP request and every seam message is one line.' }),
   logFormat: declare({ name: 'SEAMS_LOG_FORMAT', kind: oneOf(['json', 'pretty'] as const, 'plain'), group: 'operations', shownDefault: '`pretty` on a terminal outside production, else `json`', description: '`json` (one object per line, for a log pipeline) or `pretty` (coloured single lines; needs the `pino-pretty` dev dependency).' }),
@@ -106,6 +103,12 @@ type PerModule<D> = D extends { readonly global: string }
 /** The typed values of every setting: per-module ones by module name. */
 export type Settings = {
   readonly [K in SettingKey]: (typeof SETTINGS)[K] extends { readonly perModule: true } ? PerModule<(typeof SETTINGS)[K]> : Defaulted<(typeof SETTINGS)[K]>;
+} & {
+  /**
+   * The values of the modules' own settings (declared in each module with `defineSettings` and
+   * named in its manifest), by module; only for the manifests `readSettings` was given.
+   */
+  readonly moduleSettings: Readonly<Record<string, unknown>>;
 };
 
 /** The README's heading line of each group of settings. */

@@ -38,7 +38,7 @@ export function checkConfiguration(env: NodeJS.ProcessEnv, argv: readonly string
       return undefined;
     }
   };
-  const settings = attempt(() => readSettings(env, modules));
+  const settings = attempt(() => readSettings(env, modules, manifests));
   const role = attempt(() => roleFrom(argv, settings?.hostModule ?? env.SEAMS_HOST_MODULE));
   let topology: Topology | undefined;
   if (settings) {

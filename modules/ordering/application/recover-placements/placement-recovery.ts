@@ -3,16 +3,7 @@ import { RequestContexts, Seam } from '@seams/kernel/seam';
 import { ReleaseReservation } from '../../../inventory/contract';
 import { ORDERING_UNIT_OF_WORK } from '../../ordering.di-tokens';
 import type { OrderingUnitOfWork } from '../ports/ordering.unit-of-work';
-
-/** `ORDERING_PLACEMENT_STALE_MS` (default 30000) and `ORDERING_PLACEMENT_RECOVERY_MS` (default 5000). */
-export function recoverySettings(env: NodeJS.ProcessEnv = process.env): { staleMs: number; everyMs: number } {
-  const read = (name: string, fallback: number) => {
-    const value = Number(env[name] || fallback);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number`);
-    return value;
-  };
-  return { staleMs: read('ORDERING_PLACEMENT_STALE_MS', 30_000), everyMs: read('ORDERING_PLACEMENT_RECOVERY_MS', 5_000) };
-}
+import { type OrderingSettings, orderingSettings } from '../../ordering.settings';
 
 /**
  * Releases the stock of orders whose placement never finished (the process died between
@@ -23,13 +14,13 @@ export function recoverySettings(env: NodeJS.ProcessEnv = process.env): { staleM
 @Injectable()
 export class PlacementRecovery implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('PlacementRecovery');
-  private readonly settings = recoverySettings();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
 
   constructor(
     @Inject(ORDERING_UNIT_OF_WORK) private readonly unitOfWork: OrderingUnitOfWork,
     private readonly seam: Seam,
+    @Inject(orderingSettings.token) private readonly settings: OrderingSettings,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -37,7 +28,7 @@ export class PlacementRecovery implements OnApplicationBootstrap, BeforeApplicat
       this.running ??= this.recover()
         .catch((error: Error) => this.logger.warn(`recovering placements failed: ${error.message}`))
         .finally(() => (this.running = undefined));
-    }, this.settings.everyMs);
+    }, this.settings.placementRecoveryMs);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -53,7 +44,7 @@ export class PlacementRecovery implements OnApplicationBootstrap, BeforeApplicat
 
   private recoverAsService(): Promise<number> {
     return this.unitOfWork.run(async ({ placements }) => {
-      const stale = await placements.lockStale(this.settings.staleMs, 50);
+      const stale = await placements.lockStale(this.settings.placementStaleMs, 50);
       for (const orderId of stale) {
         await this.seam.send(new ReleaseReservation(orderId));
         await placements.finish(orderId);

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { MessagingModule, type MessagingOptions } from '../messaging';
 import { createRootLogger, logSettings, Metrics, ObservabilityModule } from '../observability';
 import { DatabaseModule, type DatabaseSettings } from '../persistence';
-import { MessageRegistry, type ModuleManifest, type Role, SeamModule, type SeamOptions, Topology, type TopologyOptions } from '../seam';
+import { MessageRegistry, type ModuleManifest, moduleSettingsModule, type Role, SeamModule, type SeamOptions, Topology, type TopologyOptions } from '../seam';
 import { HealthController } from './health.controller';
 import { Lifecycle } from './lifecycle';
 import { MetricsController } from './metrics.controller';
@@ -33,6 +33,11 @@ export interface SeamsModuleOptions {
    * (default true). A module that runs elsewhere is never loaded.
    */
   readonly loadModules?: boolean;
+  /**
+   * The values of the modules' own settings (`defineSettings`), by module, as the host read
+   * them; a module missing here gets its settings' defaults.
+   */
+  readonly moduleSettings?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -64,6 +69,7 @@ export class SeamsModule {
         DatabaseModule.forRoot(options.database),
         MessagingModule.forRoot(options.messaging),
         TerminusModule,
+        moduleSettingsModule(local, options.moduleSettings),
         ...(options.loadModules === false ? [] : [localModules(local)]),
       ],
       controllers: [HealthController, MetricsController],

@@ -5,3 +5,7 @@ export { ApiProblems, ProblemDto, FieldErrorDto, withProblemExample } from './pr
 export { PROBLEM_CONTENT_TYPE, STATUS_OF_KIND, problemType, problemOptions, DEFAULT_PROBLEM_OPTIONS } from './problem';
 export type { Problem, FieldError, ProblemOptions } from './problem';
 export { AuthGuard, Authenticated, Public } from './auth.guard';
+export { operationsOf, withExplicitSecurity, withProblems } from './api-document';
+export type { DocumentedOperation } from './api-document';
+export { checkAgainstSchema } from './schema-validation';
+export type { SchemaCheck } from './schema-validation';

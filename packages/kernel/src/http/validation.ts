@@ -1,5 +1,6 @@
 import { type ArgumentMetadata, BadRequestException, ParseUUIDPipe, ValidationPipe, type ValidationError } from '@nestjs/common';
 import type { FieldError } from './problem';
+import { checkAgainstSchema } from './schema-validation';
 
 /** A request whose body, path or query failed validation; carries every offending field. */
 export class InvalidRequestException extends BadRequestException {
@@ -39,6 +40,12 @@ class GuardedValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const found = prototypeKeys(value, '', 0);
     if (found.length > 0) throw new InvalidRequestException(found.map((field) => ({ field, message: 'property should not exist' })));
+    // An argument declared with a schema (`@Body({ schema })`) is checked by it (schema-validation.ts).
+    if (metadata.schema) {
+      const checked = checkAgainstSchema(metadata.schema, value, metadata.data, `(${metadata.type})`);
+      if (!checked.ok) throw new InvalidRequestException(checked.errors);
+      return checked.value;
+    }
     return super.transform(value, metadata);
   }
 }

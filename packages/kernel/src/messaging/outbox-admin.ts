@@ -19,6 +19,8 @@ export interface DeliveryView {
   readonly createdAt: string;
   readonly deliveredAt: string | null;
   readonly payload: unknown;
+  /** The trace the event was published in (its deliveries are spans of it), or null when it had none. */
+  readonly traceId: string | null;
 }
 
 export interface OutboxStats {
@@ -52,7 +54,7 @@ export class OutboxAdmin {
       this.databases.all().map(async (database) => {
         const rows: Record<string, unknown>[] = await database.dataSource.query(
           `SELECT d.id, d.event_id, d.subscriber, d.status, d.attempts, d.last_error, d.next_attempt_at, d.created_at,
-                  d.delivered_at, o.name, o.payload
+                  d.delivered_at, o.name, o.payload, o.traceparent
              FROM "${database.module}".seams_deliveries d JOIN "${database.module}".seams_outbox o ON o.id = d.event_id
             WHERE d.status = $1 ORDER BY d.position LIMIT $2`,
           [status, limit],
@@ -107,7 +109,7 @@ export class OutboxAdmin {
     const database = this.databases.all().find((d) => d.module === module)!;
     const rows: Record<string, unknown>[] = await database.dataSource.query(
       `SELECT d.id, d.event_id, d.subscriber, d.status, d.attempts, d.last_error, d.next_attempt_at, d.created_at,
-              d.delivered_at, o.name, o.payload
+              d.delivered_at, o.name, o.payload, o.traceparent
          FROM "${module}".seams_deliveries d JOIN "${module}".seams_outbox o ON o.id = d.event_id WHERE d.id = $1`,
       [id],
     );
@@ -131,5 +133,12 @@ function toView(publisher: string, row: Record<string, unknown>): DeliveryView {
     createdAt: iso(row.created_at),
     deliveredAt: row.delivered_at ? iso(row.delivered_at) : null,
     payload: row.payload,
+    traceId: traceIdOf(row.traceparent),
   };
+}
+
+/** The trace id of a stored W3C `traceparent` (null when there is none or it does not parse). */
+function traceIdOf(traceparent: unknown): string | null {
+  const match = typeof traceparent === 'string' ? /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}/.exec(traceparent) : null;
+  return match && !/^0+$/.test(match[1]) ? match[1] : null;
 }

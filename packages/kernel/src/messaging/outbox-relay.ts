@@ -5,6 +5,7 @@ import { DatabaseRegistry, type ModuleDatabase, OUTBOX_CHANNEL, returnedRows } f
 import { type Dispatched, EventDispatcher, MessageRegistry, RequestContexts, Topology } from '../seam';
 import { envelopeOf, RemoteModules, SEAM_TIMEOUT } from '../seam/remote-modules';
 import { type ObservedRoute, SeamObserver } from '../observability/seam-observer';
+import { inDeliverySpan } from '../observability/tracing';
 import { backoff, RELAY_SETTINGS, type RelaySettings } from './relay-settings';
 
 interface Claimed {
@@ -16,6 +17,9 @@ interface Claimed {
   readonly payload: Record<string, unknown>;
   readonly correlation_id: string | null;
   readonly causation_id: string | null;
+  /** The W3C trace context of the work that published the event (null when it had none). */
+  readonly traceparent: string | null;
+  readonly tracestate: string | null;
 }
 
 /** Rounds of one module delivered at once (see `drain`). */
@@ -163,7 +167,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           SET lease_until = now() + make_interval(secs => $2::double precision / 1000), attempts = d.attempts + 1
          FROM due, ${s}.seams_outbox o
         WHERE d.id = due.id AND o.id = d.event_id
-       RETURNING d.id, d.event_id, d.subscriber, d.attempts, o.name, o.payload, o.correlation_id, o.causation_id`,
+       RETURNING d.id, d.event_id, d.subscriber, d.attempts, o.name, o.payload, o.correlation_id, o.causation_id, o.traceparent, o.tracestate`,
       [this.settings.batch, this.settings.leaseMs],
     );
     return returnedRows<Claimed>(result);
@@ -236,7 +240,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  /** Runs the subscriber of `row` (in process) or sends it to the subscriber's module (over the seam). */
+  /**
+   * Runs the subscriber of `row` (in process) or sends it to the subscriber's module (over the
+   * seam), in a span that continues the trace of the work that published the event (every
+   * attempt, including one after a parked delivery is resubmitted, is a span of that trace).
+   */
   private handOver(row: Claimed): Promise<unknown> {
     const type = this.registry.find(row.name);
     if (!type) throw new Error(`no module's contract has an event named ${row.name}`);
@@ -249,13 +257,16 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       identity: undefined,
       principal: { kind: 'service' as const, service: 'relay' },
     };
-    return RequestContexts.run(context, () => {
-      if (this.topology.isLocal(row.subscriber)) {
-        const event = Object.assign(Object.create(type.prototype as object) as object, row.payload) as IntegrationEvent;
-        return this.observer.observe(this.routeOf(row), () => this.dispatcher.dispatchTo(row.subscriber, row.name, event, row.event_id));
-      }
-      return this.remote.request(row.subscriber, envelopeOf('event', row.name, row.payload, this.timeoutMs, row.event_id));
-    });
+    const attributes = { 'seams.module': row.subscriber, 'seams.message': row.name, 'seams.event_id': row.event_id, 'seams.delivery.attempt': row.attempts };
+    return RequestContexts.run(context, () =>
+      inDeliverySpan(row.name, attributes, row, () => {
+        if (this.topology.isLocal(row.subscriber)) {
+          const event = Object.assign(Object.create(type.prototype as object) as object, row.payload) as IntegrationEvent;
+          return this.observer.observe(this.routeOf(row), () => this.dispatcher.dispatchTo(row.subscriber, row.name, event, row.event_id));
+        }
+        return this.remote.request(row.subscriber, envelopeOf('event', row.name, row.payload, this.timeoutMs, row.event_id));
+      }),
+    );
   }
 
   private routeOf(row: Claimed): ObservedRoute {

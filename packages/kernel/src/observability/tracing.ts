@@ -94,3 +94,48 @@ export function inSpan<T>(
     }
   });
 }
+
+/** The W3C trace context stored with an event in the outbox (null or absent when it had none). */
+export interface StoredTraceContext {
+  readonly traceparent?: string | null;
+  readonly tracestate?: string | null;
+}
+
+/**
+ * The context a stored trace context names, or the root context (a new trace) when there is
+ * none or it is not a valid W3C `traceparent`: a bad value read from a table never fails the
+ * delivery that carries it.
+ */
+function storedParent(stored: StoredTraceContext): ReturnType<typeof context.active> {
+  if (typeof stored.traceparent !== 'string') return ROOT_CONTEXT;
+  try {
+    const carrier: Record<string, string> = { traceparent: stored.traceparent };
+    if (typeof stored.tracestate === 'string') carrier.tracestate = stored.tracestate;
+    return propagation.extract(ROOT_CONTEXT, carrier);
+  } catch {
+    return ROOT_CONTEXT;
+  }
+}
+
+/**
+ * Runs the delivery of an event from the outbox in a `seam deliver <event>` span (kind
+ * consumer) that is a child of the span that published it, so the publishing request and
+ * everything its events cause, in every process, form one trace (docs/adr/0019). An event
+ * stored without a trace context, or with one that does not parse, starts a trace of its own.
+ * Whatever `work` sends or handles becomes a child of this span. Free when tracing is off.
+ */
+export function inDeliverySpan<T>(name: string, attributes: Record<string, string | number>, stored: StoredTraceContext, work: () => Promise<T>): Promise<T> {
+  if (!enabled) return work();
+  return tracer().startActiveSpan(`seam deliver ${name}`, { kind: SpanKind.CONSUMER, attributes }, storedParent(stored), async (span: Span) => {
+    try {
+      return await work();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
+      if (typeof code === 'string') span.setAttribute('seams.error_code', code);
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}

@@ -13,7 +13,15 @@ export interface DatabaseSettings {
    * (default on; used where the connecting user may create roles).
    */
   readonly moduleRoles?: boolean;
+  /**
+   * How long a unit of work waits for a connection (a new one to the server, or a free one from
+   * a full pool) before it fails with `database.unavailable` (503, retryable) instead of waiting
+   * for ever. Default 5000 ms.
+   */
+  readonly acquireTimeoutMs?: number;
 }
+
+export const DEFAULT_ACQUIRE_TIMEOUT_MS = 5000;
 
 export const DATABASE_SETTINGS = Symbol('DATABASE_SETTINGS');
 
@@ -28,6 +36,7 @@ export function databaseSettings(settings: DatabaseSettings): DatabaseSettings {
     throw new InvalidOptionError(`database.url must be a postgres:// URL, not "${settings?.url}"`);
   }
   wholeNumber('database.poolSize', settings.poolSize, 1);
+  if (settings.acquireTimeoutMs !== undefined) wholeNumber('database.acquireTimeoutMs', settings.acquireTimeoutMs, 1);
   for (const [module, url] of Object.entries(settings.moduleUrls ?? {})) {
     if (url && !/^postgres(ql)?:\/\//.test(url)) throw new InvalidOptionError(`database.moduleUrls.${module} must be a postgres:// URL, not "${url}"`);
   }

@@ -32,7 +32,19 @@ export interface EmbeddedServer {
   /** True when this process started the server (and so stops it). */
   readonly owned: boolean;
   stop(): Promise<void>;
+  /**
+   * Calls `onDeath` once, with a one-line reason, if the server's postmaster ends while this
+   * process did not ask it to stop (killed, crashed, OOM-killed). The host then exits (see
+   * docs/adr/0005-embedded-postgres-default.md): the app cannot serve without its database.
+   */
+  watch(onDeath: (reason: string) => void): void;
 }
+
+/** The exit code of a process whose embedded PostgreSQL died under it (EX_UNAVAILABLE). */
+export const EMBEDDED_POSTGRES_DIED_EXIT_CODE = 69;
+
+/** How often the watch looks whether the postmaster still runs. */
+const WATCH_INTERVAL_MS = 200;
 
 export interface EmbeddedOptions {
   dataDir: string;
@@ -56,7 +68,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       );
     }
     await waitUntilAccepting(url);
-    return { url, dataDir, owned: false, stop: async () => undefined };
+    return { url, dataDir, owned: false, ...watched(dataDir, options.port, async () => undefined) };
   }
 
   const log: string[] = [];
@@ -86,7 +98,59 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       { cause: error },
     );
   }
-  return { url, dataDir, owned: true, stop: () => server.stop() };
+  return { url, dataDir, owned: true, ...watched(dataDir, options.port, () => server.stop()) };
+}
+
+/**
+ * `stop` and `watch` for the server on `dataDir`. The watch polls the postmaster's pid (from
+ * `postmaster.pid`, read now) with signal 0: it works alike for a server this process started
+ * and for one it reused. Once the server is gone, `stop` has nothing to stop (the package's
+ * own stop would wait forever for an exit that already happened).
+ */
+function watched(dataDir: string, port: number, stopServer: () => Promise<void>): Pick<EmbeddedServer, 'stop' | 'watch'> {
+  const pid = postmasterPid(dataDir);
+  let timer: NodeJS.Timeout | undefined;
+  let stopping = false;
+  let dead = false;
+  return {
+    async stop() {
+      stopping = true;
+      clearInterval(timer);
+      if (!dead && (pid === undefined || alive(pid))) await stopServer();
+    },
+    watch(onDeath) {
+      if (pid === undefined || timer) return;
+      timer = setInterval(() => {
+        if (stopping || alive(pid)) return;
+        dead = true;
+        clearInterval(timer);
+        onDeath(
+          `The embedded PostgreSQL (pid ${pid}, port ${port}, data in ${dataDir}) has died; exiting with code ${EMBEDDED_POSTGRES_DIED_EXIT_CODE} ` +
+            'so that a restart starts it again (committed data is kept; set DATABASE_URL to run on a server you manage).',
+        );
+      }, WATCH_INTERVAL_MS);
+      timer.unref();
+    },
+  };
+}
+
+function postmasterPid(dataDir: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a process with this pid exists (EPERM: it does, but belongs to another user). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;

@@ -5,7 +5,7 @@ export type { ModulePersistenceOptions, Transaction } from './module-database';
 export { DatabaseRegistry } from './database-registry';
 export { DATABASE_SETTINGS, databaseSettings } from './database-settings';
 export type { DatabaseSettings } from './database-settings';
-export { startEmbeddedPostgres, ensureDatabase, EmbeddedPostgresError } from './embedded-postgres';
+export { startEmbeddedPostgres, ensureDatabase, EmbeddedPostgresError, EMBEDDED_POSTGRES_DIED_EXIT_CODE } from './embedded-postgres';
 export { DuplicateDeliveryError, returnedRows } from './outbox';
 export { OUTBOX_CHANNEL } from './messaging-tables';
 export type { EmbeddedServer } from './embedded-postgres';

@@ -83,5 +83,31 @@ export function parkedOrderMigration(schema: string): new () => MigrationInterfa
   };
 }
 
+/**
+ * The W3C trace context (`traceparent`, `tracestate`) of the work that published the event,
+ * so its delivery continues that trace (see docs/adr/0019-traces-through-the-outbox.md). Both
+ * are null for an event published with tracing off or outside any trace. The bounds are the
+ * ones `writeOutbox` keeps to (it stores nothing longer).
+ */
+export function traceContextMigration(schema: string): new () => MigrationInterface {
+  const s = `"${schema}"`;
+  return class SeamsTraceContext1732400000002 implements MigrationInterface {
+    readonly name = 'SeamsTraceContext1732400000002';
+
+    async up(db: QueryRunner): Promise<void> {
+      await db.query(`ALTER TABLE ${s}.seams_outbox ADD COLUMN traceparent varchar(${TRACEPARENT_MAX}), ADD COLUMN tracestate varchar(${TRACESTATE_MAX})`);
+    }
+
+    async down(db: QueryRunner): Promise<void> {
+      await db.query(`ALTER TABLE ${s}.seams_outbox DROP COLUMN tracestate, DROP COLUMN traceparent`);
+    }
+  };
+}
+
+/** Longest `traceparent` stored (version 00 is 55 characters; later versions may add fields). */
+export const TRACEPARENT_MAX = 128;
+/** Longest `tracestate` stored (W3C: at least 512 characters should be propagated; a longer one is dropped). */
+export const TRACESTATE_MAX = 512;
+
 /** The channel a commit notifies; the payload is the schema whose outbox has new rows. */
 export const OUTBOX_CHANNEL = 'seams_outbox';

@@ -4,8 +4,8 @@ import { DataSource, type EntityManager, type EntitySchema, type MixedList, type
 import type { IntegrationEvent, MessageClass } from '../primitives';
 import { RequestContexts } from '../context';
 import { invalidPayload, type MessageRegistry, SeamTimeoutError } from '../seam';
-import { type DatabaseSettings, moduleDatabaseUrl } from './database-settings';
-import { messagingMigration, parkedOrderMigration } from './messaging-tables';
+import { type DatabaseSettings, DEFAULT_ACQUIRE_TIMEOUT_MS, moduleDatabaseUrl } from './database-settings';
+import { messagingMigration, parkedOrderMigration, traceContextMigration } from './messaging-tables';
 import { claimInbox, DuplicateDeliveryError, returnedRows, writeOutbox } from './outbox';
 
 const logger = new Logger('Database');
@@ -60,10 +60,13 @@ export class ModuleDatabase implements OnApplicationShutdown {
         url,
         schema: options.module,
         entities: options.entities,
-        migrations: [messagingMigration(options.module), parkedOrderMigration(options.module), ...(options.migrations as never[])],
+        migrations: [messagingMigration(options.module), parkedOrderMigration(options.module), traceContextMigration(options.module), ...(options.migrations as never[])],
         migrationsTableName: 'migrations',
         poolSize,
         applicationName: `seams:${options.module}`,
+        // pg's pool applies this both to opening a connection and to waiting for a free one:
+        // past it the wait fails ("timeout exceeded when trying to connect", a 503) instead of hanging.
+        extra: { connectionTimeoutMillis: settings.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS },
       });
     // Two connections: one holds the migration lock while TypeORM migrates on the other.
     const admin = dataSourceFor(adminUrl, 2);

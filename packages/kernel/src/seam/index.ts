@@ -7,6 +7,8 @@ export { RequestContexts } from '../context';
 export type { RequestContext, InboxClaim } from '../context';
 export { defineModule, MessageRegistry } from './manifest';
 export type { ModuleManifest } from './manifest';
+export { defineSettings, readModuleSettings, moduleSettingsModule } from './module-settings';
+export type { ModuleSetting, ModuleSettings, SettingsOf } from './module-settings';
 export { Topology } from './topology';
 export type { Role, Placement, PlacementField, TopologyOptions } from './topology';
 export { Subscribe } from './subscribe.decorator';

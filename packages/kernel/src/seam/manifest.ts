@@ -1,5 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { isMessageClass, kindOf, type MessageClass, parseWireName, toJsonSchema } from '../primitives';
+import type { ModuleSettings } from './module-settings';
 
 /**
  * What the host needs to know about a module without loading it: the messages of its
@@ -14,6 +15,8 @@ export interface ModuleManifest {
   readonly sends: readonly MessageClass[];
   /** The HTTP path prefixes the module's controllers serve (e.g. `/v1/notes`). */
   readonly routes: readonly string[];
+  /** The module's own settings (`defineSettings`), read by the host, provided under their token. */
+  readonly settings?: ModuleSettings;
   load(): Promise<Type<unknown>>;
 }
 
@@ -25,6 +28,8 @@ export interface ManifestInput {
   readonly sends?: readonly MessageClass[];
   /** The HTTP path prefixes its controllers serve, so a monolith can forward them to the module's host. */
   readonly routes?: readonly string[];
+  /** The module's own settings (`defineSettings(name, {...})`): the host reads them, never the module. */
+  readonly settings?: ModuleSettings;
   load(): Promise<Type<unknown>>;
 }
 
@@ -59,7 +64,8 @@ export function defineModule(input: ManifestInput): ModuleManifest {
   for (const route of routes) {
     if (!/^\/[a-z0-9][a-z0-9/_-]*[a-z0-9]$/.test(route)) throw problem(`route prefix "${route}" must look like /v1/${input.name}`);
   }
-  return { name: input.name, contract, subscribes, sends, routes, load: input.load };
+  if (input.settings && input.settings.module !== input.name) throw problem(`its settings are declared for module ${input.settings.module}`);
+  return { name: input.name, contract, subscribes, sends, routes, settings: input.settings, load: input.load };
 }
 
 /** Every message of every module, by wire name. */

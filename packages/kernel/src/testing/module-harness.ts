@@ -8,7 +8,7 @@ import { MessagingModule, type MessagingOptions } from '../messaging';
 import { createRootLogger, logSettings, Metrics, ObservabilityModule } from '../observability';
 import { DatabaseModule } from '../persistence';
 import { type IntegrationEvent, type MessageClass, parseWireName, validate } from '../primitives';
-import { EventDispatcher, InvalidMessageError, MessageRegistry, type ModuleManifest, Seam, SeamModule, type SeamOptions, Topology } from '../seam';
+import { EventDispatcher, InvalidMessageError, MessageRegistry, type ModuleManifest, moduleSettingsModule, readModuleSettings, Seam, SeamModule, type SeamOptions, Topology } from '../seam';
 import type { FakeModule } from './fake';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -27,6 +27,11 @@ export interface HarnessOptions {
   readonly seam: SeamOptions;
   /** The outbox relay's options (every one has a default). */
   readonly messaging?: MessagingOptions;
+  /**
+   * The raw values of the module's own settings (`{ PAYMENTS_DECLINE_ABOVE_MINOR: '500' }`),
+   * read as the host reads them; the rest take their defaults. A bad value fails the start.
+   */
+  readonly settings?: Readonly<Record<string, string>>;
   /** Whether to install the bearer-token guard (`AuthGuard`) on the module's routes; default true. */
   readonly authGuard?: boolean;
 }
@@ -87,6 +92,7 @@ export async function startModuleHarness(options: HarnessOptions): Promise<Modul
         // Without a module under test nothing opens a database, so the settings are never used.
         DatabaseModule.forRoot({ url: database?.url ?? 'postgres://unused.invalid/none', poolSize: 2 }),
         MessagingModule.forRoot(options.messaging),
+        moduleSettingsModule(module ? [module] : [], module ? { [module.name]: settingsOf(module, options.settings ?? {}) } : {}),
         ...modules,
       ],
       providers: options.authGuard === false ? [] : [{ provide: APP_GUARD, useClass: AuthGuard }],
@@ -164,4 +170,11 @@ function assertFakesCover(module: ModuleManifest | undefined, fakes: readonly Fa
  */
 export function eventOf<E extends IntegrationEvent>(type: MessageClass<E>, payload: { readonly [K in keyof E]: E[K] }): E {
   return Object.assign(Object.create(type.prototype as object) as E, payload);
+}
+
+function settingsOf(module: ModuleManifest, raw: Readonly<Record<string, string>>): unknown {
+  if (!module.settings) return undefined;
+  const { values, errors } = readModuleSettings(module.settings, (name) => raw[name]);
+  if (errors.length > 0) throw new Error(errors.join('\n'));
+  return values;
 }
