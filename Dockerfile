@@ -22,7 +22,10 @@ FROM node:24-bookworm-slim
 ENV NODE_ENV=production PORT=3000
 RUN apt-get update && apt-get upgrade -y --no-install-recommends && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-RUN mkdir -p /app/.data && chown node:node /app/.data
+# The auth folder exists in the image, owned by the runtime user: a named volume mounted there
+# (docker-compose.yml's seams-auth) starts as a copy of it, writable, instead of a root-owned
+# mount point the app cannot write its development key to.
+RUN mkdir -p /app/.data/auth && chown -R node:node /app/.data && chmod 700 /app/.data/auth
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/packages/kernel/package.json ./packages/kernel/

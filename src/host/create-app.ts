@@ -7,11 +7,12 @@ import { createRootLogger, logSettings } from '@seams/kernel/observability';
 import type { DatabaseSettings } from '@seams/kernel/persistence';
 import { MessageRegistry, type ModuleManifest, type Role, Topology } from '@seams/kernel/seam';
 import { AppModule } from './app.module';
-import { assertSomeIssuer, databaseOptions, logOptions, messagingOptions, readSettings, seamOptions, topologyOptions, unknownSettings } from './config';
+import { assertSomeIssuer, databaseOptions, logOptions, messagingOptions, readSettings, seamOptions, topologyOptions } from './config';
 import { httpSettingsOf } from './http-settings';
 import { SHOP_PROBLEMS } from './problems';
 import { setUpApiDocument } from './api-document';
 import { mergedDocuments, strangledModules, stranglerMiddleware } from './strangler';
+import { modulesElsewhere, routesElsewhereMiddleware } from './routes-elsewhere';
 import { MANIFESTS } from './manifests';
 import { serviceOf } from './role';
 
@@ -64,18 +65,20 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
     { ...SEAMS_APP_OPTIONS, ...(http.https && { httpsOptions: { cert: http.https.cert, key: http.https.key } }) },
   );
   const strangled = strangledModules(registry, topology, settings);
+  const elsewhere = modulesElsewhere(registry, topology, strangled);
   applyHttpEdge(app, {
     bodyLimit: http.bodyLimit,
     corsOrigins: http.corsOrigins,
     problems: SHOP_PROBLEMS,
     // The Swagger UI needs inline scripts.
     withoutCsp: ['/docs'],
-    // A forwarded request's body goes to the host untouched.
-    beforeBody: strangled.length > 0 ? [stranglerMiddleware(strangled)] : [],
+    // A forwarded request's body goes to the host untouched; the routes of a module that
+    // runs elsewhere and is not forwarded get a problem saying so.
+    beforeBody: [...(strangled.length > 0 ? [stranglerMiddleware(strangled)] : []), ...(elsewhere.length > 0 ? [routesElsewhereMiddleware(elsewhere)] : [])],
   });
   connectSeamServers(app, { tls: seam.tls });
   const log = new Logger('Seams');
-  for (const warning of unknownSettings(env, registry.manifests.map((m) => m.name))) log.warn(warning);
+  // Unknown SEAMS_* names are warned about by main.ts, before anything starts.
   log.log(topology.describe());
   for (const { module, prefixes, target } of strangled) log.log(`forwarding ${prefixes.join(', ')} to the ${module} host at ${target}`);
 

@@ -71,6 +71,8 @@ describe('docker-compose.yml', () => {
     expect(monolith.build).toBe('.');
     expect(inventory.build).toBe('.');
     expect(monolith.environment).toMatchObject({ SEAMS_INVENTORY: 'remote', SEAMS_INVENTORY_URL: 'nats://nats:4222' });
+    // inventory's routes on the monolith's port are forwarded to its host (its PORT, by its service name)
+    expect(monolith.environment?.SEAMS_INVENTORY_HTTP_URL).toBe(`http://inventory:${inventory.environment?.PORT}`);
     expect(inventory.command).toEqual(['node', 'dist/src/main.js', '--module', 'inventory']);
     expect(inventory.environment).toMatchObject({ SEAMS_INVENTORY_URL: 'nats://nats:4222' });
     expect(compose.services.app.profiles).toEqual(['monolith']);

@@ -72,7 +72,7 @@ describe('a process whose placement cannot work', () => {
       SEAMS_HOST_MODULE: 'payments',
       SEAMS_PAYMENTS_URL: 'tcp://127.0.0.1:4999',
     });
-    expect(await host.exited()).toBe(1);
+    expect(await host.exited()).toBe(2); // a configuration problem (see src/host/startup)
     expect(host.output()).toMatch(
       /Cannot start as the payments host: missing SEAMS_ORDERING_URL \(ordering subscribes to payments\.payment-captured\.v1\)/,
     );

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './processes';
@@ -21,13 +21,20 @@ export interface OwnPostgres {
   destroy(): Promise<void>;
 }
 
-export async function startOwnPostgres(): Promise<OwnPostgres> {
+/** `password`: the `postgres` user needs it (scram-sha-256) instead of being trusted. */
+export async function startOwnPostgres(options: { readonly password?: string } = {}): Promise<OwnPostgres> {
   const owner = userInfo().uid === 0 ? { uid: Number(execFileSync('id', ['-u', 'postgres']).toString()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString()) } : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'seams-own-pg-'));
   if (owner) chownSync(dir, owner.uid, owner.gid);
   const data = join(dir, 'data');
   const port = await freePort();
-  execFileSync(join(BIN, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync'], { ...owner, stdio: 'pipe', cwd: dir });
+  const auth = ['-A', 'trust'];
+  if (options.password !== undefined) {
+    writeFileSync(join(dir, 'pwfile'), options.password);
+    if (owner) chownSync(join(dir, 'pwfile'), owner.uid, owner.gid);
+    auth.splice(0, 2, '-A', 'scram-sha-256', `--pwfile=${join(dir, 'pwfile')}`);
+  }
+  execFileSync(join(BIN, 'initdb'), ['-D', data, '-U', 'postgres', ...auth, '--no-sync'], { ...owner, stdio: 'pipe', cwd: dir });
   let server: ChildProcess | undefined;
   let log = '';
   const start = async () => {
@@ -52,7 +59,7 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   };
   await start();
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    url: `postgres://postgres${options.password !== undefined ? `:${encodeURIComponent(options.password)}` : ''}@127.0.0.1:${port}/postgres`,
     port,
     stopImmediately,
     start,

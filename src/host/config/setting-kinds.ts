@@ -66,14 +66,30 @@ export const onOff = (): Kind<boolean> => ({
   },
 });
 
-/** Text matching `pattern`; `hint` says what it should look like. */
-export const matching = (pattern: RegExp, hint: string): Kind<string> => ({
+/**
+ * Text matching `pattern`; `hint` says what it should look like. `fix`, when it can, guesses
+ * the value meant (a scheme left out, a colon missed), so the error line shows the fix.
+ */
+export const matching = (pattern: RegExp, hint: string, fix?: (raw: string) => string | undefined): Kind<string> => ({
   describe: hint,
   parse(raw, name) {
-    if (!pattern.test(raw)) throw new SettingError(`${name} must be ${hint}, not "${raw}"`);
+    if (!pattern.test(raw)) {
+      const guess = fix?.(raw);
+      const meant = guess !== undefined && pattern.test(guess) ? `; did you mean ${name}=${guess}?` : '';
+      throw new SettingError(`${name} must be ${hint}, not "${raw}"${meant}`);
+    }
     return raw;
   },
 });
+
+/** Guesses a URL meant by `raw`: `postgres//x` → `postgres://x`, `127.0.0.1:4010` → `<scheme>://127.0.0.1:4010`. */
+export const withScheme =
+  (scheme: string) =>
+  (raw: string): string | undefined => {
+    const missedColon = /^([a-z][a-z0-9+.-]*)\/\/(.+)$/i.exec(raw) ?? /^([a-z][a-z0-9+.-]*):\/?([^/].*)$/i.exec(raw);
+    if (missedColon && !/^\d+$/.test(missedColon[2].split(/[/@]/)[0].split(':')[0])) return `${missedColon[1]}://${missedColon[2]}`;
+    return /^[^:/]+:\d+/.test(raw) || /^[\w.-]+$/.test(raw) ? `${scheme}://${raw}` : undefined;
+  };
 
 /** A comma-separated list, each item checked by `item`. */
 export const list = (item: Kind<string>): Kind<string[]> => ({

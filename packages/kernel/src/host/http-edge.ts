@@ -1,4 +1,4 @@
-import { type INestApplication, type NestApplicationOptions, VersioningType } from '@nestjs/common';
+import { type INestApplication, type LoggerService, type NestApplicationOptions, UnsupportedMediaTypeException, VersioningType } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
@@ -36,9 +36,9 @@ export interface HttpEdgeOptions {
 
 /**
  * The HTTP side every request meets, in this order: the kernel's logger for Nest's own
- * messages; a correlation id (`X-Request-Id`) before anything else, so even a body that does
+ * messages (its per-module and per-route start-up lines at debug); a correlation id (`X-Request-Id`) before anything else, so even a body that does
  * not parse has one; HTTP metrics; `Connection: close` once shutdown has begun; security
- * headers (helmet); `beforeBody`; the JSON body parser with its limit; CORS when asked; URI
+ * headers (helmet); `beforeBody`; 415 for a body that is not JSON; the JSON body parser with its limit; CORS when asked; URI
  * versioning (`/v1/...`); the validation pipe (400 with the fields at fault); and RFC 9457
  * problem responses for every error, domain errors included.
  *
@@ -46,13 +46,14 @@ export interface HttpEdgeOptions {
  */
 export function applyHttpEdge(app: INestApplication, options: HttpEdgeOptions = {}): void {
   const express = app as NestExpressApplication;
-  express.useLogger(express.get(PinoNestLogger));
+  express.useLogger(new QuietStartLogger(express.get(PinoNestLogger)));
   express.flushLogs();
   express.use(requestIdMiddleware);
   express.use(express.get(Metrics).httpMiddleware());
   express.use(closeWhenShuttingDown(express.get(Lifecycle)));
   express.use(securityHeaders(options.withoutCsp ?? []));
   for (const middleware of options.beforeBody ?? []) express.use(middleware);
+  express.use(jsonBodiesOnly);
   express.useBodyParser('json', { limit: options.bodyLimit ?? '100kb' });
   const origins = options.corsOrigins ?? [];
   if (origins.length > 0) express.enableCors({ origin: [...origins], exposedHeaders: ['X-Request-Id', 'Location', 'Retry-After'] });
@@ -60,6 +61,63 @@ export function applyHttpEdge(app: INestApplication, options: HttpEdgeOptions = 
   express.enableVersioning({ type: VersioningType.URI });
   express.useGlobalPipes(createValidationPipe());
   express.useGlobalFilters(new ProblemFilter(options.problems));
+}
+
+/**
+ * Nest's own start-up lines (one per module, controller and route, and "successfully
+ * started" before the port is even bound) at `debug`, so a start at the default level prints
+ * a handful of lines; `SEAMS_LOG_LEVEL=debug` shows them. Everything else passes unchanged.
+ */
+const START_UP_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication', 'NestMicroservice']);
+
+class QuietStartLogger implements LoggerService {
+  constructor(private readonly inner: PinoNestLogger) {}
+
+  log(message: unknown, ...rest: unknown[]): void {
+    const context = rest[rest.length - 1];
+    if (typeof context === 'string' && START_UP_CONTEXTS.has(context)) this.inner.debug(message, ...rest);
+    else this.inner.log(message, ...rest);
+  }
+
+  error(message: unknown, ...rest: unknown[]): void {
+    this.inner.error(message, ...rest);
+  }
+
+  warn(message: unknown, ...rest: unknown[]): void {
+    this.inner.warn(message, ...rest);
+  }
+
+  debug(message: unknown, ...rest: unknown[]): void {
+    this.inner.debug(message, ...rest);
+  }
+
+  verbose(message: unknown, ...rest: unknown[]): void {
+    this.inner.verbose(message, ...rest);
+  }
+
+  fatal(message: unknown, ...rest: unknown[]): void {
+    this.inner.fatal(message, ...rest);
+  }
+}
+
+/** What the JSON body parser reads (`application/json`, parameters such as a charset allowed). */
+const JSON_MEDIA_TYPE = /^application\/json\s*(;|$)/i;
+
+/**
+ * A POST, PUT or PATCH with a body that is not JSON (no `Content-Type`, or another one)
+ * gets 415 naming the media type expected, instead of reaching validation as an empty body
+ * and being told about every field.
+ */
+function jsonBodiesOnly(request: Request, _response: Response, next: NextFunction): void {
+  const length = request.headers['content-length'];
+  const hasBody = request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  const sent = request.headers['content-type'];
+  if (!['POST', 'PUT', 'PATCH'].includes(request.method) || !hasBody || (sent && JSON_MEDIA_TYPE.test(sent))) return next();
+  next(
+    new UnsupportedMediaTypeException(
+      `The body must be JSON: send it with Content-Type: application/json (${sent ? `not ${sent.split(';')[0].trim()}` : 'the request has no Content-Type'})`,
+    ),
+  );
 }
 
 /** helmet's security headers on every response; paths under `withoutCsp` get them without a content security policy. */

@@ -39,19 +39,18 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    // A database that cannot be reached is an expected, retryable answer: 503, a warning.
-    const unavailable = asUnavailable(error);
-    if (unavailable) {
-      this.logger.warn(`${request.method} ${request.originalUrl}: ${unavailable.message}`);
-      error = unavailable;
-    }
+    // A database that cannot be reached is an expected, retryable answer: 503.
+    error = asUnavailable(error) ?? error;
     const problem = {
       ...this.toProblem(error),
       instance: request.originalUrl,
       correlationId: RequestContexts.current()?.correlationId,
     };
     if (problem.status >= 500) {
-      this.logger.error(`${request.method} ${request.originalUrl} failed`, error instanceof Error ? error.stack : String(error));
+      // Expected failures (a database or a module unavailable, a seam timeout: typed errors)
+      // are one warning line; only an unexpected 500 is an error with its stack.
+      if (error instanceof DomainError && error.kind !== 'internal') this.logger.warn(`${request.method} ${request.originalUrl}: ${problem.status} ${error.code}: ${error.message}`);
+      else this.logger.error(`${request.method} ${request.originalUrl} failed`, error instanceof Error ? error.stack : String(error));
     }
     if (response.headersSent) return;
     if (problem.status === 401) response.setHeader('WWW-Authenticate', `Bearer realm="${this.options.realm}"`);
@@ -84,7 +83,7 @@ export class ProblemFilter implements ExceptionFilter {
     }
     if (error instanceof HttpException) {
       const status = error.getStatus();
-      const code = status === 404 ? 'request.not-found' : status < 500 ? 'request.rejected' : 'server.error';
+      const code = status === 404 ? 'request.not-found' : status === 415 ? 'request.unsupported-media-type' : status < 500 ? 'request.rejected' : 'server.error';
       return {
         type: this.type(code),
         title: titleOf(status),

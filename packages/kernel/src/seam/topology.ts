@@ -145,10 +145,13 @@ export class Topology {
 
   /** Every route a message may take from or to this process must have an address. */
   private check(registry: MessageRegistry): void {
-    const missing: string[] = [];
+    // Each missing address once, with the first reason it is needed (one address can be
+    // needed by every message that crosses to its module).
+    const missing = new Map<string, string>();
     const setting = this.settingName;
     const need = (module: string, why: string) => {
-      if (!this.urls.has(module)) missing.push(`${setting(module, 'url')} (${why})`);
+      const name = setting(module, 'url');
+      if (!this.urls.has(module) && !missing.has(name)) missing.set(name, why);
     };
     if (this.role.kind === 'module') need(this.role.module, `the ${this.role.module} host listens there`);
     for (const manifest of registry.manifests) {
@@ -176,8 +179,8 @@ export class Topology {
         }
       }
     }
-    if (missing.length > 0) {
-      const unique = [...new Set(missing)];
+    if (missing.size > 0) {
+      const unique = [...missing].map(([name, why]) => `${name} (${why})`);
       throw new Error(
         `Cannot start as ${this.role.kind === 'monolith' ? 'the monolith' : `the ${this.role.module} host`}: ` +
           `missing ${unique.join('; ')}. Addresses look like ${URL_EXAMPLE}.`,

@@ -6,22 +6,51 @@ import { DEV_ISSUER } from './auth-settings';
 
 const ALGORITHM = 'ES256';
 
+/**
+ * The development keys' folder cannot be read or written (a folder made by another user, a
+ * read-only file system): names the folder, the reason and the fix, so the host can report it
+ * in one line instead of a missing file.
+ */
+export class DevKeyFolderError extends Error {
+  constructor(
+    readonly folder: string,
+    readonly code: string,
+  ) {
+    super(`the development keys' folder ${folder} cannot be ${code === 'EROFS' ? 'written: the file system is read-only' : `used (${code}): ${reasonOf(code)}`}`);
+    this.name = 'DevKeyFolderError';
+  }
+}
+
+function reasonOf(code: string): string {
+  if (code === 'EACCES' || code === 'EPERM') {
+    const uid = process.getuid?.();
+    return `this process${uid === undefined ? '' : ` (user id ${uid})`} may not write there; make the folder writable by it (chown or chmod) or use a data folder it owns`;
+  }
+  if (code === 'ENOTDIR') return 'a file stands where a folder should be';
+  return 'choose a writable data folder';
+}
+
+const codeOf = (error: unknown) => (error as NodeJS.ErrnoException).code ?? 'unknown error';
+
 /** Reads `file`, or writes `make()` to it first (once, even when several processes race). */
 function readOrCreate(file: string, make: () => Promise<string> | string): Promise<string> {
+  const dir = dirname(file);
   try {
     return Promise.resolve(readFileSync(file, 'utf8'));
-  } catch {
+  } catch (error) {
+    if (codeOf(error) !== 'ENOENT') throw new DevKeyFolderError(dir, codeOf(error));
     return Promise.resolve(make()).then((content) => {
-      // Only the key's own directory is private: a recursive mkdir with a mode would give it
-      // to every directory it makes, .data included, and lock other users out of the rest.
-      const dir = dirname(file);
-      mkdirSync(dirname(dir), { recursive: true });
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
       try {
+        // Only the key's own directory is private: a recursive mkdir with a mode would give it
+        // to every directory it makes, .data included, and lock other users out of the rest.
+        mkdirSync(dirname(dir), { recursive: true });
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
         writeFileSync(file, content, { flag: 'wx', mode: 0o600 });
         return content;
-      } catch {
-        return readFileSync(file, 'utf8'); // another process was first
+      } catch (error) {
+        // Another process was first; any other failure (permissions, read-only) is reported as it is.
+        if (codeOf(error) === 'EEXIST') return readFileSync(file, 'utf8');
+        throw new DevKeyFolderError(dir, codeOf(error));
       }
     });
   }

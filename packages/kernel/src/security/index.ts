@@ -4,5 +4,5 @@ export { authSettings, DEV_ISSUER } from './auth-settings';
 export type { AuthOptions, AuthSettings } from './auth-settings';
 export { TokenVerifier } from './token-verifier';
 export { ServiceCredentials } from './service-credentials';
-export { signDevToken, devSigningKey } from './dev-issuer';
+export { signDevToken, devSigningKey, DevKeyFolderError } from './dev-issuer';
 export { SeamSecurity } from './seam-security';
