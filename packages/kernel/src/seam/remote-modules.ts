@@ -9,6 +9,7 @@ import { ENVELOPE_VERSION, type Envelope, patternOf, type Reply, SEAM_PING, tcpP
 import { RequestContexts } from '../context';
 import { RemoteError, RemoteFailureError, SeamTimeoutError, SeamUnavailableError } from './seam-errors';
 import { Topology } from './topology';
+import { Deadlines } from './deadlines';
 import { clientOptions, transportOf } from './transport';
 import { type ResolvedSeamOptions, SEAM_OPTIONS } from './seam-options';
 import { ModulePolicy, resilienceFor } from './resilience';
@@ -16,20 +17,11 @@ import { ModulePolicy, resilienceFor } from './resilience';
 /** The seam's time budget for one message (ms), as a provider. */
 export const SEAM_TIMEOUT = Symbol('SEAM_TIMEOUT');
 
-/** How often deadlines of calls in flight are checked; a timeout fires at most this late. */
-const SWEEP_MS = 20;
-
 interface Target {
   readonly url: string;
   readonly pattern: string | object;
   readonly client: ClientProxy;
   readonly policy: ModulePolicy;
-}
-
-interface Pending {
-  readonly deadline: number;
-  fail(error: DomainError): void;
-  withdraw: (() => void) | undefined;
 }
 
 /** Builds the envelope of a message sent from the current context. */
@@ -71,10 +63,10 @@ export function errorToWire(error: unknown, where: string): WireError {
 @Injectable()
 export class RemoteModules implements OnApplicationShutdown {
   private readonly clients = new Map<string, Target>();
-  private readonly pending = new Set<Pending>();
+  /** Deadlines of the calls in flight: one coarse timer for all of them, as for local calls. */
+  private readonly deadlines = new Deadlines();
   private readonly routes = new Map<string, ObservedRoute>();
   private readonly observer: SeamObserver;
-  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly topology: Topology,
@@ -152,47 +144,27 @@ export class RemoteModules implements OnApplicationShutdown {
 
   private send(module: string, target: Target, envelope: Envelope): Promise<unknown> {
     return new Promise<unknown>((resolve, reject) => {
-      const call: Pending = { deadline: envelope.deadline, fail: reject, withdraw: undefined };
       const settle = (error: DomainError | undefined, reply?: Reply) => {
-        this.pending.delete(call);
+        this.deadlines.untrack(call);
         if (error) return reject(error);
         if (reply?.ok === true) resolve(reply.result);
         else if (reply?.ok === false && typeof reply.error === 'object' && reply.error !== null) reject(errorFromWire(reply.error));
         else reject(new SeamUnavailableError(module, `it answered with something that is not a seam reply (${target.url})`));
       };
-      call.fail = (error) => {
-        call.withdraw?.();
+      // Deadlines are enforced by one coarse timer for all calls in flight rather than a timer
+      // per call (which costs more than the rest of the client side together at high rates).
+      const call = this.deadlines.track(envelope.deadline, 'A message sent through the seam', (error) => {
+        withdraw();
         settle(error);
-      };
-      this.pending.add(call);
-      this.ensureSweeper();
-      call.withdraw = clientRequest(target.client, target.pattern, envelope, (error, reply) =>
+      });
+      const withdraw = clientRequest(target.client, target.pattern, envelope, (error, reply) =>
         error === undefined ? settle(undefined, reply as Reply) : settle(new SeamUnavailableError(module, `${reasonOf(error)} (${target.url})`)),
       );
     });
   }
 
-  /**
-   * Deadlines are enforced by one coarse timer for all calls in flight rather than a timer per
-   * call (which costs more than the rest of the client side together at high rates).
-   */
-  private ensureSweeper(): void {
-    if (this.sweeper) return;
-    this.sweeper = setInterval(() => {
-      const now = Date.now();
-      for (const call of this.pending) {
-        if (call.deadline <= now) call.fail(new SeamTimeoutError('A message sent through the seam'));
-      }
-      if (this.pending.size === 0) {
-        clearInterval(this.sweeper);
-        this.sweeper = undefined;
-      }
-    }, SWEEP_MS);
-    this.sweeper.unref();
-  }
-
   async onApplicationShutdown(): Promise<void> {
-    if (this.sweeper) clearInterval(this.sweeper);
+    this.deadlines.close();
     await Promise.all([...this.clients.values()].map(({ client }) => Promise.resolve(client.close()).catch(() => undefined)));
   }
 }
