@@ -180,7 +180,8 @@ export class RoutingSeam extends Seam {
         idempotencyKey,
         shadow,
         check: checkerOf((type as unknown as MessageClass).schema),
-        observed: this.observer.route(module, wire, kind, local ? 'local' : 'remote', 'send') };
+        observed: this.observer.route(module, wire, kind, local ? 'local' : 'remote', 'send'),
+      };
       this.routes.set(type, route);
     }
     return route;
