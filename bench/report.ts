@@ -306,7 +306,8 @@ export function soakSection(r: SoakResult): string[] {
     `of its own over TCP: ${Object.entries(r.byKind).map(([kind, n]) => `${int(n)} ${kind}`).join(', ')}; ${int(r.requests)} requests in all, ${int(total)} failed or not 2xx` +
       `${total ? ` (${Object.entries(r.errors).map(([kind, n]) => `${kind}: ${int(n)}`).join('; ')})` : ''}, ${int(r.skipped)} skipped (more than 32 in flight), ${int(r.parked)} event deliveries parked at the end.`,
     'At rest: load paused and the outboxes drained, median of three scrapes of `GET /metrics`. Event-loop delay: `monitorEventLoopDelay`',
-    '(prom-client\'s `nodejs_eventloop_lag_p50/p99_seconds`), medians of the scrapes in the first and the last minute of load.',
+    '(prom-client\'s `nodejs_eventloop_lag_p50/p99_seconds`), medians of the scrapes in the first and the last minute of load; it samples every',
+    '20 ms and each reading includes that interval, so about 20 ms means no delay.',
     `Grew means above the start by more than ${SOAK_ROWS.map(([metric]) => `${GROWTH_THRESHOLDS[metric].absolute}${GROWTH_THRESHOLDS[metric].unit ? ` ${GROWTH_THRESHOLDS[metric].unit}` : ''} and ${GROWTH_THRESHOLDS[metric].relative * 100}%`).join(' / ')} (the noise threshold, in the order of the rows).`,
     '',
     '| process | reading | start | end | grew |',
