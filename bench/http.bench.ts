@@ -50,7 +50,7 @@ export interface HttpResult {
   readonly split: HttpSetupResult;
 }
 
-interface Setup {
+export interface Setup {
   readonly label: string;
   readonly processes: Record<string, AppProcess>;
   readonly monolith: AppProcess;
@@ -91,7 +91,7 @@ export async function http(profile: Profile, server: PgServer): Promise<HttpResu
 }
 
 /** The processes of one setup, each ready (its /health answering). */
-async function startSetup(server: PgServer, label: string, remote: readonly string[], skus: number): Promise<Setup> {
+export async function startSetup(server: PgServer, label: string, remote: readonly string[], skus: number): Promise<Setup> {
   const database = await server.createDatabase(remote.length ? 'http_split' : 'http_local');
   const env: Record<string, string> = { DATABASE_URL: database.url };
   const processes: Record<string, AppProcess> = {};
@@ -118,13 +118,13 @@ async function startSetup(server: PgServer, label: string, remote: readonly stri
   return { label, processes, monolith: processes.monolith, inventory: processes.inventory ?? processes.monolith, database, skus };
 }
 
-const sku = (i: number) => `BENCH-${i}`;
+export const sku = (i: number) => `BENCH-${i}`;
 /** Products and stock are set up by an administrator; orders are placed by 20 customers (the token's subject is the customer). */
-const ADMIN = bearer('bench-admin', ['admin']);
-const CUSTOMERS = Array.from({ length: 20 }, (_, i) => bearer(`bench-customer-${i}`, ['customer']));
+export const ADMIN = bearer('bench-admin', ['admin']);
+export const CUSTOMERS = Array.from({ length: 20 }, (_, i) => bearer(`bench-customer-${i}`, ['customer']));
 
 /** Registers the products and their stock, eight at a time. */
-async function seed(setup: Setup): Promise<void> {
+export async function seed(setup: Setup): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < setup.skus) await seedOne(setup, next++);
@@ -200,7 +200,7 @@ async function outboxStats(setup: Setup): Promise<OutboxStats[]> {
 }
 
 /** Waits until every outbox of the setup is empty (twice in a row: a delivery may publish more). */
-async function drained(setup: Setup, timeoutMs = 120_000): Promise<void> {
+export async function drained(setup: Setup, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let emptyInARow = 0;
   while (emptyInARow < 2) {

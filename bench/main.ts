@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { events } from './events.bench';
@@ -7,7 +7,8 @@ import { FINDINGS } from './findings';
 import { http } from './http.bench';
 import { local } from './local.bench';
 import { remote } from './remote.bench';
-import { judge, render, type RunResults } from './report';
+import { judge, render, type RunInfo, type RunResults, soakSection } from './report';
+import { soak } from './soak.bench';
 import { startup } from './startup.bench';
 import { FULL, type PgServer, type Profile, ROOT, SMOKE, startPgServer } from './support';
 
@@ -19,6 +20,8 @@ import { FULL, type PgServer, type Profile, ROOT, SMOKE, startPgServer } from '.
  *   http     3. POST /v1/orders under load: all modules local vs inventory and payments remote
  *   events   4. outbox relay throughput and commit-to-handled latency, in process and across TCP
  *   startup  5. time to ready and memory at rest, monolith and module host
+ *   soak     6. ten minutes of mixed load (SOAK_MS or --soak-ms=N), inventory remote: did memory, handles or event-loop delay grow?
+ *            Only when named (or in --smoke); its section is also written into bench/RESULTS.md.
  *
  * No scenario named: all of them, written to bench/RESULTS.md and bench/results.json. Some
  * named: those, written to bench/RESULTS-<names>.md (not committed). `--smoke`: every scenario
@@ -32,19 +35,21 @@ import { FULL, type PgServer, type Profile, ROOT, SMOKE, startPgServer } from '.
  * Profiles: `NODE_OPTIONS='--cpu-prof --cpu-prof-dir=/tmp/prof' npm run bench -- <scenario>`
  * (every process the run starts inherits it). What the profiles showed: findings.ts.
  */
-const SCENARIOS = ['local', 'remote', 'http', 'events', 'startup'] as const;
+const SCENARIOS = ['local', 'remote', 'http', 'events', 'startup', 'soak'] as const;
+/** Run only when named (or in the smoke run): ten minutes. */
+const ON_REQUEST: readonly Scenario[] = ['soak'];
 type Scenario = (typeof SCENARIOS)[number];
-const NEEDS_DATABASE: readonly Scenario[] = ['http', 'events', 'startup'];
+const NEEDS_DATABASE: readonly Scenario[] = ['http', 'events', 'startup', 'soak'];
 
 async function main(): Promise<void> {
   const started = performance.now();
   const loadAtStart = loadavg()[0];
   const args = process.argv.slice(2);
   const smoke = args.includes('--smoke');
-  const named = args.filter((arg) => arg !== '--smoke');
+  const named = args.filter((arg) => arg !== '--smoke' && !arg.startsWith('--soak-ms='));
   const unknown = named.filter((arg) => !(SCENARIOS as readonly string[]).includes(arg));
   if (unknown.length > 0) throw new Error(`Unknown scenario ${unknown.join(', ')}; the scenarios are ${SCENARIOS.join(', ')} (and --smoke)`);
-  const chosen = SCENARIOS.filter((scenario) => named.length === 0 || named.includes(scenario));
+  const chosen = SCENARIOS.filter((scenario) => (named.length === 0 ? smoke || !ON_REQUEST.includes(scenario) : named.includes(scenario)));
   const profile: Profile = smoke ? SMOKE : FULL;
 
   const server = chosen.some((s) => NEEDS_DATABASE.includes(s)) ? await startPgServer() : undefined;
@@ -78,6 +83,7 @@ async function main(): Promise<void> {
   const dir = join(ROOT, 'bench');
   writeFileSync(join(dir, `RESULTS${suffix}.md`), markdown);
   writeFileSync(join(dir, `results${suffix}.json`), JSON.stringify({ ...info, targets, results }, null, 2) + '\n');
+  if (results.soak && !smoke) spliceSoakSection(join(dir, 'RESULTS.md'), soakSection(results.soak), info);
   console.log(markdown);
   if (smoke) checkSmoke(results);
 }
@@ -99,6 +105,9 @@ async function run(scenario: Scenario, profile: Profile, server: PgServer | unde
     case 'startup':
       results.startup = await startup(profile, server!);
       return;
+    case 'soak':
+      results.soak = await soak(profile, server!);
+      return;
   }
 }
 
@@ -114,6 +123,25 @@ function checkSmoke(results: RunResults): void {
       throw new Error(`smoke: POST /v1/orders (${setup.label}) answered ${JSON.stringify(setup.statusCodes)}`);
     }
   }
+}
+
+/**
+ * The soak is run on its own (ten minutes), so its section goes into RESULTS.md in place of the
+ * one there (or at the end), with a line saying when and how it was measured; the other
+ * sections stay as the last full run wrote them.
+ */
+function spliceSoakSection(file: string, section: string[], info: RunInfo): void {
+  const measured = `Measured ${info.date} on ${info.machine}, Node ${info.node}; \`${info.command}\`; load average ${info.load.start.toFixed(1)} at the start, ${info.load.end.toFixed(1)} at the end.`;
+  const block = [section[0], '', measured, ...section.slice(1)].join('\n');
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const start = text.indexOf(section[0]);
+  if (start < 0) {
+    const findings = text.indexOf('## Findings');
+    writeFileSync(file, findings < 0 ? `${text.trimEnd()}\n\n${block}` : `${text.slice(0, findings)}${block}\n${text.slice(findings)}`);
+    return;
+  }
+  const next = text.indexOf('\n## ', start + section[0].length);
+  writeFileSync(file, `${text.slice(0, start)}${block}${next < 0 ? '' : text.slice(next)}`);
 }
 
 main().then(

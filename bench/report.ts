@@ -4,6 +4,7 @@ import type { HttpResult, HttpSetupResult } from './http.bench';
 import type { LocalResult } from './local.bench';
 import type { Sample } from './measure';
 import type { RemoteResult } from './remote.bench';
+import { GROWTH_THRESHOLDS, type SoakMetric, type SoakResult } from './soak.bench';
 import type { StartupResult } from './startup.bench';
 
 /** Everything one run of `npm run bench` measured. */
@@ -13,6 +14,7 @@ export interface RunResults {
   readonly http?: HttpResult;
   readonly events?: EventsScenarioResult;
   readonly startup?: StartupResult;
+  readonly soak?: SoakResult;
 }
 
 export interface RunInfo {
@@ -150,6 +152,7 @@ export function render(info: RunInfo, results: RunResults, targets: readonly Tar
   if (results.http) lines.push(...httpSection(results.http));
   if (results.events) lines.push(...eventsSection(results.events));
   if (results.startup) lines.push(...startupSection(results.startup, results.http));
+  if (results.soak) lines.push(...soakSection(results.soak));
   if (findings) lines.push('## Findings', '', findings.trim(), '');
   return lines.join('\n');
 }
@@ -283,4 +286,38 @@ function startupSection(r: StartupResult, http?: HttpResult): string[] {
       `${http ? `${peak(http.split, 'inventory')} (payments host ${peak(http.split, 'payments')})` : 'not run'} |`,
     '',
   ];
+}
+
+const SOAK_ROWS: readonly [SoakMetric, string][] = [
+  ['rssMiB', 'RSS (MiB), at rest'],
+  ['heapUsedMiB', 'heap used (MiB), at rest'],
+  ['activeResources', 'active resources (handles, sockets, timers), at rest'],
+  ['eventLoopP50Ms', 'event-loop delay p50 (ms), under load'],
+  ['eventLoopP99Ms', 'event-loop delay p99 (ms), under load'],
+];
+
+/** The soak section (scenario 6): each process's readings at the start and the end, and what grew. */
+export function soakSection(r: SoakResult): string[] {
+  const total = Object.values(r.errors).reduce((sum, n) => sum + n, 0);
+  const lines = [
+    '## 6. Soak',
+    '',
+    `${int(r.seconds)} s of steady mixed load (${r.rate} requests/s, after a ${int(r.warmUpSeconds)} s warm-up) against the built app, inventory in a module host`,
+    `of its own over TCP: ${Object.entries(r.byKind).map(([kind, n]) => `${int(n)} ${kind}`).join(', ')}; ${int(r.requests)} requests in all, ${int(total)} failed or not 2xx` +
+      `${total ? ` (${Object.entries(r.errors).map(([kind, n]) => `${kind}: ${int(n)}`).join('; ')})` : ''}, ${int(r.skipped)} skipped (more than 32 in flight), ${int(r.parked)} event deliveries parked at the end.`,
+    'At rest: load paused and the outboxes drained, median of three scrapes of `GET /metrics`. Event-loop delay: `monitorEventLoopDelay`',
+    '(prom-client\'s `nodejs_eventloop_lag_p50/p99_seconds`), medians of the scrapes in the first and the last minute of load; it samples every',
+    '20 ms and each reading includes that interval, so about 20 ms means no delay.',
+    `Grew means above the start by more than ${SOAK_ROWS.map(([metric]) => `${GROWTH_THRESHOLDS[metric].absolute}${GROWTH_THRESHOLDS[metric].unit ? ` ${GROWTH_THRESHOLDS[metric].unit}` : ''} and ${GROWTH_THRESHOLDS[metric].relative * 100}%`).join(' / ')} (the noise threshold, in the order of the rows).`,
+    '',
+    '| process | reading | start | end | grew |',
+    '| --- | --- | ---: | ---: | --- |',
+  ];
+  for (const [name, p] of Object.entries(r.processes)) {
+    for (const [metric, label] of SOAK_ROWS) {
+      lines.push(`| ${name} | ${label} | ${one(p.start[metric])} | ${one(p.end[metric])} | ${p.grew.includes(metric) ? '**yes**' : 'no'} |`);
+    }
+  }
+  lines.push('');
+  return lines;
 }

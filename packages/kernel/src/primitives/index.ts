@@ -2,8 +2,9 @@ export { Command, Query, IntegrationEvent, parseWireName, kindOf, isMessageClass
 export type { MessageClass, MessageKind } from './message';
 export { DomainError } from './domain-error';
 export type { ErrorKind } from './domain-error';
-export { z, validate, toJsonSchema, formatPath, isSchema } from './schema';
-export type { Schema, Infer, DeepReadonly, Issue, Validated } from './schema';
+export { z, validate, checkerOf, toJsonSchema, formatPath, isSchema } from './schema';
+export type { Schema, Infer, DeepReadonly, Issue, Validated, PayloadCheck } from './schema';
+export { compileCheck } from './compiled-check';
 export { maxLengthOf, stringFieldsOf, cutToLength } from './bounds';
 export type { StringField } from './bounds';
 export { DependencyUnavailableError, asUnavailable } from './unavailable';

@@ -104,15 +104,16 @@ export class EventDispatcher implements OnApplicationBootstrap {
    * before does nothing again; a failure of any subscriber rejects (the delivery is retried,
    * and those that succeeded are kept from running twice by their inbox records). The payload
    * is checked against the event's contract first, as a module host checks it: an event that
-   * does not fit reaches no subscriber.
+   * does not fit reaches no subscriber. `checked`: the caller has just checked it against the
+   * same contract (a module host's receiver does, for every envelope), so it is not checked twice.
    *
    * Outside a relay batch, a handled event is counted in `seams_events_handled_total` here;
    * inside one, the relay counts it once the batch has committed (`countHandled`).
    */
-  async dispatchTo(module: string, wire: string, event: IntegrationEvent, eventId: string): Promise<Dispatched> {
+  async dispatchTo(module: string, wire: string, event: IntegrationEvent, eventId: string, checked = false): Promise<Dispatched> {
     const subscribers = (this.subscribers.get(wire) ?? []).filter((registered) => registered.module === module);
     if (subscribers.length === 0) throw new Error(`${module} has no subscriber of ${wire} in this process`);
-    const invalid = invalidPayload(subscribers[0].event, event);
+    const invalid = checked ? undefined : invalidPayload(subscribers[0].event, event);
     if (invalid) throw invalid;
     const context = RequestContexts.current();
     const run = (registered: Registered) =>

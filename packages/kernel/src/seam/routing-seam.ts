@@ -6,15 +6,16 @@ import { randomUUID } from 'node:crypto';
 const BOOT = randomUUID();
 let calls = 0;
 const nextCorrelationId = () => `${BOOT}-${++calls}`;
-import type { Command, DomainError, MessageClass, MessageKind, Query } from '../primitives';
+import { checkerOf, type Command, type DomainError, type MessageClass, type MessageKind, type PayloadCheck, type Query } from '../primitives';
 import { type ObservedRoute, SeamObserver } from '../observability/seam-observer';
 import { MessageRegistry } from './manifest';
 import { type LocalDispatch, LocalHandlers } from './local-handlers';
 import { envelopeOf, RemoteModules } from './remote-modules';
 import { Seam } from './seam';
-import { invalidPayload, SeamTimeoutError } from './seam-errors';
+import { InvalidMessageError, SeamTimeoutError } from './seam-errors';
 import { Deadlines } from './deadlines';
-import { RequestContexts } from '../context';
+import { type RequestContext, RequestContexts } from '../context';
+import { tracingEnabled } from '../observability/tracing';
 import type { ShadowRuns } from './shadow';
 import { Topology } from './topology';
 
@@ -30,6 +31,8 @@ interface Route {
   readonly idempotencyKey?: string;
   /** A query of a module in shadow mode: also asked of the other implementation, to compare. */
   readonly shadow: boolean;
+  /** The contract's check of a payload, compiled once (`checkerOf`, ADR 0017). */
+  readonly check: PayloadCheck;
   /** For local dispatch: the handler, called directly once the bus has registered it. */
   dispatch?: LocalDispatch;
 }
@@ -63,16 +66,16 @@ export class RoutingSeam extends Seam {
 
   send<TResult>(command: Command<TResult>): Promise<TResult> {
     const route = this.routeOf(command, 'command');
-    const invalid = invalidPayload(route.type, command);
-    if (invalid) return this.refuse(route, invalid, command);
+    const issues = route.check(command);
+    if (issues) return this.refuse(route, new InvalidMessageError(route.wire, issues), command);
     if (route.local) return this.local(route, command) as Promise<TResult>;
     return this.request(route, 'command', command) as Promise<TResult>;
   }
 
   ask<TResult>(query: Query<TResult>): Promise<TResult> {
     const route = this.routeOf(query, 'query');
-    const invalid = invalidPayload(route.type, query);
-    if (invalid) return this.refuse(route, invalid, query);
+    const issues = route.check(query);
+    if (issues) return this.refuse(route, new InvalidMessageError(route.wire, issues), query);
     if (route.shadow && this.shadows) {
       const answer = this.local(route, query) as Promise<TResult>;
       this.shadows.compare(route.module, envelopeOf('query', route.wire, query, this.timeoutMs), answer);
@@ -95,14 +98,41 @@ export class RoutingSeam extends Seam {
     const own = now + this.timeoutMs;
     if (context?.deadline !== undefined && context.deadline <= own) {
       if (context.deadline <= now) return this.refuse(route, new SeamTimeoutError(`${route.wire} (its deadline had passed before it was sent)`), message);
-      return this.observer.observeLocal(route.observed, (m) => this.deadlines.bound(dispatch(m), context.deadline!, route.wire), message);
+      return this.bounded(route, dispatch, message, context.deadline, undefined);
     }
-    const bounded = { ...context, correlationId: context?.correlationId ?? nextCorrelationId(), deadline: own };
-    return this.observer.observeLocal(
-      route.observed,
-      (m) => this.deadlines.bound(RequestContexts.run(bounded, () => dispatch(m)), own, route.wire),
-      message,
-    );
+    return this.bounded(route, dispatch, message, own, context ? { ...context, deadline: own } : { correlationId: nextCorrelationId(), deadline: own });
+  }
+
+  /**
+   * Runs the handler (in `context` when given) and answers its result, or `seam.timeout` at
+   * `deadline`, observed. The path of every local call, so it makes one promise of its own: it
+   * settles it from the handler's outcome or from the deadlines' sweeper, and records the
+   * outcome itself (no second `.then` for the observer, no timer per call). With tracing on,
+   * the observer's span wraps it instead.
+   */
+  private bounded(route: Route, dispatch: LocalDispatch, message: object, deadline: number, context: RequestContext | undefined): Promise<unknown> {
+    const run = (m: object) => (context ? RequestContexts.run(context, () => dispatch(m)) : dispatch(m));
+    if (tracingEnabled()) return this.observer.observeLocal(route.observed, (m) => this.deadlines.bound(run(m), deadline, route.wire), message);
+    const started = performance.now();
+    const work = run(message);
+    return new Promise((resolve, reject) => {
+      const call = this.deadlines.track(deadline, route.wire, (error) => {
+        this.observer.recordLocal(route.observed, started, { error });
+        reject(error);
+      });
+      work.then(
+        (value) => {
+          this.deadlines.untrack(call);
+          this.observer.recordLocal(route.observed, started);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.deadlines.untrack(call);
+          this.observer.recordLocal(route.observed, started, { error });
+          reject(error);
+        },
+      );
+    });
   }
 
   /** A message that does not fit its contract: the typed error, observed like any other outcome, and no handler runs. */
@@ -141,7 +171,17 @@ export class RoutingSeam extends Seam {
       const local = this.topology.isLocal(module);
       const idempotencyKey = kind === 'command' ? (type as Partial<MessageClass>).idempotencyKey : undefined;
       const shadow = kind === 'query' && this.topology.isShadow(module);
-      route = { type: type as unknown as MessageClass, kind, wire, module, local, idempotencyKey, shadow, observed: this.observer.route(module, wire, kind, local ? 'local' : 'remote', 'send') };
+      route = {
+        type: type as unknown as MessageClass,
+        kind,
+        wire,
+        module,
+        local,
+        idempotencyKey,
+        shadow,
+        check: checkerOf((type as unknown as MessageClass).schema),
+        observed: this.observer.route(module, wire, kind, local ? 'local' : 'remote', 'send'),
+      };
       this.routes.set(type, route);
     }
     return route;

@@ -1,4 +1,4 @@
-import { DomainError, type ErrorKind, type Issue, type MessageClass, validate } from '../primitives';
+import { checkerOf, DomainError, type ErrorKind, type Issue, type MessageClass } from '../primitives';
 
 /**
  * The module behind a seam cannot be reached (not running, refused, connection lost), or its
@@ -44,11 +44,12 @@ export class InvalidMessageError extends DomainError {
  * The typed error for a payload that does not fit its message's contract, or undefined when it
  * fits. Every path checks with this one function, before any handler or transaction runs:
  * local send and ask, a module host receiving an envelope, publishing into the outbox, and
- * delivering an event; so the monolith refuses exactly what a split deployment refuses.
+ * delivering an event; so the monolith refuses exactly what a split deployment refuses. The
+ * check is compiled once per schema (`checkerOf`, ADR 0017).
  */
 export function invalidPayload(type: MessageClass, payload: unknown): InvalidMessageError | undefined {
-  const checked = validate(type.schema, payload);
-  return checked.ok ? undefined : new InvalidMessageError(type.wire, checked.issues);
+  const issues = checkerOf(type.schema)(payload);
+  return issues ? new InvalidMessageError(type.wire, issues) : undefined;
 }
 
 /** An envelope that is not one, or a message name this module does not serve. */

@@ -190,8 +190,9 @@ export class SeamReceiver {
           throw error;
         });
       case 'event':
-        // The envelope id of an event is its outbox id: the same on every redelivery.
-        return this.dispatcher.dispatchTo(module, type.wire, message, id).then(() => undefined);
+        // The envelope id of an event is its outbox id: the same on every redelivery. Its
+        // payload was checked against the contract on arrival (`checked`), not again here.
+        return this.dispatcher.dispatchTo(module, type.wire, message, id, true).then(() => undefined);
     }
   }
 }

@@ -1,0 +1,226 @@
+import fc from 'fast-check';
+import { checkerOf, compileCheck, type Schema, z } from '@seams/kernel/primitives';
+import { MANIFESTS } from '../../src/host/manifests';
+
+/**
+ * The compiled check (ADR 0017) must give Zod's verdict on every payload: the hot path trusts
+ * its "fits", and only its "does not fit" is handed to Zod. Random payloads, both fitting and
+ * not, are made from each schema's own definition (values near every bound, missing and extra
+ * keys, wrong types, strings with surrogate pairs, noise) for every shop contract and for
+ * schemas with every kind of field.
+ */
+
+/** The parts of a Zod 4 schema's definition the payload makers read. */
+interface Def {
+  readonly type: string;
+  readonly checks?: readonly Node[];
+  readonly pattern?: RegExp;
+  readonly shape?: Record<string, Node>;
+  readonly innerType: Node;
+  readonly element: Node;
+  readonly options: readonly Node[];
+  readonly check?: string;
+  readonly maximum: number;
+  readonly minimum: number;
+  readonly length: number;
+  readonly value: number;
+}
+type Node = { _zod: { def: Def; traits: Set<string>; values?: Set<unknown> } };
+
+/** Anything at all, in place of a value (wrong types, odd numbers, nested junk). */
+const noise = fc.oneof(
+  fc.anything({ maxDepth: 2 }),
+  fc.constantFrom(undefined, null, NaN, Infinity, -Infinity, -0, 1.5, '', [], {}, true, 2 ** 53, -(2 ** 53), '\uD83D\uDE00'),
+);
+
+function lengthOf(def: Def): { min: number; max: number } {
+  let min = 0;
+  let max = 20;
+  for (const check of def.checks ?? []) {
+    const c = check._zod.def;
+    if (c.check === 'max_length') max = c.maximum;
+    if (c.check === 'min_length') min = c.minimum;
+    if (c.check === 'length_equals') min = max = c.length;
+  }
+  return { min, max };
+}
+
+/** Mostly values near what `node` accepts (often fitting), sometimes anything. */
+function near(node: Node): fc.Arbitrary<unknown> {
+  return fc.oneof({ weight: 4, arbitrary: valid(node) }, { weight: 4, arbitrary: shaped(node) }, { weight: 1, arbitrary: noise });
+}
+
+/** Values meant to fit `node` (the test counts how many Zod accepts). */
+function valid(node: Node): fc.Arbitrary<unknown> {
+  const { def, traits, values } = node._zod;
+  switch (def.type) {
+    case 'string': {
+      const pattern: RegExp | undefined = [...(traits.has('$ZodCheck') ? [def.pattern] : []), ...(def.checks ?? []).map((c: Node) => c._zod.def.pattern)].find(Boolean);
+      const { min, max } = lengthOf(def);
+      const bounded = (def.checks ?? []).some((c: Node) => c._zod.def.check === 'max_length' || c._zod.def.check === 'length_equals');
+      if (!pattern) return fc.string({ minLength: min, maxLength: max });
+      return bounded ? fc.stringMatching(pattern, { size: 'small' }).filter((text) => [...text].length >= min && [...text].length <= max) : fc.stringMatching(pattern);
+    }
+    case 'number':
+      return fc.integer({ min: 1, max: 3 });
+    case 'enum':
+    case 'literal':
+      return fc.constantFrom(...values!);
+    case 'optional':
+    case 'default':
+    case 'nullable':
+    case 'readonly':
+      return valid(def.innerType);
+    case 'union':
+      return fc.oneof(...def.options.map(valid));
+    case 'array': {
+      const { min, max } = lengthOf(def);
+      return fc.array(valid(def.element), { minLength: min, maxLength: Math.min(max, 4) });
+    }
+    case 'object': {
+      const shape = def.shape as Record<string, Node>;
+      return fc.record(Object.fromEntries(Object.keys(shape).map((key) => [key, valid(shape[key])])));
+    }
+    default:
+      return shaped(node);
+  }
+}
+
+function shaped(node: Node): fc.Arbitrary<unknown> {
+  const { def, traits, values } = node._zod;
+  switch (def.type) {
+    case 'string': {
+      const patterns: RegExp[] = [...(traits.has('$ZodCheck') ? [def.pattern] : []), ...(def.checks ?? []).map((c: Node) => c._zod.def.pattern)].filter((pattern): pattern is RegExp => pattern instanceof RegExp);
+      const { min, max } = lengthOf(def);
+      const options: fc.Arbitrary<string>[] = [
+        fc.string({ minLength: Math.max(0, min - 1), maxLength: max + 1 }),
+        fc.string({ unit: 'binary', minLength: Math.max(0, min - 1), maxLength: max + 2 }),
+        fc.constantFrom('a'.repeat(max), '\uD83D\uDE00'.repeat(max), 'a'.repeat(max + 1), 'A'.repeat(Math.max(min, 1))),
+      ];
+      for (const pattern of patterns) {
+        const matching = fc.stringMatching(pattern);
+        options.push(matching, matching, matching.map((text) => text.toLowerCase()), matching.map((text) => `${text}x`), matching.map((text) => text.slice(1)));
+      }
+      return fc.oneof(...options);
+    }
+    case 'number': {
+      let lo = -1000;
+      let hi = 1000;
+      for (const check of [...(traits.has('$ZodCheck') ? [node] : []), ...(def.checks ?? [])]) {
+        const c = check._zod.def;
+        if (c.check === 'greater_than') lo = c.value;
+        if (c.check === 'less_than') hi = c.value;
+      }
+      lo = Math.max(lo, -1e6);
+      hi = Math.min(hi, 1e6);
+      return fc.oneof(fc.integer({ min: Math.floor(lo) - 2, max: Math.ceil(hi) + 2 }), fc.double({ min: lo - 2, max: hi + 2 }), fc.constantFrom(lo, hi, lo - 1, hi + 1, lo + 0.5, 2 ** 53, NaN));
+    }
+    case 'boolean':
+      return fc.boolean();
+    case 'null':
+      return fc.constant(null);
+    case 'enum':
+    case 'literal':
+      return fc.oneof(fc.constantFrom(...values!), fc.string({ maxLength: 8 }), fc.integer());
+    case 'optional':
+    case 'default':
+      return fc.oneof(fc.constant(undefined), near(def.innerType));
+    case 'nullable':
+      return fc.oneof(fc.constant(null), near(def.innerType));
+    case 'readonly':
+      return near(def.innerType);
+    case 'union':
+      return fc.oneof(...def.options.map(near));
+    case 'array': {
+      const { min, max } = lengthOf(def);
+      return fc.array(near(def.element), { minLength: Math.max(0, min - 1), maxLength: Math.min(max + 1, 12) });
+    }
+    case 'object': {
+      const shape = def.shape as Record<string, Node>;
+      const keys = Object.keys(shape);
+      const record = fc.record(Object.fromEntries(keys.map((key) => [key, near(shape[key])])), { requiredKeys: [] });
+      const full = fc.record(Object.fromEntries(keys.map((key) => [key, shaped(shape[key])])));
+      const extra = fc.dictionary(fc.constantFrom('extra', 'x', keys[0] ?? 'y', '__proto__', 'constructor'), noise, { maxKeys: 2 });
+      return fc.oneof(full, full, record, fc.tuple(full, extra).map(([a, b]) => ({ ...b, ...a })), fc.tuple(record, extra).map(([a, b]) => ({ ...a, ...b })));
+    }
+    default:
+      throw new Error(`No payload maker for ${def.type}`);
+  }
+}
+
+/** Zod's own verdict, through Standard Schema. */
+function zodAccepts(schema: Schema, value: unknown): boolean {
+  const result = schema['~standard'].validate(value) as { issues?: unknown };
+  return !result.issues;
+}
+
+function agrees(name: string, schema: Schema): void {
+  const compiled = compileCheck(schema);
+  if (!compiled) throw new Error(`${name}: not compiled`);
+  let accepted = 0;
+  let refused = 0;
+  fc.assert(
+    fc.property(fc.oneof(valid(schema as unknown as Node), near(schema as unknown as Node)), (value) => {
+      const verdict = zodAccepts(schema, value);
+      if (verdict) accepted++;
+      else refused++;
+      expect({ name, value, compiled: compiled(value) }).toEqual({ name, value, compiled: verdict });
+    }),
+    { numRuns: 600 },
+  );
+  // The generator must reach both verdicts, or the property proves little.
+  expect({ name, accepted: accepted > 30, refused: refused > 30 }).toEqual({ name, accepted: true, refused: true });
+}
+
+const contracts = MANIFESTS.flatMap((manifest) => manifest.contract);
+
+const kinds = {
+  optionalNullable: z.object({ a: z.string().max(5).optional(), b: z.int().nullable(), c: z.string().min(2).max(4).nullable().optional(), d: z.boolean().default(false) }),
+  enumsAndLiterals: z.object({ speed: z.enum(['standard', 'express']), one: z.literal(1), either: z.literal(['a', 'b']) }),
+  unions: z.object({ ref: z.union([z.string().min(1).max(20), z.int().min(0)]), maybe: z.union([z.null(), z.number().gt(0).lt(10)]) }),
+  discriminated: z.object({
+    payer: z.discriminatedUnion('kind', [
+      z.object({ kind: z.literal('sender'), accountId: z.string().max(20) }),
+      z.object({ kind: z.literal('receiver'), phone: z.string().regex(/^\+[0-9]{6,15}$/) }),
+    ]),
+  }),
+  bounded: z.object({ w: z.int().min(1).max(30_000), f: z.number().min(-1.5).max(2.5), u: z.uint32(), lines: z.array(z.object({ q: z.int().positive() })).min(1).max(3) }),
+  strings: z.object({ g: z.guid(), u: z.uuid(), e: z.email(), exact: z.string().length(3), dt: z.iso.datetime() }),
+  strictAndLoose: z.object({ inner: z.strictObject({ a: z.int() }), open: z.looseObject({ b: z.string().max(3) }) }),
+  exactOptional: z.object({ a: z.string().max(2).exactOptional(), r: z.array(z.int()).max(2).readonly() }),
+};
+
+describe('the compiled check of a contract schema', () => {
+  it.each(contracts.map((type) => [type.wire, type.schema] as const))('gives Zod’s verdict on random payloads of %s', (name, schema) => {
+    agrees(name, schema);
+  });
+
+  it.each(Object.entries(kinds))('gives Zod’s verdict on random payloads of a schema with %s fields', (name, schema) => {
+    agrees(name, schema);
+  });
+
+  it('counts a string’s length in code points, as Zod does', () => {
+    const check = compileCheck(z.object({ s: z.string().max(2) }))!;
+    expect(check({ s: '\uD83D\uDE00\uD83D\uDE00' })).toBe(true);
+    expect(check({ s: 'abc' })).toBe(false);
+  });
+
+  it('leaves a schema it does not understand to Zod, which still refuses what it refuses', () => {
+    const refined = z.object({ a: z.int() }).refine((payload) => payload.a % 2 === 0, 'a must be even');
+    const transformed = z.object({ a: z.string().transform((text) => text.length) });
+    const url = z.object({ site: z.url() });
+    for (const schema of [refined, transformed, url, z.object({ n: z.coerce.number() }), z.object({ m: z.number().multipleOf(3) })]) expect(compileCheck(schema)).toBeUndefined();
+    const check = checkerOf(refined);
+    expect(check({ a: 2 })).toBeUndefined();
+    expect(check({ a: 3 })).toEqual([{ path: '(payload)', message: 'a must be even' }]);
+    expect(checkerOf(url)({ site: 'not a url' })).toEqual([{ path: 'site', message: expect.any(String) }]);
+  });
+
+  it('answers Zod’s issues for a payload the compiled check refuses', () => {
+    const schema = z.object({ orderId: z.guid(), lines: z.array(z.object({ sku: z.string().max(64), quantity: z.int().min(1) })).max(100) });
+    expect(checkerOf(schema)({ orderId: 'x', lines: [{ sku: 'A', quantity: 0 }] })).toEqual([
+      { path: 'orderId', message: 'Invalid GUID' },
+      { path: 'lines[0].quantity', message: expect.stringContaining('>=1') },
+    ]);
+  });
+});
