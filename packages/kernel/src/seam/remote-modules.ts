@@ -30,16 +30,12 @@ interface Target {
   replaced: number;
 }
 
-<<<<<<< HEAD
+/** A call in flight to a broker module, failed at once when the broker connection is lost. */
 interface Pending {
-  readonly deadline: number;
   readonly target: Target;
   fail(error: DomainError): void;
-  withdraw: (() => void) | undefined;
 }
 
-=======
->>>>>>> perf
 /** Builds the envelope of a message sent from the current context. */
 export function envelopeOf(kind: MessageKind, name: string, payload: unknown, timeoutMs: number, id: string = randomUUID()): Envelope {
   const context = RequestContexts.current();
@@ -81,6 +77,8 @@ export class RemoteModules implements OnApplicationShutdown {
   private readonly clients = new Map<string, Target>();
   /** Deadlines of the calls in flight: one coarse timer for all of them, as for local calls. */
   private readonly deadlines = new Deadlines();
+  /** Calls in flight to broker modules (see `lost`). */
+  private readonly pending = new Set<Pending>();
   private readonly routes = new Map<string, ObservedRoute>();
   private readonly observer: SeamObserver;
 
@@ -166,17 +164,12 @@ export class RemoteModules implements OnApplicationShutdown {
 
   private send(module: string, target: Target, envelope: Envelope): Promise<unknown> {
     return new Promise<unknown>((resolve, reject) => {
-<<<<<<< HEAD
       const heard = target.heard;
       const replaced = target.replaced;
-      const call: Pending = { deadline: envelope.deadline, target, fail: reject, withdraw: undefined };
-      const settle = (error: DomainError | undefined, reply?: Reply) => {
-        this.pending.delete(call);
-        if (error instanceof SeamTimeoutError) this.silent(target, heard, replaced);
-=======
       const settle = (error: DomainError | undefined, reply?: Reply) => {
         this.deadlines.untrack(call);
->>>>>>> perf
+        if (pending) this.pending.delete(pending);
+        if (error instanceof SeamTimeoutError) this.silent(target, heard, replaced);
         if (error) return reject(error);
         target.heard++;
         if (reply?.ok === true) resolve(reply.result);
@@ -185,17 +178,20 @@ export class RemoteModules implements OnApplicationShutdown {
       };
       // Deadlines are enforced by one coarse timer for all calls in flight rather than a timer
       // per call (which costs more than the rest of the client side together at high rates).
-      const call = this.deadlines.track(envelope.deadline, 'A message sent through the seam', (error) => {
+      const fail = (error: DomainError) => {
         withdraw();
         settle(error);
-      });
+      };
+      const call = this.deadlines.track(envelope.deadline, 'A message sent through the seam', fail);
+      // Only a broker client reports a lost connection (see `lost`); TCP calls are not listed.
+      const pending: Pending | undefined = target.tcp ? undefined : { target, fail };
+      if (pending) this.pending.add(pending);
       const withdraw = clientRequest(target.client, target.pattern, envelope, (error, reply) =>
         error === undefined ? settle(undefined, reply as Reply) : settle(new SeamUnavailableError(module, `${reasonOf(error)} (${target.url})`)),
       );
     });
   }
 
-<<<<<<< HEAD
   /**
    * A call to a TCP module timed out and nothing at all came back on its connection since the
    * call was sent: the connection is taken for dead and replaced (the next call connects
@@ -222,27 +218,6 @@ export class RemoteModules implements OnApplicationShutdown {
     }
   }
 
-  /**
-   * Deadlines are enforced by one coarse timer for all calls in flight rather than a timer per
-   * call (which costs more than the rest of the client side together at high rates).
-   */
-  private ensureSweeper(): void {
-    if (this.sweeper) return;
-    this.sweeper = setInterval(() => {
-      const now = Date.now();
-      for (const call of this.pending) {
-        if (call.deadline <= now) call.fail(new SeamTimeoutError('A message sent through the seam'));
-      }
-      if (this.pending.size === 0) {
-        clearInterval(this.sweeper);
-        this.sweeper = undefined;
-      }
-    }, SWEEP_MS);
-    this.sweeper.unref();
-  }
-
-=======
->>>>>>> perf
   async onApplicationShutdown(): Promise<void> {
     this.deadlines.close();
     await Promise.all([...this.clients.values()].map(({ client }) => Promise.resolve(client.close()).catch(() => undefined)));
