@@ -140,3 +140,37 @@ export async function holdStockRow(databaseUrl: string, sku: string) {
     },
   };
 }
+
+/**
+ * What callers of a module behind a broker must see around an outage that starts at `brokeAt`
+ * and whose phase is named `down`: before it every order 201; calls in flight when it starts
+ * and calls during it a `503 seam.unavailable` with `Retry-After` before their deadline (never a
+ * wait for it); and once an order gets through again, every later one does.
+ */
+export function expectFastRefusalsAround<Phase extends string>(answers: readonly OrderAnswer<Phase>[], brokeAt: number, down: Phase, timeoutMs: number): void {
+  expect(answers.filter((a) => a.status !== 201 && !(a.endedIn !== 'before' && a.status === 503))).toEqual([]);
+  const inFlight = answers.filter((a) => a.startedIn === 'before' && a.endedIn !== 'before');
+  expect(inFlight.length).toBeGreaterThan(0);
+  for (const answer of inFlight) expect(answer.at + answer.ms - brokeAt).toBeLessThan(timeoutMs);
+  const during = answers.filter((a) => a.startedIn === down && a.endedIn === down);
+  expect(during.filter((a) => a.status !== 503)).toEqual([]);
+  for (const refused of during) {
+    expect(refused).toMatchObject({ code: 'seam.unavailable', retryAfter: expect.stringMatching(/^\d+$/) });
+    expect(refused.ms).toBeLessThan(timeoutMs); // never waited for the deadline
+  }
+  const back = answers.find((a) => a.startedIn === 'after' && a.status === 201)!;
+  expect(answers.filter((a) => a.at > back.at + back.ms && a.status !== 201)).toEqual([]);
+}
+
+/**
+ * Nothing lost, nothing twice: the orders in the tables are exactly those answered 201, each
+ * paid once, no reservation held, and the stock adds up (`stock` units to start with).
+ */
+export async function expectExactLedger(databaseUrl: string, sku: string, stock: number, answers: readonly OrderAnswer<string>[]): Promise<void> {
+  const accepted = new Set(answers.filter((a) => a.status === 201).map((a) => a.id!));
+  const ledger = await settledLedger(databaseUrl, sku);
+  expect(new Set(ledger.orderIds)).toEqual(accepted);
+  expect({ paidTwice: ledger.paidTwice, unpaid: ledger.unpaid, held: ledger.reservations.HELD ?? 0 }).toEqual({ paidTwice: [], unpaid: [], held: 0 });
+  expect({ onHand: ledger.onHand, reserved: ledger.reserved }).toEqual({ onHand: stock - ledger.confirmedUnits, reserved: 0 });
+  expect(ledger.reservations.COMMITTED ?? 0).toBe(ledger.orders.CONFIRMED ?? 0);
+}
