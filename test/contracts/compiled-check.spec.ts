@@ -191,9 +191,12 @@ const kinds = {
 };
 
 describe('the compiled check of a contract schema', () => {
-  it.each(contracts.map((type) => [type.wire, type.schema] as const))('gives Zod’s verdict on random payloads of %s', (name, schema) => {
-    agrees(name, schema);
-  });
+  // Every registered module's contract (none left after `module:remove` of them all; the field kinds below still run).
+  if (contracts.length > 0) {
+    it.each(contracts.map((type) => [type.wire, type.schema] as const))('gives Zod’s verdict on random payloads of %s', (name, schema) => {
+      agrees(name, schema);
+    });
+  }
 
   it.each(Object.entries(kinds))('gives Zod’s verdict on random payloads of a schema with %s fields', (name, schema) => {
     agrees(name, schema);
