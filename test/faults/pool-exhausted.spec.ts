@@ -1,3 +1,4 @@
+// @uses-modules ordering
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';

@@ -5,6 +5,9 @@ import { ORDERING_UNIT_OF_WORK } from '../../ordering.di-tokens';
 import type { OrderingUnitOfWork } from '../ports/ordering.unit-of-work';
 import { type OrderingSettings, orderingSettings } from '../../ordering.settings';
 
+/** Placements released at most per round. */
+const ROUND = 50;
+
 /**
  * Releases the stock of orders whose placement never finished (the process died between
  * reserving stock and storing the order). Such an order was never answered with 201, so
@@ -42,15 +45,26 @@ export class PlacementRecovery implements OnApplicationBootstrap, BeforeApplicat
     return RequestContexts.runAsService('ordering', () => this.recoverAsService());
   }
 
-  private recoverAsService(): Promise<number> {
-    return this.unitOfWork.run(async ({ placements }) => {
-      const stale = await placements.lockStale(this.settings.placementStaleMs, 50);
-      for (const orderId of stale) {
-        await this.seam.send(new ReleaseReservation(orderId));
-        await placements.finish(orderId);
-        this.logger.log(`released the stock of order ${orderId}, whose placement never finished`);
-      }
-      return stale.length;
-    });
+  /**
+   * Up to ROUND placements, each in a transaction of its own: a release that fails (the
+   * inventory host unreachable for a moment) leaves that one placement for the next round and
+   * takes nothing else back with it, and a long round never holds its locks (and a connection)
+   * across many seam calls.
+   */
+  private async recoverAsService(): Promise<number> {
+    let released = 0;
+    while (released < ROUND) {
+      const orderId = await this.unitOfWork.run(async ({ placements }) => {
+        const [stale] = await placements.lockStale(this.settings.placementStaleMs, 1);
+        if (stale === undefined) return undefined;
+        await this.seam.send(new ReleaseReservation(stale));
+        await placements.finish(stale);
+        return stale;
+      });
+      if (orderId === undefined) break;
+      released++;
+      this.logger.log(`released the stock of order ${orderId}, whose placement never finished`);
+    }
+    return released;
   }
 }

@@ -10,7 +10,7 @@ import { formatPath } from '../primitives';
 export interface ModuleSetting<T = unknown> {
   /** The environment variable, upper case: `PAYMENTS_DECLINE_ABOVE_MINOR`. */
   readonly name: string;
-  /** Parses and checks the raw text; a Standard Schema (Zod in the shop). */
+  /** Parses and checks the raw text: a Standard Schema (a Zod schema, say). */
   readonly schema: StandardSchemaV1<unknown, T>;
   readonly default?: T;
   readonly description: string;
