@@ -81,7 +81,12 @@ export function inSpan<T>(
 ): Promise<T> {
   const spanKind = kind === 'client' ? SpanKind.CLIENT : kind === 'server' ? SpanKind.SERVER : SpanKind.INTERNAL;
   const parentContext = parent?.traceparent ? propagation.extract(ROOT_CONTEXT, parent) : context.active();
-  return tracer().startActiveSpan(name, { kind: spanKind, attributes }, parentContext, async (span: Span) => {
+  return activeSpan(name, spanKind, attributes, parentContext, work);
+}
+
+/** `work` in an active span under `parent`, ended when it settles, with an error status (and code) when it fails. */
+function activeSpan<T>(name: string, kind: SpanKind, attributes: Record<string, string | number>, parent: ReturnType<typeof context.active>, work: () => Promise<T>): Promise<T> {
+  return tracer().startActiveSpan(name, { kind, attributes }, parent, async (span: Span) => {
     try {
       return await work();
     } catch (error) {
@@ -126,16 +131,5 @@ function storedParent(stored: StoredTraceContext): ReturnType<typeof context.act
  */
 export function inDeliverySpan<T>(name: string, attributes: Record<string, string | number>, stored: StoredTraceContext, work: () => Promise<T>): Promise<T> {
   if (!enabled) return work();
-  return tracer().startActiveSpan(`seam deliver ${name}`, { kind: SpanKind.CONSUMER, attributes }, storedParent(stored), async (span: Span) => {
-    try {
-      return await work();
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error)?.message });
-      if (typeof code === 'string') span.setAttribute('seams.error_code', code);
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
+  return activeSpan(`seam deliver ${name}`, SpanKind.CONSUMER, attributes, storedParent(stored), work);
 }
