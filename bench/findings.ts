@@ -14,7 +14,12 @@ Items 1, 2, 4, 5 and 6 led to changes in src/: items 4 to 6 first in commit d849
 evening of 2026-11-24 (see [ADR 0013](../docs/adr/0013-seam-hot-path.md)). "Before" and "after" figures are runs on
 either side of a change on the same machine; "the run above" is this file's own run.
 
-### 1. Local dispatch (not met since issue 14): the bus's lookup, a promise per call, then a check and a deadline
+### 1. Local dispatch: the bus's lookup, a promise per call, then a check and a deadline (judged like for like since ADR 0020)
+
+Since [ADR 0020](../docs/adr/0020-local-dispatch-judged-like-for-like.md) the local target compares \`seam.send\` with a
+local Moleculer call that does the same work (validation, a request timeout, metrics); the raw CommandBus ratio is
+shown for the record. The ADR gives the CPU time of each part the seam adds (Node 22 and 24). What follows is the
+history.
 
 Since issue 14 every local call is also checked against its contract and bounded by its deadline, and the local row
 fell to 0.15x (queries 0.26x). Changed (2026-11-28, [ADR 0017](../docs/adr/0017-compiled-validation.md)): a check compiled

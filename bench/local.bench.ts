@@ -3,17 +3,18 @@ import { NestFactory } from '@nestjs/core';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { MessageRegistry, Seam, SeamModule } from '@seams/kernel/seam';
 import { compare, type Sample, throughput } from './measure';
-import { ACTION, addBenchService, moleculerBroker } from './moleculer';
+import { ACTION, addBenchService, guardedMoleculerBroker, moleculerBroker } from './moleculer';
 import { BenchModule, benchManifest, Ping, type PingReply, Reserve, ReserveHandler, SAMPLE } from './probe';
 import type { Profile } from './support';
 import { seamOptionsFor, topologyFrom } from '../src/host/config';
 
-export type LocalResult = Record<'direct' | 'commandBus' | 'seamSend' | 'moleculer' | 'queryBus' | 'seamAsk', Sample>;
+export type LocalResult = Record<'direct' | 'commandBus' | 'seamSend' | 'moleculer' | 'moleculerGuarded' | 'queryBus' | 'seamAsk', Sample>;
 
 /**
  * Scenario 1, local dispatch: a command through the seam in process, against a direct call
  * of the handler (the floor), the raw `@nestjs/cqrs` CommandBus, and a local `broker.call`
- * in Moleculer; plus the same for a query against the raw QueryBus. Each call builds its
+ * in Moleculer (with its defaults, and with what the seam gives every call: validation, a time
+ * budget, a duration sample; ADR 0021); plus the same for a query against the raw QueryBus. Each call builds its
  * message, as a caller does, and awaits the answer.
  */
 export async function local(profile: Profile): Promise<LocalResult> {
@@ -24,7 +25,9 @@ export async function local(profile: Profile): Promise<LocalResult> {
   const app = await NestFactory.createApplicationContext(LocalModule, { logger: false });
   const broker = moleculerBroker('bench-local');
   addBenchService(broker);
-  await broker.start();
+  const guarded = guardedMoleculerBroker('bench-local-guarded');
+  addBenchService(guarded, { validated: true });
+  await Promise.all([broker.start(), guarded.start()]);
   const seam = app.get(Seam);
   const commands = app.get(CommandBus);
   const queries = app.get(QueryBus);
@@ -38,13 +41,14 @@ export async function local(profile: Profile): Promise<LocalResult> {
         commandBus: () => throughput(() => commands.execute(new Reserve(orderId, lines)), n),
         seamSend: () => throughput(() => seam.send(new Reserve(orderId, lines)), n),
         moleculer: () => throughput(() => broker.call<PingReply, PingReply>(ACTION, { orderId, lines }), n),
+        moleculerGuarded: () => throughput(() => guarded.call<PingReply, PingReply>(ACTION, { orderId, lines }), n),
         queryBus: () => throughput(() => queries.execute(new Ping(orderId, lines)), n),
         seamAsk: () => throughput(() => seam.ask(new Ping(orderId, lines)), n),
       },
       profile.runs,
     );
   } finally {
-    await broker.stop();
+    await Promise.all([broker.stop(), guarded.stop()]);
     await app.close();
   }
 }

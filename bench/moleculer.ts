@@ -12,11 +12,29 @@ export function moleculerBroker(nodeID: string, transporter?: TransporterConfig,
   return new ServiceBroker({ nodeID, namespace, transporter, logger: false });
 }
 
-export function addBenchService(broker: ServiceBroker): void {
+/**
+ * A local broker that gives its calls what the seam gives each of its own (ADR 0021): the
+ * payload validated against the same fields (its default validator, fastest-validator, strict
+ * about unknown keys like the contract), a time budget per call (`requestTimeout`, 5 s like
+ * `SEAMS_TIMEOUT_MS`), and a duration sample per call (its metrics on, no reporter).
+ */
+export function guardedMoleculerBroker(nodeID: string): ServiceBroker {
+  return new ServiceBroker({ nodeID, logger: false, requestTimeout: 5000, metrics: { enabled: true } });
+}
+
+/** The fields of the bench's contract (probe.ts) in fastest-validator's terms: a UUID, and at most 100 lines of a SKU of at most 64 characters and a whole quantity of at least 1; nothing else. */
+const PARAMS = {
+  $$strict: true,
+  orderId: { type: 'uuid' },
+  lines: { type: 'array', max: 100, items: { type: 'object', strict: true, props: { sku: { type: 'string', max: 64 }, quantity: { type: 'number', integer: true, min: 1 } } } },
+} as const;
+
+export function addBenchService(broker: ServiceBroker, options: { validated?: boolean } = {}): void {
   broker.createService({
     name: 'bench',
     actions: {
       ping: {
+        ...(options.validated && { params: PARAMS }),
         handler(ctx: { params: PingReply }): PingReply {
           return { orderId: ctx.params.orderId, lines: ctx.params.lines };
         },
