@@ -1,5 +1,5 @@
 import { ModulePolicy, resilienceFor } from '@seams/kernel/seam';
-import { SeamUnavailableError } from '@seams/kernel/seam';
+import { notSent, SeamUnavailableError } from '@seams/kernel/seam';
 import { readSettings, resilienceOptions } from '../../src/host/config';
 
 const settings = { breakerThreshold: 2, halfOpenMs: 60_000, bulkheadLimit: 1, bulkheadQueue: 0, queryRetries: 2 };
@@ -36,8 +36,60 @@ describe('ModulePolicy', () => {
       code: 'seam.unavailable',
       message: 'The inventory module is unavailable: its circuit breaker is open after repeated failures',
       details: { module: 'inventory', retryAfterSeconds: 60 },
+      sent: false,
     });
     expect(down.calls()).toBe(2);
+  });
+
+  it('says whether a refused call sent anything: not when turned away first, yes when a retry was turned away after a try', async () => {
+    const open = new ModulePolicy('inventory', settings);
+    const down = flaky(100);
+    for (let i = 0; i < 2; i++) await expect(open.execute(false, down.call)).rejects.toThrow(/ECONNREFUSED/);
+    const turnedAway = await open.execute(false, down.call).catch((error: unknown) => error);
+    expect(notSent(turnedAway)).toBe(true);
+    // The answer of a try was lost: the message may have taken effect.
+    const lost = await new ModulePolicy('inventory', settings).execute(false, flaky(1).call).catch((error: unknown) => error);
+    expect(lost).toBeInstanceOf(SeamUnavailableError);
+    expect(notSent(lost)).toBe(false);
+
+    // One call holds the only slot: the next is turned away by the bulkhead before any try.
+    const busy = new ModulePolicy('inventory', { ...settings, breakerThreshold: 100 });
+    let release!: () => void;
+    const holding = busy.execute(false, () => new Promise<string>((resolve) => (release = () => resolve('done'))));
+    const full = await busy.execute(false, async () => 'never').catch((error: unknown) => error);
+    expect(full).toMatchObject({ message: expect.stringMatching(/too many calls/), sent: false });
+    release();
+    await holding;
+    // A query tries once and finds its module unreachable; meanwhile other calls take the only
+    // slot and the only place in the queue, so its retry is turned away: after a try that left.
+    const queued = new ModulePolicy('inventory', { ...settings, breakerThreshold: 100, bulkheadQueue: 1 });
+    const others: Promise<string>[] = [];
+    const releases: (() => void)[] = [];
+    const held = () => new Promise<string>((resolve) => releases.push(() => resolve('done')));
+    let tries = 0;
+    const retried = queued.execute(true, async () => {
+      if (++tries > 1) return 'ok';
+      // Queued now; runs as soon as this try frees the slot, and queues one more behind it.
+      others.push(
+        queued.execute(false, () => {
+          others.push(queued.execute(false, held));
+          return held();
+        }),
+      );
+      throw new SeamUnavailableError('inventory', 'connect ECONNREFUSED');
+    });
+    const refusal = await retried.catch((error: unknown) => error);
+    expect(tries).toBe(1);
+    // The two others end once let go (the second starts only when the first has ended).
+    expect(others).toHaveLength(2);
+    let ended = false;
+    void Promise.all(others).then(() => (ended = true));
+    while (!ended) {
+      releases.splice(0).forEach((release) => release());
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(refusal).toMatchObject({ message: expect.stringMatching(/too many calls/), sent: true });
+    expect(notSent(refusal)).toBe(false);
   });
 
   it('does not count a typed answer of the module as its failure', async () => {

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { UnitOfWorkScope } from '@seams/kernel/persistence';
 import type { IntegrationEvent } from '@seams/kernel/primitives';
-import type { Seam } from '@seams/kernel/seam';
+import { InvalidMessageError, type Seam, SeamUnavailableError } from '@seams/kernel/seam';
 import type { CatalogProduct } from '../../../catalog/contract';
 import { InventoryErrors } from '../../../inventory/contract';
 import type { Order } from '../../domain/order';
@@ -146,6 +146,50 @@ describe('PlaceOrderHandler (the placing saga, on fakes)', () => {
     expect(ordering.placements.size).toBe(0);
     expect(ordering.orders.size).toBe(0);
     expect(ordering.published).toEqual([]);
+  });
+
+  it('when the reservation was turned away before it left (breaker open): sends no release and ends the placement at once', async () => {
+    const refused = new SeamUnavailableError('inventory', 'its circuit breaker is open after repeated failures', { fastFail: true, sent: false });
+    seam.failures.set('inventory.reserve-stock.v1', refused);
+
+    await expect(place()).rejects.toBe(refused);
+
+    expect(seam.wires()).toEqual(['catalog.get-products.v1', 'inventory.reserve-stock.v1']);
+    expect(ordering.placements.size).toBe(0);
+    expect(ordering.orders.size).toBe(0);
+  });
+
+  it('when the reservation failed after an attempt left (the answer lost, or a retry turned away): still sends a release', async () => {
+    for (const failure of [
+      new SeamUnavailableError('inventory', 'its connection to the broker was lost'),
+      new SeamUnavailableError('inventory', 'too many calls to it are already under way', { fastFail: true, sent: true }),
+    ]) {
+      seam.sent.length = 0;
+      seam.failures.set('inventory.reserve-stock.v1', failure);
+      await expect(place()).rejects.toBe(failure);
+      expect(seam.wires()).toEqual(['catalog.get-products.v1', 'inventory.reserve-stock.v1', 'inventory.release-reservation.v1']);
+      expect(ordering.placements.size).toBe(0);
+    }
+  });
+
+  it('when the reservation was refused by its contract: sends no release and ends the placement', async () => {
+    const refused = new InvalidMessageError('inventory.reserve-stock.v1', [{ path: 'lines', message: 'too many' }]);
+    seam.failures.set('inventory.reserve-stock.v1', refused);
+
+    await expect(place()).rejects.toBe(refused);
+
+    expect(seam.wires()).toEqual(['catalog.get-products.v1', 'inventory.reserve-stock.v1']);
+    expect(ordering.placements.size).toBe(0);
+  });
+
+  it('when ending the placement of a reservation never sent fails: leaves it for recovery', async () => {
+    seam.failures.set('inventory.reserve-stock.v1', new SeamUnavailableError('inventory', 'breaker open', { fastFail: true, sent: false }));
+    jest.spyOn(ordering, 'run').mockImplementation(() => Promise.reject(new Error('database is gone')));
+
+    await expect(place()).rejects.toThrow('breaker open');
+
+    expect(ordering.placements.size).toBe(1);
+    expect(Logger.prototype.warn).toHaveBeenCalledWith(expect.stringContaining('recovery will'));
   });
 
   it('when storing fails after the reservation: sends a release for that order, ends the placement, announces nothing', async () => {

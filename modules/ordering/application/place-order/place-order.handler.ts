@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { Seam } from '@seams/kernel/seam';
+import { notSent, Seam } from '@seams/kernel/seam';
 import { GetProducts } from '../../../catalog/contract';
 import { ReleaseReservation, ReserveStock } from '../../../inventory/contract';
 import { Order, type OrderProps } from '../../domain/order';
@@ -22,7 +22,8 @@ import { PlaceOrder } from './place-order.command';
  *
  * If 3 or 4 fails, the compensation releases the reservation and ends the placement. If that
  * fails too (or the process dies), the placement stays and `PlacementRecovery` releases the
- * stock later.
+ * stock later. If 3 was refused before it left this process (`notSent`: the breaker open, the
+ * bulkhead full), nothing can be held and the placement just ends.
  */
 @CommandHandler(PlaceOrder)
 export class PlaceOrderHandler implements ICommandHandler<PlaceOrder, OrderProps> {
@@ -39,6 +40,13 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrder, OrderProps
     await this.record(order);
     try {
       await this.reserve(order);
+    } catch (error) {
+      // Refused before it left (inventory's breaker open, say, all through an outage):
+      // nothing can be held, so the placement ends here rather than wait for recovery.
+      await (notSent(error) ? this.abandon(order) : this.compensate(order));
+      throw error;
+    }
+    try {
       await this.store(order);
     } catch (error) {
       await this.compensate(order);
@@ -74,6 +82,15 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrder, OrderProps
       await orders.add(order);
       publish(OrderEventsMapper.placed(order));
     });
+  }
+
+  /** Ends the placement of an order whose reservation was never sent (nothing to undo); if this fails, recovery's release is harmless. */
+  private async abandon(order: Order): Promise<void> {
+    try {
+      await this.unitOfWork.run(({ placements }) => placements.finish(order.id));
+    } catch (error) {
+      this.logger.warn(`Order ${order.id} was not placed and its placement not yet ended (${(error as Error).message}); recovery will`);
+    }
   }
 
   /** Undoes 3 (whatever was reserved) and ends the placement; if this fails, recovery does it later. */

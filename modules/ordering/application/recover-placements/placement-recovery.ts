@@ -19,6 +19,7 @@ export class PlacementRecovery implements OnApplicationBootstrap, BeforeApplicat
   private readonly logger = new Logger('PlacementRecovery');
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
+  private stopping = false;
 
   constructor(
     @Inject(ORDERING_UNIT_OF_WORK) private readonly unitOfWork: OrderingUnitOfWork,
@@ -28,15 +29,29 @@ export class PlacementRecovery implements OnApplicationBootstrap, BeforeApplicat
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
-      this.running ??= this.recover()
+      this.running ??= this.recoverAll()
         .catch((error: Error) => this.logger.warn(`recovering placements failed: ${error.message}`))
         .finally(() => (this.running = undefined));
     }, this.settings.placementRecoveryMs);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.timer);
     await this.running;
+  }
+
+  /**
+   * Rounds back to back while each one is full (a backlog, as after an outage of inventory
+   * leaves one placement per order that was in flight), then waits for the next tick; a
+   * shutdown stops it between two rounds.
+   */
+  async recoverAll(): Promise<void> {
+    let released: number;
+    do {
+      released = await this.recover();
+      if (released > 0) this.logger.log(`released the stock of ${released} order(s) whose placement never finished`);
+    } while (released === ROUND && !this.stopping);
   }
 
   /** One round: returns how many abandoned placements had their stock released. */
@@ -63,7 +78,7 @@ export class PlacementRecovery implements OnApplicationBootstrap, BeforeApplicat
       });
       if (orderId === undefined) break;
       released++;
-      this.logger.log(`released the stock of order ${orderId}, whose placement never finished`);
+      this.logger.debug(`released the stock of order ${orderId}, whose placement never finished`);
     }
     return released;
   }

@@ -124,7 +124,7 @@ export class RemoteModules implements OnApplicationShutdown {
 
   private attempt(module: string, envelope: Envelope): Promise<unknown> {
     const target = this.clients.get(module);
-    if (!target) return Promise.reject(new SeamUnavailableError(module, `no address is configured (set ${this.topology.settingName(module, 'url')})`));
+    if (!target) return Promise.reject(new SeamUnavailableError(module, `no address is configured (set ${this.topology.settingName(module, 'url')})`, { sent: false }));
     // A message whose deadline has already passed is not the module's failure: it is refused
     // here, without a try and without counting against the module's circuit breaker.
     if (envelope.deadline <= Date.now()) return Promise.reject(new SeamTimeoutError(`${envelope.name} to ${module}`));

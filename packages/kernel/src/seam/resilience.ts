@@ -90,18 +90,26 @@ export class ModulePolicy {
 
   /** Runs `call` under the breaker and the bulkhead, retried when unreachable if `retriable` (queries, idempotent commands). */
   async execute<T>(retriable: boolean, call: () => Promise<T>): Promise<T> {
+    // Counted so that a refusal can say whether any attempt left the process (`sent`): a retry
+    // turned away by the bulkhead follows an attempt whose outcome is unknown.
+    let attempts = 0;
+    const attempt = () => {
+      attempts++;
+      return call();
+    };
     try {
-      return await (retriable ? this.withRetries : this.once).execute(call);
+      return await (retriable ? this.withRetries : this.once).execute(attempt);
     } catch (error) {
       const retryAfterSeconds = Math.max(1, Math.ceil(this.settings.halfOpenMs / 1000));
       if (error instanceof BrokenCircuitError) {
         throw new SeamUnavailableError(this.module, 'its circuit breaker is open after repeated failures', {
           retryAfterSeconds,
           fastFail: true,
+          sent: attempts > 0,
         });
       }
       if (error instanceof BulkheadRejectedError) {
-        throw new SeamUnavailableError(this.module, 'too many calls to it are already under way', { retryAfterSeconds: 1, fastFail: true });
+        throw new SeamUnavailableError(this.module, 'too many calls to it are already under way', { retryAfterSeconds: 1, fastFail: true, sent: attempts > 0 });
       }
       throw error;
     }

@@ -10,11 +10,30 @@ export class SeamUnavailableError extends DomainError {
   readonly kind = 'unavailable';
   /** Turned away by a policy without trying the module (not worth retrying at once). */
   readonly fastFail: boolean;
+  /**
+   * `false` only when no attempt of this call left the process (the breaker was open, the
+   * bulkhead full, no address configured, before any try): the message cannot have taken
+   * effect. `true` (the default) means it may have: an attempt was under way when the answer
+   * was lost. See `notSent`.
+   */
+  readonly sent: boolean;
 
-  constructor(module: string, reason: string, options: { retryAfterSeconds?: number; fastFail?: boolean } = {}) {
+  constructor(module: string, reason: string, options: { retryAfterSeconds?: number; fastFail?: boolean; sent?: boolean } = {}) {
     super(`The ${module} module is unavailable: ${reason}`, { module, retryAfterSeconds: options.retryAfterSeconds ?? 1 });
     this.fastFail = options.fastFail ?? false;
+    this.sent = options.sent ?? true;
   }
+}
+
+/**
+ * Whether a failed `seam.send` provably did nothing on the other side: the message was refused
+ * by its contract before any handler ran, or no attempt of it left this process (turned away
+ * by the breaker or the bulkhead, or no address). A saga needs no compensation for such a step.
+ * `false` means the outcome is unknown or the handler answered an error of its own (its
+ * transaction rolled back, but a caller that cannot tell the two apart compensates).
+ */
+export function notSent(error: unknown): boolean {
+  return error instanceof InvalidMessageError || (error instanceof SeamUnavailableError && !error.sent);
 }
 
 /** The deadline of a message passed before its answer came back. */
