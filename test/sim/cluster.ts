@@ -40,7 +40,8 @@ export interface ProbeCluster {
   readonly seam: Seam;
   /** The processes that ran each module's host and were never killed (their counters are whole). */
   readonly intact: Set<string>;
-  kill(module: string): Promise<void>;
+  /** SIGKILLs `module`'s host, and starts it again `downMs` later. */
+  kill(module: string, downMs?: number): Promise<void>;
   /** Each process's `seams_events_handled_total`, by module and message, for modules whose process was never killed. */
   handledCounts(): Promise<Map<string, number>>;
   /** Asks the process that owns `publisher`'s outbox to retry a parked delivery, as an operator would. */
@@ -106,12 +107,15 @@ export async function startProbeCluster(system: ProbeSystem, placement: Placemen
     monolith: app,
     seam: app.get(Seam),
     intact,
-    async kill(module) {
+    async kill(module, downMs = 0) {
       const host = hosts.get(module)!;
       intact.delete(module);
+      const started = Date.now();
       await host.stop('SIGKILL');
       log += host.output();
+      if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
       await startHost(module);
+      process.stdout.write(`simulation: ${module}'s host killed and back in ${Date.now() - started} ms\n`);
     },
     async handledCounts() {
       const counts = new Map<string, number>();

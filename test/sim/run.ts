@@ -44,7 +44,7 @@ function summary(scenario: Scenario): string {
   const faults = [
     ...throws.map((f) => `${f.module}/${f.handler}@${f.key} throws ${f.remaining === KEPT_FAILING ? 'for good' : `${f.remaining}x`}`),
     ...conflicts.map((f) => `${f.module}/${f.handler}@${f.key} conflicts ${f.remaining}x`),
-    ...(kill ? [`SIGKILL ${kill.module} after ${kill.afterSteps}`] : []),
+    ...(kill ? [`SIGKILL ${kill.module} after ${kill.afterSteps}${kill.downMs ? `, down ${kill.downMs} ms` : ''}`] : []),
   ];
   return `${subs.join(' ')}; remote [${scenario.placement.remote.join(',')}] over ${scenario.placement.transport}; ${scenario.probe.length} probe + ${scenario.load.flat().length} load messages; faults: ${faults.join(', ') || 'none'}`;
 }
@@ -122,14 +122,14 @@ async function runLoad(cluster: ProbeCluster, scenario: Scenario, violations: st
   await Promise.all(
     scenario.load.map(async (steps, sender) => {
       for (const [index, step] of steps.entries()) {
-        if (sender === 0 && kill && index === kill.afterSteps) killed = cluster.kill(kill.module);
+        if (sender === 0 && kill && index === kill.afterSteps) killed = cluster.kill(kill.module, kill.downMs);
         const answer = await send(cluster, step);
         if (!answer.ok && answer.code.startsWith('untyped')) violations.push(`load: ${describe(step)} failed with an untyped error: ${answer.code}`);
         if (!answer.ok && answer.code === 'seam.remote-failure') violations.push(`load: ${describe(step)} failed unexpectedly on the other side`);
       }
     }),
   );
-  if (kill && !killed) killed = cluster.kill(kill.module);
+  if (kill && !killed) killed = cluster.kill(kill.module, kill.downMs);
   await killed;
 }
 
