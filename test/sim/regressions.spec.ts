@@ -1,5 +1,5 @@
 import { runScenario } from './run';
-import { KEPT_FAILING, type Scenario } from './scenario';
+import { KEPT_FAILING, KILL_DOWN_MS, type Scenario } from './scenario';
 
 /**
  * Scenarios the simulation found, or that review found before it existed, kept as fixed
@@ -83,4 +83,36 @@ describe('simulation regressions', () => {
     );
     expect(violations).toEqual([]);
   });
+
+  // A killed subscriber host: the relay's attempts while it was down (refused, or through a
+  // broker timed out) counted toward parking, so the first throw once it was back parked the
+  // delivery of a subscriber that had not kept failing ("was parked, but its subscriber did not
+  // keep failing"); and through RabbitMQ an outage of more than a few seconds parked by itself.
+  it.each(['tcp', 'nats', 'amqp'] as const)(
+    'parks no delivery of a subscriber that was down, then failed twice once back, over %s (its outage does not count as failures)',
+    async (transport) => {
+      const violations = await runScenario(
+        scenario({
+          system: { modules: [{ name: 'alpha', subscriptions: [] }, { name: 'bravo', subscriptions: [{ event: 'alpha.changed.v1', handlers: 1, chain: false }] }] },
+          placement: { remote: ['bravo'], transport },
+          load: [[1, 2, 3, 4].map((value) => ({ kind: 'put' as const, module: 'alpha', key: 'k1', value }))],
+          faults: { throws: [{ module: 'bravo', handler: 'On_alpha_changed_v1_0', key: 'k1', remaining: 2 }], conflicts: [], kill: { module: 'bravo', afterSteps: 0 } },
+        }),
+      );
+      expect(violations).toEqual([]);
+    },
+    120_000,
+  );
+
+  it('parks no delivery of a subscriber whose host is down longer than the relay\'s attempts through RabbitMQ (its calls time out in the queue)', async () => {
+    const violations = await runScenario(
+      scenario({
+        system: { modules: [{ name: 'alpha', subscriptions: [] }, { name: 'bravo', subscriptions: [{ event: 'alpha.changed.v1', handlers: 1, chain: false }] }] },
+        placement: { remote: ['bravo'], transport: 'amqp' },
+        load: [[1, 2, 3, 4, 5, 6].map((value) => ({ kind: 'put' as const, module: 'alpha', key: `k${(value % 3) + 1}`, value }))],
+        faults: { throws: [], conflicts: [], kill: { module: 'bravo', afterSteps: 1, downMs: KILL_DOWN_MS } },
+      }),
+    );
+    expect(violations).toEqual([]);
+  }, 120_000);
 });
