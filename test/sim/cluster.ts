@@ -31,6 +31,9 @@ const RELAY = {
   SEAMS_BREAKER_HALF_OPEN_MS: '300',
 };
 
+/** How long the run waits for a host's HTTP answer (metrics, an operator's retry): a hung host fails the run, it does not hang it. */
+const HTTP_TIMEOUT_MS = 10_000;
+
 const REGISTER = join(__dirname, 'register.js');
 const HOST = join(__dirname, 'probe-host.ts');
 
@@ -125,11 +128,11 @@ export async function startProbeCluster(system: ProbeSystem, placement: Placemen
         }
       };
       read(await app.get(Metrics).scrape(), names.filter((m) => !placement.remote.includes(m)));
-      for (const module of placement.remote) read((await httpOf(module).get('/metrics')).text, [module]);
+      for (const module of placement.remote) read((await httpOf(module).get('/metrics').timeout(HTTP_TIMEOUT_MS)).text, [module]);
       return counts;
     },
     async retry(publisher, deliveryId) {
-      const response = await httpOf(publisher).post(`/v1/admin/events/${deliveryId}/retry`).set('authorization', adminBearer());
+      const response = await httpOf(publisher).post(`/v1/admin/events/${deliveryId}/retry`).set('authorization', adminBearer()).timeout(HTTP_TIMEOUT_MS);
       return response.status;
     },
     output: () => log + [...hosts.values()].map((host) => host.output()).join('\n'),
