@@ -23,11 +23,12 @@ export interface Outcome {
  */
 export const SCENARIO_CEILING_MS = 6 * 60_000;
 /**
- * What a scenario cut short at its ceiling may still take before `runScenario` resolves: a host
- * start under way (60 s at most), the stop of the hosts (15 s each, then SIGKILL), the drop of
- * the databases. The simulation's Jest timeout leaves room for its budget plus both.
+ * What a scenario cut short at its ceiling may still take before `runScenario` resolves: a
+ * host kill under way (its downtime, 10 s, and its start, 60 s at most), a message in flight
+ * (its deadline), the stop of the hosts (15 s, then SIGKILL), the drop of the database. The
+ * simulation's Jest timeout leaves room for its budget plus both.
  */
-export const SCENARIO_CLOSE_MS = 2 * 60_000;
+export const SCENARIO_CLOSE_MS = 3 * 60_000;
 
 /** The placement every other one is compared with: every module in the monolith, over no transport. */
 export const ALL_LOCAL: Placement = { remote: [], transport: 'tcp' };
