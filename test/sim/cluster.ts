@@ -31,6 +31,9 @@ const RELAY = {
   SEAMS_BREAKER_HALF_OPEN_MS: '300',
 };
 
+/** How long the run waits for a host's HTTP answer (metrics, an operator's retry): a hung host fails the run, it does not hang it. */
+const HTTP_TIMEOUT_MS = 10_000;
+
 const REGISTER = join(__dirname, 'register.js');
 const HOST = join(__dirname, 'probe-host.ts');
 
@@ -40,7 +43,8 @@ export interface ProbeCluster {
   readonly seam: Seam;
   /** The processes that ran each module's host and were never killed (their counters are whole). */
   readonly intact: Set<string>;
-  kill(module: string): Promise<void>;
+  /** SIGKILLs `module`'s host, and starts it again `downMs` later. */
+  kill(module: string, downMs?: number): Promise<void>;
   /** Each process's `seams_events_handled_total`, by module and message, for modules whose process was never killed. */
   handledCounts(): Promise<Map<string, number>>;
   /** Asks the process that owns `publisher`'s outbox to retry a parked delivery, as an operator would. */
@@ -106,12 +110,15 @@ export async function startProbeCluster(system: ProbeSystem, placement: Placemen
     monolith: app,
     seam: app.get(Seam),
     intact,
-    async kill(module) {
+    async kill(module, downMs = 0) {
       const host = hosts.get(module)!;
       intact.delete(module);
+      const started = Date.now();
       await host.stop('SIGKILL');
       log += host.output();
+      if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
       await startHost(module);
+      process.stdout.write(`simulation: ${module}'s host killed and back in ${Date.now() - started} ms\n`);
     },
     async handledCounts() {
       const counts = new Map<string, number>();
@@ -121,11 +128,11 @@ export async function startProbeCluster(system: ProbeSystem, placement: Placemen
         }
       };
       read(await app.get(Metrics).scrape(), names.filter((m) => !placement.remote.includes(m)));
-      for (const module of placement.remote) read((await httpOf(module).get('/metrics')).text, [module]);
+      for (const module of placement.remote) read((await httpOf(module).get('/metrics').timeout(HTTP_TIMEOUT_MS)).text, [module]);
       return counts;
     },
     async retry(publisher, deliveryId) {
-      const response = await httpOf(publisher).post(`/v1/admin/events/${deliveryId}/retry`).set('authorization', adminBearer());
+      const response = await httpOf(publisher).post(`/v1/admin/events/${deliveryId}/retry`).set('authorization', adminBearer()).timeout(HTTP_TIMEOUT_MS);
       return response.status;
     },
     output: () => log + [...hosts.values()].map((host) => host.output()).join('\n'),

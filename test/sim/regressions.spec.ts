@@ -1,11 +1,15 @@
-import { runScenario } from './run';
-import { KEPT_FAILING, type Scenario } from './scenario';
+import { runScenario, SCENARIO_CEILING_MS, SCENARIO_CLOSE_MS } from './run';
+import { KEPT_FAILING, KILL_DOWN_MS, type Scenario } from './scenario';
 
 /**
  * Scenarios the simulation found, or that review found before it existed, kept as fixed
  * regression tests (each failed before its fix). A new failing seed's shrunk scenario belongs here.
  */
 const NO_FAULTS = { throws: [], conflicts: [] };
+
+// A scenario ends within its ceiling, then closes its clusters: a case never outlives its timeout
+// (its clusters closing after the test ended) on a slow machine.
+jest.setTimeout(SCENARIO_CEILING_MS + SCENARIO_CLOSE_MS + 60_000);
 
 const scenario = (partial: Partial<Scenario> & Pick<Scenario, 'system'>): Scenario => ({
   placement: { remote: [], transport: 'tcp' },
@@ -79,6 +83,37 @@ describe('simulation regressions', () => {
           ],
         ],
         faults: { throws: [{ module: 'bravo', handler: 'On_alpha_changed_v1_0', key: 'k2', remaining: KEPT_FAILING }], conflicts: [] },
+      }),
+    );
+    expect(violations).toEqual([]);
+  });
+
+  // A killed subscriber host: the relay's attempts while it was down (refused, or through a
+  // broker timed out) counted toward parking, so the first throw once it was back parked the
+  // delivery of a subscriber that had not kept failing ("was parked, but its subscriber did not
+  // keep failing"); and through RabbitMQ an outage of more than a few seconds parked by itself.
+  it.each(['tcp', 'nats', 'amqp'] as const)(
+    'parks no delivery of a subscriber that was down, then failed twice once back, over %s (its outage does not count as failures)',
+    async (transport) => {
+      const violations = await runScenario(
+        scenario({
+          system: { modules: [{ name: 'alpha', subscriptions: [] }, { name: 'bravo', subscriptions: [{ event: 'alpha.changed.v1', handlers: 1, chain: false }] }] },
+          placement: { remote: ['bravo'], transport },
+          load: [[1, 2, 3, 4].map((value) => ({ kind: 'put' as const, module: 'alpha', key: 'k1', value }))],
+          faults: { throws: [{ module: 'bravo', handler: 'On_alpha_changed_v1_0', key: 'k1', remaining: 2 }], conflicts: [], kill: { module: 'bravo', afterSteps: 0 } },
+        }),
+      );
+      expect(violations).toEqual([]);
+    },
+  );
+
+  it('parks no delivery of a subscriber whose host is down longer than the relay\'s attempts through RabbitMQ (its calls time out in the queue)', async () => {
+    const violations = await runScenario(
+      scenario({
+        system: { modules: [{ name: 'alpha', subscriptions: [] }, { name: 'bravo', subscriptions: [{ event: 'alpha.changed.v1', handlers: 1, chain: false }] }] },
+        placement: { remote: ['bravo'], transport: 'amqp' },
+        load: [[1, 2, 3, 4, 5, 6].map((value) => ({ kind: 'put' as const, module: 'alpha', key: `k${(value % 3) + 1}`, value }))],
+        faults: { throws: [], conflicts: [], kill: { module: 'bravo', afterSteps: 1, downMs: KILL_DOWN_MS } },
       }),
     );
     expect(violations).toEqual([]);

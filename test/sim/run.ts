@@ -16,6 +16,20 @@ export interface Outcome {
   readonly violations: string[];
 }
 
+/**
+ * The longest one scenario (both placements) may run. A scenario takes seconds to a minute;
+ * past this, something hung or crawled: the scenario is cut short (every wait ends, the load
+ * stops), reported as a violation, and its clusters are closed as usual.
+ */
+export const SCENARIO_CEILING_MS = 6 * 60_000;
+/**
+ * What a scenario cut short at its ceiling may still take before `runScenario` resolves: a
+ * host kill under way (its downtime, 10 s, and its start, 60 s at most), a message in flight
+ * (its deadline), the stop of the hosts (15 s, then SIGKILL), the drop of the database. The
+ * simulation's Jest timeout leaves room for its budget plus both.
+ */
+export const SCENARIO_CLOSE_MS = 3 * 60_000;
+
 /** The placement every other one is compared with: every module in the monolith, over no transport. */
 export const ALL_LOCAL: Placement = { remote: [], transport: 'tcp' };
 
@@ -25,12 +39,22 @@ export const ALL_LOCAL: Placement = { remote: [], transport: 'tcp' };
  * the subscribers' tables and the outboxes, that the promise held. Resolves with the
  * violations found (none: the run passed).
  */
-export async function runScenario(scenario: Scenario): Promise<string[]> {
-  const reference = await runPlacement(scenario, ALL_LOCAL, false);
-  const tested = await runPlacement(scenario, scenario.placement, true);
+export async function runScenario(scenario: Scenario, ceilingMs = SCENARIO_CEILING_MS): Promise<string[]> {
+  const cut = new AbortController();
+  const timer = setTimeout(() => cut.abort(), ceilingMs);
+  let reference: Outcome;
+  let tested: Outcome;
+  try {
+    reference = await runPlacement(scenario, ALL_LOCAL, false, cut.signal);
+    tested = await runPlacement(scenario, scenario.placement, true, cut.signal);
+  } finally {
+    clearTimeout(timer);
+  }
   const violations = [...reference.violations.map((v) => `all local: ${v}`), ...tested.violations];
+  if (cut.signal.aborted) violations.unshift(`the scenario did not finish within ${ceilingMs / 1000} s and was cut short (something hung or crawled; what follows may be a consequence)`);
   process.stdout.write(`simulation run: ${summary(scenario)}; ${tested.stats}; ${violations.length} violations\n`);
-  scenario.probe.forEach((step, index) => {
+  // (A scenario cut short has answers missing: there is nothing to compare.)
+  if (!cut.signal.aborted) scenario.probe.forEach((step, index) => {
     const a = JSON.stringify(reference.answers[index]);
     const b = JSON.stringify(tested.answers[index]);
     if (a !== b) violations.push(`probe step ${index} (${describe(step)}) answered ${a} all local but ${b} placed as ${JSON.stringify(scenario.placement)}`);
@@ -44,7 +68,7 @@ function summary(scenario: Scenario): string {
   const faults = [
     ...throws.map((f) => `${f.module}/${f.handler}@${f.key} throws ${f.remaining === KEPT_FAILING ? 'for good' : `${f.remaining}x`}`),
     ...conflicts.map((f) => `${f.module}/${f.handler}@${f.key} conflicts ${f.remaining}x`),
-    ...(kill ? [`SIGKILL ${kill.module} after ${kill.afterSteps}`] : []),
+    ...(kill ? [`SIGKILL ${kill.module} after ${kill.afterSteps}${kill.downMs ? `, down ${kill.downMs} ms` : ''}`] : []),
   ];
   return `${subs.join(' ')}; remote [${scenario.placement.remote.join(',')}] over ${scenario.placement.transport}; ${scenario.probe.length} probe + ${scenario.load.flat().length} load messages; faults: ${faults.join(', ') || 'none'}`;
 }
@@ -76,14 +100,15 @@ async function send(cluster: ProbeCluster, step: Step): Promise<Answer> {
   }
 }
 
-async function runPlacement(scenario: Scenario, placement: Placement, withFaults: boolean): Promise<Outcome> {
+async function runPlacement(scenario: Scenario, placement: Placement, withFaults: boolean, cut: AbortSignal): Promise<Outcome> {
+  if (cut.aborted) return { answers: [], violations: [], stats: 'not run (cut short)' };
   const cluster = await startProbeCluster(scenario.system, placement);
   const db = new Client({ connectionString: cluster.database.url });
   await db.connect();
   const violations: string[] = [];
   try {
     const answers: Answer[] = [];
-    for (const step of scenario.probe) answers.push(await send(cluster, step));
+    for (const step of scenario.probe) if (!cut.aborted) answers.push(await send(cluster, step));
     for (const answer of answers) {
       if (!answer.ok && (answer.code.startsWith('untyped') || answer.code === 'seam.remote-failure')) {
         violations.push(`a probe message got no typed answer: ${answer.code}`);
@@ -91,12 +116,13 @@ async function runPlacement(scenario: Scenario, placement: Placement, withFaults
     }
     // The probe's events are delivered before any fault is armed: faults are about the load.
     const modules = scenario.system.modules.map((m) => m.name);
-    const beforeFaults = new Set((await quiet(db, modules, 60_000)).map((row) => row.id));
-    if (withFaults) {
+    const beforeFaults = new Set((await quiet(db, modules, 60_000, cut)).map((row) => row.id));
+    if (withFaults && !cut.aborted) {
       await arm(db, scenario.faults);
-      await runLoad(cluster, scenario, violations);
+      await runLoad(cluster, scenario, violations, cut);
     }
-    const stats = await settle(db, scenario, withFaults ? scenario.faults : undefined, cluster, violations, beforeFaults);
+    if (cut.aborted) return { answers, violations, stats: 'cut short' };
+    const stats = await settle(db, scenario, withFaults ? scenario.faults : undefined, cluster, violations, beforeFaults, cut);
     return { answers, violations, stats };
   } catch (error) {
     violations.push(`the run failed: ${(error as Error)?.stack ?? String(error)}\n${cluster.output().slice(-4000)}`);
@@ -116,20 +142,21 @@ async function arm(db: Client, faults: Scenario['faults']): Promise<void> {
 }
 
 /** The senders at once; the first one kills a host on the way if the scenario says so. */
-async function runLoad(cluster: ProbeCluster, scenario: Scenario, violations: string[]): Promise<void> {
+async function runLoad(cluster: ProbeCluster, scenario: Scenario, violations: string[], cut: AbortSignal): Promise<void> {
   const kill = scenario.faults.kill;
   let killed: Promise<void> | undefined;
   await Promise.all(
     scenario.load.map(async (steps, sender) => {
       for (const [index, step] of steps.entries()) {
-        if (sender === 0 && kill && index === kill.afterSteps) killed = cluster.kill(kill.module);
+        if (cut.aborted) return;
+        if (sender === 0 && kill && index === kill.afterSteps) killed = cluster.kill(kill.module, kill.downMs);
         const answer = await send(cluster, step);
         if (!answer.ok && answer.code.startsWith('untyped')) violations.push(`load: ${describe(step)} failed with an untyped error: ${answer.code}`);
         if (!answer.ok && answer.code === 'seam.remote-failure') violations.push(`load: ${describe(step)} failed unexpectedly on the other side`);
       }
     }),
   );
-  if (kill && !killed) killed = cluster.kill(kill.module);
+  if (kill && !killed && !cut.aborted) killed = cluster.kill(kill.module, kill.downMs);
   await killed;
 }
 
@@ -165,11 +192,11 @@ function heldBack(row: DeliveryRow, rows: readonly DeliveryRow[]): boolean {
  * Polls until no delivery is pending but those held back behind a parked one (a ceiling, not a
  * wait: it returns as soon as that holds).
  */
-async function quiet(db: Client, modules: readonly string[], ceilingMs: number): Promise<DeliveryRow[]> {
+async function quiet(db: Client, modules: readonly string[], ceilingMs: number, cut: AbortSignal): Promise<DeliveryRow[]> {
   const deadline = Date.now() + ceilingMs;
   for (;;) {
     const rows = await deliveries(db, modules);
-    if (!rows.some((row) => row.status === 'PENDING' && !heldBack(row, rows)) || Date.now() > deadline) return rows;
+    if (!rows.some((row) => row.status === 'PENDING' && !heldBack(row, rows)) || Date.now() > deadline || cut.aborted) return rows;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -185,9 +212,11 @@ async function settle(
   cluster: ProbeCluster,
   violations: string[],
   beforeFaults: ReadonlySet<string>,
+  cut: AbortSignal,
 ): Promise<string> {
   const modules = scenario.system.modules.map((m) => m.name);
-  let rows = await quiet(db, modules, 60_000);
+  let rows = await quiet(db, modules, 60_000, cut);
+  if (cut.aborted) return 'cut short';
   const pending = rows.filter((row) => row.status === 'PENDING' && !heldBack(row, rows));
   if (pending.length > 0) violations.push(`${pending.length} deliveries still pending after 60 s, e.g. ${JSON.stringify(pending[0])}`);
 
@@ -220,11 +249,12 @@ async function settle(
     for (;;) {
       const now = await deliveries(db, modules);
       const current = now.find((r) => r.id === row.id);
-      if (!current || current.status === 'DELIVERED' || heldBack(current, now) || Date.now() > deadline) break;
+      if (!current || current.status === 'DELIVERED' || heldBack(current, now) || Date.now() > deadline || cut.aborted) break;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
-  rows = await quiet(db, modules, 30_000);
+  rows = await quiet(db, modules, 30_000, cut);
+  if (cut.aborted) return 'cut short';
   const undelivered = rows.filter((row) => row.status !== 'DELIVERED');
   if (undelivered.length > 0) violations.push(`${undelivered.length} deliveries not delivered after recovery, e.g. ${JSON.stringify(undelivered[0])}`);
 

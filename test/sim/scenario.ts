@@ -44,11 +44,17 @@ export interface Faults {
   readonly throws: readonly Fault[];
   /** Transactions that lose a serialization conflict (SQLSTATE 40001), per key, a few times. */
   readonly conflicts: readonly Fault[];
-  /** A module host SIGKILLed when the first sender has sent `afterSteps` messages, then started again. */
-  readonly kill?: { readonly module: string; readonly afterSteps: number };
+  /**
+   * A module host SIGKILLed when the first sender has sent `afterSteps` messages, then started
+   * again after `downMs` (an outage longer than a relay's attempts, as a slow restart on a
+   * loaded machine makes; 0 or absent: at once).
+   */
+  readonly kill?: { readonly module: string; readonly afterSteps: number; readonly downMs?: number };
 }
 
 export const KEPT_FAILING = 1_000_000;
+/** How long a killed host stays down when a scenario keeps it down: past every attempt a relay makes (6 × the 1 s deadline). */
+export const KILL_DOWN_MS = 10_000;
 export const MODULE_NAMES = ['alpha', 'bravo', 'charlie', 'delta', 'echo'];
 const KEYS = ['k1', 'k2', 'k3'];
 
@@ -181,7 +187,10 @@ export function scenarios(): fc.Arbitrary<Scenario> {
           kill:
             placement.remote.length === 0
               ? fc.constant(undefined)
-              : fc.option(fc.record({ module: fc.constantFrom(...placement.remote), afterSteps: fc.nat(6) }), { nil: undefined }),
+              : fc.option(
+                  fc.record({ module: fc.constantFrom(...placement.remote), afterSteps: fc.nat(6), downMs: fc.constantFrom(0, 0, 0, KILL_DOWN_MS) }),
+                  { nil: undefined },
+                ),
         }),
       });
     });

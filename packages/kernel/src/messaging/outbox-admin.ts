@@ -65,13 +65,13 @@ export class OutboxAdmin {
     return lists.flat().sort((a, b) => a.createdAt.localeCompare(b.createdAt)).slice(0, limit);
   }
 
-  /** Makes a parked delivery pending again, with a fresh count of attempts, and wakes the relay. */
+  /** Makes a parked delivery pending again, with a fresh count of attempts (and failures), and wakes the relay. */
   async retry(id: string): Promise<DeliveryView> {
     for (const database of this.databases.all()) {
       const rows = returnedRows(
         await database.dataSource.query(
         `UPDATE "${database.module}".seams_deliveries
-            SET status = 'PENDING', attempts = 0, next_attempt_at = now(), lease_until = NULL
+            SET status = 'PENDING', attempts = 0, failures = 0, next_attempt_at = now(), lease_until = NULL
           WHERE id = $1 AND status = 'PARKED'
         RETURNING id`,
           [id],

@@ -13,6 +13,8 @@ interface Claimed {
   readonly event_id: string;
   readonly subscriber: string;
   readonly attempts: number;
+  /** Failures of the subscriber, reached, before this attempt (what parks a delivery; see `deliver`). */
+  readonly failures: number;
   readonly name: string;
   readonly payload: Record<string, unknown>;
   readonly correlation_id: string | null;
@@ -167,7 +169,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           SET lease_until = now() + make_interval(secs => $2::double precision / 1000), attempts = d.attempts + 1
          FROM due, ${s}.seams_outbox o
         WHERE d.id = due.id AND o.id = d.event_id
-       RETURNING d.id, d.event_id, d.subscriber, d.attempts, o.name, o.payload, o.correlation_id, o.causation_id, o.traceparent, o.tracestate`,
+       RETURNING d.id, d.event_id, d.subscriber, d.attempts, d.failures, o.name, o.payload, o.correlation_id, o.causation_id, o.traceparent, o.tracestate`,
       [this.settings.batch, this.settings.leaseMs],
     );
     return returnedRows<Claimed>(result);
@@ -289,16 +291,19 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       const reason = String((error as Error)?.message ?? error).slice(0, 2000);
       // A subscriber that could not be reached (its host down, its breaker open) has not failed
       // the event: it waits, with backoff, however long the outage lasts. Only a subscriber
-      // that was reached and kept failing gets its delivery parked.
-      const unreachable = (error as { code?: unknown })?.code === 'seam.unavailable';
-      const park = row.attempts >= this.settings.maxAttempts && !unreachable;
+      // that was reached and kept failing gets its delivery parked: its failures are counted
+      // apart from the attempts, so the attempts made during an outage do not park the
+      // delivery at the first failure once the subscriber is back.
+      const unreachable = await this.unreachable(row.subscriber, error);
+      const failures = row.failures + (unreachable ? 0 : 1);
+      const park = failures >= this.settings.maxAttempts;
       await database.dataSource
         .query(
           `UPDATE ${s}.seams_deliveries
-              SET status = $2, lease_until = NULL, last_error = $3,
+              SET status = $2, lease_until = NULL, last_error = $3, failures = $5,
                   next_attempt_at = now() + make_interval(secs => $4::double precision / 1000)
             WHERE id = $1`,
-          [row.id, park ? 'PARKED' : 'PENDING', reason, park ? 0 : backoff(this.settings, row.attempts)],
+          [row.id, park ? 'PARKED' : 'PENDING', reason, park ? 0 : backoff(this.settings, row.attempts), failures],
         )
         .catch((updateError: Error) => this.logger.warn(`recording a failed delivery failed: ${updateError.message}`));
       const what = `${row.name} ${row.event_id} to ${row.subscriber} (attempt ${row.attempts})`;
@@ -306,6 +311,23 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       else this.logger.warn(`${what} failed, will retry: ${reason}`);
       return false;
     }
+  }
+
+  /**
+   * Whether a failed delivery to `subscriber` failed because the subscriber could not be reached:
+   * `seam.unavailable` (refused, its breaker open, its broker connection lost), or a timeout of
+   * a module elsewhere whose host does not answer the seam's ping either. Through a broker, a
+   * host that is down does not refuse: the message waits in its queue and the call times out,
+   * which alone cannot tell a host that is down from a subscriber that is too slow.
+   */
+  private async unreachable(subscriber: string, error: unknown): Promise<boolean> {
+    const code = (error as { code?: unknown })?.code;
+    if (code === 'seam.unavailable') return true;
+    if (code !== 'seam.timeout' || this.topology.isLocal(subscriber) || this.stopping) return false;
+    return this.remote.probe(subscriber, this.timeoutMs).then(
+      () => false,
+      () => true,
+    );
   }
 
   private async listen(url: string, modules: string[]): Promise<void> {

@@ -8,7 +8,11 @@ export interface RelaySettings {
   readonly batch: number;
   /** Deliveries under way at once per module. */
   readonly concurrency: number;
-  /** Attempts before a delivery is parked (only failures of a subscriber that was reached count; an unreachable one is waited for). */
+  /**
+   * Failures of a subscriber that was reached before its delivery is parked (the `failures`
+   * column; attempts made while it could not be reached do not count: an unreachable one is
+   * waited for, however long).
+   */
   readonly maxAttempts: number;
   /** First retry delay; doubled per attempt up to `maxBackoffMs`. */
   readonly backoffMs: number;

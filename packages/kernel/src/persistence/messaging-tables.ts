@@ -104,6 +104,29 @@ export function traceContextMigration(schema: string): new () => MigrationInterf
   };
 }
 
+/**
+ * The failures of a delivery whose subscriber was reached (`failures`), counted apart from its
+ * attempts: a delivery is parked after `maxAttempts` such failures, while the attempts made
+ * during an outage of its subscriber (unreachable: connection refused, breaker open, or a
+ * timeout with its host answering no ping) only set the backoff. Counting every attempt parked a
+ * delivery at the first failure after an outage of a few seconds (a killed host coming back),
+ * though its subscriber had not kept failing.
+ */
+export function deliveryFailuresMigration(schema: string): new () => MigrationInterface {
+  const s = `"${schema}"`;
+  return class SeamsDeliveryFailures1732400000003 implements MigrationInterface {
+    readonly name = 'SeamsDeliveryFailures1732400000003';
+
+    async up(db: QueryRunner): Promise<void> {
+      await db.query(`ALTER TABLE ${s}.seams_deliveries ADD COLUMN failures integer NOT NULL DEFAULT 0`);
+    }
+
+    async down(db: QueryRunner): Promise<void> {
+      await db.query(`ALTER TABLE ${s}.seams_deliveries DROP COLUMN failures`);
+    }
+  };
+}
+
 /** Longest `traceparent` stored (version 00 is 55 characters; later versions may add fields). */
 export const TRACEPARENT_MAX = 128;
 /** Longest `tracestate` stored (W3C: at least 512 characters should be propagated; a longer one is dropped). */
