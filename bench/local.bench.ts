@@ -14,7 +14,7 @@ export type LocalResult = Record<'direct' | 'commandBus' | 'seamSend' | 'molecul
  * Scenario 1, local dispatch: a command through the seam in process, against a direct call
  * of the handler (the floor), the raw `@nestjs/cqrs` CommandBus, and a local `broker.call`
  * in Moleculer (with its defaults, and with what the seam gives every call: validation, a time
- * budget, a duration sample; ADR 0021); plus the same for a query against the raw QueryBus. Each call builds its
+ * budget, a duration sample; ADR 0020); plus the same for a query against the raw QueryBus. Each call builds its
  * message, as a caller does, and awaits the answer.
  */
 export async function local(profile: Profile): Promise<LocalResult> {

@@ -13,7 +13,7 @@ export function moleculerBroker(nodeID: string, transporter?: TransporterConfig,
 }
 
 /**
- * A local broker that gives its calls what the seam gives each of its own (ADR 0021): the
+ * A local broker that gives its calls what the seam gives each of its own (ADR 0020): the
  * payload validated against the same fields (its default validator, fastest-validator, strict
  * about unknown keys like the contract), a time budget per call (`requestTimeout`, 5 s like
  * `SEAMS_TIMEOUT_MS`), and a duration sample per call (its metrics on, no reporter).

@@ -52,7 +52,7 @@ export function judge(results: RunResults): Target[] {
   const targets: Target[] = [];
   const { local, remote, http, events, startup } = results;
   if (local) {
-    // ADR 0021: judged against a peer that does what the seam does on every local call (a
+    // ADR 0020: judged against a peer that does what the seam does on every local call (a
     // contract check, a time budget, a duration sample); the raw bus and Moleculer's defaults,
     // which do none of it, are shown beside it, not judged.
     const vsBus = ratio(local.seamSend, local.commandBus);
@@ -60,7 +60,7 @@ export function judge(results: RunResults): Target[] {
     const vsGuarded = ratio(local.seamSend, local.moleculerGuarded);
     targets.push({
       id: 'local',
-      target: 'Local seam dispatch (a command, checked, bounded by its deadline and timed) faster than a local Moleculer call that does the same (ADR 0021)',
+      target: 'Local seam dispatch (a command, checked, bounded by its deadline and timed) faster than a local Moleculer call that does the same (ADR 0020)',
       measured: `${x(vsGuarded)} Moleculer doing the same (for the record, doing none of it: ${x(vsBus)} the raw CommandBus, ${x(vsMoleculer)} Moleculer's defaults)`,
       met: vsGuarded > 1,
       values: { vsMoleculerGuarded: vsGuarded, vsCommandBus: vsBus, vsMoleculer },
