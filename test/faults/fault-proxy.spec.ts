@@ -1,8 +1,8 @@
 // @uses-modules catalog, inventory, ordering, payments
 import { Client } from 'pg';
-import { type Cluster, startCluster } from '../support/cluster';
+import type { Cluster } from '../support/cluster';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy';
-import { settledLedger, steadyOrders } from '../support/order-ledger';
+import { settledLedger, startOrderCluster, steadyOrders } from '../support/order-ledger';
 import { eventually } from '../support/test-app';
 
 /**
@@ -29,27 +29,24 @@ describe('a faulty link between the monolith and a module host', () => {
 
   beforeAll(async () => {
     proxy = await startFaultProxy(() => hostPort);
-    cluster = await startCluster({
-      remote: ['inventory'],
-      monolithUrlOf: (_module, url) => {
-        hostPort = Number(new URL(url).port);
-        return proxy.url('tcp');
+    cluster = await startOrderCluster({
+      sku: SKU,
+      stock: STOCK,
+      timeoutMs: TIMEOUT_MS,
+      cluster: {
+        monolithUrlOf: (_module, url) => {
+          hostPort = Number(new URL(url).port);
+          return proxy.url('tcp');
+        },
       },
-      monolithEnv: {
-        // Ordering's own settings (placement recovery runs in the monolith), read by its host.
+      env: {
         ORDERING_PLACEMENT_STALE_MS: '2000',
         ORDERING_PLACEMENT_RECOVERY_MS: '300',
-        SEAMS_TIMEOUT_MS: String(TIMEOUT_MS),
         SEAMS_INVENTORY_BREAKER_THRESHOLD: '3',
         SEAMS_INVENTORY_BREAKER_HALF_OPEN_MS: String(HALF_OPEN_MS),
-        SEAMS_RATE_LIMIT: '0',
-        SEAMS_RELAY_POLL_MS: '200',
         SEAMS_RELAY_MAX_BACKOFF_MS: '500',
-        SEAMS_RELAY_MAX_ATTEMPTS: '1000',
       },
     });
-    await cluster.http('catalog').post('/v1/catalog/products').send({ sku: SKU, name: 'Fault proxy', priceMinor: 5, currency: 'EUR' }).expect(201);
-    await cluster.http('inventory').put(`/v1/inventory/stock/${SKU}`).send({ onHand: STOCK }).expect(200);
   }, 60_000);
 
   afterAll(async () => {

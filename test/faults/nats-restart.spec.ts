@@ -1,7 +1,7 @@
 // @uses-modules catalog, inventory, ordering, payments
 import { spawnSync } from 'node:child_process';
-import { type Cluster, startCluster } from '../support/cluster';
-import { expectExactLedger, expectFastRefusalsAround, holdStockRow, steadyOrders } from '../support/order-ledger';
+import type { Cluster } from '../support/cluster';
+import { expectExactLedger, expectFastRefusalsAround, holdStockRow, startOrderCluster, steadyOrders } from '../support/order-ledger';
 import { NATS_SERVER, type OwnNats, startOwnNats } from '../support/own-nats';
 
 /**
@@ -29,24 +29,7 @@ if (!installed && process.env.CI !== 'true') {
 
   beforeAll(async () => {
     nats = await startOwnNats();
-    cluster = await startCluster({
-      remote: ['inventory'],
-      transport: 'nats',
-      broker: nats.url,
-      monolithEnv: {
-        // Ordering's own settings (placement recovery runs in the monolith), read by its host.
-        ORDERING_PLACEMENT_STALE_MS: '3000',
-        ORDERING_PLACEMENT_RECOVERY_MS: '500',
-        SEAMS_TIMEOUT_MS: String(TIMEOUT_MS),
-        SEAMS_INVENTORY_BREAKER_HALF_OPEN_MS: '1000',
-        SEAMS_RATE_LIMIT: '0',
-        SEAMS_RELAY_POLL_MS: '200',
-        SEAMS_RELAY_MAX_BACKOFF_MS: '1000',
-        SEAMS_RELAY_MAX_ATTEMPTS: '1000',
-      },
-    });
-    await cluster.http('catalog').post('/v1/catalog/products').send({ sku: SKU, name: 'NATS', priceMinor: 5, currency: 'EUR' }).expect(201);
-    await cluster.http('inventory').put(`/v1/inventory/stock/${SKU}`).send({ onHand: STOCK }).expect(200);
+    cluster = await startOrderCluster({ sku: SKU, stock: STOCK, timeoutMs: TIMEOUT_MS, cluster: { transport: 'nats', broker: nats.url } });
   }, 60_000);
 
   afterAll(async () => {

@@ -1,8 +1,8 @@
 // @uses-modules catalog, inventory, ordering, payments
 import { brokerTest } from '../support/brokers';
-import { type Cluster, startCluster } from '../support/cluster';
+import type { Cluster } from '../support/cluster';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy';
-import { expectExactLedger, expectFastRefusalsAround, steadyOrders } from '../support/order-ledger';
+import { expectExactLedger, expectFastRefusalsAround, startOrderCluster, steadyOrders } from '../support/order-ledger';
 import { eventually } from '../support/test-app';
 
 /**
@@ -25,24 +25,7 @@ rabbit.describe('the connections to RabbitMQ are cut under load and come back', 
 
   beforeAll(async () => {
     proxy = await startFaultProxy(() => 5672);
-    cluster = await startCluster({
-      remote: ['inventory'],
-      transport: 'amqp',
-      broker: proxy.url('amqp', 'guest:guest'),
-      monolithEnv: {
-        // Ordering's own settings (placement recovery runs in the monolith), read by its host.
-        ORDERING_PLACEMENT_STALE_MS: '3000',
-        ORDERING_PLACEMENT_RECOVERY_MS: '500',
-        SEAMS_TIMEOUT_MS: String(TIMEOUT_MS),
-        SEAMS_INVENTORY_BREAKER_HALF_OPEN_MS: '1000',
-        SEAMS_RATE_LIMIT: '0',
-        SEAMS_RELAY_POLL_MS: '200',
-        SEAMS_RELAY_MAX_BACKOFF_MS: '1000',
-        SEAMS_RELAY_MAX_ATTEMPTS: '1000',
-      },
-    });
-    await cluster.http('catalog').post('/v1/catalog/products').send({ sku: SKU, name: 'AMQP', priceMinor: 5, currency: 'EUR' }).expect(201);
-    await cluster.http('inventory').put(`/v1/inventory/stock/${SKU}`).send({ onHand: STOCK }).expect(200);
+    cluster = await startOrderCluster({ sku: SKU, stock: STOCK, timeoutMs: TIMEOUT_MS, cluster: { transport: 'amqp', broker: proxy.url('amqp', 'guest:guest') } });
   }, 60_000);
 
   afterAll(async () => {

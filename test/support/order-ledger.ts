@@ -1,7 +1,42 @@
-// @uses-modules inventory, ordering, payments
+// @uses-modules catalog, inventory, ordering, payments
 import { Client } from 'pg';
 import type TestAgent from 'supertest/lib/agent';
+import { type Cluster, type ClusterOptions, startCluster } from './cluster';
 import { eventually } from './test-app';
+
+/**
+ * The cluster a fault test breaks: inventory in a module host (`cluster`'s transport and
+ * addresses), one product `sku` with `stock` units, and settings that let it recover quickly
+ * (placements stale after 3 s and looked for every 500 ms, the breaker half-open after 1 s, a
+ * patient relay, no rate limit), with `env` over them.
+ */
+export async function startOrderCluster(options: {
+  sku: string;
+  stock: number;
+  timeoutMs: number;
+  cluster: Omit<ClusterOptions, 'remote' | 'monolithEnv'>;
+  env?: Record<string, string>;
+}): Promise<Cluster> {
+  const cluster = await startCluster({
+    ...options.cluster,
+    remote: ['inventory'],
+    monolithEnv: {
+      // Ordering's own settings (placement recovery runs in the monolith), read by its host.
+      ORDERING_PLACEMENT_STALE_MS: '3000',
+      ORDERING_PLACEMENT_RECOVERY_MS: '500',
+      SEAMS_TIMEOUT_MS: String(options.timeoutMs),
+      SEAMS_INVENTORY_BREAKER_HALF_OPEN_MS: '1000',
+      SEAMS_RATE_LIMIT: '0',
+      SEAMS_RELAY_POLL_MS: '200',
+      SEAMS_RELAY_MAX_BACKOFF_MS: '1000',
+      SEAMS_RELAY_MAX_ATTEMPTS: '1000',
+      ...options.env,
+    },
+  });
+  await cluster.http('catalog').post('/v1/catalog/products').send({ sku: options.sku, name: options.sku, priceMinor: 5, currency: 'EUR' }).expect(201);
+  await cluster.http('inventory').put(`/v1/inventory/stock/${options.sku}`).send({ onHand: options.stock }).expect(200);
+  return cluster;
+}
 
 /** One answer to `POST /v1/orders`, with the phase of the test it started and ended in. */
 export interface OrderAnswer<Phase extends string> {
