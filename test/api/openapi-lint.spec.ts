@@ -4,16 +4,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { OpenApiDoc as Doc } from '../support/openapi';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const run = promisify(execFile);
 
-/** The parts of an OpenAPI document the tests take apart. */
-interface Doc {
-  servers: unknown[];
-  paths: Record<string, Record<string, { security?: unknown[] }>>;
-  components: { schemas: Record<string, { properties: Record<string, unknown> }> };
-}
 const root = join(__dirname, '..', '..');
 
 jest.setTimeout(120_000);

@@ -5,16 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ADMIN_SUBJECT, tokenFor } from '../support/auth';
+import type { OpenApiDoc as Doc } from '../support/openapi';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const run = promisify(execFile);
 
-/** The parts of an OpenAPI document the tests take apart. */
-interface Doc {
-  servers: unknown[];
-  paths: Record<string, Record<string, { security?: unknown[] }>>;
-  components: { schemas: Record<string, { properties: Record<string, unknown> }> };
-}
 const root = join(__dirname, '..', '..');
 const bin = (name: string) => join(root, 'node_modules', '.bin', name);
 
