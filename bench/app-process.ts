@@ -7,7 +7,7 @@ import { BUILD, ROOT, rssMiB, sleep } from './support';
 
 /**
  * The app as `npm start` runs it (`node dist/src/main.js`), from the build the benchmark itself
- * runs from: `npm run bench` compiles src/, modules/ and migrations/ with bench/ as `nest build`
+ * runs from: `npm run bench` compiles src/, modules/ and migrations/ with bench/ as `npm run build`
  * does (tsconfig.build.json), into node_modules/.cache/seams-bench (see tsconfig.bench.json).
  */
 export const MAIN = join(BUILD, 'src', 'main.js');

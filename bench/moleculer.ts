@@ -1,8 +1,11 @@
-import { ServiceBroker, type TransporterConfig } from 'moleculer';
+import { type BrokerOptions, ServiceBroker } from 'moleculer';
 import type { PingReply } from './probe';
 
+/** What a broker's `transporter` option takes (a name, an address or a transporter's settings). */
+type TransporterConfig = NonNullable<BrokerOptions['transporter']>;
+
 /**
- * The peer: Moleculer 0.15 with its defaults (JSON serializer; no metrics, tracing, retries,
+ * The peer: Moleculer 0.14 (0.15 needs Node 22; Seams runs on 20 too) with its defaults (JSON serializer; no metrics, tracing, retries,
  * circuit breaker or bulkhead, which are all off by default) and its logger off, as ours is.
  * The service does the same as our handlers: it answers with what it got.
  */

@@ -234,7 +234,7 @@ function httpSection(r: HttpResult): string[] {
     '## 3. HTTP end to end: `POST /v1/orders`',
     '',
     `autocannon, ${r.connections} connections, ${r.seconds} s per run, against real processes of the app as \`npm start\` runs it`,
-    '(`src/main.ts` built as `nest build` does; `--module inventory` / `--module payments` for the hosts, over TCP), each setup on a',
+    '(`src/main.ts` built as `npm run build` does; `--module inventory` / `--module payments` for the hosts, over TCP), each setup on a',
     'database of its own with the same seed: 1,000 products with ample stock; each order has two lines of one unit',
     '(total 200 minor units, so payments never decline). Every answer but a 201 counts as an error, 4xx included, since',
     'every order is valid and can be served. Between runs the outboxes are drained (payment, confirmation and stock',

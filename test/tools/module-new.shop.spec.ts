@@ -145,7 +145,7 @@ describe('npm run module:new, end to end in a copy of the repository (slow)', ()
     await inCopy('npm', ['run', '--silent', 'lint']);
     await inCopy('npm', ['run', '--silent', 'typecheck']);
     await inCopy('npm', ['run', '--silent', 'contracts:check', '--', '--frozen']);
-    await inCopy('npx', ['nest', 'build']);
+    await inCopy('npm', ['run', '--silent', 'build']);
     // The new modules' own tests, and tests that read the modules from the registry: none was edited.
     const tests = await inCopy(
       'npx',

@@ -2,9 +2,8 @@ import { type INestApplication, type LoggerService, type NestApplicationOptions,
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
-import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { createValidationPipe, ProblemFilter, type ProblemOptions, requestIdMiddleware } from '../http';
-import { Metrics } from '../observability';
+import { Metrics, NestPinoLogger } from '../observability';
 import { Lifecycle } from './lifecycle';
 
 /**
@@ -46,7 +45,7 @@ export interface HttpEdgeOptions {
  */
 export function applyHttpEdge(app: INestApplication, options: HttpEdgeOptions = {}): void {
   const express = app as NestExpressApplication;
-  express.useLogger(new QuietStartLogger(express.get(PinoNestLogger)));
+  express.useLogger(new QuietStartLogger(express.get(NestPinoLogger)));
   express.flushLogs();
   express.use(requestIdMiddleware);
   express.use(express.get(Metrics).httpMiddleware());
@@ -71,7 +70,7 @@ export function applyHttpEdge(app: INestApplication, options: HttpEdgeOptions = 
 const START_UP_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication', 'NestMicroservice']);
 
 class QuietStartLogger implements LoggerService {
-  constructor(private readonly inner: PinoNestLogger) {}
+  constructor(private readonly inner: NestPinoLogger) {}
 
   log(message: unknown, ...rest: unknown[]): void {
     const context = rest[rest.length - 1];

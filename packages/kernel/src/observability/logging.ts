@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { trace } from '@opentelemetry/api';
-import type { Params } from 'nestjs-pino';
 import pino, { type Logger, type LoggerOptions } from 'pino';
+import type { Options as HttpLogOptions } from 'pino-http';
 import { RequestContexts } from '../context';
 
 /**
- * Logs are JSON lines through pino (`nestjs-pino` for Nest's own logger and the HTTP log),
+ * Logs are JSON lines through pino (`NestPinoLogger` for Nest's own logger, `pino-http` for the HTTP log),
  * one object per event. Options (`logSettings`):
  *   level    trace, debug, info (default), warn, error, fatal, silent
  *   format   json, or pretty (one coloured line per event, for a terminal); default pretty
@@ -87,29 +87,27 @@ export function createRootLogger(settings: LogSettings, destination?: pino.Desti
 }
 
 /**
- * `nestjs-pino` settings: one line per HTTP request, with its correlation id (from the request
+ * `pino-http` settings: one line per HTTP request, with its correlation id (from the request
  * context, through the root logger's mixin), status and time taken.
  */
-export function httpLogging(root: Logger): Params {
+export function httpLogging(root: Logger): HttpLogOptions {
   const correlationOf = (response: ServerResponse) => String(response.getHeader('x-request-id') ?? '');
   return {
-    pinoHttp: {
-      logger: root,
-      genReqId: (_request: IncomingMessage, response: ServerResponse) => correlationOf(response),
-      autoLogging: { ignore: (request: IncomingMessage) => /^\/(metrics|health)(\/|$|\?)/.test(request.url ?? '') },
-      customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) =>
-        error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
-      customSuccessMessage: (request: IncomingMessage, response: ServerResponse, took: number) =>
-        `${request.method} ${request.url} ${response.statusCode} in ${took} ms`,
-      customErrorMessage: (request: IncomingMessage, response: ServerResponse) => `${request.method} ${request.url} ${response.statusCode}`,
-      serializers: {
-        req: (request: { method: string; url: string; headers: Record<string, unknown> }) => ({
-          method: request.method,
-          url: request.url,
-          headers: request.headers,
-        }),
-        res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
-      },
+    logger: root,
+    genReqId: (_request: IncomingMessage, response: ServerResponse) => correlationOf(response),
+    autoLogging: { ignore: (request: IncomingMessage) => /^\/(metrics|health)(\/|$|\?)/.test(request.url ?? '') },
+    customLogLevel: (_request: IncomingMessage, response: ServerResponse, error?: Error) =>
+      error || response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info',
+    customSuccessMessage: (request: IncomingMessage, response: ServerResponse, took: number) =>
+      `${request.method} ${request.url} ${response.statusCode} in ${took} ms`,
+    customErrorMessage: (request: IncomingMessage, response: ServerResponse) => `${request.method} ${request.url} ${response.statusCode}`,
+    serializers: {
+      req: (request: { method: string; url: string; headers: Record<string, unknown> }) => ({
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+      }),
+      res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
     },
   };
 }

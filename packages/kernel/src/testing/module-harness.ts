@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamicModule, type INestApplication, Module, type Type, VersioningType } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
-import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { Client } from 'pg';
 import { AuthGuard, createValidationPipe, ProblemFilter, requestIdMiddleware } from '../http';
 import { MessagingModule, type MessagingOptions } from '../messaging';
-import { createRootLogger, logSettings, Metrics, ObservabilityModule } from '../observability';
+import { createRootLogger, logSettings, Metrics, NestPinoLogger, ObservabilityModule } from '../observability';
 import { DatabaseModule } from '../persistence';
 import { type IntegrationEvent, type MessageClass, parseWireName, validate } from '../primitives';
 import { EventDispatcher, InvalidMessageError, MessageRegistry, type ModuleManifest, moduleSettingsModule, readModuleSettings, Seam, SeamModule, type SeamOptions, Topology } from '../seam';
@@ -100,7 +99,7 @@ export async function startModuleHarness(options: HarnessOptions): Promise<Modul
     class HarnessModule {}
 
     app = await NestFactory.create(HarnessModule, { bufferLogs: true, abortOnError: false });
-    app.useLogger(app.get(PinoNestLogger));
+    app.useLogger(app.get(NestPinoLogger));
     app.flushLogs();
     app.use(requestIdMiddleware);
     app.enableVersioning({ type: VersioningType.URI });
