@@ -34,7 +34,8 @@ export interface FreshFolder {
  * packages/kernel/dist) installed from its tarball, with its required peer dependencies and
  * `extra` packages at the versions the repository is tested with: what a team that adopts the
  * kernel would have. `--prefer-offline` takes what npm has cached, so it is quick after the
- * first time.
+ * first time. The install must print no engine (`EBADENGINE`) or peer-dependency (`ERESOLVE`)
+ * warning on the Node the tests run on.
  */
 export async function freshInstall(extra: readonly string[], timeoutMs = 240_000): Promise<FreshFolder> {
   const dir = mkdtempSync(join(tmpdir(), 'seams-adopt-'));
@@ -50,11 +51,15 @@ export async function freshInstall(extra: readonly string[], timeoutMs = 240_000
     await run('npm', ['pack', '--workspace', '@seams/kernel', '--pack-destination', dir], { cwd: ROOT, timeout: 60_000 });
     const tarball = readdirSync(dir).find((file) => file.endsWith('.tgz'));
     if (!tarball) throw new Error(`npm pack left no tarball in ${dir}`);
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'fresh-app', private: true, version: '0.0.0' }, null, 2));
+    // What the README tells a team on Node 20 to add: NestJS 12's file-type 22 needs Node 22 (ADR 0021).
+    const overrides = { 'file-type': (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { overrides: Record<string, string> }).overrides['file-type'] };
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'fresh-app', private: true, version: '0.0.0', overrides }, null, 2));
     const { peerDependencies, peerDependenciesMeta = {} } = kernelManifest();
     const required = Object.keys(peerDependencies).filter((name) => !peerDependenciesMeta[name]?.optional);
     const packages = [...new Set([...required, ...extra])].map((name) => `${name}@${installedVersion(name)}`);
-    await exec('npm', ['install', `./${tarball}`, ...packages, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { timeoutMs });
+    const { stderr } = await exec('npm', ['install', `./${tarball}`, ...packages, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=warn'], { timeoutMs });
+    const complaints = stderr.split('\n').filter((line) => /EBADENGINE|ERESOLVE/.test(line));
+    if (complaints.length > 0) throw new Error(`npm install of the kernel printed engine or peer-dependency warnings on Node ${process.version}:\n${stderr}`);
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
