@@ -29,6 +29,11 @@ const esmOnly = [
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Most suites wait on processes they start (apps, module hosts, PostgreSQL, brokers), so two
+  // workers keep a 2-core machine busy where Jest's default (cores - 1) would run one suite at a
+  // time. Tests wait for observable conditions, never for a clock, so sharing the CPU slows them
+  // without changing what they see.
+  maxWorkers: Math.max(2, require('node:os').availableParallelism() - 1),
   rootDir: __dirname,
   testEnvironment: 'node',
   roots: ['<rootDir>/packages/kernel/src', '<rootDir>/src', '<rootDir>/modules', '<rootDir>/test'],

@@ -71,6 +71,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: `${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), ${Math.round(totalmem() / 2 ** 30)} GiB`,
     node: process.version,
+    peers: ['@nestjs/core', '@nestjs/microservices', 'moleculer'].map((name) => `${name} ${installedVersion(name)}`).join(', '),
     database: server?.description,
     runs: profile.runs,
     smoke,
@@ -116,6 +117,11 @@ async function run(scenario: Scenario, profile: Profile, server: PgServer | unde
  * order it sends is refused (a 4xx: the request or the seed no longer fits the API) or no
  * order at all succeeds. Server errors (5xx) are the app's, reported in the table.
  */
+/** The version of a package as installed at the root (what the run measured against). */
+function installedVersion(name: string): string {
+  return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 function checkSmoke(results: RunResults): void {
   for (const setup of results.http ? [results.http.local, results.http.split] : []) {
     const refused = Object.entries(setup.statusCodes).filter(([code]) => code.startsWith('4'));

@@ -21,6 +21,8 @@ export interface RunInfo {
   readonly date: string;
   readonly machine: string;
   readonly node: string;
+  /** The versions compared against, as installed (`NestJS 12.5.1, Moleculer 0.14.36`). */
+  readonly peers?: string;
   readonly database?: string;
   readonly runs: number;
   readonly smoke: boolean;
@@ -134,7 +136,7 @@ export function render(info: RunInfo, results: RunResults, targets: readonly Tar
   const lines: string[] = [
     info.smoke ? '# Benchmarks (smoke run: tiny counts, figures not meaningful)' : '# Benchmarks',
     '',
-    `Measured ${info.date} on ${info.machine}, Node ${info.node}` + (info.database ? `, ${info.database}` : '') + '.',
+    `Measured ${info.date} on ${info.machine}, Node ${info.node}` + (info.database ? `, ${info.database}` : '') + '.' + (info.peers ? ` Peers: ${info.peers}.` : ''),
     `Command: \`${info.command}\`; the whole run took ${int(info.wallSeconds)} s; load average ${info.load.start.toFixed(1)} at the start, ` +
       `${info.load.end.toFixed(1)} at the end (the machine has ${cpus().length} cores; other work on it shows here).`,
     '',

@@ -49,29 +49,30 @@ describe('a module host receiving malformed messages', () => {
   afterAll(() => cluster?.close());
 
   it.each([
-    ['a string instead of an envelope', 'hello', 'seam.unknown-message', /not a seam envelope/],
-    ['an array', [1, 2, 3], 'seam.unknown-message', /not a seam envelope/],
-    ['null', null, 'seam.unknown-message', /not a seam envelope/],
-    ['an unknown envelope version', envelope({ v: 99 }), 'seam.unknown-message', /Unsupported envelope version 99/],
-    ['no message name', envelope({ name: undefined }), 'seam.unknown-message', /name must be a non-empty string/],
-    ['a non-numeric deadline', envelope({ deadline: 'soon' }), 'seam.unknown-message', /deadline/],
-    ['a message nobody serves', envelope({ name: 'inventory.teleport.v1' }), 'seam.unknown-message', /neither serves nor subscribes/],
-    ['another module\'s command', envelope({ name: 'catalog.get-products.v1', kind: 'query' }), 'seam.unknown-message', /neither serves/],
-    ['a command sent as a query', envelope({ kind: 'query' }), 'seam.unknown-message', /is a command, not a query/],
-    ['a deadline already passed', envelope({ deadline: Date.now() - 1 }), 'seam.timeout', /after its deadline/],
-    ['no service credential', envelope({ service: undefined }), 'auth.unauthenticated', /carries no service credential/],
-    ['a forged service credential', envelope({ service: serviceCredential('not-the-deployment-secret-but-32-chars-long') }), 'auth.unauthenticated', /not valid for this deployment/],
-    ['a service credential that is not a string', envelope({ service: 42 }), 'seam.unknown-message', /service must be a string/],
-    ['a payload that is not an object', envelope({ payload: 42 }), 'seam.invalid-message', /\(payload\) Invalid input: expected object, received number/],
+    ['a string instead of an envelope', () => 'hello', 'seam.unknown-message', /not a seam envelope/],
+    ['an array', () => [1, 2, 3], 'seam.unknown-message', /not a seam envelope/],
+    ['null', () => null, 'seam.unknown-message', /not a seam envelope/],
+    ['an unknown envelope version', () => envelope({ v: 99 }), 'seam.unknown-message', /Unsupported envelope version 99/],
+    ['no message name', () => envelope({ name: undefined }), 'seam.unknown-message', /name must be a non-empty string/],
+    ['a non-numeric deadline', () => envelope({ deadline: 'soon' }), 'seam.unknown-message', /deadline/],
+    ['a message nobody serves', () => envelope({ name: 'inventory.teleport.v1' }), 'seam.unknown-message', /neither serves nor subscribes/],
+    ['another module\'s command', () => envelope({ name: 'catalog.get-products.v1', kind: 'query' }), 'seam.unknown-message', /neither serves/],
+    ['a command sent as a query', () => envelope({ kind: 'query' }), 'seam.unknown-message', /is a command, not a query/],
+    ['a deadline already passed', () => envelope({ deadline: Date.now() - 1 }), 'seam.timeout', /after its deadline/],
+    ['no service credential', () => envelope({ service: undefined }), 'auth.unauthenticated', /carries no service credential/],
+    ['a forged service credential', () => envelope({ service: serviceCredential('not-the-deployment-secret-but-32-chars-long') }), 'auth.unauthenticated', /not valid for this deployment/],
+    ['a service credential that is not a string', () => envelope({ service: 42 }), 'seam.unknown-message', /service must be a string/],
+    ['a payload that is not an object', () => envelope({ payload: 42 }), 'seam.invalid-message', /\(payload\) Invalid input: expected object, received number/],
     [
       'a payload breaking the contract',
-      envelope({ payload: { orderId: 'not-a-uuid', lines: [{ sku: 'RAW-1', quantity: -1 }] } }),
+      () => envelope({ payload: { orderId: 'not-a-uuid', lines: [{ sku: 'RAW-1', quantity: -1 }] } }),
       'seam.invalid-message',
       /orderId Invalid GUID; lines\[0\]\.quantity Too small: expected number to be >=1/,
     ],
-    ['a payload missing a field', envelope({ payload: { orderId: randomUUID() } }), 'seam.invalid-message', /lines Invalid input: expected array, received undefined/],
+    ['a payload missing a field', () => envelope({ payload: { orderId: randomUUID() } }), 'seam.invalid-message', /lines Invalid input: expected array, received undefined/],
   ])('answers %s with a typed error', async (_, data, code, message) => {
-    const reply = (await ask(data)) as { ok: boolean; error: { code: string; message: string } };
+    // The envelope is made now, not when the table was read: its deadline is 5 s from now.
+    const reply = (await ask(data())) as { ok: boolean; error: { code: string; message: string } };
     expect(reply.ok).toBe(false);
     expect(reply.error.code).toBe(code);
     expect(reply.error.message).toMatch(message);

@@ -145,9 +145,10 @@ describe('npm run module:remove, end to end in a copy of the repository (slow)',
       expect(await app.stop('SIGTERM')).toBe(0);
     }
 
-    // The simulation and the kernel package's pack-and-install tests know no module and run on
-    // the same kernel in this very run; they are the slowest, so the copy leaves them out.
-    const alreadyRun = ['/test/sim/simulation\\.spec\\.ts$', '/test/kernel-package/'];
+    // The simulation (its random runs and its regressions) and the kernel package's
+    // pack-and-install tests know no module and run on the same kernel in this very run; they are
+    // the slowest, so the copy leaves them out.
+    const alreadyRun = ['/test/sim/simulation\\.spec\\.ts$', '/test/sim/regressions\\.spec\\.ts$', '/test/kernel-package/'];
     const tests = await inCopy('npx', ['jest', '--ci', '--testPathIgnorePatterns', ...alreadyRun], { DATABASE_URL: process.env.SEAMS_TEST_SERVER_URL });
     expect(tests.stderr).toMatch(/Tests:\s+(\d+ skipped, )?\d+ passed, \d+ total/);
     expect(tests.stderr).toContain('PASS test/boundaries/boundaries.spec.ts');
