@@ -89,6 +89,11 @@ async function main(): Promise<void> {
   if (smoke) checkSmoke(results);
 }
 
+/** The version of a package as installed at the root (what the run measured against). */
+function installedVersion(name: string): string {
+  return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 async function run(scenario: Scenario, profile: Profile, server: PgServer | undefined, results: { -readonly [K in keyof RunResults]: RunResults[K] }) {
   switch (scenario) {
     case 'local':
@@ -117,11 +122,6 @@ async function run(scenario: Scenario, profile: Profile, server: PgServer | unde
  * order it sends is refused (a 4xx: the request or the seed no longer fits the API) or no
  * order at all succeeds. Server errors (5xx) are the app's, reported in the table.
  */
-/** The version of a package as installed at the root (what the run measured against). */
-function installedVersion(name: string): string {
-  return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
-}
-
 function checkSmoke(results: RunResults): void {
   for (const setup of results.http ? [results.http.local, results.http.split] : []) {
     const refused = Object.entries(setup.statusCodes).filter(([code]) => code.startsWith('4'));
