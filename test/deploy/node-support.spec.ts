@@ -7,8 +7,8 @@ const read = <T>(path: string) => JSON.parse(readFileSync(join(ROOT, path), 'utf
 
 interface LockedPackage {
   readonly version?: string;
+  /** An object in current packages; a few old ones still write an array of strings. */
   readonly engines?: { readonly node?: string } | readonly string[];
-  readonly optional?: boolean;
 }
 
 /**
@@ -39,7 +39,7 @@ describe('supported Node versions', () => {
     const packages = read<{ packages: Record<string, LockedPackage> }>('package-lock.json').packages;
     const refused: string[] = [];
     for (const [path, locked] of Object.entries(packages)) {
-      const range = Array.isArray(locked.engines) ? undefined : (locked.engines as { node?: string } | undefined)?.node;
+      const range = Array.isArray(locked.engines) ? undefined : (locked.engines as { readonly node?: string } | undefined)?.node;
       if (!path || !range) continue;
       for (const version of oldest) {
         if (!semver.satisfies(version, range)) refused.push(`${path.replace(/^.*node_modules\//, '')}@${locked.version ?? ''} needs node ${range}, not ${version}`);

@@ -6,6 +6,8 @@ import { KEPT_FAILING, KILL_DOWN_MS, type Scenario } from './scenario';
  * regression tests (each failed before its fix). A new failing seed's shrunk scenario belongs here.
  */
 const NO_FAULTS = { throws: [], conflicts: [] };
+/** Two modules: bravo has one handler of alpha's event. */
+const ALPHA_TO_BRAVO: Scenario['system'] = { modules: [{ name: 'alpha', subscriptions: [] }, { name: 'bravo', subscriptions: [{ event: 'alpha.changed.v1', handlers: 1, chain: false }] }] };
 
 // A scenario ends within its ceiling, then closes its clusters: a case never outlives its timeout
 // (its clusters closing after the test ended) on a slow machine.
@@ -41,7 +43,7 @@ describe('simulation regressions', () => {
   it('gives a command slower than its deadline the same answer, seam.timeout with no effect, in process as in a module host', async () => {
     const violations = await runScenario(
       scenario({
-        system: { modules: [{ name: 'alpha', subscriptions: [] }, { name: 'bravo', subscriptions: [{ event: 'alpha.changed.v1', handlers: 1, chain: false }] }] },
+        system: ALPHA_TO_BRAVO,
         placement: { remote: ['alpha'], transport: 'tcp' },
         probe: [
           { kind: 'put', module: 'alpha', key: 'k1', value: 950 },
@@ -72,7 +74,7 @@ describe('simulation regressions', () => {
   it('keeps the order of an aggregate through a parked event: the later ones wait behind it until it is resubmitted (seed 1253516382)', async () => {
     const violations = await runScenario(
       scenario({
-        system: { modules: [{ name: 'alpha', subscriptions: [] }, { name: 'bravo', subscriptions: [{ event: 'alpha.changed.v1', handlers: 1, chain: false }] }] },
+        system: ALPHA_TO_BRAVO,
         placement: { remote: ['bravo'], transport: 'tcp' },
         load: [
           [
@@ -97,7 +99,7 @@ describe('simulation regressions', () => {
     async (transport) => {
       const violations = await runScenario(
         scenario({
-          system: { modules: [{ name: 'alpha', subscriptions: [] }, { name: 'bravo', subscriptions: [{ event: 'alpha.changed.v1', handlers: 1, chain: false }] }] },
+          system: ALPHA_TO_BRAVO,
           placement: { remote: ['bravo'], transport },
           load: [[1, 2, 3, 4].map((value) => ({ kind: 'put' as const, module: 'alpha', key: 'k1', value }))],
           faults: { throws: [{ module: 'bravo', handler: 'On_alpha_changed_v1_0', key: 'k1', remaining: 2 }], conflicts: [], kill: { module: 'bravo', afterSteps: 0 } },
@@ -110,7 +112,7 @@ describe('simulation regressions', () => {
   it('parks no delivery of a subscriber whose host is down longer than the relay\'s attempts through RabbitMQ (its calls time out in the queue)', async () => {
     const violations = await runScenario(
       scenario({
-        system: { modules: [{ name: 'alpha', subscriptions: [] }, { name: 'bravo', subscriptions: [{ event: 'alpha.changed.v1', handlers: 1, chain: false }] }] },
+        system: ALPHA_TO_BRAVO,
         placement: { remote: ['bravo'], transport: 'amqp' },
         load: [[1, 2, 3, 4, 5, 6].map((value) => ({ kind: 'put' as const, module: 'alpha', key: `k${(value % 3) + 1}`, value }))],
         faults: { throws: [], conflicts: [], kill: { module: 'bravo', afterSteps: 1, downMs: KILL_DOWN_MS } },
