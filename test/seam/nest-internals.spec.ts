@@ -3,7 +3,7 @@ import { Socket } from 'node:net';
 import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import { CommandBus, CommandHandler, CqrsModule, type ICommandHandler, type IQueryHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
-import { ClientNats, ClientProxy, ClientRMQ, ClientTCP, JsonSocket, TcpSocket } from '@nestjs/microservices';
+import { ClientNats, ClientProxy, ClientRMQ, ClientTCP, JsonSocket, ServerNats, TcpSocket } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 
 /**
@@ -19,7 +19,8 @@ import { Test } from '@nestjs/testing';
  *                          (packages/kernel/src/seam/client-request.ts); JsonSocket `handleSend`
  *                          (called by TcpSocket `sendMessage`), `applyBackpressure`,
  *                          `assertSendBufferWithinLimit`, `netSocket`
- *                          (packages/kernel/src/seam/batching-socket.ts)
+ *                          (packages/kernel/src/seam/batching-socket.ts); ServerNats `bindEvents(client)`
+ *                          called by `start`, its `subscriptions` array (packages/kernel/src/seam/transport.ts)
  *
  * After re-verifying on a new version (test/seam/local-dispatch.spec.ts, test/seam/*tcp*,
  * bench), widen the range in packages/kernel/package.json.
@@ -31,7 +32,7 @@ const peers = (JSON.parse(readFileSync(join(ROOT, 'packages/kernel/package.json'
 
 const RE_VERIFY: Record<string, string> = {
   '@nestjs/cqrs': 'local-handlers.ts (CommandBus/QueryBus `handlers`, the `__command__`/`__query__` metadata)',
-  '@nestjs/microservices': 'client-request.ts (ClientProxy `createPacket`, `publish`, `connectionPromise`) and batching-socket.ts (JsonSocket `handleSend`, `applyBackpressure`, `assertSendBufferWithinLimit`, `netSocket`)',
+  '@nestjs/microservices': 'client-request.ts (ClientProxy `createPacket`, `publish`, `connectionPromise`) and batching-socket.ts (JsonSocket `handleSend`, `applyBackpressure`, `assertSendBufferWithinLimit`, `netSocket`) and transport.ts (ServerNats `bindEvents`, `subscriptions`)',
 };
 
 /** `~a.b.c` (same a.b, at least c) or `^a.b.c` (same a, at least b.c): the forms the pinned ranges use. */
@@ -149,5 +150,13 @@ describe('Nest internals the seam relies on', () => {
     } finally {
       raw.destroy();
     }
+  });
+
+  it('has ServerNats’ bindEvents, which SeamNatsServer overrides, called by start, and its subscriptions array', () => {
+    const source = ServerNats.prototype.start.toString();
+    pinned('@nestjs/microservices: ServerNats.start', source.includes('this.bindEvents('), 'no longer subscribes through bindEvents');
+    const server = new ServerNats({});
+    pinned('@nestjs/microservices: ServerNats#subscriptions', Array.isArray((server as unknown as { subscriptions: unknown }).subscriptions), 'is not an array');
+    pinned('@nestjs/microservices: ServerNats.close', ServerNats.prototype.close.toString().includes('this.subscriptions'), 'no longer ends the subscriptions it keeps');
   });
 });

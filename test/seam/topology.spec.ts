@@ -84,11 +84,14 @@ describe('Topology from SEAMS_<MODULE> and SEAMS_<MODULE>_URL', () => {
         { module: 'ordering', url: tcp(4000) },
         { module: 'payments', url: 'nats://127.0.0.1:4222' },
         { module: 'inventory', url: 'nats://127.0.0.1:4222' },
+        { module: 'alpha', url: 'amqp://127.0.0.1:5672' },
+        { module: 'bravo', url: 'amqp://127.0.0.1:5672' },
       ]),
     ).toEqual([
       { url: tcp(4000), modules: ['catalog', 'ordering'] },
-      { url: 'nats://127.0.0.1:4222', modules: ['payments'] },
-      { url: 'nats://127.0.0.1:4222', modules: ['inventory'] },
+      { url: 'nats://127.0.0.1:4222', modules: ['payments', 'inventory'] },
+      { url: 'amqp://127.0.0.1:5672', modules: ['alpha'] },
+      { url: 'amqp://127.0.0.1:5672', modules: ['bravo'] },
     ]);
   });
 

@@ -6,14 +6,16 @@ import { probeManifests, type ProbeSystem } from './probe-system';
  * A module host of a probe system, as `node dist/src/main.js --module <m>` is one of the shop:
  * `SIM_SYSTEM` (the system's JSON), `SEAMS_HOST_MODULE`, `DATABASE_URL`, `PORT` and the usual
  * `SEAMS_*` settings. Started by the simulation (test/sim/cluster.ts) with test/sim/register.js.
+ * Without `SEAMS_HOST_MODULE` it is the system's monolith (every module not placed remote),
+ * which serves each of its modules that has an address: a host of several modules.
  */
 async function main(): Promise<void> {
   const system = JSON.parse(process.env.SIM_SYSTEM ?? '') as ProbeSystem;
-  const module = process.env.SEAMS_HOST_MODULE!;
+  const module = process.env.SEAMS_HOST_MODULE || 'monolith';
   const manifests = probeManifests(system, { slowMs: Number(process.env.SIM_SLOW_MS) });
   const app = await createApp({
     manifests,
-    role: { kind: 'module', module },
+    role: module === 'monolith' ? { kind: 'monolith' } : { kind: 'module', module },
     database: { url: process.env.DATABASE_URL!, poolSize: 6 },
   });
   await startApp(app, Number(process.env.PORT), '127.0.0.1');

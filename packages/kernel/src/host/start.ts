@@ -10,7 +10,7 @@ export function connectSeamServers(app: INestApplication, options: { readonly tl
   const topology = app.get(Topology);
   const tls = options.tls;
   for (const group of groupServers(topology.served)) {
-    app.connectMicroservice(serverOptions(group.modules[0], group.url, tls, topology.namespace));
+    app.connectMicroservice(serverOptions(group.modules, group.url, tls, topology.namespace));
   }
 }
 

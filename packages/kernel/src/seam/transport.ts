@@ -1,6 +1,6 @@
 import { connect, isIP } from 'node:net';
 import { Logger } from '@nestjs/common';
-import { type ClientOptions, type MicroserviceOptions, type RmqOptions, ServerRMQ, Transport } from '@nestjs/microservices';
+import { type ClientOptions, type MicroserviceOptions, type NatsOptions, type RmqOptions, ServerNats, ServerRMQ, Transport } from '@nestjs/microservices';
 import { BatchingJsonSocket } from './batching-socket';
 import { patternOf } from './envelope';
 import { URL_EXAMPLE } from './topology';
@@ -69,16 +69,44 @@ export function clientOptions(module: string, url: string, tls?: TlsFiles, names
   }
 }
 
-/** How to serve `module` at `url`. */
-export function serverOptions(module: string, url: string, tls?: TlsFiles, namespace?: string): MicroserviceOptions {
+/**
+ * How to serve `modules` at `url`. TCP and NATS serve every module of a group on one listener or
+ * connection; RabbitMQ consumes one queue per module, so its groups hold one module each.
+ */
+export function serverOptions(modules: string | readonly string[], url: string, tls?: TlsFiles, namespace?: string): MicroserviceOptions {
+  const served = typeof modules === 'string' ? [modules] : modules;
   switch (transportOf(url)) {
     case 'tcp':
       return tcp(url, () => tls && { ...tls, requestCert: true, rejectUnauthorized: true });
     case 'nats':
-      // A queue group: several instances of one module share its messages.
-      return { transport: Transport.NATS, options: { servers: [url], queue: patternOf(module, namespace), ...NATS_RECONNECT } };
+      return { strategy: new SeamNatsServer({ servers: [url], ...NATS_RECONNECT }, served.map((module) => patternOf(module, namespace))) };
     case 'rmq':
-      return { strategy: new SeamRmqServer({ urls: [url], queue: patternOf(module, namespace), queueOptions: { durable: true }, noAck: true }) };
+      if (served.length !== 1) throw new Error(`a RabbitMQ server consumes one module's queue, not ${served.join(', ')}`);
+      return { strategy: new SeamRmqServer({ urls: [url], queue: patternOf(served[0], namespace), queueOptions: { durable: true }, noAck: true }) };
+  }
+}
+
+/**
+ * Nest's NATS server, subscribed to the subjects of its own modules only, each in a queue group
+ * named after the subject: replicas of a module share its messages, and every message is taken
+ * once per process whatever else the process serves. (Nest subscribes every pattern the
+ * application registered, in one queue group per server: a process serving two modules through
+ * two servers took each message in both groups, so a command ran twice.)
+ */
+export class SeamNatsServer extends ServerNats {
+  constructor(
+    options: NonNullable<NatsOptions['options']>,
+    private readonly subjects: readonly string[],
+  ) {
+    super(options);
+  }
+
+  override bindEvents(client: { subscribe(subject: string, options: { queue: string; callback: unknown }): unknown }): void {
+    const subscriptions = (this as unknown as { subscriptions: unknown[] }).subscriptions;
+    for (const subject of this.subjects) {
+      if (!this.messageHandlers.has(subject)) throw new Error(`no handler is registered for the seam subject ${subject}`);
+      subscriptions.push(client.subscribe(subject, { queue: subject, callback: this.getMessageHandler(subject).bind(this) }));
+    }
   }
 }
 
@@ -105,11 +133,14 @@ export class SeamRmqServer extends ServerRMQ {
   }
 }
 
-/** Servers to start: modules sharing one TCP address share one server; brokers get one per module. */
+/**
+ * Servers to start: modules sharing one TCP or NATS address share one server (a NATS server
+ * subscribes each module's subject on one connection); RabbitMQ gets one per module (a queue each).
+ */
 export function groupServers(served: readonly { module: string; url: string }[]): { url: string; modules: string[] }[] {
   const groups = new Map<string, { url: string; modules: string[] }>();
   for (const { module, url } of served) {
-    const key = transportOf(url) === 'tcp' ? url : `${url}#${module}`;
+    const key = transportOf(url) === 'rmq' ? `${url}#${module}` : url;
     const group = groups.get(key) ?? { url, modules: [] };
     group.modules.push(module);
     groups.set(key, group);
