@@ -10,7 +10,8 @@ import { BROKERS, deleteQueues } from '../support/cluster';
 import { type AppProcess, freePort, startAppProcess } from '../support/processes';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { probeManifests, type ProbeSystem } from './probe-system';
-import type { Placement } from './scenario';
+import type { Placement, Step } from './scenario';
+import type { Answer } from './send-step';
 
 /** The seam's deadline in a simulation, and how long a slow command takes (longer). */
 export const SIM_TIMEOUT_MS = 1000;
@@ -49,6 +50,8 @@ export interface ProbeCluster {
   handledCounts(): Promise<Map<string, number>>;
   /** Asks the process that owns `publisher`'s outbox to retry a parked delivery, as an operator would. */
   retry(publisher: string, deliveryId: string): Promise<number>;
+  /** Has the host of remote module `module` send `step` through its own seam (see probe-host.ts). */
+  sendFrom(module: string, step: Step): Promise<Answer>;
   /** Output of the host processes (for a failure's report). */
   output(): string;
   close(): Promise<void>;
@@ -134,6 +137,11 @@ export async function startProbeCluster(system: ProbeSystem, placement: Placemen
     async retry(publisher, deliveryId) {
       const response = await httpOf(publisher).post(`/v1/admin/events/${deliveryId}/retry`).set('authorization', adminBearer()).timeout(HTTP_TIMEOUT_MS);
       return response.status;
+    },
+    async sendFrom(module, step) {
+      const response = await httpOf(module).post('/sim/send').send(step).timeout(HTTP_TIMEOUT_MS);
+      if (response.status !== 200) return { ok: false, code: `untyped: the host of ${module} answered ${response.status} ${response.text}` };
+      return response.body as Answer;
     },
     output: () => log + [...hosts.values()].map((host) => host.output()).join('\n'),
     async close() {

@@ -1,6 +1,10 @@
 import 'reflect-metadata';
 import { createApp, startApp } from '../../src/host/create-app';
+import type { Request, Response } from 'express';
+import { Seam } from '@seams/kernel/seam';
 import { probeManifests, type ProbeSystem } from './probe-system';
+import type { Step } from './scenario';
+import { sendStep } from './send-step';
 
 /**
  * A module host of a probe system, as `node dist/src/main.js --module <m>` is one of the shop:
@@ -17,6 +21,12 @@ async function main(): Promise<void> {
     manifests,
     role: module === 'monolith' ? { kind: 'monolith' } : { kind: 'module', module },
     database: { url: process.env.DATABASE_URL!, poolSize: 6 },
+  });
+  // The simulation asks a host to send a step through its own seam (a plain Express route before
+  // Nest's router, on loopback, in tests only: a step's answer, typed error and all, as JSON).
+  const seam = app.get(Seam);
+  app.use('/sim/send', (request: Request, response: Response) => {
+    void sendStep(seam, request.body as Step).then((answer) => response.json(answer));
   });
   await startApp(app, Number(process.env.PORT), '127.0.0.1');
   process.stdout.write(`probe host of ${module} ready\n`);

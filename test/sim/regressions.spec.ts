@@ -120,4 +120,22 @@ describe('simulation regressions', () => {
     );
     expect(violations).toEqual([]);
   });
+
+  // A process serving several modules over a broker (the monolith here serves alpha and bravo)
+  // took each message once per module it served over NATS: a put from charlie's host ran twice.
+  it.each(['tcp', 'nats', 'amqp'] as const)('runs each command from a module host to a process serving several modules once, over %s', async (transport) => {
+    const violations = await runScenario(
+      scenario({
+        system: { modules: [{ name: 'alpha', subscriptions: [] }, { name: 'bravo', subscriptions: [{ event: 'alpha.changed.v1', handlers: 1, chain: false }] }, { name: 'charlie', subscriptions: [] }] },
+        placement: { remote: ['charlie'], transport },
+        probe: [
+          { kind: 'put', module: 'alpha', key: 'k1', value: 1, from: 'charlie' },
+          { kind: 'get', module: 'alpha', key: 'k1', from: 'charlie' },
+          { kind: 'put', module: 'bravo', key: 'k2', value: 2, from: 'charlie' },
+        ],
+        load: [[{ kind: 'put', module: 'alpha', key: 'k1', value: 3, from: 'charlie' }], [{ kind: 'put', module: 'alpha', key: 'k3', value: 4, from: 'charlie' }]],
+      }),
+    );
+    expect(violations).toEqual([]);
+  });
 });

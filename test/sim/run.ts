@@ -1,12 +1,9 @@
 import { Client } from 'pg';
-import { DomainError } from '@seams/kernel/primitives';
-import { RequestContexts } from '@seams/kernel/seam';
 import { type ProbeCluster, startProbeCluster } from './cluster';
-import { probeMessages } from './probe-system';
+import { type Answer, sendStep } from './send-step';
 import { type Fault, KEPT_FAILING, type Placement, type Scenario, type Step, subscribersOf } from './scenario';
 
-/** What a message got back: its value, or its typed error's code (and the issues of an invalid payload). */
-export type Answer = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly code: string; readonly issues?: unknown };
+export type { Answer } from './send-step';
 
 export interface Outcome {
   readonly answers: readonly Answer[];
@@ -74,30 +71,14 @@ function summary(scenario: Scenario): string {
 }
 
 function describe(step: Step): string {
-  if (step.kind === 'invalid') return `invalid ${step.module}.${step.message} ${JSON.stringify(step.payload)}`;
-  return step.kind === 'put' ? `put ${step.module} ${step.key}=${step.value}` : `get ${step.module} ${step.key}`;
+  const from = step.from ? ` from ${step.from}` : '';
+  if (step.kind === 'invalid') return `invalid ${step.module}.${step.message} ${JSON.stringify(step.payload)}${from}`;
+  return (step.kind === 'put' ? `put ${step.module} ${step.key}=${step.value}` : `get ${step.module} ${step.key}`) + from;
 }
 
-/** Sends one step through the monolith's seam, as an HTTP request's handler would (a correlation id, no deadline of its own). */
-async function send(cluster: ProbeCluster, step: Step): Promise<Answer> {
-  const messages = probeMessages(step.module);
-  let message: object;
-  if (step.kind === 'put') message = new messages.Put(step.key, step.value);
-  else if (step.kind === 'get') message = new messages.Get(step.key);
-  else message = Object.assign(Object.create((step.message === 'put' ? messages.Put : messages.Get).prototype as object) as object, step.payload);
-  const context = { correlationId: `sim-${Math.random().toString(36).slice(2)}` };
-  try {
-    const value = await RequestContexts.run(context, () =>
-      step.kind === 'get' || (step.kind === 'invalid' && step.message === 'get')
-        ? cluster.seam.ask(message as never)
-        : cluster.seam.send(message as never),
-    );
-    return { ok: true, value };
-  } catch (error) {
-    if (!(error instanceof DomainError)) return { ok: false, code: `untyped: ${(error as Error)?.message ?? String(error)}` };
-    const issues = (error.details as { issues?: unknown }).issues;
-    return { ok: false, code: error.code, ...(issues !== undefined && { issues }) };
-  }
+/** Sends one step from where it says: the monolith, or the host of the remote module it names in `from`. */
+async function send(cluster: ProbeCluster, step: Step, placement: Placement): Promise<Answer> {
+  return step.from !== undefined && placement.remote.includes(step.from) ? cluster.sendFrom(step.from, step) : sendStep(cluster.seam, step);
 }
 
 async function runPlacement(scenario: Scenario, placement: Placement, withFaults: boolean, cut: AbortSignal): Promise<Outcome> {
@@ -108,7 +89,7 @@ async function runPlacement(scenario: Scenario, placement: Placement, withFaults
   const violations: string[] = [];
   try {
     const answers: Answer[] = [];
-    for (const step of scenario.probe) if (!cut.aborted) answers.push(await send(cluster, step));
+    for (const step of scenario.probe) if (!cut.aborted) answers.push(await send(cluster, step, placement));
     for (const answer of answers) {
       if (!answer.ok && (answer.code.startsWith('untyped') || answer.code === 'seam.remote-failure')) {
         violations.push(`a probe message got no typed answer: ${answer.code}`);
@@ -122,7 +103,8 @@ async function runPlacement(scenario: Scenario, placement: Placement, withFaults
       await runLoad(cluster, scenario, violations, cut);
     }
     if (cut.aborted) return { answers, violations, stats: 'cut short' };
-    const stats = await settle(db, scenario, withFaults ? scenario.faults : undefined, cluster, violations, beforeFaults, cut);
+    const sent = withFaults ? [...scenario.probe, ...scenario.load.flat()] : scenario.probe;
+    const stats = await settle(db, scenario, withFaults ? scenario.faults : undefined, cluster, violations, beforeFaults, cut, sent);
     return { answers, violations, stats };
   } catch (error) {
     violations.push(`the run failed: ${(error as Error)?.stack ?? String(error)}\n${cluster.output().slice(-4000)}`);
@@ -150,7 +132,7 @@ async function runLoad(cluster: ProbeCluster, scenario: Scenario, violations: st
       for (const [index, step] of steps.entries()) {
         if (cut.aborted) return;
         if (sender === 0 && kill && index === kill.afterSteps) killed = cluster.kill(kill.module, kill.downMs);
-        const answer = await send(cluster, step);
+        const answer = await send(cluster, step, scenario.placement);
         if (!answer.ok && answer.code.startsWith('untyped')) violations.push(`load: ${describe(step)} failed with an untyped error: ${answer.code}`);
         if (!answer.ok && answer.code === 'seam.remote-failure') violations.push(`load: ${describe(step)} failed unexpectedly on the other side`);
       }
@@ -213,6 +195,7 @@ async function settle(
   violations: string[],
   beforeFaults: ReadonlySet<string>,
   cut: AbortSignal,
+  sent: readonly Step[],
 ): Promise<string> {
   const modules = scenario.system.modules.map((m) => m.name);
   let rows = await quiet(db, modules, 60_000, cut);
@@ -261,6 +244,7 @@ async function settle(
   await checkExactlyOnce(db, scenario, violations);
   await checkLedger(db, scenario, violations);
   await checkInvalidReachedNothing(db, scenario, violations);
+  await checkCommandsOnce(db, scenario, sent, violations);
   await checkCounters(db, scenario, cluster, violations);
   return `${new Set(rows.map((r) => r.event_id)).size} events, ${rows.length} deliveries, ${parked} parked and resubmitted`;
 }
@@ -319,6 +303,19 @@ async function checkInvalidReachedNothing(db: Client, scenario: Scenario, violat
       `SELECT message, key FROM "${name}".calls WHERE key IS NULL OR key !~ '^k[0-9]$|^missing$|-k[0-9]$|-.*-k[0-9]$'`,
     );
     for (const row of rows) violations.push(`an invalid payload reached ${name}'s handler of ${row.message} (key ${JSON.stringify(row.key)})`);
+  }
+}
+
+/**
+ * A command reaches its handler at most once per send (a put is not idempotent, so the seam
+ * never retries it, and no transport delivers it twice): a host serving several modules over a
+ * broker once ran each command once per module it served.
+ */
+async function checkCommandsOnce(db: Client, scenario: Scenario, sent: readonly Step[], violations: string[]): Promise<void> {
+  for (const { name } of scenario.system.modules) {
+    const puts = sent.filter((step) => step.kind === 'put' && step.module === name).length;
+    const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${name}".calls WHERE message = $1`, [`${name}.put.v1`]);
+    if (rows[0].n > puts) violations.push(`${name}'s put handler ran ${rows[0].n} times for ${puts} puts sent: a command was handled more than once`);
   }
 }
 

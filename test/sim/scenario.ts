@@ -24,11 +24,17 @@ export interface Placement {
   readonly transport: Transport;
 }
 
-export type Step =
+/**
+ * A message to send. `from` names a module whose process sends it when that module is placed
+ * remote (its host sends it, so it crosses into the monolith, which serves several modules);
+ * otherwise, and in the all-local run, the monolith sends it.
+ */
+export type Step = (
   | { readonly kind: 'put'; readonly module: string; readonly key: string; readonly value: number }
   | { readonly kind: 'get'; readonly module: string; readonly key: string }
   /** A payload that breaks the contract of `<module>.<message>.v1`. */
-  | { readonly kind: 'invalid'; readonly module: string; readonly message: 'put' | 'get'; readonly payload: Record<string, unknown> };
+  | { readonly kind: 'invalid'; readonly module: string; readonly message: 'put' | 'get'; readonly payload: Record<string, unknown> }
+) & { readonly from?: string };
 
 export interface Fault {
   readonly module: string;
@@ -128,7 +134,7 @@ const step = (size: number, options: { slow: boolean }): fc.Arbitrary<Step> => {
   const key = fc.constantFrom(...KEYS);
   const values = [fc.integer({ min: 0, max: SLOW_FROM - 1 }), fc.integer({ min: 0, max: SLOW_FROM - 1 }), fc.constant(UNLUCKY_VALUE)];
   if (options.slow) values.push(fc.constant(SLOW_FROM + 50));
-  return fc.oneof(
+  const steps: fc.Arbitrary<Step> = fc.oneof(
     { weight: 6, arbitrary: fc.record({ kind: fc.constant('put' as const), module, key, value: fc.oneof(...values) }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('get' as const), module, key: fc.constantFrom(...KEYS, 'missing') }) },
     {
@@ -143,6 +149,9 @@ const step = (size: number, options: { slow: boolean }): fc.Arbitrary<Step> => {
         })),
     },
   );
+  // A third of the messages come from another module's process (when it is placed remote).
+  const from = fc.oneof({ weight: 2, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: module });
+  return fc.tuple(steps, from).map(([s, from]) => (from === undefined || from === s.module ? s : { ...s, from }));
 };
 
 const rawFault = fc.record({ module: fc.nat(4), handler: fc.nat(7), key: fc.constantFrom(...KEYS), kept: fc.boolean(), remaining: fc.integer({ min: 1, max: 3 }) });
