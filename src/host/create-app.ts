@@ -76,7 +76,7 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
     // runs elsewhere and is not forwarded get a problem saying so.
     beforeBody: [...(strangled.length > 0 ? [stranglerMiddleware(strangled)] : []), ...(elsewhere.length > 0 ? [routesElsewhereMiddleware(elsewhere)] : [])],
   });
-  connectSeamServers(app, { tls: seam.tls });
+  connectSeamServers(app, { tls: seam.tls, broker: seam.broker });
   const log = new Logger('Seams');
   // Unknown SEAMS_* names are warned about by main.ts, before anything starts.
   log.log(topology.describe());

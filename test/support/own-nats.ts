@@ -16,12 +16,14 @@ export interface OwnNats {
 
 export const NATS_SERVER = process.env.SEAMS_NATS_SERVER || 'nats-server';
 
-export async function startOwnNats(): Promise<OwnNats> {
+/** `config`: a nats-server configuration file (TLS, authorization); its address and port are the test's. */
+export async function startOwnNats(options: { readonly config?: string } = {}): Promise<OwnNats> {
   const port = await freePort();
   let server: ChildProcess | undefined;
   const start = async () => {
     let log = '';
-    server = spawn(NATS_SERVER, ['-a', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const config = options.config ? ['-c', options.config] : [];
+    server = spawn(NATS_SERVER, [...config, '-a', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
     server.stdout!.on('data', (chunk) => (log += chunk));
     server.stderr!.on('data', (chunk) => (log += chunk));
     const spawned = server;

@@ -59,11 +59,17 @@ export function resilienceOptions(settings: Settings): ResilienceOptions {
 }
 
 export function seamOptions(settings: Settings): SeamOptions {
-  const { tlsCa, tlsCert, tlsKey } = settings;
+  const { tlsCa, tlsCert, tlsKey, brokerTlsCa, brokerTlsCert, brokerTlsKey, natsNkeySeed, natsCreds } = settings;
+  const brokerTls = brokerTlsCa ? { ca: readFileSync(brokerTlsCa), ...(brokerTlsCert && brokerTlsKey && { cert: readFileSync(brokerTlsCert), key: readFileSync(brokerTlsKey) }) } : undefined;
   return {
     auth: authOptions(settings),
     timeoutMs: settings.timeoutMs,
     tls: tlsCa && tlsCert && tlsKey ? { ca: readFileSync(tlsCa), cert: readFileSync(tlsCert), key: readFileSync(tlsKey) } : undefined,
+    broker: {
+      ...(brokerTls && { tls: brokerTls }),
+      ...(natsNkeySeed && { natsNkeySeed: readFileSync(natsNkeySeed, 'utf8') }),
+      ...(natsCreds && { natsCredentials: readFileSync(natsCreds, 'utf8') }),
+    },
     resilience: resilienceOptions(settings),
   };
 }

@@ -77,6 +77,15 @@ function together(settings: Settings): string[] {
   if (Boolean(settings.httpsCert) !== Boolean(settings.httpsKey)) errors.push('HTTPS needs both SEAMS_HTTPS_CERT and SEAMS_HTTPS_KEY');
   const tls = [settings.tlsCa, settings.tlsCert, settings.tlsKey].filter(Boolean).length;
   if (tls > 0 && tls < 3) errors.push('Mutual TLS needs all of SEAMS_TLS_CA, SEAMS_TLS_CERT and SEAMS_TLS_KEY');
+  if (Boolean(settings.brokerTlsCert) !== Boolean(settings.brokerTlsKey)) errors.push('Broker TLS needs SEAMS_BROKER_TLS_CERT and SEAMS_BROKER_TLS_KEY together, or neither');
+  if ((settings.brokerTlsCert || settings.brokerTlsKey) && !settings.brokerTlsCa) errors.push('SEAMS_BROKER_TLS_CERT and SEAMS_BROKER_TLS_KEY need SEAMS_BROKER_TLS_CA (the CA that signed the broker\'s certificate)');
+  if (settings.natsNkeySeed && settings.natsCreds) errors.push('Set SEAMS_NATS_NKEY_SEED or SEAMS_NATS_CREDS, not both');
+  if (settings.brokerTlsCa) {
+    const plain = Object.entries(settings.moduleUrl).filter(([, url]) => url !== undefined && /^amqp:/i.test(url));
+    for (const [module, url] of plain) {
+      errors.push(`${nameFor(SETTINGS.moduleUrl, module)} is ${String(url).replace(/\/\/[^@/]*@/, '//')}: with SEAMS_BROKER_TLS_CA set, RabbitMQ addresses must be amqps://`);
+    }
+  }
   return errors;
 }
 

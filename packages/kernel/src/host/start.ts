@@ -1,16 +1,18 @@
 import type { INestApplication } from '@nestjs/common';
-import { groupServers, serverOptions, type TlsFiles, Topology } from '../seam';
+import { type BrokerOptions, checkBrokerOptions, groupServers, serverOptions, type TlsFiles, Topology } from '../seam';
 
 /**
  * Connects a seam listener for each group of modules this process serves (a module host, or a
  * monolith that also serves some modules to others), at the addresses of the topology, with
- * mutual TLS when `tls` is given (the same files as the seam's options). Start them with `startApp`.
+ * mutual TLS when `tls` is given (the same files as the seam's options), and the broker options
+ * (TLS, NATS authentication) on NATS and RabbitMQ. Start them with `startApp`.
  */
-export function connectSeamServers(app: INestApplication, options: { readonly tls?: TlsFiles } = {}): void {
+export function connectSeamServers(app: INestApplication, options: { readonly tls?: TlsFiles; readonly broker?: BrokerOptions } = {}): void {
   const topology = app.get(Topology);
   const tls = options.tls;
+  checkBrokerOptions(options.broker, [...topology.served, ...topology.remote].map(({ url }) => url));
   for (const group of groupServers(topology.served)) {
-    app.connectMicroservice(serverOptions(group.modules, group.url, tls, topology.namespace));
+    app.connectMicroservice(serverOptions(group.modules, group.url, tls, topology.namespace, options.broker));
   }
 }
 

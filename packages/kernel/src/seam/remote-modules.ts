@@ -90,7 +90,7 @@ export class RemoteModules implements OnApplicationShutdown {
   ) {
     this.observer = observer ?? SeamObserver.standalone();
     for (const { module, url } of topology.remote) {
-      const client = ClientProxyFactory.create(clientOptions(module, url, options.tls, topology.namespace));
+      const client = ClientProxyFactory.create(clientOptions(module, url, options.tls, topology.namespace, options.broker));
       const pattern = transportOf(url) === 'tcp' ? tcpPatternOf(module, topology.namespace) : patternOf(module, topology.namespace);
       const tcp = transportOf(url) === 'tcp';
       const policy = new ModulePolicy(module, resilienceFor(module, options.resilience));

@@ -4,7 +4,7 @@ import type { AuthOptions } from '../security/auth-settings';
 import type { MessageRegistry } from './manifest';
 import { resilienceFor, type ResilienceOptions } from './resilience';
 import type { Topology } from './topology';
-import type { TlsFiles } from './transport';
+import { type BrokerOptions, checkBrokerOptions, type TlsFiles } from './transport';
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 
@@ -16,6 +16,8 @@ export interface SeamOptions {
   readonly timeoutMs?: number;
   /** Mutual TLS for the TCP transport. */
   readonly tls?: TlsFiles;
+  /** TLS and NATS authentication for the broker transports (NATS, RabbitMQ). */
+  readonly broker?: BrokerOptions;
   /** Circuit breaker, bulkhead and retries of remote calls. */
   readonly resilience?: ResilienceOptions;
 }
@@ -52,6 +54,7 @@ export function seamOptions(options: SeamOptions): ResolvedSeamOptions {
   for (const module of Object.keys(resilience.modules ?? {})) resilienceFor(module, resilience);
   const tls = options.tls;
   if (tls && (!tls.ca?.length || !tls.cert?.length || !tls.key?.length)) throw new Error('tls needs all of ca, cert and key');
+  checkBrokerOptions(options.broker, []);
   return { ...options, timeoutMs, resilience };
 }
 

@@ -53,19 +53,91 @@ function tcp(url: string, tlsFor: (host: string) => object | undefined) {
  */
 const NATS_RECONNECT = { reconnect: true, maxReconnectAttempts: -1 } as const;
 
+/**
+ * How this process reaches its brokers (NATS, RabbitMQ) safely: the seam's envelopes carry
+ * users' tokens and the service credential, so on a shared network they travel encrypted, and
+ * a NATS server can tell this process from anyone else who may connect.
+ */
+export interface BrokerOptions {
+  /**
+   * TLS to the brokers: the CA that signed the broker's certificate (checked, with its host
+   * name); with `cert` and `key`, this process's certificate, for a broker that asks for one.
+   * A RabbitMQ address must then be `amqps://`; a NATS connection then requires TLS.
+   */
+  readonly tls?: { readonly ca: Buffer; readonly cert?: Buffer; readonly key?: Buffer };
+  /** NATS: the user's nkey seed (`SU…`); the connection signs the server's challenge with it. */
+  readonly natsNkeySeed?: string;
+  /** NATS: the contents of a `.creds` file (a user JWT and its nkey seed: NATS decentralized auth). */
+  readonly natsCredentials?: string;
+}
+
+/** The broker options, checked: refused in one line naming the option. */
+export function checkBrokerOptions(broker: BrokerOptions | undefined, urls: readonly string[]): void {
+  if (!broker) return;
+  const tls = broker.tls;
+  if (tls && !tls.ca?.length) throw new Error('broker.tls needs ca (the CA that signed the broker\'s certificate)');
+  if (tls && Boolean(tls.cert?.length) !== Boolean(tls.key?.length)) throw new Error('broker.tls needs cert and key together, or neither');
+  if (broker.natsNkeySeed !== undefined && broker.natsCredentials !== undefined) throw new Error('set broker.natsNkeySeed or broker.natsCredentials, not both');
+  if (broker.natsNkeySeed !== undefined && !/^SU[A-Z2-7]{56}$/.test(broker.natsNkeySeed.trim())) {
+    throw new Error('broker.natsNkeySeed is not a NATS user seed (58 characters starting with SU)');
+  }
+  if (broker.natsCredentials !== undefined && !broker.natsCredentials.includes('BEGIN NATS USER JWT')) {
+    throw new Error('broker.natsCredentials is not a NATS .creds file (no "BEGIN NATS USER JWT" block)');
+  }
+  if (tls) {
+    const plain = urls.filter((url) => /^amqp:/i.test(url));
+    if (plain.length > 0) throw new Error(`broker TLS is set, but ${plain.map(withoutPassword).join(', ')} is not encrypted: use amqps://`);
+  }
+}
+
+function withoutPassword(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//');
+}
+
+/** The NATS client package, loaded only when an authenticator is needed (Nest loads it for the transport itself). */
+function natsAuthenticator(broker: BrokerOptions | undefined): object | undefined {
+  if (broker?.natsNkeySeed === undefined && broker?.natsCredentials === undefined) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional peer, loaded only when NATS authenticates
+  const nats = require('@nats-io/transport-node') as {
+    nkeyAuthenticator(seed: Uint8Array): object;
+    credsAuthenticator(creds: Uint8Array): object;
+  };
+  const encode = (text: string) => new TextEncoder().encode(text.trim());
+  return broker.natsNkeySeed !== undefined ? nats.nkeyAuthenticator(encode(broker.natsNkeySeed)) : nats.credsAuthenticator(encode(broker.natsCredentials!));
+}
+
+/** A NATS connection's options: reconnecting for good, with TLS and an authenticator when set. */
+function natsConnection(url: string, broker: BrokerOptions | undefined) {
+  const tls = broker?.tls;
+  const authenticator = natsAuthenticator(broker);
+  return {
+    servers: [url],
+    ...NATS_RECONNECT,
+    ...(tls && { tls: { ca: tls.ca.toString(), ...(tls.cert && tls.key && { cert: tls.cert.toString(), key: tls.key.toString() }) } }),
+    ...(authenticator && { authenticator }),
+  };
+}
+
+/** A RabbitMQ connection's TLS (its `amqps://` address says to use it). */
+function rmqSocket(url: string, broker: BrokerOptions | undefined) {
+  const tls = broker?.tls;
+  if (!tls || !/^amqps:/i.test(url)) return {};
+  return { socketOptions: { connectionOptions: { ca: [tls.ca], ...(tls.cert && tls.key && { cert: tls.cert, key: tls.key }) } } };
+}
+
 /** How to reach `module` at `url` as a client. */
-export function clientOptions(module: string, url: string, tls?: TlsFiles, namespace?: string): ClientOptions {
+export function clientOptions(module: string, url: string, tls?: TlsFiles, namespace?: string, broker?: BrokerOptions): ClientOptions {
   switch (transportOf(url)) {
     case 'tcp':
       // SNI carries host names only; an IP address is checked against the certificate's IP SAN.
       return tcp(url, (host) => tls && { ...tls, rejectUnauthorized: true, ...(isIP(host) === 0 && { servername: host }) });
     case 'nats':
-      return { transport: Transport.NATS, options: { servers: [url], ...NATS_RECONNECT } };
+      return { transport: Transport.NATS, options: natsConnection(url, broker) } as ClientOptions;
     case 'rmq':
       return {
         transport: Transport.RMQ,
-        options: { urls: [url], queue: patternOf(module, namespace), queueOptions: { durable: true } },
-      };
+        options: { urls: [url], queue: patternOf(module, namespace), queueOptions: { durable: true }, ...rmqSocket(url, broker) },
+      } as ClientOptions;
   }
 }
 
@@ -73,16 +145,18 @@ export function clientOptions(module: string, url: string, tls?: TlsFiles, names
  * How to serve `modules` at `url`. TCP and NATS serve every module of a group on one listener or
  * connection; RabbitMQ consumes one queue per module, so its groups hold one module each.
  */
-export function serverOptions(modules: string | readonly string[], url: string, tls?: TlsFiles, namespace?: string): MicroserviceOptions {
+export function serverOptions(modules: string | readonly string[], url: string, tls?: TlsFiles, namespace?: string, broker?: BrokerOptions): MicroserviceOptions {
   const served = typeof modules === 'string' ? [modules] : modules;
   switch (transportOf(url)) {
     case 'tcp':
       return tcp(url, () => tls && { ...tls, requestCert: true, rejectUnauthorized: true });
     case 'nats':
-      return { strategy: new SeamNatsServer({ servers: [url], ...NATS_RECONNECT }, served.map((module) => patternOf(module, namespace))) };
+      return { strategy: new SeamNatsServer(natsConnection(url, broker) as NonNullable<NatsOptions['options']>, served.map((module) => patternOf(module, namespace))) };
     case 'rmq':
       if (served.length !== 1) throw new Error(`a RabbitMQ server consumes one module's queue, not ${served.join(', ')}`);
-      return { strategy: new SeamRmqServer({ urls: [url], queue: patternOf(served[0], namespace), queueOptions: { durable: true }, noAck: true }) };
+      return {
+        strategy: new SeamRmqServer({ urls: [url], queue: patternOf(served[0], namespace), queueOptions: { durable: true }, noAck: true, ...rmqSocket(url, broker) } as NonNullable<RmqOptions['options']>),
+      };
   }
 }
 
