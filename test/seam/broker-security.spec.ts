@@ -82,7 +82,8 @@ describe('the seam through a NATS server that demands TLS and an nkey', () => {
   });
 
   it('does not start a host without the nkey seed: it cannot reach the broker, and says so', async () => {
-    const { SEAMS_NATS_NKEY_SEED: _seed, ...withoutSeed } = env;
+    const withoutSeed = { ...env };
+    delete withoutSeed.SEAMS_NATS_NKEY_SEED;
     await expect(startProbePair(withoutSeed)).rejects.toThrow(/probe host failed: .*[Aa]uthorization/);
   });
 });

@@ -38,7 +38,7 @@ export async function startProbePair(env: Record<string, string> & { readonly DA
   } catch (error) {
     await charlie?.close().catch(() => undefined);
     await monolith.stop('SIGKILL');
-    throw new Error(`${(error as Error).message}\nmonolith output:\n${monolith.output().slice(-3000)}`);
+    throw new Error(`${(error as Error).message}\nmonolith output:\n${monolith.output().slice(-3000)}`, { cause: error });
   }
   const app = charlie;
   return {
