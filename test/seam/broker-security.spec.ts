@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, nkeys } from 'nats';
@@ -8,6 +8,7 @@ import { readSettings } from '../../src/host/config';
 import { testAuthEnv } from '../support/auth';
 import { makeIdentity } from '../support/certificates';
 import { type OwnNats, startOwnNats } from '../support/own-nats';
+import { type OwnRabbitMq, startOwnRabbitMqTls } from '../support/own-rabbitmq';
 import { type ProbePair, startProbePair } from '../support/probe-pair';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { probeMessages } from '../sim/probe-system';
@@ -104,5 +105,46 @@ describe('broker security settings', () => {
 
   it('refuses both an nkey seed and a credentials file', () => {
     expect(() => readSettings({ SEAMS_NATS_NKEY_SEED: '/a', SEAMS_NATS_CREDS: '/b' })).toThrow('Set SEAMS_NATS_NKEY_SEED or SEAMS_NATS_CREDS, not both');
+  });
+});
+
+/** The same through a RabbitMQ node of the test's own that listens only for TLS and demands a client certificate. */
+describe('the seam through a RabbitMQ server that demands TLS and a client certificate', () => {
+  let rabbit: OwnRabbitMq;
+  let database: TestDatabase;
+  let pair: ProbePair;
+  const identity = makeIdentity('rabbitmq');
+
+  beforeAll(async () => {
+    rabbit = await startOwnRabbitMqTls(identity);
+    database = await createTestDatabase();
+    pair = await startProbePair({
+      ...testAuthEnv(),
+      DATABASE_URL: database.url,
+      SEAMS_ALPHA_URL: rabbit.url,
+      SEAMS_BRAVO_URL: rabbit.url,
+      SEAMS_CHARLIE_URL: rabbit.url,
+      SEAMS_BROKER_TLS_CA: identity.ca,
+      SEAMS_BROKER_TLS_CERT: identity.cert,
+      SEAMS_BROKER_TLS_KEY: identity.key,
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await pair?.close();
+    await database?.drop();
+    await rabbit?.destroy();
+  });
+
+  it('sends commands and queries across it over amqps://', async () => {
+    const seam = pair.charlie.get(Seam);
+    const { Put, Get } = probeMessages('bravo');
+    await expect(RequestContexts.run({ correlationId: 'amqps-put' }, () => seam.send(new Put('k2', 9)))).resolves.toEqual({ key: 'k2', seq: 1 });
+    await expect(RequestContexts.run({ correlationId: 'amqps-get' }, () => seam.ask(new Get('k2')))).resolves.toEqual({ key: 'k2', seq: 1, value: 9 });
+  });
+
+  it('is a server that turns away a client without a certificate (what the settings guard against)', async () => {
+    const { connect: amqp } = await import('amqplib');
+    await expect(amqp(rabbit.url, { ca: [readFileSync(identity.ca)] })).rejects.toThrow();
   });
 });
