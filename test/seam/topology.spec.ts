@@ -77,6 +77,28 @@ describe('Topology from SEAMS_<MODULE> and SEAMS_<MODULE>_URL', () => {
     expect(() => transportOf('http://127.0.0.1:80')).toThrow(/is not a seam address; use tcp:\/\//);
   });
 
+  it('takes a list of replicas as a module address, and has a host of it listen at SEAMS_<MODULE>_LISTEN', () => {
+    const list = `${tcp(4010)},tcp://127.0.0.12:4010`;
+    expect(topologyFrom(registry, monolith, { SEAMS_INVENTORY: 'remote', SEAMS_INVENTORY_URL: list }).remote).toEqual([{ module: 'inventory', url: list }]);
+    const hostOf = topologyFrom(registry, host('inventory'), { SEAMS_INVENTORY_URL: list, SEAMS_INVENTORY_LISTEN: 'tcp://0.0.0.0:4010' });
+    expect(hostOf.served).toEqual([{ module: 'inventory', url: 'tcp://0.0.0.0:4010' }]);
+  });
+
+  it('refuses a host of a module whose address lists several replicas without SEAMS_<MODULE>_LISTEN, naming it', () => {
+    expect(() => topologyFrom(registry, host('inventory'), { SEAMS_INVENTORY_URL: `${tcp(4010)},tcp://127.0.0.12:4010` })).toThrow(
+      /missing SEAMS_INVENTORY_LISTEN \(SEAMS_INVENTORY_URL lists several replicas/,
+    );
+  });
+
+  it('refuses an address list that mixes transports, and a listen address that lists several, naming the setting', () => {
+    expect(() => topologyFrom(registry, monolith, { SEAMS_INVENTORY: 'remote', SEAMS_INVENTORY_URL: `${tcp(4010)},nats://127.0.0.1:4222` })).toThrow(
+      /SEAMS_INVENTORY_URL: .* mixes transports/,
+    );
+    expect(() => topologyFrom(registry, host('inventory'), { SEAMS_INVENTORY_URL: tcp(4010), SEAMS_INVENTORY_LISTEN: `${tcp(4010)},tcp://127.0.0.12:4010` })).toThrow(
+      /SEAMS_INVENTORY_LISTEN must be one tcp:\/\/host:port address/,
+    );
+  });
+
   it('serves modules that share a TCP address from one server, and gives each its own on a broker', () => {
     expect(
       groupServers([

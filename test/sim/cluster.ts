@@ -32,6 +32,9 @@ const RELAY = {
   SEAMS_BREAKER_HALF_OPEN_MS: '300',
 };
 
+/** What a step sent from a host gets when that host could not be asked (killed, or on its way back). */
+export const SENDER_DOWN = 'sim.sender-down';
+
 /** How long the run waits for a host's HTTP answer (metrics, an operator's retry): a hung host fails the run, it does not hang it. */
 const HTTP_TIMEOUT_MS = 10_000;
 
@@ -139,7 +142,13 @@ export async function startProbeCluster(system: ProbeSystem, placement: Placemen
       return response.status;
     },
     async sendFrom(module, step) {
-      const response = await httpOf(module).post('/sim/send').send(step).timeout(HTTP_TIMEOUT_MS);
+      let response: request.Response;
+      try {
+        response = await httpOf(module).post('/sim/send').send(step).timeout(HTTP_TIMEOUT_MS);
+      } catch (error) {
+        // The sending host is down (killed by the scenario): the message may not have left it.
+        return { ok: false, code: SENDER_DOWN, issues: (error as Error).message };
+      }
       if (response.status !== 200) return { ok: false, code: `untyped: the host of ${module} answered ${response.status} ${response.text}` };
       return response.body as Answer;
     },

@@ -1,3 +1,4 @@
+import { Resolver } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogOptions, TracingOptions } from '@seams/kernel/observability';
@@ -34,14 +35,16 @@ export function authOptions(settings: Settings): AuthOptions {
 }
 
 /** Names the host's settings in the kernel's placement refusals (`SEAMS_INVENTORY_URL`, not `modules.inventory.url`). */
-export function settingName(module: string, field: 'placement' | 'url'): string {
-  return nameFor(field === 'url' ? SETTINGS.moduleUrl : SETTINGS.placement, module);
+export function settingName(module: string, field: 'placement' | 'url' | 'listen'): string {
+  return nameFor(field === 'url' ? SETTINGS.moduleUrl : field === 'listen' ? SETTINGS.moduleListen : SETTINGS.placement, module);
 }
 
 export function topologyOptions(settings: Settings): TopologyOptions {
   const modules = Object.keys(settings.placement);
   return {
-    modules: Object.fromEntries(modules.map((module) => [module, { placement: settings.placement[module], url: settings.moduleUrl[module] }])),
+    modules: Object.fromEntries(
+      modules.map((module) => [module, { placement: settings.placement[module], url: settings.moduleUrl[module], listen: settings.moduleListen[module] }]),
+    ),
     namespace: settings.namespace,
     settingName,
   };
@@ -71,6 +74,21 @@ export function seamOptions(settings: Settings): SeamOptions {
       ...(natsCreds && { natsCredentials: readFileSync(natsCreds, 'utf8') }),
     },
     resilience: resilienceOptions(settings),
+    replicas: {
+      resolveMs: settings.resolveMs,
+      maxConnectionAgeMs: settings.connectionMaxAgeMs,
+      ...(settings.dnsServers && { resolve: dnsResolver(settings.dnsServers.split(',')) }),
+    },
+  };
+}
+
+/** Resolves host names through the DNS servers given (IPv4 first), not the system's resolver. */
+function dnsResolver(servers: string[]): (host: string) => Promise<string[]> {
+  const resolver = new Resolver();
+  resolver.setServers(servers);
+  return async (host) => {
+    const v4 = await resolver.resolve4(host).catch((error: NodeJS.ErrnoException) => (error.code === 'ENODATA' || error.code === 'ENOTFOUND' ? [] : Promise.reject(error)));
+    return v4.length > 0 ? v4 : resolver.resolve6(host);
   };
 }
 

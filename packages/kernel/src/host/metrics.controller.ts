@@ -42,6 +42,12 @@ export class MetricsController implements OnModuleInit {
         for (const [module, state] of Object.entries(this.remote.breakerStates())) gauge.set({ module }, BREAKER_STATES[state] ?? -1);
       },
     );
+    this.metrics.gauge('seams_seam_replica_up', 'Replicas of each remote module (TCP): 1 while calls go to it, 0 while it is left out and pinged', ['module', 'replica'], (gauge) => {
+      gauge.reset();
+      for (const [module, replicas] of Object.entries(this.remote.replicaStates())) {
+        for (const { address, up } of replicas) gauge.set({ module, replica: address }, up ? 1 : 0);
+      }
+    });
   }
 
   @Get()

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
 import { Inject, Injectable, type OnApplicationShutdown, Optional } from '@nestjs/common';
-import { type ClientProxy, ClientProxyFactory } from '@nestjs/microservices';
+import { ClientProxyFactory } from '@nestjs/microservices';
 import { asUnavailable, DomainError, type ErrorKind, type MessageKind } from '../primitives';
 import { type ObservedRoute, SeamObserver } from '../observability/seam-observer';
 import { SeamSecurity } from '../security/seam-security';
@@ -10,7 +11,8 @@ import { RequestContexts } from '../context';
 import { RemoteError, RemoteFailureError, SeamTimeoutError, SeamUnavailableError } from './seam-errors';
 import { Topology } from './topology';
 import { Deadlines } from './deadlines';
-import { clientOptions, transportOf } from './transport';
+import { addressesOf, clientOptions, transportOf } from './transport';
+import { BrokerConnection, type Connection, type Replica, type Replicas, ReplicaSet } from './replicas';
 import { type ResolvedSeamOptions, SEAM_OPTIONS } from './seam-options';
 import { ModulePolicy, resilienceFor } from './resilience';
 
@@ -21,19 +23,26 @@ interface Target {
   /** The module's address as errors show it: without the user and password a broker URL may hold. */
   readonly url: string;
   readonly pattern: string | object;
-  readonly client: ClientProxy;
   readonly policy: ModulePolicy;
-  /** A TCP client, whose connection the seam replaces when it goes silent (see `silent`). */
+  /** Over TCP, one connection per replica; over a broker, its one client. */
+  readonly replicas: Replicas;
   readonly tcp: boolean;
-  /** Answers that came back through this client, and connections replaced, so far (counters: no clock on the hot path). */
-  heard: number;
-  replaced: number;
 }
 
 /** A call in flight to a broker module, failed at once when the broker connection is lost. */
 interface Pending {
   readonly target: Target;
   fail(error: DomainError): void;
+}
+
+/** How replicas are found when no option says otherwise. */
+export const DEFAULT_REPLICA_OPTIONS = { resolveMs: 5000, maxConnectionAgeMs: 300_000, retryMs: 250 } as const;
+
+/** A host name's IPv4 addresses (its IPv6 ones when it has none), through the system's resolver. */
+export async function systemResolve(host: string): Promise<string[]> {
+  const found = await lookup(host, { all: true });
+  const v4 = found.filter((entry) => entry.family === 4).map((entry) => entry.address);
+  return v4.length > 0 ? v4 : found.map((entry) => entry.address);
 }
 
 /** Builds the envelope of a message sent from the current context. */
@@ -89,17 +98,36 @@ export class RemoteModules implements OnApplicationShutdown {
     @Optional() observer?: SeamObserver,
   ) {
     this.observer = observer ?? SeamObserver.standalone();
+    const replicaOptions = { ...DEFAULT_REPLICA_OPTIONS, resolve: systemResolve, ...options.replicas };
+    const opened = this.observer.metrics.counter('seams_seam_connections_opened_total', 'TCP seam connections opened to remote modules\' replicas (first, after a failure, or renewing an old one)', ['module']);
     for (const { module, url } of topology.remote) {
-      const client = ClientProxyFactory.create(clientOptions(module, url, options.tls, topology.namespace, options.broker));
-      const pattern = transportOf(url) === 'tcp' ? tcpPatternOf(module, topology.namespace) : patternOf(module, topology.namespace);
       const tcp = transportOf(url) === 'tcp';
+      const pattern = tcp ? tcpPatternOf(module, topology.namespace) : patternOf(module, topology.namespace);
       const policy = new ModulePolicy(module, resilienceFor(module, options.resilience));
-      const target: Target = { url: withoutCredentials(url), pattern, client, policy, tcp, heard: 0, replaced: 0 };
+      let replicas: Replicas;
+      if (tcp) {
+        const wire = {
+          connect: (host: string, port: number, servername: string | undefined) =>
+            ClientProxyFactory.create(clientOptions(module, `tcp://${host.includes(':') ? `[${host}]` : host}:${port}`, options.tls, topology.namespace, options.broker, servername)),
+          ping: (connection: Connection) => this.ping(module, target, connection, options.timeoutMs),
+          opened: () => opened.inc({ module }),
+        };
+        replicas = new ReplicaSet(module, addressesOf(url), wire, replicaOptions);
+      } else {
+        const client = ClientProxyFactory.create(clientOptions(module, url, options.tls, topology.namespace, options.broker));
+        replicas = new BrokerConnection(withoutCredentials(url), client);
+        // A broker client keeps its connection across an outage; its calls under way are failed
+        // when it is lost (a TCP client fails them itself when its socket closes).
+        client.status.subscribe((status) => status === 'disconnected' && this.lost(module, target));
+      }
+      const target: Target = { url: withoutCredentials(url), pattern, policy, tcp, replicas };
       this.clients.set(module, target);
-      // A broker client keeps its connection across an outage; its calls under way are failed
-      // when it is lost (a TCP client fails them itself when its socket closes).
-      if (!tcp) client.status.subscribe((status) => status === 'disconnected' && this.lost(module, target));
     }
+  }
+
+  /** Each remote module's replicas: address and whether calls go to it. */
+  replicaStates(): Record<string, { address: string; up: boolean }[]> {
+    return Object.fromEntries([...this.clients].map(([module, { replicas }]) => [module, replicas.all.map(({ address, up }) => ({ address, up }))]));
   }
 
   /** Circuit breaker state per remote module. */
@@ -133,7 +161,22 @@ export class RemoteModules implements OnApplicationShutdown {
     if (service === undefined) return this.security.credentials.credential().then(() => this.attempt(module, envelope));
     const signed = { ...envelope, service };
     const retriable = envelope.kind === 'query' || (envelope.kind === 'command' && envelope.idempotencyKey !== undefined);
-    return target.policy.execute(retriable, () => this.send(module, target, signed));
+    // Each try picks a replica anew: a retry goes to one that still answers.
+    return target.policy.execute(retriable, () => this.toReplica(module, target, signed));
+  }
+
+  /** Sends to the replica of `target` that the next call goes to; waits for a host name's first resolution. */
+  private toReplica(module: string, target: Target, envelope: Envelope): Promise<unknown> {
+    const replica = target.replicas.pick();
+    if (replica) return this.send(module, target, replica, replica.connection, envelope);
+    if (target.replicas.pending) return target.replicas.refresh().then(() => (target.replicas.pending ? this.noReplica(module, target) : this.toReplica(module, target, envelope)));
+    return this.noReplica(module, target);
+  }
+
+  private noReplica(module: string, target: Target): Promise<never> {
+    const known = target.replicas.all.length;
+    const why = known === 0 ? `its address resolves to no host (${target.url})` : `none of its ${known} replicas answers (${target.url})`;
+    return Promise.reject(new SeamUnavailableError(module, why, { sent: false }));
   }
 
   /**
@@ -143,6 +186,14 @@ export class RemoteModules implements OnApplicationShutdown {
   async probe(module: string, timeoutMs: number): Promise<void> {
     const target = this.clients.get(module);
     if (!target) throw new SeamUnavailableError(module, 'no address is configured');
+    if (target.replicas.pending) await target.replicas.refresh();
+    const replica = target.replicas.pick();
+    if (!replica) return this.noReplica(module, target);
+    await this.ping(module, target, replica.connection, timeoutMs, replica);
+  }
+
+  /** The seam's ping through one connection (outside the breaker and the bulkhead). */
+  private async ping(module: string, target: Target, connection: Connection, timeoutMs: number, replica?: Replica): Promise<void> {
     const id = randomUUID();
     const envelope: Envelope = {
       v: ENVELOPE_VERSION,
@@ -154,7 +205,7 @@ export class RemoteModules implements OnApplicationShutdown {
       service: await this.security.credentials.credential(),
       payload: {},
     };
-    await this.send(module, target, envelope);
+    await this.send(module, target, replica, connection, envelope);
   }
 
   /** The modules this process calls in other processes. */
@@ -162,19 +213,29 @@ export class RemoteModules implements OnApplicationShutdown {
     return [...this.clients.keys()];
   }
 
-  private send(module: string, target: Target, envelope: Envelope): Promise<unknown> {
+  /**
+   * One call through one connection. `replica` is where it goes (none for a ping of a replica
+   * that is left out: its failure is the replica set's to judge).
+   */
+  private send(module: string, target: Target, replica: Replica | undefined, connection: Connection, envelope: Envelope): Promise<unknown> {
+    const where = target.tcp && replica && target.replicas.all.length > 1 ? `tcp://${replica.address}` : target.url;
+    target.replicas.sent(connection);
     return new Promise<unknown>((resolve, reject) => {
-      const heard = target.heard;
-      const replaced = target.replaced;
+      const heard = connection.heard;
       const settle = (error: DomainError | undefined, reply?: Reply) => {
         this.deadlines.untrack(call);
         if (pending) this.pending.delete(pending);
-        if (error instanceof SeamTimeoutError) this.silent(target, heard, replaced);
+        target.replicas.done(connection);
+        // Timed out, and nothing at all came back on its connection since it was sent: the
+        // connection is taken for dead (see ReplicaSet.failed).
+        if (error instanceof SeamTimeoutError && replica && connection.heard === heard) {
+          target.replicas.failed(replica, connection, 'no answer before the deadline, and nothing else heard on its connection', true);
+        }
         if (error) return reject(error);
-        target.heard++;
+        connection.heard++;
         if (reply?.ok === true) resolve(reply.result);
         else if (reply?.ok === false && typeof reply.error === 'object' && reply.error !== null) reject(errorFromWire(reply.error));
-        else reject(new SeamUnavailableError(module, `it answered with something that is not a seam reply (${target.url})`));
+        else reject(new SeamUnavailableError(module, `it answered with something that is not a seam reply (${where})`));
       };
       // Deadlines are enforced by one coarse timer for all calls in flight rather than a timer
       // per call (which costs more than the rest of the client side together at high rates).
@@ -186,24 +247,12 @@ export class RemoteModules implements OnApplicationShutdown {
       // Only a broker client reports a lost connection (see `lost`); TCP calls are not listed.
       const pending: Pending | undefined = target.tcp ? undefined : { target, fail };
       if (pending) this.pending.add(pending);
-      const withdraw = clientRequest(target.client, target.pattern, envelope, (error, reply) =>
-        error === undefined ? settle(undefined, reply as Reply) : settle(new SeamUnavailableError(module, `${reasonOf(error)} (${target.url})`)),
-      );
+      const withdraw = clientRequest(connection.client, target.pattern, envelope, (error, reply) => {
+        if (error === undefined) return settle(undefined, reply as Reply);
+        if (replica) target.replicas.failed(replica, connection, reasonOf(error), false);
+        settle(new SeamUnavailableError(module, `${reasonOf(error)} (${where})`));
+      });
     });
-  }
-
-  /**
-   * A call to a TCP module timed out and nothing at all came back on its connection since the
-   * call was sent: the connection is taken for dead and replaced (the next call connects
-   * again). A flow dropped silently on the way (a firewall's or a NAT's state lost, a peer
-   * gone without a reset) otherwise swallowed every later call for good, the half-open trials
-   * of the breaker included. Brokers watch their own connections (NATS pings, AMQP heartbeats).
-   */
-  private silent(target: Target, heard: number, replaced: number): void {
-    if (!target.tcp || target.heard !== heard || target.replaced !== replaced) return;
-    target.replaced++;
-    // Calls still waiting on the old connection fail now as unreachable (503), not at their deadline.
-    void Promise.resolve(target.client.close()).catch(() => undefined);
   }
 
   /**
@@ -220,7 +269,7 @@ export class RemoteModules implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.deadlines.close();
-    await Promise.all([...this.clients.values()].map(({ client }) => Promise.resolve(client.close()).catch(() => undefined)));
+    for (const { replicas } of this.clients.values()) replicas.close();
   }
 }
 

@@ -5,6 +5,7 @@ import type { MessageRegistry } from './manifest';
 import { resilienceFor, type ResilienceOptions } from './resilience';
 import type { Topology } from './topology';
 import { type BrokerOptions, checkBrokerOptions, type TlsFiles } from './transport';
+import type { ReplicaOptions } from './replicas';
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 
@@ -18,6 +19,12 @@ export interface SeamOptions {
   readonly tls?: TlsFiles;
   /** TLS and NATS authentication for the broker transports (NATS, RabbitMQ). */
   readonly broker?: BrokerOptions;
+  /**
+   * How a TCP module's replicas are found and used: `resolveMs` (host names resolved again,
+   * 5000), `maxConnectionAgeMs` (a connection replaced after, 300000; 0: never), `retryMs`
+   * (first wait before a failed replica is pinged, 250), `resolve` (host name → addresses).
+   */
+  readonly replicas?: Partial<ReplicaOptions>;
   /** Circuit breaker, bulkhead and retries of remote calls. */
   readonly resilience?: ResilienceOptions;
 }
@@ -55,6 +62,10 @@ export function seamOptions(options: SeamOptions): ResolvedSeamOptions {
   const tls = options.tls;
   if (tls && (!tls.ca?.length || !tls.cert?.length || !tls.key?.length)) throw new Error('tls needs all of ca, cert and key');
   checkBrokerOptions(options.broker, []);
+  for (const key of ['resolveMs', 'maxConnectionAgeMs', 'retryMs'] as const) {
+    const value = options.replicas?.[key];
+    if (value !== undefined) wholeNumber(`replicas.${key}`, value, key === 'maxConnectionAgeMs' ? 0 : 1);
+  }
   return { ...options, timeoutMs, resilience };
 }
 

@@ -1,4 +1,5 @@
 import type { MessageRegistry } from './manifest';
+import { addressesOf } from './transport';
 
 /** Which modules this process runs, and where the others are. */
 export type Role = { readonly kind: 'monolith' } | { readonly kind: 'module'; readonly module: string };
@@ -9,7 +10,7 @@ export const URL_EXAMPLE = 'tcp://127.0.0.1:4010, nats://127.0.0.1:4222 or amqp:
 export type Placement = 'local' | 'remote' | 'shadow';
 
 /** Which option (or setting) a message should name: a module's placement or its address. */
-export type PlacementField = 'placement' | 'url';
+export type PlacementField = 'placement' | 'url' | 'listen';
 
 /**
  * The placement of every module, as typed options (the host builds them from its settings):
@@ -17,13 +18,17 @@ export type PlacementField = 'placement' | 'url';
  *                               `shadow` runs the module here AND asks its queries, in
  *                               parallel, of the implementation at its url, to compare
  *                               (parallel run); commands and events stay here
- *   modules.<module>.url        where the module is served (tcp://, nats://, amqp://)
+ *   modules.<module>.url        where the module is served (tcp://, nats://, amqp://): one address,
+ *                               a comma-separated list (its replicas over TCP, a broker's
+ *                               servers), or a host name that resolves to several
+ *   modules.<module>.listen     where a process that runs the module listens for it (default:
+ *                               its url, when that is one address); e.g. tcp://0.0.0.0:4010
  *   namespace                   keeps deployments that share a broker apart
  *   settingName                 how refusals name a module's option; the host passes the names
  *                               of its own settings (default `modules.<module>.placement|url`)
  */
 export interface TopologyOptions {
-  readonly modules?: Readonly<Record<string, { readonly placement?: Placement; readonly url?: string } | undefined>>;
+  readonly modules?: Readonly<Record<string, { readonly placement?: Placement; readonly url?: string; readonly listen?: string } | undefined>>;
   readonly namespace?: string;
   readonly settingName?: (module: string, field: PlacementField) => string;
 }
@@ -46,6 +51,7 @@ export class Topology {
     readonly namespace: string | undefined,
     private readonly local: ReadonlySet<string>,
     private readonly urls: ReadonlyMap<string, string>,
+    private readonly listens: ReadonlyMap<string, string>,
     private readonly shadows: ReadonlySet<string>,
     /** How messages name a module's placement or address option (the host's setting names). */
     readonly settingName: (module: string, field: PlacementField) => string,
@@ -62,10 +68,24 @@ export class Topology {
     const local = new Set<string>();
     const shadows = new Set<string>();
     const urls = new Map<string, string>();
+    const listens = new Map<string, string>();
+    const address = (module: string, field: PlacementField, value: string) => {
+      try {
+        return addressesOf(value);
+      } catch (error) {
+        throw new Error(`${setting(module, field)}: ${(error as Error).message}`, { cause: error });
+      }
+    };
     for (const module of modules) {
       const own = options.modules?.[module];
       const url = own?.url?.trim();
-      if (url) urls.set(module, url);
+      if (url) urls.set(module, address(module, 'url', url).join(','));
+      const listen = own?.listen?.trim();
+      if (listen) {
+        const list = address(module, 'listen', listen);
+        if (list.length > 1) throw new Error(`${setting(module, 'listen')} must be one address (where this process listens), not "${listen}"`);
+        listens.set(module, list[0]);
+      }
       const mode = own?.placement ?? 'local';
       if (!PLACEMENTS.includes(mode)) {
         throw new Error(`${setting(module, 'placement')} must be "local", "remote" or "shadow", not "${String(mode)}"`);
@@ -81,7 +101,7 @@ export class Topology {
     if (namespace !== undefined && !/^[a-z0-9][a-z0-9-]{0,39}$/.test(namespace)) {
       throw new Error(`namespace must be 1-40 lower-case letters, digits or dashes, not "${namespace}"`);
     }
-    const topology = new Topology(role, namespace, local, urls, shadows, setting);
+    const topology = new Topology(role, namespace, local, urls, listens, shadows, setting);
     topology.check(registry);
     return topology;
   }
@@ -103,9 +123,18 @@ export class Topology {
     return this.shadows.has(module);
   }
 
-  /** Local modules with an address: this process serves their messages there (not shadowed ones: the address is the other implementation's). */
+  /**
+   * Local modules with an address: this process serves their messages there (not shadowed
+   * ones: the address is the other implementation's). Over TCP it listens at the module's
+   * `listen` address, or its url when that is one address; a broker's url is where it subscribes.
+   */
   get served(): { module: string; url: string }[] {
-    return this.localModules.filter((m) => this.urls.has(m) && !this.shadows.has(m)).map((module) => ({ module, url: this.urls.get(module)! }));
+    return this.localModules.filter((m) => this.urls.has(m) && !this.shadows.has(m)).map((module) => ({ module, url: this.listenOf(module) }));
+  }
+
+  private listenOf(module: string): string {
+    const url = this.urls.get(module)!;
+    return url.startsWith('tcp:') ? (this.listens.get(module) ?? url) : url;
   }
 
   /** Modules this process sends messages to in another process, with their addresses: the remote ones and the shadowed ones. */
@@ -154,6 +183,13 @@ export class Topology {
       if (!this.urls.has(module) && !missing.has(name)) missing.set(name, why);
     };
     if (this.role.kind === 'module') need(this.role.module, `the ${this.role.module} host listens there`);
+    const severalWithoutListen = this.localModules.filter((m) => {
+      const url = this.urls.get(m);
+      return url !== undefined && !this.shadows.has(m) && url.startsWith('tcp:') && url.includes(',') && !this.listens.has(m);
+    });
+    for (const module of severalWithoutListen) {
+      missing.set(setting(module, 'listen'), `${setting(module, 'url')} lists several replicas; say which address this process listens at, e.g. tcp://0.0.0.0:4010`);
+    }
     for (const manifest of registry.manifests) {
       if (!this.local.has(manifest.name)) {
         if (this.role.kind === 'monolith') need(manifest.name, `${setting(manifest.name, 'placement')}=remote`);

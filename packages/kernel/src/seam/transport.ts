@@ -24,11 +24,28 @@ export interface TlsFiles {
 }
 
 export function transportOf(url: string): TransportName {
-  const scheme = url.split(':')[0].toLowerCase();
+  const scheme = url.trim().split(':')[0].toLowerCase();
   if (scheme === 'tcp') return 'tcp';
   if (scheme === 'nats') return 'nats';
   if (scheme === 'amqp' || scheme === 'amqps') return 'rmq';
   throw new Error(`"${url}" is not a seam address; use ${URL_EXAMPLE}`);
+}
+
+/**
+ * The addresses of a module's setting: one (`tcp://10.0.0.5:4010`), a comma-separated list of
+ * one transport (replicas over TCP: `tcp://10.0.0.5:4010,tcp://10.0.0.6:4010`; a broker's
+ * cluster over NATS or RabbitMQ), or a host name that resolves to several (a headless Service).
+ */
+export function addressesOf(url: string): string[] {
+  const list = url.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
+  if (list.length === 0) throw new Error(`"${url}" names no address; use ${URL_EXAMPLE}`);
+  const transport = transportOf(list[0]);
+  for (const address of list) {
+    if (transportOf(address) !== transport) throw new Error(`"${url}" mixes transports; list addresses of one transport (replicas of a module, or one broker's servers)`);
+    if (transport === 'tcp') tcp(address, () => undefined);
+    else if (!URL.canParse(address)) throw new Error(`"${address}" is not a valid address; use ${URL_EXAMPLE}`);
+  }
+  return list;
 }
 
 /** Host, port and frame limit of a `tcp://` address, plus the TLS options of its side. */
@@ -85,7 +102,7 @@ export function checkBrokerOptions(broker: BrokerOptions | undefined, urls: read
     throw new Error('broker.natsCredentials is not a NATS .creds file (no "BEGIN NATS USER JWT" block)');
   }
   if (tls) {
-    const plain = urls.filter((url) => /^amqp:/i.test(url));
+    const plain = urls.flatMap(addressesOf).filter((url) => /^amqp:/i.test(url));
     if (plain.length > 0) throw new Error(`broker TLS is set, but ${plain.map(withoutPassword).join(', ')} is not encrypted: use amqps://`);
   }
 }
@@ -111,7 +128,7 @@ function natsConnection(url: string, broker: BrokerOptions | undefined) {
   const tls = broker?.tls;
   const authenticator = natsAuthenticator(broker);
   return {
-    servers: [url],
+    servers: addressesOf(url),
     ...NATS_RECONNECT,
     ...(tls && { tls: { ca: tls.ca.toString(), ...(tls.cert && tls.key && { cert: tls.cert.toString(), key: tls.key.toString() }) } }),
     ...(authenticator && { authenticator }),
@@ -121,22 +138,25 @@ function natsConnection(url: string, broker: BrokerOptions | undefined) {
 /** A RabbitMQ connection's TLS (its `amqps://` address says to use it). */
 function rmqSocket(url: string, broker: BrokerOptions | undefined) {
   const tls = broker?.tls;
-  if (!tls || !/^amqps:/i.test(url)) return {};
+  if (!tls || !/^\s*amqps:/i.test(url)) return {};
   return { socketOptions: { connectionOptions: { ca: [tls.ca], ...(tls.cert && tls.key && { cert: tls.cert, key: tls.key }) } } };
 }
 
-/** How to reach `module` at `url` as a client. */
-export function clientOptions(module: string, url: string, tls?: TlsFiles, namespace?: string, broker?: BrokerOptions): ClientOptions {
+/**
+ * How to reach `module` at `url` as a client. A TCP client reaches one replica: `servername`
+ * is the host name its address was resolved from, checked against the certificate.
+ */
+export function clientOptions(module: string, url: string, tls?: TlsFiles, namespace?: string, broker?: BrokerOptions, servername?: string): ClientOptions {
   switch (transportOf(url)) {
     case 'tcp':
       // SNI carries host names only; an IP address is checked against the certificate's IP SAN.
-      return tcp(url, (host) => tls && { ...tls, rejectUnauthorized: true, ...(isIP(host) === 0 && { servername: host }) });
+      return tcp(url, (host) => tls && { ...tls, rejectUnauthorized: true, ...((servername ?? (isIP(host) === 0 ? host : undefined)) && { servername: servername ?? host }) });
     case 'nats':
       return { transport: Transport.NATS, options: natsConnection(url, broker) } as ClientOptions;
     case 'rmq':
       return {
         transport: Transport.RMQ,
-        options: { urls: [url], queue: patternOf(module, namespace), queueOptions: { durable: true }, ...rmqSocket(url, broker) },
+        options: { urls: addressesOf(url), queue: patternOf(module, namespace), queueOptions: { durable: true }, ...rmqSocket(url, broker) },
       } as ClientOptions;
   }
 }
@@ -155,7 +175,7 @@ export function serverOptions(modules: string | readonly string[], url: string, 
     case 'rmq':
       if (served.length !== 1) throw new Error(`a RabbitMQ server consumes one module's queue, not ${served.join(', ')}`);
       return {
-        strategy: new SeamRmqServer({ urls: [url], queue: patternOf(served[0], namespace), queueOptions: { durable: true }, noAck: true, ...rmqSocket(url, broker) } as NonNullable<RmqOptions['options']>),
+        strategy: new SeamRmqServer({ urls: addressesOf(url), queue: patternOf(served[0], namespace), queueOptions: { durable: true }, noAck: true, ...rmqSocket(url, broker) } as NonNullable<RmqOptions['options']>),
       };
   }
 }
@@ -226,7 +246,7 @@ const DEFAULT_PORTS: Record<string, number> = { nats: 4222, amqp: 5672, amqps: 5
 
 /** The broker addresses (NATS, RabbitMQ) among `urls`, once each; TCP needs no broker. */
 export function brokerUrls(urls: readonly string[]): string[] {
-  return [...new Set(urls.filter((url) => transportOf(url) !== 'tcp'))];
+  return [...new Set(urls.flatMap(addressesOf).filter((url) => transportOf(url) !== 'tcp'))];
 }
 
 /** Resolves when a TCP connection to the broker at `url` opens within `timeoutMs`; rejects saying why otherwise. */
