@@ -13,6 +13,8 @@ interface Service {
   command?: string[];
   profiles?: string[];
   environment?: Record<string, string>;
+  deploy?: unknown;
+  ports?: unknown;
   depends_on?: unknown;
 }
 
@@ -75,6 +77,9 @@ describe('docker-compose.yml', () => {
     expect(monolith.environment?.SEAMS_INVENTORY_HTTP_URL).toBe(`http://inventory:${inventory.environment?.PORT}`);
     expect(inventory.command).toEqual(['node', 'dist/src/main.js', '--module', 'inventory']);
     expect(inventory.environment).toMatchObject({ SEAMS_INVENTORY_URL: 'nats://nats:4222' });
+    // two replicas sharing inventory's NATS queue group; no host port, which two replicas could not share
+    expect(inventory.deploy).toEqual({ replicas: 2 });
+    expect(inventory.ports).toBeUndefined();
     expect(compose.services.app.profiles).toEqual(['monolith']);
   });
 
