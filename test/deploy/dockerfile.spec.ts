@@ -35,12 +35,23 @@ describe('Dockerfile', () => {
     expect(runs).toMatch(new RegExp(`chown -R ${user}:${user} /app/\\.data(\\s|$)`));
   });
 
-  it('builds and runs on a Node major that package.json supports', () => {
+  const base = /^ARG NODE_IMAGE=(\S+)/m.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))?.[1];
+
+  it('builds and runs on one pinned Node release (major.minor.patch) of a major that package.json supports', () => {
     const engines = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
-    for (const stage of all) {
-      const major = /^FROM node:(\d+)/.exec(stage[0])?.[1];
-      expect(major).toBeDefined();
-      expect(engines).toMatch(new RegExp(`(^|\\|\\|\\s*)(\\^|>=)${major}\\.`));
-    }
+    expect(base).toMatch(/^node:\d+\.\d+\.\d+-/);
+    const major = /^node:(\d+)/.exec(base ?? '')?.[1];
+    expect(engines).toMatch(new RegExp(`(^|\\|\\|\\s*)(\\^|>=)${major}\\.`));
+    for (const stage of all) expect(stage[0]).toMatch(/^FROM \$\{NODE_IMAGE\}/);
+  });
+
+  it('installs only production dependencies, from the lockfile, into the runtime image', () => {
+    const deps = all.find((stage) => / AS deps$/.test(stage[0]));
+    expect(deps?.some((line) => /^RUN npm ci --omit=dev\b/.test(line))).toBe(true);
+    expect(runtime).toContain('COPY --from=deps /app/node_modules ./node_modules');
+  });
+
+  it('checks its own health', () => {
+    expect(runtime.some((line) => /^HEALTHCHECK .*\/health\/ready/.test(line))).toBe(true);
   });
 });
