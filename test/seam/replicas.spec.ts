@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { Metrics } from '@seams/kernel/observability';
@@ -6,6 +7,8 @@ import { RequestContexts, Seam } from '@seams/kernel/seam';
 import request from 'supertest';
 import { createApp, startApp } from '../../src/host/create-app';
 import { testAuthEnv } from '../support/auth';
+import { brokerTest } from '../support/brokers';
+import { BROKERS, deleteQueues } from '../support/cluster';
 import { startTestDns, type TestDns } from '../support/dns-server';
 import { type AppProcess, freePort, startAppProcess } from '../support/processes';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -34,7 +37,10 @@ let database: TestDatabase;
 let seamPort: number;
 const replicas: Replica[] = [];
 
-async function startReplica(ip: string, url: string, http?: number): Promise<Replica> {
+const natsTest = brokerTest('NATS', 4222);
+const rabbitTest = brokerTest('RabbitMQ', 5672);
+
+async function startReplica(ip: string, url: string, http?: number, extra: Record<string, string> = {}): Promise<Replica> {
   const port = http ?? (await freePort());
   const env = {
     ...testAuthEnv(),
@@ -44,8 +50,9 @@ async function startReplica(ip: string, url: string, http?: number): Promise<Rep
     SEAMS_LOG_LEVEL: 'warn',
     SEAMS_HOST_MODULE: 'alpha',
     SEAMS_ALPHA_URL: url,
-    SEAMS_ALPHA_LISTEN: `tcp://${ip}:${seamPort}`,
+    ...(url.startsWith('tcp:') && { SEAMS_ALPHA_LISTEN: `tcp://${ip}:${seamPort}` }),
     PORT: String(port),
+    ...extra,
   };
   const child = startAppProcess(env, {}, ['-r', REGISTER, HOST]);
   await child.waitFor(/probe host of alpha ready/, 60_000);
@@ -198,5 +205,44 @@ describe('a connection older than its maximum age', () => {
     const opened = async () => Number(/^seams_seam_connections_opened_total\{module="alpha"\} (\d+)/m.exec(await monolith.get(Metrics).scrape())?.[1] ?? 0);
     const first = await opened();
     await askUntil(monolith, async () => (await opened()) >= first + 3);
+  });
+});
+
+/** Over a broker, replicas share a module's messages without a list: a NATS queue group, one RabbitMQ queue. */
+describe.each([
+  ['nats', natsTest.describe],
+  ['amqp', rabbitTest.describe],
+] as const)('replicas of a module over %s', (transport, describeIt) => {
+  describeIt(`(${transport})`, () => {
+    const namespace = `rep${randomBytes(4).toString('hex')}`;
+    const hosts: Replica[] = [];
+    let monolith: INestApplication;
+    const env = { SEAMS_NAMESPACE: namespace, SEAMS_BRAVO_URL: BROKERS[transport] };
+
+    beforeAll(async () => {
+      for (const ip of [A, B]) hosts.push(await startReplica(ip, BROKERS[transport], undefined, env));
+      monolith = await monolithFor(BROKERS[transport], env);
+    }, 120_000);
+
+    afterAll(async () => {
+      await monolith?.close();
+      await Promise.all(hosts.map((host) => host.process.stop()));
+      if (transport === 'amqp') await deleteQueues(namespace, ['alpha', 'bravo']);
+    });
+
+    it('shares the calls between the replicas, and goes on with the other when one is killed', async () => {
+      for (let i = 0; i < 60; i++) await expect(ask(monolith)).resolves.toEqual({ key: 'k1', seq: 1, value: 5 });
+      const shares = await Promise.all(hosts.map(handled));
+      expect(shares[0] + shares[1]).toBe(60);
+      expect(Math.min(...shares)).toBeGreaterThanOrEqual(12);
+
+      await hosts[1].process.stop('SIGKILL');
+      const survivor = await handled(hosts[0]);
+      let answered = 0;
+      for (let i = 0; i < 20; i++) if (!((await ask(monolith).catch((error: unknown) => error)) instanceof Error)) answered++;
+      // A call taken by the killed replica in its last moment may time out; the rest are answered by the survivor.
+      expect(answered).toBeGreaterThanOrEqual(18);
+      expect((await handled(hosts[0])) - survivor).toBe(answered);
+    });
   });
 });
