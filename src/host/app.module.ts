@@ -4,6 +4,7 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AuthGuard } from '@seams/kernel/http';
 import { isOperationsRoute, SeamsModule, type SeamsModuleOptions } from '@seams/kernel/host';
 import { EventsAdminController } from './events-admin.controller';
+import { RedisThrottlerStorage } from './redis-throttler-storage';
 import { ShadowAdminController } from './shadow-admin.controller';
 
 export interface HostOptions {
@@ -11,6 +12,9 @@ export interface HostOptions {
   readonly seams: SeamsModuleOptions;
   /** Requests per client address per minute (0: no limit). */
   readonly ratePerMinute: number;
+  /** Counts the limit in Redis, shared by every replica (`rateLimitKey` keeps deployments apart). */
+  readonly rateLimitRedisUrl?: string;
+  readonly rateLimitKey?: string;
 }
 
 /**
@@ -20,6 +24,7 @@ export interface HostOptions {
 @Module({})
 export class AppModule {
   static forRoot(options: HostOptions): DynamicModule {
+    const storage = options.rateLimitRedisUrl ? new RedisThrottlerStorage(options.rateLimitRedisUrl, `seams:rate-limit:${options.rateLimitKey ?? 'default'}`) : undefined;
     return {
       module: AppModule,
       imports: [
@@ -28,10 +33,13 @@ export class AppModule {
           throttlers: [{ ttl: 60_000, limit: options.ratePerMinute }],
           // Probes and scrapers (health, metrics) are never throttled.
           skipIf: (context) => options.ratePerMinute === 0 || isOperationsRoute(context),
+          ...(storage && { storage }),
         }),
       ],
       controllers: [EventsAdminController, ShadowAdminController],
       providers: [
+        // A provider too, so that Nest closes its Redis connection at shutdown.
+        ...(storage ? [{ provide: RedisThrottlerStorage, useValue: storage }] : []),
         // In this order: a client over its limit is turned away before its token costs a check.
         { provide: APP_GUARD, useClass: ThrottlerGuard },
         { provide: APP_GUARD, useClass: AuthGuard },

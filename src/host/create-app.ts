@@ -61,6 +61,8 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
         logger: root,
       },
       ratePerMinute: http.ratePerMinute,
+      rateLimitRedisUrl: http.rateLimitRedisUrl,
+      rateLimitKey: settings.namespace,
     }),
     { ...SEAMS_APP_OPTIONS, ...(http.https && { httpsOptions: { cert: http.https.cert, key: http.https.key } }) },
   );

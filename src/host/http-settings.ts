@@ -7,6 +7,8 @@ export interface HttpSettings {
   readonly corsOrigins: string[];
   readonly bodyLimit: string;
   readonly ratePerMinute: number;
+  /** Where the rate limit is counted for every replica at once (none: in this process). */
+  readonly rateLimitRedisUrl?: string;
 }
 
 export function httpSettingsOf(settings: Settings): HttpSettings {
@@ -16,5 +18,6 @@ export function httpSettingsOf(settings: Settings): HttpSettings {
     corsOrigins: settings.corsOrigins,
     bodyLimit: settings.bodyLimit,
     ratePerMinute: settings.rateLimit,
+    rateLimitRedisUrl: settings.rateLimitRedisUrl,
   };
 }

@@ -99,7 +99,8 @@ export const SETTINGS = {
   httpsKey: declare({ name: 'SEAMS_HTTPS_KEY', kind: text('a PEM file'), group: 'security', description: 'The HTTPS private key (PEM file); needs `SEAMS_HTTPS_CERT`.' }),
   corsOrigins: declare({ name: 'SEAMS_CORS_ORIGINS', kind: list(matching(/^https?:\/\/[^/]+$/, 'origins like https://shop.example')), group: 'security', default: [], shownDefault: 'not set (CORS off)', description: 'Comma-separated origins allowed to call from a browser.' }),
   bodyLimit: declare({ name: 'SEAMS_BODY_LIMIT', kind: matching(/^\d+(b|kb|mb)$/i, 'like 100kb or 1mb'), group: 'security', default: '100kb', description: 'Largest JSON body; larger gets 413.' }),
-  rateLimit: declare({ name: 'SEAMS_RATE_LIMIT', kind: whole(0), group: 'security', default: 1000, description: 'Requests per client address per minute (`0`: no limit); beyond, 429 with `Retry-After`.' }),
+  rateLimit: declare({ name: 'SEAMS_RATE_LIMIT', kind: whole(0), group: 'security', default: 1000, description: 'Requests per client address per minute (`0`: no limit); beyond, 429 with `Retry-After`. Counted per process unless `SEAMS_RATE_LIMIT_REDIS_URL` is set: N replicas then allow N times this.' }),
+  rateLimitRedisUrl: declare({ name: 'SEAMS_RATE_LIMIT_REDIS_URL', kind: matching(/^rediss?:\/\/\S+$/, 'a redis:// or rediss:// URL'), group: 'security', description: 'Counts the rate limit in this Redis, so every replica (every process with the same `SEAMS_NAMESPACE`) draws on one quota per client. If Redis cannot be reached, requests are let through and a warning is logged.' }),
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;
