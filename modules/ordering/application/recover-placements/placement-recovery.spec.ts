@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { Lifecycle } from '@seams/kernel/context';
 import type { UnitOfWorkScope } from '@seams/kernel/persistence';
 import { RequestContexts, type Seam } from '@seams/kernel/seam';
 import type { OrderRepository } from '../../domain/order.repository';
@@ -80,5 +81,27 @@ describe('PlacementRecovery (on in-memory ports)', () => {
     await recovery.beforeApplicationShutdown();
     await recovery.recoverAll();
     expect(placements.open).toHaveLength(70); // the round under way ends; no other starts
+  });
+
+  it('starts its rounds only once the process is ready, and stops them when it shuts down', async () => {
+    const lifecycle = new Lifecycle();
+    const recovery = new PlacementRecovery(new Placements(1), { send: async () => undefined } as unknown as Seam, { placementStaleMs: 1, placementRecoveryMs: 1000 }, lifecycle);
+    recovery.onApplicationBootstrap();
+    expect(recovery.started).toBe(false);
+    lifecycle.markReady();
+    expect(recovery.started).toBe(true);
+    lifecycle.beginShutdown();
+    await recovery.beforeApplicationShutdown();
+    expect(recovery.started).toBe(false);
+  });
+
+  it('never starts when the process shuts down before it was ready', async () => {
+    const lifecycle = new Lifecycle();
+    const recovery = new PlacementRecovery(new Placements(1), { send: async () => undefined } as unknown as Seam, { placementStaleMs: 1, placementRecoveryMs: 1000 }, lifecycle);
+    recovery.onApplicationBootstrap();
+    lifecycle.beginShutdown();
+    lifecycle.markReady();
+    expect(recovery.started).toBe(false);
+    await recovery.beforeApplicationShutdown();
   });
 });

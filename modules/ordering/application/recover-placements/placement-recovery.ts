@@ -1,4 +1,5 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { Lifecycle } from '@seams/kernel/context';
 import { RequestContexts, Seam } from '@seams/kernel/seam';
 import { ReleaseReservation } from '../../../inventory/contract';
 import { ORDERING_UNIT_OF_WORK } from '../../ordering.di-tokens';
@@ -25,10 +26,24 @@ export class PlacementRecovery implements OnApplicationBootstrap, BeforeApplicat
     @Inject(ORDERING_UNIT_OF_WORK) private readonly unitOfWork: OrderingUnitOfWork,
     private readonly seam: Seam,
     @Inject(orderingSettings.token) private readonly settings: OrderingSettings,
+    @Optional() private readonly lifecycle?: Lifecycle,
   ) {}
 
+  /** Starts once the process is ready (the host's Lifecycle; at once without one), and takes nothing new once it shuts down. */
   onApplicationBootstrap(): void {
+    if (this.lifecycle) this.lifecycle.whenReady(() => this.start());
+    else this.start();
+  }
+
+  /** Whether recovery rounds are scheduled (from readiness until shutdown). */
+  get started(): boolean {
+    return this.timer !== undefined && !this.stopping;
+  }
+
+  private start(): void {
+    if (this.stopping) return;
     this.timer = setInterval(() => {
+      if (this.lifecycle?.shuttingDown) return;
       this.running ??= this.recoverAll()
         .catch((error: Error) => this.logger.warn(`recovering placements failed: ${error.message}`))
         .finally(() => (this.running = undefined));

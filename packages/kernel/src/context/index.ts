@@ -6,3 +6,4 @@
 export { RequestContexts } from './request-context';
 export type { RequestContext, InboxClaim, Principal } from './request-context';
 export { InvalidOptionError, wholeNumber, wholeNumbers } from './option-checks';
+export { Lifecycle } from './lifecycle';

@@ -45,7 +45,7 @@ export class HealthController {
     description:
       'Checks `database:<module>` for each local module, `broker:<url>` for each NATS or RabbitMQ address in use, and ' +
       '`remote:<module>` (a ping through the seam, outside the circuit breaker) for each remote module whose commands ' +
-      'or queries a local module sends. 503 while any is down, or while the process shuts down (`process`).',
+      'or queries a local module sends. 503 while any is down, or while the process starts or shuts down (`process`).',
   })
   @ApiOkResponse({ description: 'All checks are up' })
   @ApiServiceUnavailableResponse({ description: 'At least one check is down; `error` names which, and why' })
@@ -69,7 +69,8 @@ export class HealthController {
     return [
       async () => {
         const indicator = this.indicators.check('process');
-        return this.lifecycle.shuttingDown ? indicator.down({ reason: 'shutting down' }) : indicator.up();
+        if (this.lifecycle.shuttingDown) return indicator.down({ reason: 'shutting down' });
+        return this.lifecycle.ready ? indicator.up() : indicator.down({ reason: 'starting' });
       },
       ...this.databases.all().map((database) => check(`database:${database.module}`, async () => void (await database.ping()))),
       ...brokerUrls([...served, ...remote]).map((url) => check(`broker:${redactUrl(url)}`, () => brokerReachable(url, CHECK_TIMEOUT_MS))),

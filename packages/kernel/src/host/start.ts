@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { Lifecycle } from '../context';
 import { type BrokerOptions, checkBrokerOptions, groupServers, serverOptions, type TlsFiles, Topology } from '../seam';
 
 /**
@@ -25,4 +26,15 @@ export async function startApp(app: INestApplication, port: number, host?: strin
   await app.init();
   await app.startAllMicroservices();
   await app.listen(port, host as string);
+  // Ready: readiness answers 200 from now on, and background work (the relay, recovery jobs) starts.
+  lifecycleOf(app)?.markReady();
+}
+
+/** The app's Lifecycle, if it runs the kernel's host module. */
+function lifecycleOf(app: INestApplication): Lifecycle | undefined {
+  try {
+    return app.get(Lifecycle, { strict: false });
+  } catch {
+    return undefined;
+  }
 }

@@ -1,6 +1,7 @@
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { Client } from 'pg';
 import type { IntegrationEvent } from '../primitives';
+import { Lifecycle } from '../context';
 import { DatabaseRegistry, type ModuleDatabase, OUTBOX_CHANNEL, returnedRows } from '../persistence';
 import { type Dispatched, EventDispatcher, MessageRegistry, RequestContexts, Topology } from '../seam';
 import { envelopeOf, RemoteModules, SEAM_TIMEOUT } from '../seam/remote-modules';
@@ -66,15 +67,39 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(RELAY_SETTINGS) private readonly settings: RelaySettings,
     @Inject(SEAM_TIMEOUT) private readonly timeoutMs: number,
     @Optional() observer?: SeamObserver,
+    @Optional() private readonly lifecycle?: Lifecycle,
   ) {
     this.observer = observer ?? SeamObserver.standalone();
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  /** Whether the relay takes work: from when the process is ready (the host's `startApp`) until it shuts down. */
+  get started(): boolean {
+    return this.running && !this.stopping;
+  }
+
+  private running = false;
+
+  onApplicationBootstrap(): void {
     for (const database of this.databases.all()) this.loops.set(database.module, { database, running: undefined, again: false });
+    // Deliveries start once the process is ready (its listeners up, readiness 200), not while
+    // it is still starting; without the host's Lifecycle (a relay used on its own), at once.
+    if (!this.lifecycle) return void this.start();
+    this.lifecycle.whenReady(() => void this.start());
+    // An app that never says it is ready (started without `startApp`) would deliver nothing, silently.
+    const reminder = setTimeout(() => {
+      if (!this.running && !this.stopping) this.logger.warn('events are not delivered yet: the process is not ready (start it with startApp, or call Lifecycle.markReady() once it serves)');
+    }, 30_000);
+    reminder.unref();
+    this.timers.push(reminder);
+  }
+
+  private async start(): Promise<void> {
+    if (this.stopping || this.running) return;
+    this.running = true;
     const byUrl = new Map<string, string[]>();
     for (const database of this.databases.all()) byUrl.set(database.url, [...(byUrl.get(database.url) ?? []), database.module]);
     for (const [url, modules] of byUrl) await this.listen(url, modules);
+    if (this.stopping) return;
     this.timers.push(setInterval(() => this.wakeAll(), this.settings.pollMs));
     this.timers.push(setInterval(() => void this.cleanUp(), Math.min(60_000, this.settings.retentionMs)));
     this.wakeAll();
@@ -92,7 +117,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   /** Runs a round for `module` now (or right after the one under way). */
   wake(module: string): void {
     const loop = this.loops.get(module);
-    if (!loop || this.stopping) return;
+    if (!loop || !this.running || this.stopping || this.lifecycle?.shuttingDown) return;
     if (loop.running) {
       loop.again = true;
       loop.wakeUp?.();

@@ -1,10 +1,11 @@
 import type { MessageRegistry } from './manifest';
-import { addressesOf } from './transport';
+import { addressesOf, URL_EXAMPLE } from './transport';
+
+export { URL_EXAMPLE };
 
 /** Which modules this process runs, and where the others are. */
 export type Role = { readonly kind: 'monolith' } | { readonly kind: 'module'; readonly module: string };
 
-export const URL_EXAMPLE = 'tcp://127.0.0.1:4010, nats://127.0.0.1:4222 or amqp://guest:guest@127.0.0.1:5672';
 
 /** How a module is placed from a process's point of view. */
 export type Placement = 'local' | 'remote' | 'shadow';

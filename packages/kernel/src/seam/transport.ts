@@ -3,9 +3,10 @@ import { Logger } from '@nestjs/common';
 import { type ClientOptions, type MicroserviceOptions, type NatsOptions, type RmqOptions, ServerNats, ServerRMQ, Transport } from '@nestjs/microservices';
 import { BatchingJsonSocket } from './batching-socket';
 import { patternOf } from './envelope';
-import { URL_EXAMPLE } from './topology';
 
 export type TransportName = 'tcp' | 'nats' | 'rmq';
+
+export const URL_EXAMPLE = 'tcp://127.0.0.1:4010, nats://127.0.0.1:4222 or amqp://guest:guest@127.0.0.1:5672';
 
 /** The largest TCP frame accepted (characters of JSON); a larger one closes the connection. */
 export const MAX_FRAME_CHARS = 1024 * 1024;
