@@ -21,7 +21,8 @@ import { defineModule, type EventSubscriber, type ModuleManifest, RequestContext
  *   <m>.items     the state the commands change
  *   <m>.handled   one row per (event, subscriber) handled: event id, subscriber, event, key, seq
  *   <m>.calls     every time a handler was entered (autocommitted, so failed attempts count too)
- *   <m>.faults    faults the simulation injects: (handler, key, kind, remaining)
+ *   <m>.faults    faults the simulation injects: (handler, key, kind, remaining); kinds: throw,
+ *                 conflict (a serialization failure), slow (a subscriber takes the system's slowMs)
  */
 export interface ProbeSystem {
   readonly modules: readonly ProbeModuleSpec[];
@@ -45,7 +46,7 @@ export interface ProbeSubscription {
 export const UNLUCKY_VALUE = 13;
 export const SLOW_FROM = 900;
 
-export type FaultKind = 'throw' | 'conflict';
+export type FaultKind = 'throw' | 'conflict' | 'slow';
 
 export interface ProbeMessages {
   readonly Put: MessageClass & (new (key: string, value: number) => Command<{ key: string; seq: number }>);
@@ -257,7 +258,7 @@ export function subscriberName(event: string, index: number): string {
   return `On_${event.replace(/[.-]/g, '_')}_${index}`;
 }
 
-function subscriber(module: string, own: ProbeMessages, event: MessageClass<IntegrationEvent>, index: number, chain: boolean): Type<unknown> {
+function subscriber(module: string, own: ProbeMessages, event: MessageClass<IntegrationEvent>, index: number, chain: boolean, slowMs: number): Type<unknown> {
   const name = subscriberName(event.wire, index);
   class ProbeSubscriber implements EventSubscriber<IntegrationEvent> {
     private readonly work: ProbeWork;
@@ -269,6 +270,7 @@ function subscriber(module: string, own: ProbeMessages, event: MessageClass<Inte
       const { key, seq } = received as unknown as { key: string; seq: number };
       await this.work.entered(event.wire, key);
       if (await this.work.fault('throw', name, key)) throw new Error(`${module}/${name} was told to fail on ${key}#${seq}`);
+      if (await this.work.fault('slow', name, key)) await new Promise((resolve) => setTimeout(resolve, slowMs));
       const loses = await this.work.conflicts(name, key);
       await this.work.database.transaction(async ({ manager, publish }) => {
         if (loses()) await manager.query(SERIALIZATION_FAILURE);
@@ -309,7 +311,7 @@ export function probeManifests(system: ProbeSystem, options: { slowMs: number })
     const own = probeMessages(spec.name);
     const subscribers = spec.subscriptions.flatMap((subscription) =>
       Array.from({ length: subscription.handlers }, (_, index) =>
-        subscriber(spec.name, own, probeEvent(subscription.event), index, subscription.chain && index === 0),
+        subscriber(spec.name, own, probeEvent(subscription.event), index, subscription.chain && index === 0, options.slowMs),
       ),
     );
     const handlers = [putHandler(spec.name, own, options.slowMs), getHandler(spec.name, own)];

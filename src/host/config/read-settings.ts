@@ -1,3 +1,4 @@
+import { checkLease, RELAY_DEFAULTS } from '@seams/kernel/messaging';
 import { type ModuleManifest, readModuleSettings } from '@seams/kernel/seam';
 import { type Declaration, SETTINGS, type SettingKey, type Settings } from './settings';
 import { SettingError } from './setting-kinds';
@@ -80,6 +81,11 @@ function together(settings: Settings): string[] {
   if (Boolean(settings.brokerTlsCert) !== Boolean(settings.brokerTlsKey)) errors.push('Broker TLS needs SEAMS_BROKER_TLS_CERT and SEAMS_BROKER_TLS_KEY together, or neither');
   if ((settings.brokerTlsCert || settings.brokerTlsKey) && !settings.brokerTlsCa) errors.push('SEAMS_BROKER_TLS_CERT and SEAMS_BROKER_TLS_KEY need SEAMS_BROKER_TLS_CA (the CA that signed the broker\'s certificate)');
   if (settings.natsNkeySeed && settings.natsCreds) errors.push('Set SEAMS_NATS_NKEY_SEED or SEAMS_NATS_CREDS, not both');
+  try {
+    checkLease({ ...RELAY_DEFAULTS, leaseMs: settings.relayLeaseMs }, settings.timeoutMs, { lease: 'SEAMS_RELAY_LEASE_MS', timeout: 'SEAMS_TIMEOUT_MS' });
+  } catch (error) {
+    errors.push((error as Error).message);
+  }
   if (settings.brokerTlsCa) {
     const plain = Object.entries(settings.moduleUrl).filter(([, url]) => url !== undefined && /^amqp:/i.test(url));
     for (const [module, url] of plain) {

@@ -30,11 +30,17 @@ export async function startApp(app: INestApplication, port: number, host?: strin
   lifecycleOf(app)?.markReady();
 }
 
-/** The app's Lifecycle, if it runs the kernel's host module. */
+/**
+ * The app's Lifecycle, if it runs the kernel's host module. Looked up in Nest's module
+ * container: `app.get` of a provider the app lacks ends the process when the app was created
+ * with `abortOnError` (Nest's default).
+ */
 function lifecycleOf(app: INestApplication): Lifecycle | undefined {
-  try {
-    return app.get(Lifecycle, { strict: false });
-  } catch {
-    return undefined;
+  type Modules = Map<string, { providers: Map<unknown, { instance: unknown }> }>;
+  const container = (app as unknown as { container?: { getModules(): Modules } }).container;
+  for (const module of container?.getModules().values() ?? []) {
+    const instance = module.providers.get(Lifecycle)?.instance;
+    if (instance instanceof Lifecycle) return instance;
   }
+  return undefined;
 }

@@ -1,6 +1,6 @@
 export { MessagingModule } from './messaging.module';
 export type { MessagingOptions, MessagingAsyncOptions } from './messaging.module';
-export { relaySettings, RELAY_DEFAULTS } from './relay-settings';
+export { relaySettings, RELAY_DEFAULTS, checkLease } from './relay-settings';
 export type { RelaySettings } from './relay-settings';
 export { OutboxRelay } from './outbox-relay';
 export { OutboxAdmin } from './outbox-admin';

@@ -3,11 +3,11 @@ import { Client } from 'pg';
 import type { IntegrationEvent } from '../primitives';
 import { Lifecycle } from '../context';
 import { DatabaseRegistry, type ModuleDatabase, OUTBOX_CHANNEL, returnedRows } from '../persistence';
-import { type Dispatched, EventDispatcher, MessageRegistry, RequestContexts, Topology } from '../seam';
+import { type Dispatched, EventDispatcher, MessageRegistry, RequestContexts, SeamTimeoutError, Topology } from '../seam';
 import { envelopeOf, RemoteModules, SEAM_TIMEOUT } from '../seam/remote-modules';
 import { type ObservedRoute, SeamObserver } from '../observability/seam-observer';
 import { inDeliverySpan } from '../observability/tracing';
-import { backoff, RELAY_SETTINGS, type RelaySettings } from './relay-settings';
+import { backoff, checkLease, deliveryBudgetMs, RELAY_SETTINGS, type RelaySettings } from './relay-settings';
 
 interface Claimed {
   readonly id: string;
@@ -70,6 +70,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     @Optional() private readonly lifecycle?: Lifecycle,
   ) {
     this.observer = observer ?? SeamObserver.standalone();
+    checkLease(settings, timeoutMs);
   }
 
   /** Whether the relay takes work: from when the process is ready (the host's `startApp`) until it shuts down. */
@@ -145,6 +146,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       while (!this.stopping) {
         loop.again = false;
         let claimed: Claimed[];
+        // Taken before the claim: its lease ends no earlier than this plus leaseMs.
+        const claimedAt = Date.now();
         try {
           claimed = await this.claim(loop.database);
         } catch (error) {
@@ -152,7 +155,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           return;
         }
         if (claimed.length > 0) {
-          const round: Promise<void> = this.deliverAll(loop.database, claimed).finally(() => delivering.delete(round));
+          const round: Promise<void> = this.deliverAll(loop.database, claimed, claimedAt + this.settings.leaseMs).finally(() => delivering.delete(round));
           delivering.add(round);
           if (delivering.size >= ROUNDS_IN_FLIGHT) await Promise.race(delivering);
         } else if (delivering.size > 0) {
@@ -201,12 +204,17 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /**
-   * Delivers a round's claims, `concurrency` units at a time, then marks the successful ones
-   * done at once. A unit is one delivery to a remote module, or a batch of up to BATCH_SIZE
+   * Delivers a round's claims, `concurrency` units at a time, each marked done as soon as it
+   * succeeded. A unit is one delivery to a remote module, or a batch of up to BATCH_SIZE
    * deliveries to one local module, handled in one transaction of that module (one commit
    * instead of one per event); a batch that fails is retried one delivery at a time.
+   *
+   * The round is bounded by its claim's lease (`leaseEnd`): a delivery starts only while the
+   * longest delivery (its deadline, then a ping of its subscriber) still ends within the lease,
+   * so no other relay can claim it while it runs; those that cannot start in time are given
+   * back, unclaimed, for the next round.
    */
-  private async deliverAll(database: ModuleDatabase, claimed: Claimed[]): Promise<void> {
+  private async deliverAll(database: ModuleDatabase, claimed: Claimed[], leaseEnd: number): Promise<void> {
     const units: Claimed[][] = [];
     const batches = new Map<string, Claimed[]>();
     for (const row of claimed) {
@@ -223,28 +231,54 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       batch.push(row);
     }
     let next = 0;
-    const done: string[] = [];
+    const budget = deliveryBudgetMs(this.timeoutMs);
+    const inTime = () => !this.stopping && Date.now() + budget <= leaseEnd;
+    const notStarted: Claimed[] = [];
     const worker = async () => {
       while (next < units.length) {
         const unit = units[next++];
-        if (unit.length > 1 && (await this.deliverBatch(database, unit))) {
-          done.push(...unit.map((row) => row.id));
+        if (!inTime()) {
+          notStarted.push(...unit);
           continue;
         }
-        for (const row of unit) if (await this.deliver(database, row)) done.push(row.id);
+        if (unit.length > 1 && (await this.deliverBatch(database, unit))) {
+          await this.markDone(database, unit);
+          continue;
+        }
+        const done: Claimed[] = [];
+        for (const row of unit) {
+          if (!inTime()) notStarted.push(row);
+          else if (await this.deliver(database, row)) done.push(row);
+        }
+        await this.markDone(database, done);
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.settings.concurrency, units.length) }, worker));
-    if (done.length === 0) return;
-    // A crash before this update only means a redelivery, which the subscriber's inbox absorbs.
+    if (notStarted.length > 0) await this.giveBack(database, notStarted);
+  }
+
+  /** Marks deliveries done. A crash before this update only means a redelivery, which the subscriber's inbox absorbs. */
+  private async markDone(database: ModuleDatabase, rows: readonly Claimed[]): Promise<void> {
+    if (rows.length === 0) return;
     await database.dataSource
       .query(
         `UPDATE "${database.module}".seams_deliveries
             SET status = 'DELIVERED', delivered_at = now(), lease_until = NULL, last_error = NULL
           WHERE id = ANY($1::uuid[])`,
-        [done],
+        [rows.map((row) => row.id)],
       )
       .catch((error: Error) => this.logger.warn(`marking deliveries done failed (they will be redelivered): ${error.message}`));
+  }
+
+  /** Claims not delivered in time for their lease, given back as they were (their attempt not counted). */
+  private async giveBack(database: ModuleDatabase, rows: readonly Claimed[]): Promise<void> {
+    await database.dataSource
+      .query(
+        `UPDATE "${database.module}".seams_deliveries SET lease_until = NULL, attempts = GREATEST(attempts - 1, 0)
+          WHERE id = ANY($1::uuid[]) AND status = 'PENDING'`,
+        [rows.map((row) => row.id)],
+      )
+      .catch((error: Error) => this.logger.warn(`giving back claims failed (they come free when their lease ends): ${error.message}`));
   }
 
   /** Hands several events to one local module in one transaction; false (nothing kept) if any fails. */
@@ -256,9 +290,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         this.dispatcher.handlersOf(row.subscriber, row.name).map((handler) => ({ eventId: row.event_id, handler })),
       );
       const handled: Claimed[] = [];
-      await subscriber.batch(inbox, async () => {
-        for (const row of rows) if (((await this.handOver(row)) as Dispatched | undefined)?.handled) handled.push(row);
-      });
+      // One deadline for the batch (it is one transaction), checked before its commit.
+      const deadline = Date.now() + this.timeoutMs;
+      await RequestContexts.run({ ...(RequestContexts.current() ?? { correlationId: 'batch' }), deadline }, () =>
+        subscriber.batch(inbox, async () => {
+          for (const row of rows) if (((await this.handOver(row)) as Dispatched | undefined)?.handled) handled.push(row);
+        }),
+      );
       // Counted once the batch has committed: a batch that rolls back is handed over again.
       for (const row of handled) this.dispatcher.countHandled(row.subscriber, row.name);
       return true;
@@ -275,11 +313,15 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private handOver(row: Claimed): Promise<unknown> {
     const type = this.registry.find(row.name);
     if (!type) throw new Error(`no module's contract has an event named ${row.name}`);
+    const local = this.topology.isLocal(row.subscriber);
     const context = {
       ...RequestContexts.current(),
       correlationId: row.correlation_id ?? row.event_id,
       causationId: row.causation_id ?? undefined,
       messageId: row.event_id,
+      // A local subscriber has the deadline a remote one gets in its envelope: its work is
+      // rolled back past it, and the delivery fails with seam.timeout, on both paths alike.
+      ...(local && { deadline: RequestContexts.current()?.deadline ?? Date.now() + this.timeoutMs }),
       // Events are delivered by the deployment itself, not on behalf of whoever caused them.
       identity: undefined,
       principal: { kind: 'service' as const, service: 'relay' },
@@ -287,9 +329,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     const attributes = { 'seams.module': row.subscriber, 'seams.message': row.name, 'seams.event_id': row.event_id, 'seams.delivery.attempt': row.attempts };
     return RequestContexts.run(context, () =>
       inDeliverySpan(row.name, attributes, row, () => {
-        if (this.topology.isLocal(row.subscriber)) {
+        if (local) {
           const event = Object.assign(Object.create(type.prototype as object) as object, row.payload) as IntegrationEvent;
-          return this.observer.observe(this.routeOf(row), () => this.dispatcher.dispatchTo(row.subscriber, row.name, event, row.event_id));
+          return this.observer.observe(this.routeOf(row), () =>
+            withDeadline(this.dispatcher.dispatchTo(row.subscriber, row.name, event, row.event_id), context.deadline!, `${row.name} to ${row.subscriber}`),
+          );
         }
         return this.remote.request(row.subscriber, envelopeOf('event', row.name, row.payload, this.timeoutMs, row.event_id));
       }),
@@ -395,4 +439,15 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       }
     }
   }
+}
+
+/** `work`, or seam.timeout once `deadline` passes (the work's own commit is refused past it, see ModuleDatabase). */
+function withDeadline<T>(work: Promise<T>, deadline: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new SeamTimeoutError(what)), Math.max(0, deadline - Date.now()));
+    work.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      (error: unknown) => (clearTimeout(timer), reject(error as Error)),
+    );
+  });
 }

@@ -1,4 +1,4 @@
-import { wholeNumbers } from '../context';
+import { InvalidOptionError, wholeNumbers } from '../context';
 
 /** How the outbox relay behaves (typed options: the host builds them from its settings). */
 export interface RelaySettings {
@@ -39,6 +39,28 @@ export const RELAY_DEFAULTS: RelaySettings = {
 /** The relay's options over the defaults, each a positive whole number (refused in one line otherwise). */
 export function relaySettings(options: Partial<RelaySettings> = {}): RelaySettings {
   return wholeNumbers(RELAY_DEFAULTS, options, 1, (key) => `relay.${key}`);
+}
+
+/** Room left in a lease beyond the longest delivery (its deadline, then a ping of its subscriber). */
+export const LEASE_MARGIN_MS = 500;
+
+/** The longest one delivery may take: its deadline, then (a remote subscriber that timed out) a ping of the same length. */
+export function deliveryBudgetMs(timeoutMs: number): number {
+  return 2 * timeoutMs + LEASE_MARGIN_MS;
+}
+
+/**
+ * A lease must outlast the longest delivery: a delivery still running when its claim's lease
+ * ends can be claimed and run again by another relay beside it. Refused in one line naming both.
+ */
+export function checkLease(settings: RelaySettings, timeoutMs: number, names = { lease: 'relay.leaseMs', timeout: 'the seam timeout' }): void {
+  const least = deliveryBudgetMs(timeoutMs);
+  if (settings.leaseMs < least) {
+    throw new InvalidOptionError(
+      `${names.lease} (${settings.leaseMs}) must be at least twice ${names.timeout} (${timeoutMs} ms) plus ${LEASE_MARGIN_MS} ms, ${least}: ` +
+        'a delivery may take its deadline and then a ping of its subscriber, and must end within the lease of its claim',
+    );
+  }
 }
 
 /** Delay before attempt `attempts + 1`: exponential, capped, with jitter so retries spread out. */

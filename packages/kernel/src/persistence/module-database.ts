@@ -176,6 +176,7 @@ export class ModuleDatabase implements OnApplicationShutdown {
       const batch = { module: this.module, manager, claimed: claimedKeys, handledBefore, poisoned: false };
       const result = await RequestContexts.run({ ...(context ?? { correlationId: 'batch' }), batch }, work);
       if (batch.poisoned) throw new Error(`A transaction in a batch of ${this.module} failed; the batch is rolled back`);
+      if (context?.deadline !== undefined && Date.now() > context.deadline) throw new SeamTimeoutError(`A batch of ${this.module} (rolled back: its deadline passed)`);
       return result;
     });
   }
