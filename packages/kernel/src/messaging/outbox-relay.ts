@@ -399,24 +399,47 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     );
   }
 
-  private async listen(url: string, modules: string[]): Promise<void> {
+  /**
+   * Keeps a LISTEN connection to the database at `url` for as long as the relay runs: when it
+   * is lost or cannot be made, it is tried again, backing off from 250 ms to 10 s, one timer at
+   * a time, and the relay polls meanwhile. One warning per outage, one line when it is back.
+   */
+  private async listen(url: string, modules: string[], failures = 0): Promise<void> {
+    if (this.stopping) return;
     const client = new Client({ connectionString: url, application_name: 'seams:relay' });
-    client.on('notification', (message) => message.payload && this.wake(message.payload));
-    client.on('error', (error) => {
-      if (this.stopping) return;
-      this.logger.warn(`outbox listener lost (${error.message}); polling every ${this.settings.pollMs} ms until it is back`);
+    let lost = false;
+    const retry = (error: Error) => {
+      if (lost || this.stopping) return;
+      lost = true;
       const index = this.listeners.indexOf(client);
       if (index >= 0) this.listeners.splice(index, 1);
-      const retry = setTimeout(() => void this.listen(url, modules).catch(() => undefined), 1000);
-      this.timers.push(retry);
-    });
+      void client.end().catch(() => undefined);
+      if (failures === 0) this.logger.warn(`outbox listener for ${modules.join(', ')} lost (${error.message}); polling every ${this.settings.pollMs} ms until it is back`);
+      const wait = Math.min(LISTEN_RETRY_MS * 2 ** failures, LISTEN_MAX_RETRY_MS);
+      const timer = setTimeout(() => {
+        this.timers.splice(this.timers.indexOf(timer), 1);
+        void this.listen(url, modules, failures + 1);
+      }, wait);
+      this.timers.push(timer);
+    };
+    client.on('notification', (message) => message.payload && this.wake(message.payload));
+    client.on('error', retry);
+    client.on('end', () => retry(new Error('the connection ended')));
     try {
       await client.connect();
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-      this.listeners.push(client);
     } catch (error) {
-      await client.end().catch(() => undefined);
-      if (!this.stopping) this.logger.warn(`cannot LISTEN for ${modules.join(', ')}: ${(error as Error).message}; polling only`);
+      retry(error as Error);
+      return;
+    }
+    if (this.stopping) return void client.end().catch(() => undefined);
+    this.listeners.push(client);
+    const wasLost = failures > 0;
+    failures = 0; // a later loss is a new outage
+    if (wasLost) {
+      this.logger.log(`outbox listener for ${modules.join(', ')} is back`);
+      // Commits made while it was away notified nobody.
+      for (const module of modules) this.wake(module);
     }
   }
 
@@ -440,6 +463,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 }
+
+const LISTEN_RETRY_MS = 250;
+const LISTEN_MAX_RETRY_MS = 10_000;
 
 /** `work`, or seam.timeout once `deadline` passes (the work's own commit is refused past it, see ModuleDatabase). */
 function withDeadline<T>(work: Promise<T>, deadline: number, what: string): Promise<T> {
