@@ -12,6 +12,7 @@ import { ACTION, addBenchService, moleculerBroker, natsTransporter, tcpTransport
 import { BenchModule, benchManifest, Ping, type PingReply, RawPingController, rawNatsController, Reserve, SAMPLE } from './probe';
 import { freePort, NATS_URL, natsAvailable, type Profile } from './support';
 import { seamOptionsFor, topologyFrom } from '../src/host/config';
+import { RequestContexts } from '@seams/kernel/context';
 
 /**
  * Scenario 2, remote call: one seam command to another process, against the raw
@@ -105,8 +106,9 @@ async function tcpRound(settings: ServerSettings, opened: Opened[], profile: Pro
   const rawCall = () => firstValueFrom(raw.send<PingReply>('raw.ping', { orderId, lines }));
   // The same handler under an object pattern, which the Nest TCP server routes without a failed JSON.parse.
   const rawObjectCall = () => firstValueFrom(raw.send<PingReply>({ raw: 'ping' }, { orderId, lines }));
-  const seamCall = () => seam.send(new Reserve(orderId, lines));
-  const seamQuery = () => seam.ask(new Ping(orderId, lines));
+  // As a service: work that acts for nobody is refused.
+  const seamCall = () => RequestContexts.runAsService('bench', () => seam.send(new Reserve(orderId, lines)));
+  const seamQuery = () => RequestContexts.runAsService('bench', () => seam.ask(new Ping(orderId, lines)));
   const moleculerCall = () => broker.call<PingReply, PingReply>(ACTION, { orderId, lines });
   return compare<TcpSubject>(
     {
@@ -134,7 +136,8 @@ async function natsRound(settings: ServerSettings, opened: Opened[], profile: Pr
   opened.push(await started(broker));
   const seam = app.get(Seam);
   const rawCall = () => firstValueFrom(raw.send<PingReply>(rawSubject(settings.namespace), { orderId, lines }));
-  const seamCall = () => seam.send(new Reserve(orderId, lines));
+  // As a service: work that acts for nobody is refused.
+  const seamCall = () => RequestContexts.runAsService('bench', () => seam.send(new Reserve(orderId, lines)));
   const moleculerCall = () => broker.call<PingReply, PingReply>(ACTION, { orderId, lines });
   return compare<NatsSubject>(
     {

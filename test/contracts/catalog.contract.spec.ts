@@ -3,6 +3,7 @@ import { Seam } from '@seams/kernel/seam';
 import { startCluster } from '../support/cluster';
 import { FakeCatalog } from '../support/fakes';
 import { startModuleHarness } from '../support/module-harness';
+import { serviceSeam } from '@seams/kernel/testing';
 
 /** What the suite needs of a catalog: a seam to it, and a way to register products. */
 interface Subject {
@@ -14,7 +15,7 @@ interface Subject {
 const real = (remote: string[]) => async (): Promise<Subject> => {
   const cluster = await startCluster({ remote });
   return {
-    seam: cluster.monolith.get(Seam),
+    seam: serviceSeam(cluster.monolith.get(Seam)),
     addProduct: async (product) => void (await cluster.http('catalog').post('/v1/catalog/products').send(product).expect(201)),
     close: () => cluster.close(),
   };

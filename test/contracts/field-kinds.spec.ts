@@ -7,9 +7,10 @@ import { sku } from '../../modules/catalog/contract';
 import { Command, DomainError, type Infer, z } from '@seams/kernel/primitives';
 import { defineModule, MessageRegistry, patternOf, Seam, SeamModule, serverOptions } from '@seams/kernel/seam';
 import { seamOptionsFor, topologyFrom } from '../../src/host/config';
-import { serviceCredential, testAuthEnv } from '../support/auth';
+import { sealed, testAuthEnv } from '../support/auth';
 import { freePort } from '../support/processes';
 import { RawTcpClient } from '../support/raw-tcp';
+import { serviceSeam } from '@seams/kernel/testing';
 
 /** A contract with every kind of field a payload may have. */
 const payload = z.object({
@@ -120,7 +121,7 @@ async function inProcess(): Promise<Side> {
   class MonolithModule {}
   const app = await NestFactory.createApplicationContext(MonolithModule, { logger: false });
   await app.init();
-  return { seam: app.get(Seam), close: () => app.close() };
+  return { seam: serviceSeam(app.get(Seam)), close: () => app.close() };
 }
 
 async function acrossTcp(): Promise<Side> {
@@ -138,7 +139,7 @@ async function acrossTcp(): Promise<Side> {
   class CallerModule {}
   const caller: INestApplicationContext = await NestFactory.createApplicationContext(CallerModule, { logger: false });
   return {
-    seam: caller.get(Seam),
+    seam: serviceSeam(caller.get(Seam)),
     port,
     close: async () => {
       await caller.close();
@@ -190,16 +191,15 @@ describe.each([
     const client = await RawTcpClient.open(side.port!);
     try {
       const id = randomUUID();
-      client.request(patternOf('parcels'), {
+      client.request(patternOf('parcels'), sealed({
         v: 1,
         kind: 'command',
         name: BookParcel.wire,
         id,
         correlationId: id,
         deadline: Date.now() + 5000,
-        service: serviceCredential(),
         payload: payloadToSend,
-      }, id);
+      }), id);
       const reply = (await client.next()) as { response: never };
       return reply.response;
     } finally {

@@ -6,6 +6,7 @@ import { brokerTest } from '../support/brokers';
 import { startCluster, type TransportKind } from '../support/cluster';
 import { FakeInventory } from '../support/fakes';
 import { startModuleHarness } from '../support/module-harness';
+import { serviceSeam } from '@seams/kernel/testing';
 
 const nats = brokerTest('NATS', 4222);
 const rabbit = brokerTest('RabbitMQ', 5672);
@@ -21,7 +22,7 @@ interface Subject {
 const real = (remote: string[], transport: TransportKind) => async (): Promise<Subject> => {
   const cluster = await startCluster({ remote, transport });
   return {
-    seam: cluster.monolith.get(Seam),
+    seam: serviceSeam(cluster.monolith.get(Seam)),
     setStock: async (sku, onHand) => void (await cluster.http('inventory').put(`/v1/inventory/stock/${sku}`).send({ onHand }).expect(200)),
     stock: async (sku) => (await cluster.http('inventory').get(`/v1/inventory/stock/${sku}`).expect(200)).body,
     close: () => cluster.close(),

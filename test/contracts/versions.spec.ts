@@ -3,6 +3,7 @@ import { Seam } from '@seams/kernel/seam';
 import { customerBearer } from '../support/auth';
 import { type Cluster, startCluster } from '../support/cluster';
 import { shop } from '../support/shop';
+import { serviceSeam } from '@seams/kernel/testing';
 
 /**
  * Coexisting versions: a message in v1 and v2 at once, served by one module host, and an HTTP
@@ -14,7 +15,7 @@ describe('versions side by side', () => {
 
   beforeAll(async () => {
     cluster = await startCluster({ remote: ['catalog'] });
-    seam = cluster.monolith.get(Seam);
+    seam = serviceSeam(cluster.monolith.get(Seam));
     const s = shop(cluster.http);
     await s.product('VER-1', 300);
     await s.product('VER-2', 500);

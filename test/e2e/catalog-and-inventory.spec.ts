@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ReserveStock } from '../../modules/inventory/contract';
 import { Seam } from '@seams/kernel/seam';
 import { startTestApp, type TestApp } from '../support/test-app';
+import { serviceSeam } from '@seams/kernel/testing';
 
 describe('catalog and inventory over HTTP', () => {
   let app: TestApp;
@@ -54,7 +55,7 @@ describe('catalog and inventory over HTTP', () => {
   it('refuses to set on-hand below what is reserved, with 409', async () => {
     await app.http.put('/v1/inventory/stock/INV-2').send({ onHand: 3 }).expect(200);
     // hold two units through inventory's published command, as ordering does
-    await app.app.get(Seam).send(new ReserveStock(randomUUID(), [{ sku: 'INV-2', quantity: 2 }]));
+    await serviceSeam(app.app.get(Seam)).send(new ReserveStock(randomUUID(), [{ sku: 'INV-2', quantity: 2 }]));
 
     const response = await app.http.put('/v1/inventory/stock/INV-2').send({ onHand: 1 }).expect(409);
     expect(response.body).toMatchObject({ code: 'inventory.on-hand-below-reserved', onHand: 1, reserved: 2 });

@@ -53,13 +53,13 @@ it('spreads orders over both replicas, and survives losing an inventory host and
     SEAMS_ORDERING_URL: monolithUrl,
     SEAMS_PAYMENTS_URL: monolithUrl,
     // A killed monolith's claims and placements come free within seconds.
-    SEAMS_RELAY_LEASE_MS: '7000',
+    SEAMS_RELAY_LEASE_MS: '9000',
     SEAMS_RELAY_POLL_MS: '200',
     SEAMS_RELAY_MAX_BACKOFF_MS: '1000',
     SEAMS_RELAY_MAX_ATTEMPTS: '1000',
     ORDERING_PLACEMENT_STALE_MS: '3000',
     ORDERING_PLACEMENT_RECOVERY_MS: '500',
-    SEAMS_TIMEOUT_MS: '3000',
+    SEAMS_TIMEOUT_MS: '2000',
   };
   const start = async (name: string, ip: string, own: Record<string, string>) => {
     const http = await freePort();

@@ -1,7 +1,7 @@
 // @uses-modules inventory
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { serviceCredential } from '../support/auth';
+import { sealed } from '../support/auth';
 import { type Cluster, startCluster } from '../support/cluster';
 import { RawTcpClient } from '../support/raw-tcp';
 
@@ -26,16 +26,16 @@ describe('the seam’s receiving side, fuzzed', () => {
   let port: number;
   let pattern: string;
 
-  const envelope = (orderId = randomUUID()) => ({
-    v: 1,
-    kind: 'command',
-    name: 'inventory.reserve-stock.v1',
-    id: randomUUID(),
-    correlationId: 'seam-fuzz',
-    deadline: Date.now() + 5000,
-    service: serviceCredential(),
-    payload: { orderId, lines: [{ sku: 'FUZZ-1', quantity: 1 }] },
-  });
+  const envelope = (orderId = randomUUID()) =>
+    sealed({
+      v: 1,
+      kind: 'command',
+      name: 'inventory.reserve-stock.v1',
+      id: randomUUID(),
+      correlationId: 'seam-fuzz',
+      deadline: Date.now() + 5000,
+      payload: { orderId, lines: [{ sku: 'FUZZ-1', quantity: 1 }] },
+    });
 
   /** Sends one framed request on a fresh connection: the reply, or undefined when the connection closed. */
   async function send(data: unknown): Promise<{ ok: boolean; error?: { code: string } } | undefined> {

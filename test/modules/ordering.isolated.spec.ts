@@ -7,6 +7,7 @@ import { PaymentCaptured, PaymentDeclined } from '../../modules/payments/contrac
 import { customerBearer } from '../support/auth';
 import { FakeCatalog, FakeInventory } from '../support/fakes';
 import { type ModuleHarness, startModuleHarness } from '../support/module-harness';
+import { RequestContexts } from '@seams/kernel/context';
 
 /**
  * Ordering alone: its own database, its real handlers and subscribers, and fakes in place of
@@ -21,8 +22,11 @@ describe('ordering, isolated (fake catalog and inventory)', () => {
     .addProduct({ sku: 'ISO-USD', name: 'Import', priceMinor: 100, currency: 'USD' });
   const inventory = new FakeInventory().setStock('ISO-TEA', 10).setStock('ISO-CUP', 1).setStock('ISO-USD', 5);
 
+  // As an HTTP request does: for the customer, a signed-in user.
   const place = (customerId: string, lines: { sku: string; quantity: number }[]) =>
-    harness.app.get(CommandBus).execute(new PlaceOrder(customerId, lines));
+    RequestContexts.run({ correlationId: `place-${customerId}`, principal: { kind: 'user', subject: customerId, roles: ['customer'] } }, () =>
+      harness.app.get(CommandBus).execute(new PlaceOrder(customerId, lines)),
+    );
   const read = (orderId: string) => harness.app.get(QueryBus).execute(new GetOrder(orderId));
   const placedFor = async (customerId: string) =>
     (await harness.published('ordering.order-placed.v1')).filter((event) => event.payload.customerId === customerId);

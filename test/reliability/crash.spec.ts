@@ -29,7 +29,7 @@ describe('a process killed in the middle of a burst of orders', () => {
       DATABASE_URL: database.url,
       PORT: String(await freePort()),
       // recover quickly after the kill: claims and placements of the dead process expire fast
-      SEAMS_RELAY_LEASE_MS: '3500',
+      SEAMS_RELAY_LEASE_MS: '7000',
       SEAMS_TIMEOUT_MS: '1500',
       SEAMS_RELAY_POLL_MS: '200',
       ORDERING_PLACEMENT_STALE_MS: '2000',

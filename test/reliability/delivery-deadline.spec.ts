@@ -48,7 +48,7 @@ describe.each(['in process', 'in a module host'] as const)('a subscriber slower 
 
   it('is timed out and its work rolled back, then retried and handled once', async () => {
     await db.query(`INSERT INTO bravo.faults (handler, key, kind, remaining) VALUES ($1, 'k1', 'slow', 1)`, [subscriberName('alpha.changed.v1', 0)]);
-    await RequestContexts.run({ correlationId: 'deadline-1' }, () => monolith.get(Seam).send(new (probeMessages('alpha').Put)('k1', 3)));
+    await RequestContexts.run({ principal: { kind: 'service', service: 'test' }, correlationId: 'deadline-1' }, () => monolith.get(Seam).send(new (probeMessages('alpha').Put)('k1', 3)));
     await eventually(async () => (await db.query(`SELECT 1 FROM alpha.seams_deliveries WHERE status = 'DELIVERED'`)).rowCount, (n) => n === 1, 30_000);
     const delivery = await db.query<{ attempts: number; failures: number }>(`SELECT attempts, failures FROM alpha.seams_deliveries`);
     // The slow attempt failed (timed out) and counted as a failure of a reached subscriber; the retry went through.

@@ -48,7 +48,7 @@ describe('the relay\'s LISTEN connection across a database restart', () => {
       await db.end();
     }
   };
-  const put = (key: string) => RequestContexts.run({ correlationId: `listen-${key}` }, () => app.get(Seam).send(new Put(key, 1)));
+  const put = (key: string) => RequestContexts.run({ principal: { kind: 'service', service: 'test' }, correlationId: `listen-${key}` }, () => app.get(Seam).send(new Put(key, 1)));
 
   it('is woken by a commit before the outage', async () => {
     await put('k1');

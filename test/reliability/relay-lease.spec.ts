@@ -14,7 +14,7 @@ import { probeManifests, probeMessages, type ProbeSystem, subscriberName } from 
  * Two relays on one database (two monoliths of a probe system, in this process) deliver
  * alpha's events to bravo's host (a real process). bravo's subscriber is slow (600 ms, within
  * the 1 s deadline) and one relay claims a round of 12 at once: delivered one after the other,
- * the round outlasts its 4 s lease. A round that ran past its lease let the other relay claim
+ * the round outlasts its 5 s lease. A round that ran past its lease let the other relay claim
  * and deliver the same events beside it (each entered twice); a round bounded by its lease
  * gives back what it cannot start in time.
  */
@@ -47,7 +47,7 @@ describe('relays sharing an outbox, with rounds longer than a lease', () => {
       SEAMS_BRAVO: 'remote',
       SEAMS_BRAVO_URL: `tcp://127.0.0.1:${await freePort()}`,
       SEAMS_TIMEOUT_MS: '1000',
-      SEAMS_RELAY_LEASE_MS: '4000',
+      SEAMS_RELAY_LEASE_MS: '5000',
       SEAMS_RELAY_BATCH: String(EVENTS),
       SEAMS_RELAY_CONCURRENCY: '1',
       SEAMS_RELAY_POLL_MS: '100',
@@ -64,7 +64,7 @@ describe('relays sharing an outbox, with rounds longer than a lease', () => {
     const keys = Array.from({ length: EVENTS }, (_, i) => `k${i + 1}`);
     for (const key of keys) {
       await db.query(`INSERT INTO bravo.faults (handler, key, kind, remaining) VALUES ($1, $2, 'slow', 1000)`, [subscriberName('alpha.changed.v1', 0), key]);
-      await RequestContexts.run({ correlationId: `lease-${key}` }, () => relays[0].get(Seam).send(new (probeMessages('alpha').Put)(key, 1)));
+      await RequestContexts.run({ principal: { kind: 'service', service: 'test' }, correlationId: `lease-${key}` }, () => relays[0].get(Seam).send(new (probeMessages('alpha').Put)(key, 1)));
     }
     await startApp(relays[0], 0, '127.0.0.1');
     await eventually(async () => (await db.query(`SELECT 1 FROM alpha.seams_deliveries WHERE lease_until > now()`)).rowCount ?? 0, (n) => n > 0);
@@ -84,8 +84,9 @@ describe('relays sharing an outbox, with rounds longer than a lease', () => {
 
 describe('relay settings that cannot hold', () => {
   it('refuses a lease shorter than a delivery can take, naming both settings', () => {
-    expect(() => readSettings({ SEAMS_TIMEOUT_MS: '5000', SEAMS_RELAY_LEASE_MS: '3000' })).toThrow(
-      'SEAMS_RELAY_LEASE_MS (3000) must be at least twice SEAMS_TIMEOUT_MS (5000 ms) plus 500 ms, 10500',
+    expect(() => readSettings({ SEAMS_TIMEOUT_MS: '5000', SEAMS_RELAY_LEASE_MS: '20000' })).toThrow(
+      'SEAMS_RELAY_LEASE_MS (20000) must be at least 21000 ms: twice the longest delivery, which may take SEAMS_TIMEOUT_MS (5000 ms)',
     );
+    expect(() => readSettings({ SEAMS_TIMEOUT_MS: '5000', SEAMS_RELAY_LEASE_MS: '21000' })).not.toThrow();
   });
 });

@@ -55,11 +55,11 @@ describe.each([
       const seam = pair.charlie.get(Seam);
       const { Put, Get } = probeMessages('alpha');
       for (let value = 1; value <= PUTS; value++) {
-        const answer = await RequestContexts.run({ correlationId: `hosts-${value}` }, () => seam.send(new Put('k1', value)));
+        const answer = await RequestContexts.run({ principal: { kind: 'service', service: 'test' }, correlationId: `hosts-${value}` }, () => seam.send(new Put('k1', value)));
         expect(answer).toEqual({ key: 'k1', seq: value });
       }
       // A query after the commands: each command's second run (the defect) was under way by then.
-      const item = await RequestContexts.run({ correlationId: 'hosts-get' }, () => seam.ask(new Get('k1')));
+      const item = await RequestContexts.run({ principal: { kind: 'service', service: 'test' }, correlationId: 'hosts-get' }, () => seam.ask(new Get('k1')));
       expect(item).toEqual({ key: 'k1', seq: PUTS, value: PUTS });
       const calls = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM alpha.calls WHERE message = 'alpha.put.v1'`);
       expect(calls.rows[0].n).toBe(PUTS);

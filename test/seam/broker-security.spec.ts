@@ -64,8 +64,8 @@ describe('the seam through a NATS server that demands TLS and an nkey', () => {
   it('sends commands and queries across it with the broker TLS and nkey settings', async () => {
     const seam = pair.charlie.get(Seam);
     const { Put, Get } = probeMessages('alpha');
-    await expect(RequestContexts.run({ correlationId: 'tls-put' }, () => seam.send(new Put('k1', 7)))).resolves.toEqual({ key: 'k1', seq: 1 });
-    await expect(RequestContexts.run({ correlationId: 'tls-get' }, () => seam.ask(new Get('k1')))).resolves.toEqual({ key: 'k1', seq: 1, value: 7 });
+    await expect(RequestContexts.run({ principal: { kind: 'service', service: 'test' }, correlationId: 'tls-put' }, () => seam.send(new Put('k1', 7)))).resolves.toEqual({ key: 'k1', seq: 1 });
+    await expect(RequestContexts.run({ principal: { kind: 'service', service: 'test' }, correlationId: 'tls-get' }, () => seam.ask(new Get('k1')))).resolves.toEqual({ key: 'k1', seq: 1, value: 7 });
     const db = new Client({ connectionString: database.url });
     await db.connect();
     try {
@@ -139,8 +139,8 @@ describe('the seam through a RabbitMQ server that demands TLS and a client certi
   it('sends commands and queries across it over amqps://', async () => {
     const seam = pair.charlie.get(Seam);
     const { Put, Get } = probeMessages('bravo');
-    await expect(RequestContexts.run({ correlationId: 'amqps-put' }, () => seam.send(new Put('k2', 9)))).resolves.toEqual({ key: 'k2', seq: 1 });
-    await expect(RequestContexts.run({ correlationId: 'amqps-get' }, () => seam.ask(new Get('k2')))).resolves.toEqual({ key: 'k2', seq: 1, value: 9 });
+    await expect(RequestContexts.run({ principal: { kind: 'service', service: 'test' }, correlationId: 'amqps-put' }, () => seam.send(new Put('k2', 9)))).resolves.toEqual({ key: 'k2', seq: 1 });
+    await expect(RequestContexts.run({ principal: { kind: 'service', service: 'test' }, correlationId: 'amqps-get' }, () => seam.ask(new Get('k2')))).resolves.toEqual({ key: 'k2', seq: 1, value: 9 });
   });
 
   it('is a server that turns away a client without a certificate (what the settings guard against)', async () => {

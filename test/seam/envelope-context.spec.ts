@@ -6,7 +6,7 @@ import { z, Query } from '@seams/kernel/primitives';
 import { defineModule, MessageRegistry, RequestContexts, type RequestContext, SeamModule } from '@seams/kernel/seam';
 import { envelopeOf } from '@seams/kernel/seam';
 import { SeamReceiver } from '@seams/kernel/seam';
-import { bearer, serviceCredential, testAuthEnv } from '../support/auth';
+import { bearer, sealed, testAuthEnv } from '../support/auth';
 import { seamOptionsFor, topologyFrom } from '../../src/host/config';
 
 class WhoAsks extends Query<RequestContext & { readonly echo: string }> {
@@ -69,7 +69,7 @@ describe('the envelope', () => {
       const deadline = Date.now() + 2000;
       const id = randomUUID();
       const endUser = bearer('end-user', 'customer');
-      const reply = await moduleRef.get(SeamReceiver).receive('probe', {
+      const reply = await moduleRef.get(SeamReceiver).receive('probe', sealed({
         v: 1,
         kind: 'query',
         name: 'probe.who-asks.v1',
@@ -78,9 +78,8 @@ describe('the envelope', () => {
         causationId: 'cause-8',
         deadline,
         identity: endUser,
-        service: serviceCredential(),
         payload: { echo: 'hello', extra: 'dropped' },
-      });
+      }));
       expect(reply).toEqual({
         ok: true,
         result: {

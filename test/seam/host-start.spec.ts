@@ -8,7 +8,7 @@ import { startApp } from '../../src/host/create-app';
 import { Command, z } from '@seams/kernel/primitives';
 import { defineModule, MessageRegistry, SeamModule, serverOptions } from '@seams/kernel/seam';
 import { SeamReceiver } from '@seams/kernel/seam';
-import { serviceCredential, testAuthEnv } from '../support/auth';
+import { sealed, testAuthEnv } from '../support/auth';
 import { freePort } from '../support/processes';
 import { seamOptionsFor, topologyFrom } from '../../src/host/config';
 
@@ -47,7 +47,7 @@ const registry = new MessageRegistry([notes]);
 
 const envelope = () => {
   const id = randomUUID();
-  return { v: 1, kind: 'command', name: Note.wire, id, correlationId: id, deadline: Date.now() + 5000, service: serviceCredential(), payload: { text: 'hi' } };
+  return sealed({ v: 1, kind: 'command', name: Note.wire, id, correlationId: id, deadline: Date.now() + 5000, payload: { text: 'hi' } });
 };
 
 function reachable(port: number): Promise<boolean> {

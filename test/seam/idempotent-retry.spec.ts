@@ -6,6 +6,7 @@ import { defineModule, MessageRegistry, Seam, SeamModule, SeamUnavailableError }
 import { startNestTcpHost } from '../support/nest-tcp-host';
 import { freePort } from '../support/processes';
 import { seamOptionsFor, topologyFrom } from '../../src/host/config';
+import { serviceSeam } from '@seams/kernel/testing';
 
 class Reserve extends Command<void> {
   static readonly wire = 'flaky.reserve.v1';
@@ -65,7 +66,7 @@ describe('retries of commands across the seam', () => {
     @Module({ imports: [SeamModule.forRoot({ registry, topology, ...seamOptionsFor(registry, env) })] })
     class ClientModule {}
     app = await NestFactory.createApplicationContext(ClientModule, { logger: false });
-    seam = app.get(Seam);
+    seam = serviceSeam(app.get(Seam));
   });
 
   afterAll(async () => {

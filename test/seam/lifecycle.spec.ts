@@ -38,7 +38,7 @@ describe('the process lifecycle and its background work', () => {
   });
 
   const deliveries = async () => (await db.query<{ status: string }>(`SELECT status FROM alpha.seams_deliveries ORDER BY position`)).rows.map((row) => row.status);
-  const put = (value: number) => RequestContexts.run({ correlationId: `lifecycle-${value}` }, () => app.get(Seam).send(new Put('k1', value)));
+  const put = (value: number) => RequestContexts.run({ principal: { kind: 'service', service: 'test' }, correlationId: `lifecycle-${value}` }, () => app.get(Seam).send(new Put('k1', value)));
 
   it('is not ready and delivers nothing while it starts', async () => {
     await app.init();

@@ -8,6 +8,7 @@ import { Command, DomainError, z, Query } from '@seams/kernel/primitives';
 import { defineModule, MessageRegistry, RequestContexts, Seam, SeamModule, SeamTimeoutError } from '@seams/kernel/seam';
 import { LocalHandlers } from '@seams/kernel/seam';
 import { seamOptionsFor, topologyFrom } from '../../src/host/config';
+import { serviceSeam } from '@seams/kernel/testing';
 
 class Add extends Command<{ sum: number }> {
   static readonly wire = 'adder.add.v1';
@@ -120,7 +121,7 @@ describe('local dispatch: the seam calls an in-process handler without the bus p
       imports: [ObserverModule, SeamModule.forRoot({ registry, topology, ...seamOptionsFor(registry, env) }), AdderModule],
     }).compile();
     await app.init();
-    seam = app.get(Seam);
+    seam = serviceSeam(app.get(Seam));
     commands = app.get(CommandBus);
   });
 

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Cluster, startCluster } from '../support/cluster';
 import { RawTcpClient } from '../support/raw-tcp';
-import { serviceCredential } from '../support/auth';
+import { sealed } from '../support/auth';
 
 /**
  * A module host faces whatever arrives on its port. Every message that can be answered gets a
@@ -14,17 +14,17 @@ describe('a module host receiving malformed messages', () => {
   let port: number;
   let pattern: string;
 
-  const envelope = (overrides: Record<string, unknown>) => ({
+  const unsealed = () => ({
     v: 1,
     kind: 'command',
     name: 'inventory.reserve-stock.v1',
     id: randomUUID(),
     correlationId: 'malformed-test',
     deadline: Date.now() + 5000,
-    service: serviceCredential(),
     payload: { orderId: randomUUID(), lines: [{ sku: 'RAW-1', quantity: 1 }] },
-    ...overrides,
   });
+  /** A sealed envelope, then `overrides` on top (after the seal: what a sender could not have sealed). */
+  const envelope = (overrides: Record<string, unknown>) => ({ ...sealed(unsealed()), ...overrides });
 
   async function ask(data: unknown): Promise<unknown> {
     const client = await RawTcpClient.open(port);
@@ -59,9 +59,11 @@ describe('a module host receiving malformed messages', () => {
     ['another module\'s command', () => envelope({ name: 'catalog.get-products.v1', kind: 'query' }), 'seam.unknown-message', /neither serves/],
     ['a command sent as a query', () => envelope({ kind: 'query' }), 'seam.unknown-message', /is a command, not a query/],
     ['a deadline already passed', () => envelope({ deadline: Date.now() - 1 }), 'seam.timeout', /after its deadline/],
-    ['no service credential', () => envelope({ service: undefined }), 'auth.unauthenticated', /carries no service credential/],
-    ['a forged service credential', () => envelope({ service: serviceCredential('not-the-deployment-secret-but-32-chars-long') }), 'auth.unauthenticated', /not valid for this deployment/],
-    ['a service credential that is not a string', () => envelope({ service: 42 }), 'seam.unknown-message', /service must be a string/],
+    ['no seal', () => envelope({ service: undefined }), 'auth.unauthenticated', /carries no seal of this deployment/],
+    ['a seal made with another secret', () => sealed(unsealed(), { secret: 'not-the-deployment-secret-but-32-chars-long' }), 'auth.unauthenticated', /sealed by another deployment, or altered/],
+    ['a malformed seal', () => envelope({ service: 'just-a-string' }), 'auth.unauthenticated', /seal is malformed/],
+    ['a seal that is not a string', () => envelope({ service: 42 }), 'seam.unknown-message', /service must be a string/],
+    ['a payload changed under its seal', () => envelope({ payload: { orderId: randomUUID(), lines: [{ sku: 'RAW-1', quantity: 9 }] } }), 'auth.unauthenticated', /altered on the way/],
     ['a payload that is not an object', () => envelope({ payload: 42 }), 'seam.invalid-message', /\(payload\) Invalid input: expected object, received number/],
     [
       'a payload breaking the contract',

@@ -77,7 +77,7 @@ async function monolithFor(url: string, extra: Record<string, string> = {}): Pro
   return app;
 }
 
-const ask = (app: INestApplication, key = 'k1') => RequestContexts.run({ correlationId: `replicas-${key}` }, () => app.get(Seam).ask(new Get(key)));
+const ask = (app: INestApplication, key = 'k1') => RequestContexts.run({ principal: { kind: 'service', service: 'test' }, correlationId: `replicas-${key}` }, () => app.get(Seam).ask(new Get(key)));
 
 /** Sends queries until `condition` holds (each one must be answered), at most `ceiling` of them. */
 async function askUntil(app: INestApplication, condition: () => Promise<boolean>, ceiling = 400): Promise<void> {
@@ -105,7 +105,7 @@ describe('a module address that lists its replicas', () => {
   beforeAll(async () => {
     replicas.push(await startReplica(A, url()), await startReplica(B, url()));
     monolith = await monolithFor(url());
-    await RequestContexts.run({ correlationId: 'replicas-put' }, () => monolith.get(Seam).send(new Put('k1', 5)));
+    await RequestContexts.run({ principal: { kind: 'service', service: 'test' }, correlationId: 'replicas-put' }, () => monolith.get(Seam).send(new Put('k1', 5)));
   }, 120_000);
 
   afterAll(async () => {

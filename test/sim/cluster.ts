@@ -26,7 +26,7 @@ const RELAY = {
   SEAMS_RELAY_BACKOFF_MS: '20',
   SEAMS_RELAY_MAX_BACKOFF_MS: '200',
   SEAMS_RELAY_MAX_ATTEMPTS: '6',
-  SEAMS_RELAY_LEASE_MS: '3000',
+  SEAMS_RELAY_LEASE_MS: '5000',
   SEAMS_TIMEOUT_MS: String(SIM_TIMEOUT_MS),
   // A host killed on purpose must not keep the others' breakers open past the run.
   SEAMS_BREAKER_HALF_OPEN_MS: '300',

@@ -17,7 +17,8 @@ export async function sendStep(seam: Seam, step: Step): Promise<Answer> {
   if (step.kind === 'put') message = new messages.Put(step.key, step.value);
   else if (step.kind === 'get') message = new messages.Get(step.key);
   else message = Object.assign(Object.create((step.message === 'put' ? messages.Put : messages.Get).prototype as object) as object, step.payload);
-  const context = { correlationId: `sim-${Math.random().toString(36).slice(2)}` };
+  // The simulation's messages are the deployment's own work (a service), as a job's would be.
+  const context = { correlationId: `sim-${Math.random().toString(36).slice(2)}`, principal: { kind: 'service' as const, service: 'sim' } };
   try {
     const value = await RequestContexts.run(context, () =>
       step.kind === 'get' || (step.kind === 'invalid' && step.message === 'get') ? seam.ask(message as never) : seam.send(message as never),

@@ -1,5 +1,6 @@
-import { createHmac, createPrivateKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { type ActingAs, type Sealable, sealKey, sealOf } from '@seams/kernel/security';
 
 /** The settings that make an app trust the test issuer (set up by `global-setup.ts`). */
 export function testAuthEnv(): Record<string, string> {
@@ -52,11 +53,11 @@ export const adminBearer = (): string => bearer(ADMIN_SUBJECT, 'admin', 'custome
 export const customerBearer = (sub: string): string => bearer(sub, 'customer');
 
 /**
- * A seam service credential (HS256, as `ServiceCredentials` makes them) signed with `secret`:
- * the deployment's secret for a trusted sender, any other for a forged one.
+ * An envelope sealed as a process of the deployment seals it (`service`, see the kernel's
+ * `sealOf`): with the deployment's secret for a trusted sender, any other for a forged one;
+ * acting for the user whose token it carries (`identity`), or for the sending service.
  */
-export function serviceCredential(secret = process.env.SEAMS_SERVICE_SECRET!, service = 'test'): string {
-  const now = Math.floor(Date.now() / 1000);
-  const input = `${encode({ alg: 'HS256' })}.${encode({ iss: 'seams-service', aud: 'seams-seam', sub: service, iat: now, exp: now + 120 })}`;
-  return `${input}.${createHmac('sha256', new TextEncoder().encode(secret)).update(input).digest('base64url')}`;
+export function sealed<E extends Sealable>(envelope: E, options: { secret?: string; sender?: string; as?: ActingAs } = {}): E & { service: string } {
+  const as = options.as ?? (envelope.identity !== undefined ? 'user' : 'service');
+  return { ...envelope, service: sealOf(sealKey(options.secret ?? process.env.SEAMS_SERVICE_SECRET!), envelope, options.sender ?? 'test', as) };
 }

@@ -82,7 +82,7 @@ function together(settings: Settings): string[] {
   if ((settings.brokerTlsCert || settings.brokerTlsKey) && !settings.brokerTlsCa) errors.push('SEAMS_BROKER_TLS_CERT and SEAMS_BROKER_TLS_KEY need SEAMS_BROKER_TLS_CA (the CA that signed the broker\'s certificate)');
   if (settings.natsNkeySeed && settings.natsCreds) errors.push('Set SEAMS_NATS_NKEY_SEED or SEAMS_NATS_CREDS, not both');
   try {
-    checkLease({ ...RELAY_DEFAULTS, leaseMs: settings.relayLeaseMs }, settings.timeoutMs, { lease: 'SEAMS_RELAY_LEASE_MS', timeout: 'SEAMS_TIMEOUT_MS' });
+    if (settings.relayLeaseMs !== undefined) checkLease({ ...RELAY_DEFAULTS, leaseMs: settings.relayLeaseMs }, settings.timeoutMs, { lease: 'SEAMS_RELAY_LEASE_MS', timeout: 'SEAMS_TIMEOUT_MS' });
   } catch (error) {
     errors.push((error as Error).message);
   }

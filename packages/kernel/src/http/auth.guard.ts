@@ -2,7 +2,7 @@ import { applyDecorators, type CanActivate, type ExecutionContext, Injectable, S
 import { Reflector } from '@nestjs/core';
 import { ApiBearerAuth } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { ForbiddenError, userHasRole } from '../security/principal';
+import { ForbiddenError, UnauthenticatedError, userHasRole } from '../security/principal';
 import { SeamSecurity } from '../security/seam-security';
 import { RequestContexts } from '../context';
 import { ApiProblems } from './problem.dto';
@@ -50,7 +50,9 @@ export class AuthGuard implements CanActivate {
       throw new ForbiddenError(`This needs the ${roles.join(' or ')} role`, { required: roles });
     }
     const current = RequestContexts.current();
-    if (current) current.principal = principal;
+    // Without a request context the principal would be lost, and the handler would act for nobody.
+    if (!current) throw new UnauthenticatedError('This request has no request context (the request-id middleware is missing): refused');
+    current.principal = principal;
     return true;
   }
 }

@@ -7,7 +7,7 @@ import { type Dispatched, EventDispatcher, MessageRegistry, RequestContexts, Sea
 import { envelopeOf, RemoteModules, SEAM_TIMEOUT } from '../seam/remote-modules';
 import { type ObservedRoute, SeamObserver } from '../observability/seam-observer';
 import { inDeliverySpan } from '../observability/tracing';
-import { backoff, checkLease, deliveryBudgetMs, RELAY_SETTINGS, type RelaySettings } from './relay-settings';
+import { backoff, deliveryBudgetMs, leaseFor, RELAY_SETTINGS, type RelaySettings } from './relay-settings';
 
 interface Claimed {
   readonly id: string;
@@ -70,8 +70,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     @Optional() private readonly lifecycle?: Lifecycle,
   ) {
     this.observer = observer ?? SeamObserver.standalone();
-    checkLease(settings, timeoutMs);
+    this.leaseMs = leaseFor(settings, timeoutMs);
   }
+
+  /** How long a claim holds (see `leaseFor`). */
+  private readonly leaseMs: number;
 
   /** Whether the relay takes work: from when the process is ready (the host's `startApp`) until it shuts down. */
   get started(): boolean {
@@ -155,7 +158,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           return;
         }
         if (claimed.length > 0) {
-          const round: Promise<void> = this.deliverAll(loop.database, claimed, claimedAt + this.settings.leaseMs).finally(() => delivering.delete(round));
+          const round: Promise<void> = this.deliverAll(loop.database, claimed, claimedAt + this.leaseMs).finally(() => delivering.delete(round));
           delivering.add(round);
           if (delivering.size >= ROUNDS_IN_FLIGHT) await Promise.race(delivering);
         } else if (delivering.size > 0) {
@@ -198,7 +201,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
          FROM due, ${s}.seams_outbox o
         WHERE d.id = due.id AND o.id = d.event_id
        RETURNING d.id, d.event_id, d.subscriber, d.attempts, d.failures, o.name, o.payload, o.correlation_id, o.causation_id, o.traceparent, o.tracestate`,
-      [this.settings.batch, this.settings.leaseMs],
+      [this.settings.batch, this.leaseMs],
     );
     return returnedRows<Claimed>(result);
   }

@@ -37,8 +37,8 @@ export const RELAY_DEFAULTS: RelaySettings = {
 };
 
 /** The relay's options over the defaults, each a positive whole number (refused in one line otherwise). */
-export function relaySettings(options: Partial<RelaySettings> = {}): RelaySettings {
-  return wholeNumbers(RELAY_DEFAULTS, options, 1, (key) => `relay.${key}`);
+export function relaySettings(options: Partial<RelaySettings> = {}): RelaySettings & { readonly leaseGiven: boolean } {
+  return { ...wholeNumbers(RELAY_DEFAULTS, options, 1, (key) => `relay.${key}`), leaseGiven: options.leaseMs !== undefined };
 }
 
 /** Room left in a lease beyond the longest delivery (its deadline, then a ping of its subscriber). */
@@ -50,17 +50,29 @@ export function deliveryBudgetMs(timeoutMs: number): number {
 }
 
 /**
- * A lease must outlast the longest delivery: a delivery still running when its claim's lease
- * ends can be claimed and run again by another relay beside it. Refused in one line naming both.
+ * A lease must outlast the longest delivery with room to spare: a delivery still running when
+ * its claim's lease ends could be claimed and run again by another relay beside it, so a round
+ * starts deliveries only while the longest one would still end within the lease; with a lease
+ * of twice that, the first half of it is left to start them in. Refused in one line naming both.
  */
 export function checkLease(settings: RelaySettings, timeoutMs: number, names = { lease: 'relay.leaseMs', timeout: 'the seam timeout' }): void {
-  const least = deliveryBudgetMs(timeoutMs);
+  const least = 2 * deliveryBudgetMs(timeoutMs);
   if (settings.leaseMs < least) {
     throw new InvalidOptionError(
-      `${names.lease} (${settings.leaseMs}) must be at least twice ${names.timeout} (${timeoutMs} ms) plus ${LEASE_MARGIN_MS} ms, ${least}: ` +
-        'a delivery may take its deadline and then a ping of its subscriber, and must end within the lease of its claim',
+      `${names.lease} (${settings.leaseMs}) must be at least ${least} ms: twice the longest delivery, which may take ${names.timeout} (${timeoutMs} ms), ` +
+        `then as long again to ping its subscriber, plus ${LEASE_MARGIN_MS} ms; a delivery must end within the lease of its claim`,
     );
   }
+}
+
+/**
+ * The lease a relay uses: the one given (checked by `checkLease`), or else 30 s, or twice the
+ * longest delivery when the seam's timeout asks for more (a long timeout needs no second setting).
+ */
+export function leaseFor(settings: RelaySettings & { readonly leaseGiven?: boolean }, timeoutMs: number): number {
+  if (settings.leaseGiven === false) return Math.max(settings.leaseMs, 2 * deliveryBudgetMs(timeoutMs));
+  checkLease(settings, timeoutMs);
+  return settings.leaseMs;
 }
 
 /** Delay before attempt `attempts + 1`: exponential, capped, with jitter so retries spread out. */

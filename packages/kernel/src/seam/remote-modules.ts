@@ -5,6 +5,8 @@ import { ClientProxyFactory } from '@nestjs/microservices';
 import { asUnavailable, DomainError, type ErrorKind, type MessageKind } from '../primitives';
 import { type ObservedRoute, SeamObserver } from '../observability/seam-observer';
 import { SeamSecurity } from '../security/seam-security';
+import type { ActingAs } from '../security/service-credentials';
+import { UnauthenticatedError } from '../security/principal';
 import { clientRequest } from './client-request';
 import { ENVELOPE_VERSION, type Envelope, patternOf, type Reply, SEAM_PING, tcpPatternOf, type WireError } from './envelope';
 import { RequestContexts } from '../context';
@@ -59,6 +61,11 @@ export function envelopeOf(kind: MessageKind, name: string, payload: unknown, ti
     identity: context?.identity,
     payload,
   };
+}
+
+/** What work with no principal gets when it sends: refused, in process as across the seam. */
+export function noPrincipal(name: string): UnauthenticatedError {
+  return new UnauthenticatedError(`${name} was sent by work that acts for nobody: run it for a user (a request) or as a service (RequestContexts.runAsService)`);
 }
 
 /** Rebuilds a typed error that crossed the seam. */
@@ -156,20 +163,20 @@ export class RemoteModules implements OnApplicationShutdown {
     // A message whose deadline has already passed is not the module's failure: it is refused
     // here, without a try and without counting against the module's circuit breaker.
     if (envelope.deadline <= Date.now()) return Promise.reject(new SeamTimeoutError(`${envelope.name} to ${module}`));
-    // The credential is re-signed once a minute; in between it is at hand without a wait.
-    const service = this.security.credentials.cached();
-    if (service === undefined) return this.security.credentials.credential().then(() => this.attempt(module, envelope));
-    const signed = { ...envelope, service };
+    // For whom the message acts: the user whose token it carries, or this deployment when the
+    // work runs as a service (the relay, a job). Work with neither is refused, here as in process.
+    const as = envelope.identity !== undefined ? 'user' : RequestContexts.current()?.principal?.kind === 'service' ? 'service' : undefined;
+    if (!as) return Promise.reject(noPrincipal(envelope.name));
     const retriable = envelope.kind === 'query' || (envelope.kind === 'command' && envelope.idempotencyKey !== undefined);
-    // Each try picks a replica anew: a retry goes to one that still answers.
-    return target.policy.execute(retriable, () => this.toReplica(module, target, signed));
+    // Each try picks a replica anew (a retry goes to one that still answers) and is sealed anew.
+    return target.policy.execute(retriable, () => this.toReplica(module, target, envelope, as));
   }
 
   /** Sends to the replica of `target` that the next call goes to; waits for a host name's first resolution. */
-  private toReplica(module: string, target: Target, envelope: Envelope): Promise<unknown> {
+  private toReplica(module: string, target: Target, envelope: Envelope, as: ActingAs): Promise<unknown> {
     const replica = target.replicas.pick();
-    if (replica) return this.send(module, target, replica, replica.connection, envelope);
-    if (target.replicas.pending) return target.replicas.refresh().then(() => (target.replicas.pending ? this.noReplica(module, target) : this.toReplica(module, target, envelope)));
+    if (replica) return this.send(module, target, replica, replica.connection, { ...envelope, service: this.security.credentials.seal(envelope, as) });
+    if (target.replicas.pending) return target.replicas.refresh().then(() => (target.replicas.pending ? this.noReplica(module, target) : this.toReplica(module, target, envelope, as)));
     return this.noReplica(module, target);
   }
 
@@ -195,17 +202,8 @@ export class RemoteModules implements OnApplicationShutdown {
   /** The seam's ping through one connection (outside the breaker and the bulkhead). */
   private async ping(module: string, target: Target, connection: Connection, timeoutMs: number, replica?: Replica): Promise<void> {
     const id = randomUUID();
-    const envelope: Envelope = {
-      v: ENVELOPE_VERSION,
-      kind: 'query',
-      name: SEAM_PING,
-      id,
-      correlationId: id,
-      deadline: Date.now() + timeoutMs,
-      service: await this.security.credentials.credential(),
-      payload: {},
-    };
-    await this.send(module, target, replica, connection, envelope);
+    const unsealed: Envelope = { v: ENVELOPE_VERSION, kind: 'query', name: SEAM_PING, id, correlationId: id, deadline: Date.now() + timeoutMs, payload: {} };
+    await this.send(module, target, replica, connection, { ...unsealed, service: this.security.credentials.seal(unsealed, 'service') });
   }
 
   /** The modules this process calls in other processes. */

@@ -10,7 +10,7 @@ import { checkerOf, type Command, type DomainError, type MessageClass, type Mess
 import { type ObservedRoute, SeamObserver } from '../observability/seam-observer';
 import { MessageRegistry } from './manifest';
 import { type LocalDispatch, LocalHandlers } from './local-handlers';
-import { envelopeOf, RemoteModules } from './remote-modules';
+import { envelopeOf, noPrincipal, RemoteModules } from './remote-modules';
 import { Seam } from './seam';
 import { InvalidMessageError, SeamTimeoutError } from './seam-errors';
 import { Deadlines } from './deadlines';
@@ -94,6 +94,8 @@ export class RoutingSeam extends Seam {
   private local(route: Route, message: object): Promise<unknown> {
     const dispatch = route.dispatch ?? this.dispatchOf(route);
     const context = RequestContexts.current();
+    // Work that acts for nobody is refused, as a module host refuses a message sealed for nobody.
+    if (!context?.principal) return this.refuse(route, noPrincipal(route.wire), message);
     const now = Date.now();
     const own = now + this.timeoutMs;
     if (context?.deadline !== undefined && context.deadline <= own) {

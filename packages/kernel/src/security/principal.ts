@@ -8,6 +8,19 @@ export class UnauthenticatedError extends DomainError {
   readonly kind = 'unauthorized';
 }
 
+/**
+ * The issuer's keys cannot be fetched right now (its JWKS endpoint down, slow, or answering
+ * an error): the token may well be valid, so the answer is 503 with Retry-After, not 401.
+ */
+export class AuthUnavailableError extends DomainError {
+  readonly code = 'auth.unavailable';
+  readonly kind = 'unavailable';
+
+  constructor(reason: string) {
+    super(`The token issuer's keys cannot be fetched (${reason}); try again shortly`, { retryAfterSeconds: 5 });
+  }
+}
+
 export class ForbiddenError extends DomainError {
   readonly code = 'auth.forbidden';
   readonly kind = 'forbidden';
@@ -24,13 +37,12 @@ export function userHasRole(principal: Principal | undefined, ...roles: string[]
 }
 
 /**
- * Whether the current work is the deployment's own: a service principal, or no principal at
- * all. Every HTTP request but the public routes (health, metrics) gets its user from the
- * guard, and every message from another process gets one from the seam, so work without one
- * is code of this process running outside any request (a job, a test calling the seam).
+ * Whether the current work is the deployment's own: a service principal, set by the work
+ * itself (`RequestContexts.runAsService`, the relay). No principal is not the deployment: it
+ * is nobody, and nobody may do anything (fail closed).
  */
 export function isInternal(principal: Principal | undefined): boolean {
-  return principal === undefined || principal.kind === 'service';
+  return principal?.kind === 'service';
 }
 
 /**
@@ -40,6 +52,7 @@ export function isInternal(principal: Principal | undefined): boolean {
  */
 export function assertMayActFor(owner: string | null | undefined, what: string, ...anyOwnerRoles: string[]): void {
   const principal = currentPrincipal();
+  if (!principal) throw new UnauthenticatedError(`Nobody may act on ${what}: this work acts for no user and no service`);
   if (isInternal(principal)) return;
   if (principal?.kind === 'user' && (userHasRole(principal, ...anyOwnerRoles) || (owner != null && principal.subject === owner))) return;
   throw new ForbiddenError(`Not allowed to act on ${what}`, { reason: 'not the owner' });

@@ -1,6 +1,6 @@
 import { type AuthOptions, type AuthSettings, authSettings } from './auth-settings';
 import { type Principal, UnauthenticatedError } from './principal';
-import { ServiceCredentials } from './service-credentials';
+import { type Sealable, ServiceCredentials } from './service-credentials';
 import { TokenVerifier } from './token-verifier';
 
 /**
@@ -21,11 +21,18 @@ export class SeamSecurity {
     return new SeamSecurity(settings, await ServiceCredentials.create(settings, service), await TokenVerifier.create(settings));
   }
 
-  /** Who a received envelope acts for: its end user when it carries a token, else the sending service. */
-  async principalOf(envelope: { service?: unknown; identity?: unknown }): Promise<Principal> {
-    const service = await this.credentials.verify(envelope.service);
-    if (envelope.identity === undefined) return service;
-    if (typeof envelope.identity !== 'string') throw new UnauthenticatedError('The envelope\'s identity must be a bearer token');
+  /**
+   * Who a received envelope acts for, after its seal is checked: the end user whose token it
+   * carries (checked again here), or the sending service when it was sealed as acting for
+   * itself. A message that acts for nobody is refused: no principal, no access.
+   */
+  async principalOf(envelope: Partial<Sealable> & { service?: unknown; identity?: unknown }): Promise<Principal> {
+    const { service, as } = this.credentials.open(envelope);
+    if (as === 'service') {
+      if (envelope.identity !== undefined) throw new UnauthenticatedError('A message sealed as acting for a service carries no user\'s token');
+      return this.credentials.principal(service);
+    }
+    if (typeof envelope.identity !== 'string') throw new UnauthenticatedError('The message acts for a user but carries no user\'s token');
     return this.verifier.verify(envelope.identity);
   }
 }

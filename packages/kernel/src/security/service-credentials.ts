@@ -1,27 +1,80 @@
-import { jwtVerify, SignJWT } from 'jose';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type AuthSettings } from './auth-settings';
 import { InvalidOptionError } from '../context';
 import { devServiceSecret } from './dev-issuer';
 import { type Principal, UnauthenticatedError } from './principal';
 
-const ISSUER = 'seams-service';
-const AUDIENCE = 'seams-seam';
-const TTL_SECONDS = 120;
+/** For whom a sealed message acts: the end user whose token it carries, or the sending service itself. */
+export type ActingAs = 'user' | 'service';
+
+/** What a seal covers: every field that says what the message is, who it is for and until when. */
+export interface Sealable {
+  readonly kind: string;
+  readonly name: string;
+  readonly id: string;
+  readonly correlationId: string;
+  readonly causationId?: string;
+  readonly deadline: number;
+  readonly identity?: string;
+  readonly idempotencyKey?: string;
+  readonly payload: unknown;
+}
+
+const SEAL_VERSION = 's1';
+/** How far ahead a sealed message's deadline may be: a replay can only be refused while its seal is remembered. */
+export const MAX_DEADLINE_AHEAD_MS = 10 * 60_000;
+const SERVICE_NAME = /^[a-z0-9][a-z0-9-]{0,59}$/;
+const MAX_REMEMBERED = 100_000;
+
+/** The seal's key: derived from the deployment's service secret, for this one use. */
+export function sealKey(secret: string | Uint8Array): Buffer {
+  return createHmac('sha256', secret).update('seams: seam message seal v1').digest();
+}
+
+function canonical(message: Sealable, sender: string, as: ActingAs, nonce: string): string {
+  return [
+    SEAL_VERSION,
+    sender,
+    as,
+    nonce,
+    message.kind,
+    message.name,
+    message.id,
+    message.correlationId,
+    message.causationId ?? '',
+    String(message.deadline),
+    message.identity ?? '',
+    message.idempotencyKey ?? '',
+    JSON.stringify(message.payload ?? null),
+  ].join('\n');
+}
 
 /**
- * The seam's proof that a message comes from one of this deployment's processes: a short-lived
- * HS256 JWT (`sub` = the sending process) signed with `SEAMS_SERVICE_SECRET`, in every
- * envelope (`service`). On TCP with mutual TLS the connection already proves this; on a
- * broker, where anyone with access to the subject or queue could publish, it is the only proof.
- * A process re-signs its credential every minute and caches credentials it has verified.
+ * The seal of one message (`service` in its envelope): `<sender>.<as>.<nonce>.<mac>`, the MAC
+ * an HMAC-SHA256 with the deployment's key over everything the message says (kind, name, ids,
+ * deadline, the user's token, the payload) and for whom it acts. Each attempt is sealed anew
+ * (a fresh nonce), so a retry is not a replay.
+ */
+export function sealOf(key: Buffer, message: Sealable, sender: string, as: ActingAs, nonce = randomBytes(9).toString('base64url')): string {
+  const mac = createHmac('sha256', key).update(canonical(message, sender, as, nonce)).digest('base64url');
+  return `${sender}.${as}.${nonce}.${mac}`;
+}
+
+/**
+ * The seam's proof that a message comes from one of this deployment's processes, bound to the
+ * message: every envelope carries a seal (see `sealOf`) made with a key derived from
+ * `SEAMS_SERVICE_SECRET`. A receiver checks it, refuses a message whose seal does not match
+ * what it says (altered, or sealed by someone else), and refuses one it has seen before
+ * (remembered until its deadline, which may be at most 10 minutes ahead): whoever captures
+ * a message can neither change it nor send it again, nor reuse its seal for another. On TCP
+ * with mutual TLS the connection proves the peer as well; on a broker the seal is the proof.
  */
 export class ServiceCredentials {
-  private current: { token: string; renewAt: number } | undefined;
-  private readonly verified = new Map<string, { until: number; principal: Principal & { kind: 'service' } }>();
+  private readonly seen = new Map<string, number>();
 
   private constructor(
     private readonly service: string,
-    private readonly secret: Uint8Array,
+    private readonly key: Buffer,
   ) {}
 
   static async create(settings: AuthSettings, service: string): Promise<ServiceCredentials> {
@@ -30,45 +83,49 @@ export class ServiceCredentials {
       if (settings.production) throw new InvalidOptionError('auth.serviceSecret is required in production');
       secret = await devServiceSecret(settings.authDir);
     }
-    return new ServiceCredentials(service, new TextEncoder().encode(secret));
+    return new ServiceCredentials(service, sealKey(secret));
   }
 
-  /** This process's credential if one is at hand and fresh, without waiting; else undefined (then call `credential()`). */
-  cached(): string | undefined {
-    return this.current && this.current.renewAt > Date.now() ? this.current.token : undefined;
+  /** This process's seal of `message`, acting for its user (it carries their token) or for this service. */
+  seal(message: Sealable, as: ActingAs): string {
+    return sealOf(this.key, message, this.service, as);
   }
 
-  /** This process's credential (cached; renewed well before it expires). */
-  async credential(): Promise<string> {
+  /** Who sealed `message` and for whom it acts, or `UnauthenticatedError` saying what is wrong. */
+  open(message: Partial<Sealable> & { readonly service?: unknown }): { service: string; as: ActingAs } {
+    const seal = message.service;
+    if (typeof seal !== 'string' || seal.length === 0) throw new UnauthenticatedError('The message carries no seal of this deployment');
+    const [sender, as, nonce, mac, extra] = seal.split('.');
+    if (extra !== undefined || !sender || !SERVICE_NAME.test(sender) || (as !== 'user' && as !== 'service') || !nonce || !mac) {
+      throw new UnauthenticatedError('The message\'s seal is malformed');
+    }
+    const expected = Buffer.from(sealOf(this.key, message as Sealable, sender, as, nonce).split('.')[3]);
+    const given = Buffer.from(mac);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw new UnauthenticatedError('The message\'s seal does not match it: sealed by another deployment, or altered on the way');
+    }
+    const deadline = message.deadline as number;
     const now = Date.now();
-    if (this.current && this.current.renewAt > now) return this.current.token;
-    const token = await new SignJWT({})
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
-      .setSubject(this.service)
-      .setIssuedAt()
-      .setExpirationTime(`${TTL_SECONDS}s`)
-      .sign(this.secret);
-    this.current = { token, renewAt: now + (TTL_SECONDS / 2) * 1000 };
-    return token;
+    if (deadline > now + MAX_DEADLINE_AHEAD_MS) throw new UnauthenticatedError('The message\'s deadline is too far ahead to be sealed');
+    if (this.seen.has(mac)) throw new UnauthenticatedError('This message was received before: a replay is refused');
+    this.remember(mac, deadline, now);
+    return { service: sender, as };
   }
 
-  /** The sending service a credential proves, or `UnauthenticatedError`. */
-  async verify(credential: unknown): Promise<Principal & { kind: 'service' }> {
-    if (typeof credential !== 'string' || credential.length === 0 || credential.length > 2000) {
-      throw new UnauthenticatedError('The message carries no service credential');
+  /** Who a sealed message acts for, as a principal. */
+  principal(sender: string): Principal & { kind: 'service' } {
+    return { kind: 'service', service: sender };
+  }
+
+  private remember(mac: string, deadline: number, now: number): void {
+    if (this.seen.size >= MAX_REMEMBERED) {
+      for (const [key, until] of this.seen) if (until < now) this.seen.delete(key);
+      // Still full: the oldest go (their deadlines are the earliest, give or take).
+      for (const key of this.seen.keys()) {
+        if (this.seen.size < MAX_REMEMBERED) break;
+        this.seen.delete(key);
+      }
     }
-    const known = this.verified.get(credential);
-    if (known && known.until > Date.now()) return known.principal;
-    try {
-      const { payload } = await jwtVerify(credential, this.secret, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], requiredClaims: ['exp', 'sub'] });
-      const principal = { kind: 'service' as const, service: payload.sub! };
-      if (this.verified.size >= 1000) this.verified.clear();
-      this.verified.set(credential, { until: payload.exp! * 1000, principal });
-      return principal;
-    } catch {
-      throw new UnauthenticatedError('The message\'s service credential is not valid for this deployment');
-    }
+    this.seen.set(mac, deadline);
   }
 }

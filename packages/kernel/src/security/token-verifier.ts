@@ -2,7 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, errors, type JWTPayload, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { type AuthSettings, DEV_ISSUER } from './auth-settings';
 import { devSigningKey } from './dev-issuer';
-import { type Principal, UnauthenticatedError } from './principal';
+import { AuthUnavailableError, type Principal, UnauthenticatedError } from './principal';
 
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 /** Tokens already verified, until they expire, so a token is checked once per process, not once per message. */
@@ -58,6 +58,7 @@ export class TokenVerifier {
         requiredClaims: ['exp', 'sub'],
       }));
     } catch (error) {
+      if (issuerUnreachable(error)) throw new AuthUnavailableError(reasonOf(error));
       throw new UnauthenticatedError(`The bearer token is not valid: ${reasonOf(error)}`);
     }
     const principal: Principal = { kind: 'user', subject: payload.sub!, roles: rolesOf(payload[this.settings.rolesClaim]) };
@@ -71,6 +72,16 @@ function rolesOf(claim: unknown): string[] {
   if (Array.isArray(claim)) return claim.filter((role): role is string => typeof role === 'string');
   if (typeof claim === 'string') return claim.split(' ').filter(Boolean);
   return [];
+}
+
+/**
+ * Whether verifying failed because the issuer's key set could not be had (a timeout, a network
+ * error, an answer other than 200 or not a key set), not because of the token.
+ */
+function issuerUnreachable(error: unknown): boolean {
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) return true;
+  if (error instanceof errors.JOSEError) return /Expected 200 OK from the JSON Web Key Set HTTP response/.test(error.message);
+  return true; // not jose's verdict on the token: fetch failed (refused, reset, DNS)
 }
 
 function reasonOf(error: unknown): string {

@@ -6,6 +6,7 @@
 export { startModuleHarness, eventOf } from './module-harness';
 export type { HarnessOptions, ModuleHarness, PublishedEvent } from './module-harness';
 export { Fake, fakeManifest } from './fake';
+export { serviceSeam } from './service-seam';
 export type { FakeModule } from './fake';
 export { createTestDatabase } from './test-database';
 export type { TestDatabase } from './test-database';

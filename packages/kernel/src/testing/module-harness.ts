@@ -7,6 +7,8 @@ import { MessagingModule, type MessagingOptions } from '../messaging';
 import { createRootLogger, logSettings, Metrics, NestPinoLogger, ObservabilityModule } from '../observability';
 import { DatabaseModule } from '../persistence';
 import { type IntegrationEvent, type MessageClass, parseWireName, validate } from '../primitives';
+import { serviceSeam } from './service-seam';
+import { RequestContexts } from '../context';
 import { EventDispatcher, InvalidMessageError, MessageRegistry, type ModuleManifest, moduleSettingsModule, readModuleSettings, Seam, SeamModule, type SeamOptions, Topology } from '../seam';
 import type { FakeModule } from './fake';
 import { createTestDatabase, type TestDatabase } from './test-database';
@@ -43,7 +45,7 @@ export interface PublishedEvent {
 export interface ModuleHarness {
   /** The app, initialised but not listening: `request(app.getHttpServer())` (supertest) reaches its routes. */
   readonly app: INestApplication;
-  /** The seam, as the module under test sees it: its calls to other modules reach the fakes. */
+  /** The seam, as the module under test sees it (sending as the service `test` when the test acts for nobody): its calls to other modules reach the fakes. */
   readonly seam: Seam;
   /** The module's fresh database (absent when only fakes run). */
   readonly database: TestDatabase | undefined;
@@ -115,7 +117,8 @@ export async function startModuleHarness(options: HarnessOptions): Promise<Modul
 
   return {
     app: started,
-    seam: started.get(Seam),
+    // As the test's service: a test calling the seam acts for nobody else.
+    seam: serviceSeam(started.get(Seam)),
     database,
     async deliver(event, eventId = randomUUID()) {
       if (!module) throw new Error('deliver() needs a module under test');
@@ -125,7 +128,8 @@ export async function startModuleHarness(options: HarnessOptions): Promise<Modul
       }
       const checked = validate(type.schema, { ...event });
       if (!checked.ok) throw new InvalidMessageError(type.wire, checked.issues);
-      await started.get(EventDispatcher).dispatchTo(module.name, type.wire, event, eventId);
+      // As the relay delivers it: the deployment's own work, a service.
+      await RequestContexts.runAsService('relay', () => started.get(EventDispatcher).dispatchTo(module.name, type.wire, event, eventId));
       return eventId;
     },
     async published(wire) {
