@@ -1,5 +1,6 @@
 import type { PaymentsSettings } from '../payments.settings';
 import type { ChargeOutcome, ChargeRequest, PaymentProvider } from '../domain/payment';
+import { RequestContexts } from '@seams/kernel/context';
 
 /**
  * A stand-in for a real payment provider that lets the unhappy path be driven on purpose:
@@ -19,6 +20,9 @@ export class SimulatedPaymentProvider implements PaymentProvider {
   }
 
   async charge({ amountMinor }: ChargeRequest): Promise<ChargeOutcome> {
+    // A real provider's charge cannot be rolled back with the transaction around it: say so,
+    // and the kernel will not run that transaction again after a conflict.
+    RequestContexts.sideEffect('payments provider charge');
     return amountMinor > this.declineAboveMinor
       ? { approved: false, reason: this.declineReason ?? `amount ${amountMinor} is above the limit of ${this.declineAboveMinor}` }
       : { approved: true };

@@ -34,6 +34,12 @@ export interface RequestContext {
   /** Set while a subscriber handles a delivered event: the key of its inbox record. */
   readonly delivery?: InboxClaim;
   /**
+   * Set while a module transaction runs: what it did that a rollback cannot undo (a command
+   * sent through the seam, a call to a provider). Such a transaction is not run again after a
+   * deadlock or a serialization failure, so its effects do not happen twice.
+   */
+  readonly effects?: { count: number; first?: string };
+  /**
    * Set while the relay hands a batch of events to one module's subscribers: the transaction
    * that module's `ModuleDatabase.transaction` calls join instead of opening their own.
    */
@@ -70,6 +76,18 @@ export const RequestContexts = {
   },
   current(): RequestContext | undefined {
     return storage.getStore();
+  },
+  /**
+   * Records that the current work did something a database rollback cannot undo (`what`:
+   * a command sent, a provider charged). Inside a module transaction this keeps the kernel from
+   * running the transaction again after a conflict. The seam records every command it sends;
+   * adapters of outside services call it themselves.
+   */
+  sideEffect(what: string): void {
+    const effects = storage.getStore()?.effects;
+    if (!effects) return;
+    effects.count++;
+    effects.first ??= what;
   },
   /** Runs `work` as this deployment's `service` (background jobs no user asked for right now). */
   runAsService<T>(service: string, work: () => T): T {

@@ -1,6 +1,6 @@
 export { DatabaseModule, PersistenceModule } from './persistence.module';
 export type { DatabaseAsyncOptions } from './persistence.module';
-export { ModuleDatabase } from './module-database';
+export { ModuleDatabase, TransactionConflictError, SecondTransactionError } from './module-database';
 export type { ModulePersistenceOptions, Transaction } from './module-database';
 export { DatabaseRegistry } from './database-registry';
 export { DATABASE_SETTINGS, databaseSettings } from './database-settings';

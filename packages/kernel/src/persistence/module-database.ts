@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, type EntityManager, type EntitySchema, type MixedList, type QueryRunner } from 'typeorm';
-import type { IntegrationEvent, MessageClass } from '../primitives';
+import { DomainError, type IntegrationEvent, type MessageClass } from '../primitives';
 import { RequestContexts } from '../context';
 import { invalidPayload, type MessageRegistry, SeamTimeoutError } from '../seam';
 import { type DatabaseSettings, DEFAULT_ACQUIRE_TIMEOUT_MS, moduleDatabaseUrl } from './database-settings';
@@ -106,6 +106,11 @@ export class ModuleDatabase implements OnApplicationShutdown {
   async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     const context = RequestContexts.current();
     const claim = context?.delivery?.module === this.module && !context.delivery.claimed ? context.delivery : undefined;
+    // The inbox record guards one transaction: a second one in the same handling would run
+    // again on a redelivery (the first finds the record and stops the handler), so it is refused.
+    if (context?.delivery?.module === this.module && context.delivery.claimed && !context.batch) {
+      throw new SecondTransactionError(context.delivery.handler, context.delivery.eventId);
+    }
     const batch = context?.batch?.module === this.module ? context.batch : undefined;
     const inside = async (manager: EntityManager) => {
       if (claim) {
@@ -143,7 +148,14 @@ export class ModuleDatabase implements OnApplicationShutdown {
         throw error;
       }
     } else {
-      result = await retryOnConflict(() => this.dataSource.transaction(inside));
+      // Each try counts what it did that a rollback cannot undo; such a try is not run again.
+      const effects = { count: 0 } as { count: number; first?: string };
+      const attempt = () => {
+        effects.count = 0;
+        effects.first = undefined;
+        return RequestContexts.run({ ...(context ?? { correlationId: 'transaction' }), effects }, () => this.dataSource.transaction(inside));
+      };
+      result = await retryOnConflict(attempt, effects, this.module);
     }
     if (claim) claim.claimed = true;
     return result;
@@ -220,13 +232,16 @@ const ATTEMPTS = 3;
  * it back as the victim of a deadlock or a serialization conflict: nothing of it took effect,
  * and the caller should not see a 500 for a clash of timing.
  */
-async function retryOnConflict<T>(transaction: () => Promise<T>): Promise<T> {
+async function retryOnConflict<T>(transaction: () => Promise<T>, effects: { count: number; first?: string }, module: string): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await transaction();
     } catch (error) {
       const code = (error as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (error as { code?: string }).code;
       if (attempt >= ATTEMPTS || !code || !RETRYABLE.has(code)) throw error;
+      // Its database work was rolled back, but not what it sent or called: running it again
+      // would do that twice. The caller gets a typed conflict (409) and may try again itself.
+      if (effects.count > 0) throw new TransactionConflictError(module, effects.first!, effects.count, error);
       await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
     }
   }
@@ -283,4 +298,31 @@ async function grantModuleRole(runner: QueryRunner, schema: string, adminUrl: st
   url.username = role;
   url.password = password;
   return url.toString();
+}
+
+/**
+ * A transaction of `module` lost a deadlock or a serialization conflict after it had done
+ * something a rollback cannot undo (sent a command, called a provider): it is not run again.
+ */
+export class TransactionConflictError extends DomainError {
+  readonly code = 'database.conflict';
+  readonly kind = 'conflict';
+
+  constructor(module: string, first: string, count: number, conflict: unknown) {
+    super(
+      `A transaction of ${module} was rolled back by a conflict with another one, after it had ${count === 1 ? 'an effect' : `${count} effects`} a rollback cannot undo (${first}); it is not run again, so that does not happen twice: try again`,
+      { module, effect: first, sqlstate: (conflict as { code?: string })?.code ?? (conflict as { driverError?: { code?: string } })?.driverError?.code },
+    );
+  }
+}
+
+/** A subscriber opened a second transaction of its module while handling one event. */
+export class SecondTransactionError extends Error {
+  constructor(handler: string, eventId: string) {
+    super(
+      `${handler} opened a second transaction while handling event ${eventId}: a subscriber handles an event in one transaction of its module ` +
+        '(the inbox records the event with the first one, so on a redelivery the second would never run again); do all of its work in one',
+    );
+    this.name = 'SecondTransactionError';
+  }
 }

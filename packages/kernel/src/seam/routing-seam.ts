@@ -66,6 +66,8 @@ export class RoutingSeam extends Seam {
 
   send<TResult>(command: Command<TResult>): Promise<TResult> {
     const route = this.routeOf(command, 'command');
+    // A command is an effect the sender's transaction cannot roll back (see ModuleDatabase.transaction).
+    RequestContexts.sideEffect(route.wire);
     const issues = route.check(command);
     if (issues) return this.refuse(route, new InvalidMessageError(route.wire, issues), command);
     if (route.local) return this.local(route, command) as Promise<TResult>;
