@@ -7,7 +7,7 @@ import { createRootLogger, logSettings } from '@seams/kernel/observability';
 import type { DatabaseSettings } from '@seams/kernel/persistence';
 import { MessageRegistry, type ModuleManifest, type Role, Topology } from '@seams/kernel/seam';
 import { AppModule } from './app.module';
-import { assertSomeIssuer, databaseOptions, logOptions, messagingOptions, readSettings, seamOptions, topologyOptions } from './config';
+import { assertSomeIssuer, databaseOptions, roleSecretOf, logOptions, messagingOptions, readSettings, seamOptions, topologyOptions } from './config';
 import { httpSettingsOf } from './http-settings';
 import { SHOP_PROBLEMS } from './problems';
 import { setUpApiDocument } from './api-document';
@@ -54,7 +54,7 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
       seams: {
         manifests,
         topology,
-        database: { ...databaseOptions(settings, options.database, topology.localModules), ...options.database },
+        database: { ...databaseOptions(settings, options.database, topology.localModules, await roleSecretOf(settings)), ...options.database },
         seam,
         messaging: messagingOptions(settings),
         moduleSettings: settings.moduleSettings,

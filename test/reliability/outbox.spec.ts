@@ -27,7 +27,7 @@ async function startProbeApp(url: string, env: Record<string, string> = {}): Pro
   @Module({
     imports: [
       SeamModule.forRoot({ registry, topology, ...seamOptionsFor(registry, allEnv) }),
-      DatabaseModule.forRoot({ url, poolSize: 4 }),
+      DatabaseModule.forRoot({ url, poolSize: 4, roleSecret: process.env.SEAMS_SERVICE_SECRET }),
       MessagingModule.forRoot(messagingOptionsFrom(allEnv)),
       ProbePubModule,
       ProbeSubModule,

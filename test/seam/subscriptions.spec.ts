@@ -15,7 +15,7 @@ async function start(url: string, manifests: ModuleManifest[], modules: Type<unk
   const registry = new MessageRegistry(manifests);
   const topology = topologyFrom(registry, { kind: 'monolith' }, RELAY);
   @Module({
-    imports: [SeamModule.forRoot({ registry, topology, ...seamOptionsFor(registry, RELAY) }), DatabaseModule.forRoot({ url, poolSize: 4 }), MessagingModule.forRoot(messagingOptionsFrom(RELAY)), ...modules],
+    imports: [SeamModule.forRoot({ registry, topology, ...seamOptionsFor(registry, RELAY) }), DatabaseModule.forRoot({ url, roleSecret: process.env.SEAMS_SERVICE_SECRET, poolSize: 4 }), MessagingModule.forRoot(messagingOptionsFrom(RELAY)), ...modules],
   })
   class App {}
   const app = await NestFactory.createApplicationContext(App, { logger: false, abortOnError: false });

@@ -5,7 +5,7 @@ import type { LogOptions, TracingOptions } from '@seams/kernel/observability';
 import type { MessagingOptions } from '@seams/kernel/messaging';
 import type { DatabaseSettings } from '@seams/kernel/persistence';
 import type { ResilienceOptions, ResilienceSettings, SeamOptions, TopologyOptions } from '@seams/kernel/seam';
-import type { AuthOptions } from '@seams/kernel/security';
+import { type AuthOptions, devServiceSecret } from '@seams/kernel/security';
 import { nameFor } from './read-settings';
 import { SETTINGS, type Settings } from './settings';
 
@@ -106,9 +106,23 @@ export function messagingOptions(settings: Settings): MessagingOptions {
 }
 
 /** The modules' databases: the shared one (resolved by the host), the modules' own, and their roles. */
-export function databaseOptions(settings: Settings, shared: { url: string; poolSize?: number }, localModules: readonly string[]): DatabaseSettings {
+export function databaseOptions(settings: Settings, shared: { url: string; poolSize?: number }, localModules: readonly string[], roleSecret?: string): DatabaseSettings {
   const own = localModules.flatMap((module) => (settings.moduleDatabaseUrl[module] ? [[module, settings.moduleDatabaseUrl[module]!]] : []));
-  return { url: shared.url, poolSize: shared.poolSize ?? settings.poolSize, moduleUrls: Object.fromEntries(own), moduleRoles: settings.dbRoles, acquireTimeoutMs: settings.acquireTimeoutMs };
+  return {
+    url: shared.url,
+    poolSize: shared.poolSize ?? settings.poolSize,
+    moduleUrls: Object.fromEntries(own),
+    moduleRoles: settings.dbRoles,
+    roleSecret,
+    acquireTimeoutMs: settings.acquireTimeoutMs,
+  };
+}
+
+/** What the module roles' passwords derive from: the service secret, or in development the development one (`.data/auth`). */
+export async function roleSecretOf(settings: Settings): Promise<string | undefined> {
+  if (settings.serviceSecret) return settings.serviceSecret;
+  if (settings.nodeEnv === 'production') return undefined;
+  return devServiceSecret(authOptions(settings).authDir!);
 }
 
 export function logOptions(settings: Settings, service: string, silent = false): LogOptions {

@@ -66,7 +66,8 @@ export class SeamsModule {
       imports: [
         ObservabilityModule.forRoot({ root: logger, metrics: options.metrics ?? new Metrics() }),
         SeamModule.forRoot({ registry, topology, ...options.seam }),
-        DatabaseModule.forRoot(options.database),
+        // The module roles' passwords derive from the deployment's service secret unless told otherwise.
+        DatabaseModule.forRoot({ roleSecret: options.seam.auth.serviceSecret, ...options.database }),
         MessagingModule.forRoot(options.messaging),
         TerminusModule,
         moduleSettingsModule(local, options.moduleSettings),

@@ -14,6 +14,12 @@ export interface DatabaseSettings {
    */
   readonly moduleRoles?: boolean;
   /**
+   * The secret the module roles' passwords are derived from (the host passes the deployment's
+   * service secret): every process computes the same password, and nobody without the secret can.
+   * Required while `moduleRoles` is on.
+   */
+  readonly roleSecret?: string;
+  /**
    * How long a unit of work waits for a connection (a new one to the server, or a free one from
    * a full pool) before it fails with `database.unavailable` (503, retryable) instead of waiting
    * for ever. Default 5000 ms.

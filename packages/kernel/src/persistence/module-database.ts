@@ -73,7 +73,7 @@ export class ModuleDatabase implements OnApplicationShutdown {
     await admin.initialize();
     let roleUrl: string | undefined;
     try {
-      roleUrl = await migrate(admin, options.module, settings.moduleRoles !== false ? adminUrl : undefined);
+      roleUrl = await migrate(admin, options.module, settings.moduleRoles !== false ? { adminUrl, secret: settings.roleSecret } : undefined);
     } finally {
       await admin.destroy();
     }
@@ -83,7 +83,8 @@ export class ModuleDatabase implements OnApplicationShutdown {
         await own.initialize();
         return new ModuleDatabase(options.module, roleUrl, own, registry);
       } catch (error) {
-        logger.warn(`${options.module} cannot connect as its own role (${(error as Error).message}); using the configured connection`);
+        // Never the configured (admin) connection instead: that would give the module rights on every schema, silently.
+        throw new ModuleRoleError(options.module, new URL(roleUrl).username, (error as Error).message);
       }
     }
     const shared = dataSourceFor(adminUrl, settings.poolSize);
@@ -207,7 +208,7 @@ export class ModuleDatabase implements OnApplicationShutdown {
  * module's role (returning the URL to connect as it). An advisory lock keeps two processes
  * starting at once from migrating the same schema together.
  */
-async function migrate(dataSource: DataSource, schema: string, adminUrl: string | undefined): Promise<string | undefined> {
+async function migrate(dataSource: DataSource, schema: string, role: { adminUrl: string; secret: string | undefined } | undefined): Promise<string | undefined> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   const lock = `seams:migrate:${schema}`;
@@ -215,7 +216,7 @@ async function migrate(dataSource: DataSource, schema: string, adminUrl: string 
     await runner.query('SELECT pg_advisory_lock(hashtext($1))', [lock]);
     await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     await dataSource.runMigrations({ transaction: 'each' });
-    return adminUrl ? await grantModuleRole(runner, schema, adminUrl) : undefined;
+    return role ? await grantModuleRole(runner, schema, role.adminUrl, role.secret) : undefined;
   } finally {
     await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [lock]).catch(() => undefined);
     await runner.release();
@@ -263,10 +264,11 @@ async function retrySystemTableRace(work: () => Promise<void>): Promise<void> {
  * The module's own login role, `seams_<module>`: usage of its schema and the rights to read
  * and write its tables and sequences there, nothing anywhere else (other schemas are not
  * granted to PUBLIC, so it cannot even look into them). Its password is derived from the
- * configured connection's, so every process of the deployment computes the same one. Returns
- * undefined when the configured user may not manage roles.
+ * deployment's secret (`roleSecret`), so every process computes the same one and nobody
+ * without the secret can; it is set again at every start, so a rotated secret takes effect.
+ * Returns undefined when the configured user may not manage roles (the log says so).
  */
-async function grantModuleRole(runner: QueryRunner, schema: string, adminUrl: string): Promise<string | undefined> {
+async function grantModuleRole(runner: QueryRunner, schema: string, adminUrl: string, secret: string | undefined): Promise<string | undefined> {
   const [{ allowed }] = (await runner.query(
     'SELECT rolsuper OR rolcreaterole AS allowed FROM pg_roles WHERE rolname = current_user',
   )) as { allowed: boolean }[];
@@ -276,13 +278,21 @@ async function grantModuleRole(runner: QueryRunner, schema: string, adminUrl: st
   }
   const role = `seams_${schema.replace(/-/g, '_')}`;
   const url = new URL(adminUrl);
-  const password = createHmac('sha256', decodeURIComponent(url.password) || 'seams').update(role).digest('hex').slice(0, 32);
+  if (!secret) {
+    logger.warn(`no secret to derive ${role}'s password from (database.roleSecret; the host passes SEAMS_SERVICE_SECRET): ${schema} uses the configured connection`);
+    return undefined;
+  }
+  const password = createHmac('sha256', secret).update(`seams: database role ${role}`).digest('hex').slice(0, 32);
   // Roles belong to the server, not the database: processes migrating other databases of the
   // same server may be making this one at this very moment. Whoever is first sets its password
   // (derived the same way everywhere); such races are retried.
   await retrySystemTableRace(async () => {
     const [{ exists }] = (await runner.query('SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = $1) AS exists', [role])) as { exists: boolean }[];
-    if (exists) return;
+    if (exists) {
+      // The password of the secret this process has (a rotated secret takes effect here).
+      await runner.query(`ALTER ROLE "${role}" LOGIN PASSWORD '${password}'`);
+      return;
+    }
     try {
       await runner.query(`CREATE ROLE "${role}" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '${password}'`);
     } catch (error) {
@@ -324,5 +334,16 @@ export class SecondTransactionError extends Error {
         '(the inbox records the event with the first one, so on a redelivery the second would never run again); do all of its work in one',
     );
     this.name = 'SecondTransactionError';
+  }
+}
+
+/** A module's own database role cannot be used: the start is refused (never the admin connection instead). */
+export class ModuleRoleError extends Error {
+  constructor(module: string, role: string, reason: string) {
+    super(
+      `${module} cannot connect as its database role ${role} (${reason}). Let that role log in with its password ` +
+        '(pg_hba.conf, its connection limit), or set SEAMS_DB_ROLES=off to run every module with the configured connection',
+    );
+    this.name = 'ModuleRoleError';
   }
 }

@@ -5,5 +5,5 @@ export type { AuthOptions, AuthSettings } from './auth-settings';
 export { TokenVerifier } from './token-verifier';
 export { ServiceCredentials, sealOf, sealKey, MAX_DEADLINE_AHEAD_MS } from './service-credentials';
 export type { ActingAs, Sealable } from './service-credentials';
-export { signDevToken, devSigningKey, DevKeyFolderError } from './dev-issuer';
+export { signDevToken, devSigningKey, devServiceSecret, DevKeyFolderError } from './dev-issuer';
 export { SeamSecurity } from './seam-security';

@@ -91,7 +91,7 @@ export async function startModuleHarness(options: HarnessOptions): Promise<Modul
         ObservabilityModule.forRoot({ root, metrics: new Metrics() }),
         SeamModule.forRoot({ registry, topology, ...options.seam }),
         // Without a module under test nothing opens a database, so the settings are never used.
-        DatabaseModule.forRoot({ url: database?.url ?? 'postgres://unused.invalid/none', poolSize: 2 }),
+        DatabaseModule.forRoot({ url: database?.url ?? 'postgres://unused.invalid/none', poolSize: 2, roleSecret: options.seam.auth.serviceSecret }),
         MessagingModule.forRoot(options.messaging),
         moduleSettingsModule(module ? [module] : [], module ? { [module.name]: settingsOf(module, options.settings ?? {}) } : {}),
         ...modules,
