@@ -58,6 +58,7 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
         seam,
         messaging: messagingOptions(settings),
         moduleSettings: settings.moduleSettings,
+        metricsToken: settings.metricsToken,
         logger: root,
       },
       ratePerMinute: http.ratePerMinute,

@@ -139,6 +139,7 @@ describe('deploy:k8s with inventory (2 replicas) and payments extracted, over TC
       expect(ref('SEAMS_AUTH_ISSUER')?.name).toBe('seams-issuer');
       expect(ref('SEAMS_AUTH_JWKS_URL')?.name).toBe('seams-issuer');
       expect(ref('DATABASE_URL')?.name).toBe('seams-database');
+      expect(ref('SEAMS_METRICS_TOKEN')?.name).toBe('seams-metrics');
       const own = deployment.metadata.name === 'monolith' ? ['catalog', 'ordering'] : [deployment.metadata.name];
       for (const module of own) expect(ref(`SEAMS_${module.toUpperCase()}_DATABASE_URL`)).toEqual({ name: `seams-db-${module}`, key: 'url', optional: true });
     }

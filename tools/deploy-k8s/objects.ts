@@ -21,11 +21,12 @@ export const SHUTDOWN_TIMEOUT_MS = 20_000;
 /** The grace period covers the preStop delay, the drain and a margin before Kubernetes sends SIGKILL. */
 export const GRACE_SECONDS = PRE_STOP_SECONDS + SHUTDOWN_TIMEOUT_MS / 1000 + 5;
 
-/** Secrets the team creates (never values here): the service secret, the issuer, the database, each module's role, the broker. */
+/** Secrets the team creates (never values here): the service secret, the issuer, the database, the metrics token, each module's role, the broker. */
 export const SECRETS = {
   service: { name: 'seams-service', key: 'secret' },
   issuer: { name: 'seams-issuer', keys: { issuer: 'issuer', jwksUrl: 'jwks-url' } },
   database: { name: 'seams-database', key: 'url' },
+  metrics: { name: 'seams-metrics', key: 'token' },
   broker: { name: 'seams-broker', key: 'url' },
   /** `seams-db-<module>`, key `url`: the module's own database role (optional: without it the module uses the shared URL). */
   module: (module: string) => ({ name: `seams-db-${module}`, key: 'url' }),
@@ -54,6 +55,7 @@ export function deploymentOf(process: Process, transport: Transport, image: stri
     secretEnv('SEAMS_AUTH_ISSUER', { name: SECRETS.issuer.name, key: SECRETS.issuer.keys.issuer }),
     secretEnv('SEAMS_AUTH_JWKS_URL', { name: SECRETS.issuer.name, key: SECRETS.issuer.keys.jwksUrl }),
     secretEnv('DATABASE_URL', SECRETS.database),
+    secretEnv('SEAMS_METRICS_TOKEN', SECRETS.metrics),
     ...process.modules.map((module) => secretEnv(`SEAMS_${module.toUpperCase()}_DATABASE_URL`, SECRETS.module(module), true)),
     ...(transport === 'amqp' ? Object.keys(process.settings).filter((name) => /_URL$/.test(name)).map((name) => secretEnv(name, SECRETS.broker)) : []),
   ];

@@ -101,6 +101,9 @@ function together(settings: Settings): string[] {
  */
 export function assertSomeIssuer(settings: Settings): void {
   if (settings.nodeEnv === 'production' && !settings.serviceSecret) throw new SettingError('SEAMS_SERVICE_SECRET is required when NODE_ENV=production');
+  if (settings.nodeEnv === 'production' && !settings.metricsToken) {
+    throw new SettingError('SEAMS_METRICS_TOKEN is required when NODE_ENV=production: /metrics tells how the system runs, for operators only (Prometheus sends the token as a bearer token)');
+  }
   if (!settings.authIssuer && !settings.authDev) {
     throw new SettingError(
       'No token issuer is configured: set SEAMS_AUTH_ISSUER with SEAMS_AUTH_JWKS_URL or SEAMS_AUTH_PUBLIC_KEY, ' +

@@ -1,25 +1,38 @@
-import { Controller, Get, Header, type OnModuleInit, Res, VERSION_NEUTRAL } from '@nestjs/common';
+import { timingSafeEqual } from 'node:crypto';
+import { Controller, Get, Header, Inject, type OnModuleInit, Optional, Req, Res, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { Public } from '../http';
 import { OutboxAdmin } from '../messaging';
 import { Metrics } from '../observability';
 import { RemoteModules } from '../seam';
-import { OperationsRoute } from './operations-route';
+import { UnauthenticatedError } from '../security';
 
 const BREAKER_STATES: Record<string, number> = { closed: 0, open: 1, 'half-open': 2, isolated: 3 };
 
-/** `GET /metrics`: the process's Prometheus metrics, on the monolith and on every module host. */
+/** The bearer token `GET /metrics` asks for, if any (see `SeamsModuleOptions.metricsToken`). */
+export const METRICS_TOKEN = Symbol('METRICS_TOKEN');
+
+/**
+ * `GET /metrics`: the process's Prometheus metrics, on the monolith and on every module host.
+ * Not behind the users' tokens (Prometheus has none of those) but behind its own bearer token
+ * when one is set, and under the rate limit like any route (a scrape every few seconds is far
+ * below it): what it shows (modules, message rates, outbox depths) is for operators only.
+ */
 @ApiTags('operations')
 @Public()
-@OperationsRoute()
 @Controller({ path: 'metrics', version: VERSION_NEUTRAL })
 export class MetricsController implements OnModuleInit {
+  private readonly token: Buffer | undefined;
+
   constructor(
     private readonly metrics: Metrics,
     private readonly outbox: OutboxAdmin,
     private readonly remote: RemoteModules,
-  ) {}
+    @Optional() @Inject(METRICS_TOKEN) token?: string,
+  ) {
+    this.token = token ? Buffer.from(`Bearer ${token}`) : undefined;
+  }
 
   onModuleInit(): void {
     // Read at scrape time, from the outbox tables of the modules this process runs.
@@ -55,7 +68,13 @@ export class MetricsController implements OnModuleInit {
   @ApiOperation({ summary: 'Prometheus metrics: HTTP and seam histograms, outbox depth, lag and parked deliveries, breakers, event loop lag' })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'The Prometheus text exposition format', schema: { type: 'string' } })
-  async scrape(@Res({ passthrough: true }) response: Response): Promise<string> {
+  async scrape(@Res({ passthrough: true }) response: Response, @Req() request: Request): Promise<string> {
+    if (this.token) {
+      const given = Buffer.from(request.header('authorization') ?? '');
+      if (given.length !== this.token.length || !timingSafeEqual(given, this.token)) {
+        throw new UnauthenticatedError('The metrics need their bearer token (SEAMS_METRICS_TOKEN)');
+      }
+    }
     const body = await this.metrics.scrape();
     response.type(this.metrics.contentType);
     return body;

@@ -3,8 +3,9 @@ import { type ExecutionContext, SetMetadata } from '@nestjs/common';
 const OPERATIONS_ROUTE = 'seams:operations-route';
 
 /**
- * Marks the operations controllers (health, metrics): probes and scrapers call them often and
- * without a token. An app's rate limiter lets them through with `isOperationsRoute`.
+ * Marks the operations controllers (health): probes call them often and without a token. An
+ * app's rate limiter lets them through with `isOperationsRoute`. (`/metrics` is limited like
+ * any route, and asks for its own bearer token when one is set.)
  */
 export const OperationsRoute = (): ClassDecorator => SetMetadata(OPERATIONS_ROUTE, true);
 

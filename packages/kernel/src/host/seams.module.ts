@@ -7,7 +7,7 @@ import { DatabaseModule, type DatabaseSettings } from '../persistence';
 import { MessageRegistry, type ModuleManifest, moduleSettingsModule, type Role, SeamModule, type SeamOptions, Topology, type TopologyOptions } from '../seam';
 import { HealthController } from './health.controller';
 import { Lifecycle } from './lifecycle';
-import { MetricsController } from './metrics.controller';
+import { METRICS_TOKEN, MetricsController } from './metrics.controller';
 
 export interface SeamsModuleOptions {
   /** Every module of the system, those that run here and those that run elsewhere. */
@@ -28,6 +28,11 @@ export interface SeamsModuleOptions {
   readonly logger?: Logger;
   /** The process's metrics registry; default a new one. */
   readonly metrics?: Metrics;
+  /**
+   * The bearer token `GET /metrics` asks for (Prometheus' `authorization` setting sends it);
+   * without one the endpoint is open (the host refuses that in production).
+   */
+  readonly metricsToken?: string;
   /**
    * Import the Nest module of every module that runs here, through its manifest's `load()`
    * (default true). A module that runs elsewhere is never loaded.
@@ -74,7 +79,7 @@ export class SeamsModule {
         ...(options.loadModules === false ? [] : [localModules(local)]),
       ],
       controllers: [HealthController, MetricsController],
-      providers: [Lifecycle],
+      providers: [Lifecycle, { provide: METRICS_TOKEN, useValue: options.metricsToken }],
       exports: [Lifecycle],
     };
   }

@@ -134,3 +134,23 @@ export const TRACESTATE_MAX = 512;
 
 /** The channel a commit notifies; the payload is the schema whose outbox has new rows. */
 export const OUTBOX_CHANNEL = 'seams_outbox';
+
+/**
+ * The age of the oldest pending delivery (the `seams_outbox_lag_seconds` gauge) by an index
+ * of pending rows only: a scrape counts pending and parked rows through partial indexes and
+ * never reads the days of delivered ones the table keeps.
+ */
+export function pendingAgeMigration(schema: string): new () => MigrationInterface {
+  const s = `"${schema}"`;
+  return class SeamsPendingAge1732400000004 implements MigrationInterface {
+    readonly name = 'SeamsPendingAge1732400000004';
+
+    async up(db: QueryRunner): Promise<void> {
+      await db.query(`CREATE INDEX seams_deliveries_pending_age ON ${s}.seams_deliveries (created_at) WHERE status = 'PENDING'`);
+    }
+
+    async down(db: QueryRunner): Promise<void> {
+      await db.query(`DROP INDEX ${s}.seams_deliveries_pending_age`);
+    }
+  };
+}
