@@ -72,6 +72,7 @@ export async function createApp(options: CreateAppOptions): Promise<INestApplica
   applyHttpEdge(app, {
     bodyLimit: http.bodyLimit,
     corsOrigins: http.corsOrigins,
+    trustProxy: http.trustProxy,
     problems: SHOP_PROBLEMS,
     // The Swagger UI needs inline scripts.
     withoutCsp: ['/docs'],

@@ -9,6 +9,8 @@ export interface HttpSettings {
   readonly ratePerMinute: number;
   /** Where the rate limit is counted for every replica at once (none: in this process). */
   readonly rateLimitRedisUrl?: string;
+  /** Express's `trust proxy` (SEAMS_TRUST_PROXY): a hop count or addresses. */
+  readonly trustProxy?: number | string;
 }
 
 export function httpSettingsOf(settings: Settings): HttpSettings {
@@ -19,5 +21,6 @@ export function httpSettingsOf(settings: Settings): HttpSettings {
     bodyLimit: settings.bodyLimit,
     ratePerMinute: settings.rateLimit,
     rateLimitRedisUrl: settings.rateLimitRedisUrl,
+    trustProxy: settings.trustProxy === undefined ? undefined : /^\d+$/.test(settings.trustProxy) ? Number(settings.trustProxy) : settings.trustProxy,
   };
 }

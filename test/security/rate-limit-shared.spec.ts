@@ -67,3 +67,45 @@ describeIt('the rate limit across replicas', () => {
     await expect(replicas({ SEAMS_RATE_LIMIT_REDIS_URL: 'http://127.0.0.1:6379' })).rejects.toThrow('SEAMS_RATE_LIMIT_REDIS_URL must be a redis:// or rediss:// URL');
   });
 });
+
+/** Behind a load balancer, the rate limit counts by the client before it, when (and only when) the proxy is trusted. */
+describe('the rate limit behind a proxy', () => {
+  let database: TestDatabase;
+  const apps: INestApplication[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    await database?.drop();
+  });
+
+  async function start(env: Record<string, string>): Promise<INestApplication> {
+    const app = await createApp({ database: { url: database.url, poolSize: 2 }, env: { ...testAuthEnv(), SEAMS_RATE_LIMIT: '2', ...env }, logger: false });
+    apps.push(app);
+    await startApp(app, 0, '127.0.0.1');
+    return app;
+  }
+  const from = (app: INestApplication, client: string) =>
+    request(app.getHttpServer()).get('/v1/catalog/products/PROXY-1').set('authorization', adminBearer()).set('x-forwarded-for', client);
+
+  it('gives clients behind a trusted proxy a quota each', async () => {
+    const app = await start({ SEAMS_TRUST_PROXY: 'loopback' });
+    for (let i = 0; i < 2; i++) expect((await from(app, '203.0.113.1')).status).toBe(404);
+    expect((await from(app, '203.0.113.1')).status).toBe(429);
+    expect((await from(app, '203.0.113.2')).status).toBe(404);
+  });
+
+  it('ignores X-Forwarded-For without the setting: a client cannot pick another address to escape its quota', async () => {
+    const app = await start({});
+    expect((await from(app, '203.0.113.1')).status).toBe(404);
+    expect((await from(app, '203.0.113.2')).status).toBe(404);
+    expect((await from(app, '203.0.113.3')).status).toBe(429);
+  });
+
+  it('refuses a setting that is neither a hop count nor addresses, naming it', async () => {
+    await expect(start({ SEAMS_TRUST_PROXY: 'everyone please' })).rejects.toThrow(/SEAMS_TRUST_PROXY must be a hop count, or addresses and CIDR ranges/);
+  });
+});

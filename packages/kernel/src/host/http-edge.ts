@@ -31,6 +31,13 @@ export interface HttpEdgeOptions {
   readonly beforeBody?: readonly RequestHandler[];
   /** The problem responses' type namespace and authentication realm (see `ProblemFilter`). */
   readonly problems?: ProblemOptions;
+  /**
+   * Which proxies in front of the app to believe about the client's address (Express's
+   * `trust proxy`: a hop count, or addresses and CIDR ranges such as `loopback, 10.0.0.0/8`).
+   * With it, `req.ip` (what the rate limit counts by) is the client before those proxies, from
+   * `X-Forwarded-For`; without it, the header is ignored, so no client can pick its own address.
+   */
+  readonly trustProxy?: number | string;
 }
 
 /**
@@ -57,6 +64,7 @@ export function applyHttpEdge(app: INestApplication, options: HttpEdgeOptions = 
   const origins = options.corsOrigins ?? [];
   if (origins.length > 0) express.enableCors({ origin: [...origins], exposedHeaders: ['X-Request-Id', 'Location', 'Retry-After'] });
   express.getHttpAdapter().getInstance().disable('x-powered-by');
+  if (options.trustProxy !== undefined) express.set('trust proxy', options.trustProxy);
   express.enableVersioning({ type: VersioningType.URI });
   express.useGlobalPipes(createValidationPipe());
   express.useGlobalFilters(new ProblemFilter(options.problems));
