@@ -27,6 +27,12 @@ export interface OrderProps {
  * An order: PENDING when placed, then CONFIRMED (paid) or CANCELLED. Both are final; moving
  * to the state it is already in is a no-op, so a redelivered event has no second effect.
  */
+/**
+ * The longest customer id (a token's subject) an order takes: the bound of `customerId` in
+ * `ordering.order-placed.v1`. Refused before anything is reserved, never after.
+ */
+export const MAX_CUSTOMER_ID_LENGTH = 64;
+
 export class Order {
   private constructor(private props: OrderProps) {}
 
@@ -38,6 +44,11 @@ export class Order {
     prices: ReadonlyMap<string, Price>;
   }): Order {
     if (input.lines.length === 0) throw new InvalidOrderError('An order needs at least one line');
+    if (input.customerId.length === 0 || input.customerId.length > MAX_CUSTOMER_ID_LENGTH) {
+      throw new InvalidOrderError(`A customer id (the token's subject) must be 1 to ${MAX_CUSTOMER_ID_LENGTH} characters, not ${input.customerId.length}`, {
+        customerIdLength: input.customerId.length,
+      });
+    }
     const unknown = input.lines.filter((line) => !input.prices.has(line.sku)).map((line) => line.sku);
     if (unknown.length > 0) throw new UnknownProductsError([...new Set(unknown)]);
     const currencies = [...new Set(input.lines.map((line) => input.prices.get(line.sku)!.currency))];

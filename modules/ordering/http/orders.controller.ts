@@ -4,7 +4,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } fr
 import type { Response } from 'express';
 import { ApiProblems, Authenticated, uuidParam } from '@seams/kernel/http';
 import type { Infer } from '@seams/kernel/primitives';
-import { currentPrincipal, userHasRole } from '@seams/kernel/security';
+import { currentPrincipal, UnauthenticatedError, userHasRole } from '@seams/kernel/security';
 import { ORDERING_ROLES } from '../ordering.roles';
 import { OrderNotFoundError } from '../domain/ordering.errors';
 import { GetOrder } from '../application/get-order/get-order.query';
@@ -101,6 +101,6 @@ async function readOwnOrder(queries: QueryBus, id: string): Promise<OrderView> {
 /** The signed-in user's subject (the guard has verified the token before any handler runs). */
 function subjectOf(): string {
   const principal = currentPrincipal();
-  if (principal?.kind !== 'user') throw new Error('no signed-in user in the request context');
+  if (principal?.kind !== 'user') throw new UnauthenticatedError('Placing and reading orders needs a signed-in user');
   return principal.subject;
 }
