@@ -1,3 +1,4 @@
+import { StockNotFoundError } from './inventory.errors';
 import type { StockItem } from './stock-item';
 
 export type ReservationStatus = 'HELD' | 'COMMITTED' | 'RELEASED';
@@ -33,10 +34,23 @@ export class Reservation {
     const merged = mergeLines(lines);
     for (const line of merged) {
       const item = stock.get(line.sku);
-      if (!item) throw new Error(`stock of ${line.sku} was not loaded`);
+      if (!item) throw new StockNotFoundError(line.sku);
       item.reserve(line.quantity);
     }
     return new Reservation(orderId, merged, 'HELD');
+  }
+
+  /**
+   * An order whose stock was released before anything was reserved for it (its placement
+   * gave up while its reservation was on the way): a late reservation finds this and holds nothing.
+   */
+  static tombstone(orderId: string): Reservation {
+    return new Reservation(orderId, [], 'RELEASED');
+  }
+
+  /** Whether this is a tombstone: released with nothing ever held. */
+  get isTombstone(): boolean {
+    return this.current === 'RELEASED' && this.lines.length === 0;
   }
 
   static restore(props: ReservationProps): Reservation {
@@ -68,7 +82,8 @@ export class Reservation {
     if (this.current !== 'HELD') return false;
     for (const line of this.lines) {
       const item = stock.get(line.sku);
-      if (item) apply(item, line.quantity);
+      if (!item) throw new StockNotFoundError(line.sku);
+      apply(item, line.quantity);
     }
     this.current = to;
     return true;

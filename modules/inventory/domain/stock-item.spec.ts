@@ -25,10 +25,17 @@ describe('StockItem', () => {
     expect(stock.toJSON()).toMatchObject({ onHand: 3, reserved: 0 });
   });
 
-  it('releases reserved units back to available, never below zero', () => {
+  it('releases reserved units back to available', () => {
     const stock = item(5, 2);
-    stock.release(3);
+    stock.release(2);
     expect(stock.toJSON()).toMatchObject({ onHand: 5, reserved: 0, available: 5 });
+  });
+
+  it('refuses to release or commit more than is reserved (no silent clamp): the stock stays as it was', () => {
+    const stock = item(5, 2);
+    expect(() => stock.release(3)).toThrow(expect.objectContaining({ code: 'inventory.stock-invariant', details: { sku: 'TEA-1', operation: 'release', quantity: 3, reserved: 2 } }));
+    expect(() => stock.commit(3)).toThrow(expect.objectContaining({ code: 'inventory.stock-invariant', details: { sku: 'TEA-1', operation: 'commit', quantity: 3, reserved: 2 } }));
+    expect(stock.toJSON()).toMatchObject({ onHand: 5, reserved: 2 });
   });
 
   it('does not let on-hand go below what is reserved', () => {

@@ -1,4 +1,4 @@
-import { InsufficientStockError, InvalidQuantityError, OnHandBelowReservedError } from './inventory.errors';
+import { InsufficientStockError, InvalidQuantityError, OnHandBelowReservedError, StockInvariantError } from './inventory.errors';
 
 export interface StockItemProps {
   readonly sku: string;
@@ -57,15 +57,16 @@ export class StockItem {
   /** Gives held units back to the available stock. */
   release(quantity: number): void {
     assertUnits(quantity, 'quantity', false);
-    this.reservedUnits = Math.max(0, this.reservedUnits - quantity);
+    if (quantity > this.reservedUnits) throw new StockInvariantError(this.sku, 'release', quantity, this.reservedUnits);
+    this.reservedUnits -= quantity;
   }
 
   /** The held units leave the warehouse: both on-hand and reserved go down. */
   commit(quantity: number): void {
     assertUnits(quantity, 'quantity', false);
-    const units = Math.min(quantity, this.reservedUnits);
-    this.reservedUnits -= units;
-    this.onHandUnits -= units;
+    if (quantity > this.reservedUnits) throw new StockInvariantError(this.sku, 'commit', quantity, this.reservedUnits);
+    this.reservedUnits -= quantity;
+    this.onHandUnits -= quantity;
   }
 
   toJSON(): StockItemProps & { available: number } {

@@ -1,3 +1,4 @@
+import { returnedRows } from '@seams/kernel/persistence';
 import type { EntityManager } from 'typeorm';
 import type { Reservation } from '../domain/reservation';
 import type { ReservationRepository } from '../domain/reservation.repository';
@@ -13,8 +14,13 @@ export class TypeOrmReservationRepository implements ReservationRepository {
     return row ? ReservationMapper.toDomain(row) : undefined;
   }
 
-  async add(reservation: Reservation, owner: string | null): Promise<void> {
-    await this.manager.insert(ReservationEntity, ReservationMapper.toPersistence(reservation, owner));
+  async add(reservation: Reservation, owner: string | null): Promise<boolean> {
+    const row = ReservationMapper.toPersistence(reservation, owner);
+    const inserted = returnedRows(await this.manager.query(
+      `INSERT INTO inventory.reservations (order_id, lines, status, owner) VALUES ($1, $2, $3, $4) ON CONFLICT (order_id) DO NOTHING RETURNING order_id`,
+      [row.orderId, JSON.stringify(row.lines), row.status, row.owner],
+    ));
+    return inserted.length > 0;
   }
 
   async ownerOf(orderId: string): Promise<{ owner: string | null } | undefined> {

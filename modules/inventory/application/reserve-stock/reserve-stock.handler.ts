@@ -4,6 +4,7 @@ import { assertMayActFor, currentPrincipal, ForbiddenError, isInternal, userHasR
 import { INVENTORY_ROLES } from '../../inventory.roles';
 import { ReserveStock } from '../../contract';
 import { Reservation } from '../../domain/reservation';
+import { ReservationReleasedError } from '../../domain/inventory.errors';
 import { INVENTORY_UNIT_OF_WORK } from '../../inventory.di-tokens';
 import type { InventoryUnitOfWork } from '../ports/inventory.unit-of-work';
 
@@ -26,13 +27,18 @@ export class ReserveStockHandler implements ICommandHandler<ReserveStock, void> 
       // Stock rows first (in sku order), then the check for an earlier reservation: a retry
       // racing the first attempt waits on the rows and then sees its committed reservation.
       const items = await stock.lock(lines.map((line) => line.sku));
-      if (await reservations.lock(orderId)) {
+      const earlier = await reservations.lock(orderId);
+      if (earlier) {
         const existing = await reservations.ownerOf(orderId);
-        return assertMayActFor(existing?.owner, `the reservation of order ${orderId}`, INVENTORY_ROLES.admin);
+        assertMayActFor(existing?.owner, `the reservation of order ${orderId}`, INVENTORY_ROLES.admin);
+        // Released before this arrived (a release found nothing and left a tombstone): hold nothing.
+        if (earlier.isTombstone) throw new ReservationReleasedError(orderId);
+        return;
       }
       const reservation = Reservation.hold(orderId, lines, items);
       await stock.save(items.values());
-      await reservations.add(reservation, owner);
+      // A release may have left its tombstone since the lock above found nothing: then nothing is held (this rolls back).
+      if (!(await reservations.add(reservation, owner))) throw new ReservationReleasedError(orderId);
     });
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Reservation } from '../../domain/reservation';
+import { Reservation } from '../../domain/reservation';
+import { ReservationNotHeldError } from '../../domain/inventory.errors';
 import type { StockItem } from '../../domain/stock-item';
 import { INVENTORY_UNIT_OF_WORK } from '../../inventory.di-tokens';
 import type { InventoryUnitOfWork } from '../ports/inventory.unit-of-work';
@@ -14,8 +15,28 @@ type Settle = (reservation: Reservation, stock: ReadonlyMap<string, StockItem>) 
 export class ReservationSettlement {
   constructor(@Inject(INVENTORY_UNIT_OF_WORK) private readonly unitOfWork: InventoryUnitOfWork) {}
 
+  /**
+   * Commits the order's reservation. A reservation that holds nothing (released, a tombstone,
+   * or none at all) cannot be committed: a typed error, so the delivery is retried and parked
+   * where an operator sees it, never skipped in silence. Committed already: nothing to do.
+   */
   commit(orderId: string): Promise<boolean> {
-    return this.settle(orderId, (reservation, stock) => reservation.commit(stock));
+    return this.unitOfWork.run(async ({ stock, reservations }) => {
+      const reservation = await reservations.lock(orderId);
+      if (!reservation) throw new ReservationNotHeldError(orderId, 'missing');
+      if (reservation.status === 'COMMITTED') return false;
+      if (reservation.status !== 'HELD') throw new ReservationNotHeldError(orderId, reservation.isTombstone ? 'RELEASED before it was made' : reservation.status);
+      const items = await stock.lock(reservation.skus);
+      reservation.commit(items);
+      await stock.save(items.values());
+      await reservations.saveStatus(reservation);
+      return true;
+    });
+  }
+
+  /** Leaves a tombstone for an order with no reservation; false when one was stored meanwhile. */
+  tombstone(orderId: string, owner: string | null): Promise<boolean> {
+    return this.unitOfWork.run(({ reservations }) => reservations.add(Reservation.tombstone(orderId), owner));
   }
 
   release(orderId: string): Promise<boolean> {
