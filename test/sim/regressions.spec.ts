@@ -138,4 +138,18 @@ describe('simulation regressions', () => {
     );
     expect(violations).toEqual([]);
   });
+
+  // A local subscriber had no deadline: slower than the seam's timeout, it ran to its end and
+  // committed in process, while in a module host it was rolled back and retried.
+  it.each([[[]], [['bravo']]] as const)('times out a subscriber slower than its deadline, rolls it back and retries it, with bravo remote: %j', async (remote) => {
+    const violations = await runScenario(
+      scenario({
+        system: ALPHA_TO_BRAVO,
+        placement: { remote, transport: 'tcp' },
+        load: [[1, 2].map((value) => ({ kind: 'put' as const, module: 'alpha', key: 'k1', value }))],
+        faults: { throws: [], conflicts: [], slows: [{ module: 'bravo', handler: 'On_alpha_changed_v1_0', key: 'k1', remaining: 2 }] },
+      }),
+    );
+    expect(violations).toEqual([]);
+  });
 });

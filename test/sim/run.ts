@@ -65,6 +65,7 @@ function summary(scenario: Scenario): string {
   const faults = [
     ...throws.map((f) => `${f.module}/${f.handler}@${f.key} throws ${f.remaining === KEPT_FAILING ? 'for good' : `${f.remaining}x`}`),
     ...conflicts.map((f) => `${f.module}/${f.handler}@${f.key} conflicts ${f.remaining}x`),
+    ...(scenario.faults.slows ?? []).map((f) => `${f.module}/${f.handler}@${f.key} slower than its deadline ${f.remaining}x`),
     ...(kill ? [`SIGKILL ${kill.module} after ${kill.afterSteps}${kill.downMs ? `, down ${kill.downMs} ms` : ''}`] : []),
   ];
   return `${subs.join(' ')}; remote [${scenario.placement.remote.join(',')}] over ${scenario.placement.transport}; ${scenario.probe.length} probe + ${scenario.load.flat().length} load messages; faults: ${faults.join(', ') || 'none'}`;
@@ -116,7 +117,7 @@ async function runPlacement(scenario: Scenario, placement: Placement, withFaults
 }
 
 async function arm(db: Client, faults: Scenario['faults']): Promise<void> {
-  for (const [kind, list] of [['throw', faults.throws], ['conflict', faults.conflicts]] as const) {
+  for (const [kind, list] of [['throw', faults.throws], ['conflict', faults.conflicts], ['slow', faults.slows ?? []]] as const) {
     for (const fault of list) {
       await db.query(`INSERT INTO "${fault.module}".faults (handler, key, kind, remaining) VALUES ($1, $2, $3, $4)`, [fault.handler, fault.key, kind, fault.remaining]);
     }

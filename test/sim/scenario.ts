@@ -51,6 +51,11 @@ export interface Faults {
   /** Transactions that lose a serialization conflict (SQLSTATE 40001), per key, a few times. */
   readonly conflicts: readonly Fault[];
   /**
+   * Subscribers slower than the deadline, per key, a few times: each such attempt times out
+   * and is rolled back, in process as in a module host (the same rule on both paths), and retried.
+   */
+  readonly slows?: readonly Fault[];
+  /**
    * A module host SIGKILLed when the first sender has sent `afterSteps` messages, then started
    * again after `downMs` (an outage longer than a relay's attempts, as a slow restart on a
    * loaded machine makes; 0 or absent: at once).
@@ -170,7 +175,7 @@ export function scenarios(): fc.Arbitrary<Scenario> {
       const names = MODULE_NAMES.slice(0, size);
       const placement: Placement = { remote: names.filter((_, i) => remote[i]), transport };
       const subscribers = subscribersOf(system);
-      const faultOf = (kind: 'throw' | 'conflict') =>
+      const faultOf = (kind: 'throw' | 'conflict' | 'slow') =>
         rawFault.map((raw): Fault | undefined => {
           const module = names[raw.module % size];
           const own = subscribers.filter((s) => s.module === module).map((s) => s.handler);
@@ -178,7 +183,7 @@ export function scenarios(): fc.Arbitrary<Scenario> {
           if (handlers.length === 0) return undefined;
           // A conflict is lost a few times at most (the kernel runs such a transaction again);
           // a subscriber may throw for a while or for good (its deliveries are then parked).
-          const remaining = kind === 'throw' && raw.kept ? KEPT_FAILING : kind === 'conflict' ? Math.min(raw.remaining, 2) : raw.remaining;
+          const remaining = kind === 'throw' && raw.kept ? KEPT_FAILING : kind === 'throw' ? raw.remaining : Math.min(raw.remaining, 2);
           return { module, handler: handlers[raw.handler % handlers.length], key: raw.key, remaining };
         });
       const unique = (faults: (Fault | undefined)[]) => {
@@ -193,6 +198,7 @@ export function scenarios(): fc.Arbitrary<Scenario> {
         faults: fc.record({
           throws: fc.array(faultOf('throw'), { maxLength: 2 }).map(unique),
           conflicts: fc.array(faultOf('conflict'), { maxLength: 2 }).map(unique),
+          slows: fc.array(faultOf('slow'), { maxLength: 1 }).map((faults) => unique(faults).filter((fault) => fault.handler !== 'put')),
           kill:
             placement.remote.length === 0
               ? fc.constant(undefined)
