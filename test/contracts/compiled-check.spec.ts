@@ -1,5 +1,7 @@
 import fc from 'fast-check';
-import { checkerOf, compileCheck, type Schema, z } from '@seams/kernel/primitives';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkerOf, compileCheck, onVerifiedZod, type Schema, VERIFIED_ZOD, z } from '@seams/kernel/primitives';
 import { MANIFESTS } from '../../src/host/manifests';
 
 /**
@@ -217,6 +219,22 @@ describe('the compiled check of a contract schema', () => {
     expect(check({ a: 2 })).toBeUndefined();
     expect(check({ a: 3 })).toEqual([{ path: '(payload)', message: 'a must be even' }]);
     expect(checkerOf(url)({ site: 'not a url' })).toEqual([{ path: 'site', message: expect.any(String) }]);
+  });
+
+  it('compiles only schemas of the Zod line it was verified on; any other is left to Zod (slower, never wrong)', () => {
+    const installed = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'node_modules', 'zod', 'package.json'), 'utf8')) as { version: string }).version;
+    expect(installed.split('.').slice(0, 2).join('.')).toBe(`${VERIFIED_ZOD.major}.${VERIFIED_ZOD.minor}`);
+    const kernelRange = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'packages', 'kernel', 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies.zod;
+    expect(kernelRange).toMatch(new RegExp(`^~${VERIFIED_ZOD.major}\\.${VERIFIED_ZOD.minor}\\.`)); // patch updates only: internals may change in a minor
+    const schema = z.object({ n: z.int().max(3) });
+    expect(onVerifiedZod(schema)).toBe(true);
+    expect(compileCheck(schema)).toBeDefined();
+    // The same schema as a Zod of another minor would make it: not compiled, and Zod still refuses what it refuses.
+    const other = z.object({ n: z.int().max(3) });
+    const internals = (other as unknown as { _zod: { version: { minor: number } } })._zod;
+    internals.version = { ...internals.version, minor: VERIFIED_ZOD.minor + 1 };
+    expect(compileCheck(other)).toBeUndefined();
+    expect(checkerOf(other)({ n: 4 })).toEqual([{ path: 'n', message: expect.stringContaining('<=3') }]);
   });
 
   it('answers Zod’s issues for a payload the compiled check refuses', () => {

@@ -19,6 +19,21 @@
  * proves both verdicts agree on random valid and invalid payloads (fast-check).
  */
 
+/**
+ * The Zod release line whose internals (`_zod.def`, `traits`, `propValues`, ...) this compiler
+ * was verified on (test/contracts/compiled-check.spec.ts, fast-check against Zod's own verdict).
+ * The kernel depends on `zod` within this minor (`~4.6.x`); a schema of any other version is
+ * not compiled, so a change in Zod's internals can only make checks slower, never let through
+ * what Zod refuses.
+ */
+export const VERIFIED_ZOD = { major: 4, minor: 6 } as const;
+
+/** Whether `schema` comes from the verified Zod line (its `_zod.version`). */
+export function onVerifiedZod(schema: unknown): boolean {
+  const version = (schema as { _zod?: { version?: { major?: unknown; minor?: unknown } } } | null)?._zod?.version;
+  return version?.major === VERIFIED_ZOD.major && version?.minor === VERIFIED_ZOD.minor;
+}
+
 /** Zod 4 internals read here (from `schema._zod`); any other shape is not compiled. */
 interface ZodNode {
   readonly _zod: {
@@ -283,6 +298,9 @@ function num(value: unknown): string {
  */
 export function compileCheck(schema: unknown): ((value: unknown) => boolean) | undefined {
   if ((schema as { '~standard'?: { vendor?: string } } | null)?.['~standard']?.vendor !== 'zod') return undefined;
+  // Only on the Zod minor whose internals this compiler was verified on: on any other, Zod alone
+  // decides (slower, never wrong), until the compiler is verified again and VERIFIED_ZOD raised.
+  if (!onVerifiedZod(schema)) return undefined;
   const compiler = new Compiler();
   let root: string;
   try {

@@ -4,7 +4,7 @@ export { DomainError } from './domain-error';
 export type { ErrorKind } from './domain-error';
 export { z, validate, checkerOf, toJsonSchema, formatPath, isSchema } from './schema';
 export type { Schema, Infer, DeepReadonly, Issue, Validated, PayloadCheck } from './schema';
-export { compileCheck } from './compiled-check';
+export { compileCheck, onVerifiedZod, VERIFIED_ZOD } from './compiled-check';
 export { maxLengthOf, stringFieldsOf, cutToLength } from './bounds';
 export type { StringField } from './bounds';
 export { DependencyUnavailableError, asUnavailable } from './unavailable';
