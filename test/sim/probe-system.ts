@@ -10,7 +10,8 @@ import { defineModule, type EventSubscriber, type ModuleManifest, RequestContext
  * description (JSON, so a module host process builds the very same system). Every probe module
  * has the same small contract:
  *   <m>.put.v1      command {key, value}: upserts the item, bumps its version, publishes <m>.changed.v1;
- *                   value 13 fails with the typed error <m>.unlucky; value ≥ 900 is slower than the deadline
+ *                   answers {key, seq}; value 13 fails with the typed error <m>.unlucky; 777 answers a
+ *                   seq of 0, which its answer schema refuses; value ≥ 900 is slower than the deadline
  *   <m>.get.v1      query {key}: {key, seq, value}, or <m>.not-found
  *   <m>.changed.v1  event {key, seq, value} (aggregate: key)
  *   <m>.relayed.v1  event {key, seq}, published by the module's chain subscribers (aggregate: key)
@@ -44,6 +45,8 @@ export interface ProbeSubscription {
 
 /** Values of `put` that behave in a fixed way, in every placement. */
 export const UNLUCKY_VALUE = 13;
+/** A put of this value answers what its contract refuses (a sequence of 0): `seam.bad-answer`, in every placement. */
+export const BAD_ANSWER_VALUE = 777;
 export const SLOW_FROM = 900;
 
 export type FaultKind = 'throw' | 'conflict' | 'slow';
@@ -71,6 +74,7 @@ export function probeMessages(module: string): ProbeMessages {
   class Put extends Command<{ key: string; seq: number }> {
     static readonly wire = `${module}.put.v1`;
     static readonly schema = z.object({ key: KEY, value: z.int().min(0).max(1000) });
+    static readonly answer = z.object({ key: KEY, seq: z.int().min(1) });
     constructor(
       readonly key: string,
       readonly value: number,
@@ -81,6 +85,7 @@ export function probeMessages(module: string): ProbeMessages {
   class Get extends Query<{ key: string; seq: number; value: number }> {
     static readonly wire = `${module}.get.v1`;
     static readonly schema = z.object({ key: KEY });
+    static readonly answer = z.object({ key: KEY, seq: z.int().min(1), value: z.int().min(0).max(1000) });
     constructor(readonly key: string) {
       super();
     }
@@ -221,7 +226,7 @@ function putHandler(module: string, messages: ProbeMessages, slowMs: number): Ty
         const seq = rows[0].version;
         if (command.value >= SLOW_FROM) await new Promise((resolve) => setTimeout(resolve, slowMs));
         publish(new (messages.Changed as unknown as new (k: string, s: number, v: number) => IntegrationEvent)(command.key, seq, command.value));
-        return { key: command.key, seq };
+        return { key: command.key, seq: command.value === BAD_ANSWER_VALUE ? 0 : seq };
       });
     }
   }

@@ -26,6 +26,7 @@ class ShipParcel extends Command<void> {
 class GetParcel extends Query<unknown> {
   static readonly wire = 'shipping.get-parcel.v1';
   static readonly schema = z.object({ parcelId: z.guid() });
+  static readonly answer = z.object({ parcelId: z.guid(), status: z.enum(['packed', 'shipped']), weightGrams: z.int().min(0).max(100_000) });
 }
 class ParcelShipped extends IntegrationEvent {
   static readonly wire = 'shipping.parcel-shipped.v1';
@@ -54,7 +55,7 @@ interface Schema {
   [constraint: string]: unknown;
 }
 const schema = (json: object) => json as Schema;
-type Messages = Record<string, { kind: string; aggregate?: string; payload: Schema }>;
+type Messages = Record<string, { kind: string; aggregate?: string; payload: Schema; answer?: Schema }>;
 
 const messagesOf = (snapshot: ModuleSnapshot) => snapshot.messages as unknown as Messages;
 /** The committed snapshot, then the one the changed code gives. */
@@ -66,6 +67,25 @@ function changed(edit: (messages: Messages) => void) {
 const broken = (comparison: ReturnType<typeof compareSnapshots>) => comparison.breaking.map(describeFinding);
 const ship = (m: Messages) => m['shipping.ship-parcel.v1'].payload;
 const shipped = (m: Messages) => m['shipping.parcel-shipped.v1'].payload;
+
+describe('contracts:check on answers (a query\'s answer flows out, to callers who read it)', () => {
+  const answer = (m: Messages) => m['shipping.get-parcel.v1'].answer!;
+
+  it('snapshots a declared answer', () => {
+    expect(answer(messagesOf(base()[0])).properties.status.enum).toEqual(['packed', 'shipped']);
+  });
+
+  it('flags a field of the answer removed, an answer enum value added and the declaration removed as breaking', () => {
+    expect(broken(changed((m) => delete answer(m).properties.weightGrams))).toEqual([expect.stringMatching(/^shipping › shipping.get-parcel.v1 › \(answer\).weightGrams: field removed/)]);
+    expect(broken(changed((m) => answer(m).properties.status.enum.push('lost')))).toEqual([expect.stringMatching(/^shipping › shipping.get-parcel.v1 › \(answer\).status: .*lost/)]);
+    expect(broken(changed((m) => delete m['shipping.get-parcel.v1'].answer))).toEqual(['shipping › shipping.get-parcel.v1 › (answer): answer declaration removed (callers rely on what it promised)']);
+  });
+
+  it('flags a narrowed answer too (a caller at N checks what a host at N-1 still answers), and takes a new optional field as compatible', () => {
+    expect(broken(changed((m) => (answer(m).properties.weightGrams.maximum = 50_000)))).toEqual([expect.stringMatching(/\(answer\).weightGrams: maximum 100000 → 50000/)]);
+    expect(broken(changed((m) => (answer(m).properties.note = schema({ type: 'string' }))))).toEqual([]);
+  });
+});
 
 describe('contracts:check compatibility rules (in-memory snapshots)', () => {
   it('finds nothing when the contract is unchanged', () => {

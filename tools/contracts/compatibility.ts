@@ -16,7 +16,9 @@ import type { JsonSchema, MessageSnapshot, ModuleSnapshot } from './snapshot';
  *   - a constraint narrowed (a lower minimum raised, a maximum lowered, a pattern or format
  *     added or changed): payloads valid under the old schema would be refused;
  *   - an event's `aggregate` removed or changed (subscribers rely on per-aggregate order), or a
- *     command's `idempotencyKey` removed or changed (callers rely on safe retries).
+ *     command's `idempotencyKey` removed or changed (callers rely on safe retries);
+ *   - a command's or query's answer changed as an event's payload may not be (it flows out, to
+ *     callers who read it), or its declaration removed.
  * Breaking for events only (the module sends them; subscribers built against the old schema
  * validate what they receive and would refuse it):
  *   - an enum value added, a constraint widened, a pattern or format removed, a union
@@ -90,6 +92,10 @@ function compareMessage(module: string, wire: string, old: MessageSnapshot, fres
   }
   // Commands and queries flow into the module; events flow out of it to their subscribers.
   compareSchema(old.payload, fresh.payload, '', old.kind === 'event' ? 'out' : 'in', report);
+  // An answer flows out to the callers, who read what they were promised (as subscribers do an event's payload).
+  if (old.answer && fresh.answer) compareSchema(old.answer, fresh.answer, '(answer)', 'out', report);
+  else if (old.answer) report('(answer)', true, 'answer declaration removed (callers rely on what it promised)');
+  else if (fresh.answer) report('(answer)', false, 'answer declared');
 }
 
 type Report = (path: string, breaking: boolean, change: string) => void;

@@ -11,6 +11,8 @@ export interface MessageSnapshot {
   /** Commands: the payload field that makes the command safe to send twice. */
   readonly idempotencyKey?: string;
   readonly payload: JsonSchema;
+  /** Commands and queries: the answer's JSON Schema, when the contract declares it (`answer`). */
+  readonly answer?: JsonSchema;
 }
 
 /** One file of `contracts/`: every message a module's contract publishes, by wire name. */
@@ -38,6 +40,7 @@ export function snapshotOf(manifests: readonly ModuleManifest[]): ModuleSnapshot
           ...(message.aggregate !== undefined && { aggregate: message.aggregate }),
           ...(message.idempotencyKey !== undefined && { idempotencyKey: message.idempotencyKey }),
           payload: toJsonSchema(message.schema),
+          ...(message.answer !== undefined && { answer: toJsonSchema(message.answer) }),
         },
       ]),
     ),

@@ -1,5 +1,5 @@
 import { type Infer, Query, z } from '@seams/kernel/primitives';
-import type { CatalogProduct } from './catalog-product';
+import { type CatalogProduct, catalogProduct } from './catalog-product';
 import { sku } from './product-codes';
 
 /** Version 2's answer: the products found, and the skus the catalog does not know, named. */
@@ -18,6 +18,7 @@ const payload = z.object({ skus: z.array(sku).max(100) });
 export class GetProductsV2 extends Query<CatalogLookup> implements Infer<typeof payload> {
   static readonly wire = 'catalog.get-products.v2';
   static readonly schema = payload;
+  static readonly answer = z.object({ products: z.array(catalogProduct).max(100), unknownSkus: z.array(sku).max(100) });
 
   constructor(readonly skus: readonly string[]) {
     super();

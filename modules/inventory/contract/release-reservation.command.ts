@@ -1,4 +1,4 @@
-import { Command, type Infer, z } from '@seams/kernel/primitives';
+import { Command, type Infer, nothing, z } from '@seams/kernel/primitives';
 
 const payload = z.object({ orderId: z.guid() });
 
@@ -8,6 +8,8 @@ export class ReleaseReservation extends Command<void> implements Infer<typeof pa
   /** Idempotent per order, so the seam may retry it when inventory was unreachable. */
   static readonly idempotencyKey = 'orderId';
   static readonly schema = payload;
+  /** It answers nothing. */
+  static readonly answer = nothing;
 
   constructor(readonly orderId: string) {
     super();

@@ -1,4 +1,4 @@
-import { Command, type Infer, z } from '@seams/kernel/primitives';
+import { Command, type Infer, nothing, z } from '@seams/kernel/primitives';
 import { sku } from '../../catalog/contract';
 
 /** The largest quantity a line may hold (PostgreSQL `integer`). */
@@ -23,6 +23,8 @@ export class ReserveStock extends Command<void> implements Infer<typeof payload>
   /** Idempotent per order, so the seam may retry it when inventory was unreachable. */
   static readonly idempotencyKey = 'orderId';
   static readonly schema = payload;
+  /** It answers nothing. */
+  static readonly answer = nothing;
 
   constructor(
     readonly orderId: string,

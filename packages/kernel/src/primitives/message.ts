@@ -48,6 +48,13 @@ export interface MessageClass<T = unknown> {
    * the seam may retry the command when its module was unreachable, as it does queries.
    */
   readonly idempotencyKey?: string;
+  /**
+   * Commands and queries: the schema of the answer (`nothing` for one that answers nothing).
+   * Checked on every path, in process and across a process, so a handler's answer that breaks
+   * it fails the same way everywhere (`seam.bad-answer`), and snapshotted in `contracts/`, so a
+   * breaking change to an answer is caught like one to a payload.
+   */
+  readonly answer?: Schema;
   readonly prototype: T;
 }
 

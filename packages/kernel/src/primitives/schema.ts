@@ -115,3 +115,6 @@ export function isSchema(value: unknown): value is Schema {
   const standard = (value as Partial<Schema> | null)?.['~standard'];
   return typeof standard === 'object' && standard !== null && typeof standard.validate === 'function' && typeof standard.jsonSchema === 'object';
 }
+
+/** The answer of a command (or query) that answers nothing: no value, or null (its JSON Schema is `{ type: "null" }`). */
+export const nothing = z.null().optional();

@@ -6,13 +6,13 @@ import { randomUUID } from 'node:crypto';
 const BOOT = randomUUID();
 let calls = 0;
 const nextCorrelationId = () => `${BOOT}-${++calls}`;
-import { checkerOf, type Command, type DomainError, type MessageClass, type MessageKind, type PayloadCheck, type Query } from '../primitives';
+import { checkerOf, type Command, type DomainError, isSchema, type MessageClass, type MessageKind, type PayloadCheck, type Query } from '../primitives';
 import { type ObservedRoute, SeamObserver } from '../observability/seam-observer';
 import { MessageRegistry } from './manifest';
 import { type LocalDispatch, LocalHandlers } from './local-handlers';
 import { envelopeOf, noPrincipal, RemoteModules } from './remote-modules';
 import { Seam } from './seam';
-import { InvalidMessageError, SeamTimeoutError } from './seam-errors';
+import { answerIssues, InvalidMessageError, SeamBadAnswerError, SeamTimeoutError } from './seam-errors';
 import { Deadlines } from './deadlines';
 import { type RequestContext, RequestContexts } from '../context';
 import { tracingEnabled } from '../observability/tracing';
@@ -33,6 +33,8 @@ interface Route {
   readonly shadow: boolean;
   /** The contract's check of a payload, compiled once (`checkerOf`, ADR 0017). */
   readonly check: PayloadCheck;
+  /** Whether the contract declares the answer (`answer`): then every answer is checked, on both paths. */
+  readonly answers: boolean;
   /** For local dispatch: the handler, called directly once the bus has registered it. */
   dispatch?: LocalDispatch;
 }
@@ -70,8 +72,8 @@ export class RoutingSeam extends Seam {
     RequestContexts.sideEffect(route.wire);
     const issues = route.check(command);
     if (issues) return this.refuse(route, new InvalidMessageError(route.wire, issues), command);
-    if (route.local) return this.local(route, command) as Promise<TResult>;
-    return this.request(route, 'command', command) as Promise<TResult>;
+    const answer = route.local ? this.local(route, command) : this.request(route, 'command', command);
+    return (route.answers ? answer.then((value) => answered(route, value, route.local)) : answer) as Promise<TResult>;
   }
 
   ask<TResult>(query: Query<TResult>): Promise<TResult> {
@@ -83,8 +85,8 @@ export class RoutingSeam extends Seam {
       this.shadows.compare(route.module, envelopeOf('query', route.wire, query, this.timeoutMs), answer);
       return answer;
     }
-    if (route.local) return this.local(route, query) as Promise<TResult>;
-    return this.request(route, 'query', query) as Promise<TResult>;
+    const answer = route.local ? this.local(route, query) : this.request(route, 'query', query);
+    return (route.answers ? answer.then((value) => answered(route, value, route.local)) : answer) as Promise<TResult>;
   }
 
   /**
@@ -184,10 +186,23 @@ export class RoutingSeam extends Seam {
         idempotencyKey,
         shadow,
         check: checkerOf((type as unknown as MessageClass).schema),
+        answers: isSchema((type as unknown as MessageClass).answer),
         observed: this.observer.route(module, wire, kind, local ? 'local' : 'remote', 'send'),
       };
       this.routes.set(type, route);
     }
     return route;
   }
+}
+
+/**
+ * The answer as the caller gets it, on both paths alike: plain data (in process, a JSON copy of
+ * what the handler returned, as a module host's answer arrives), checked against the
+ * contract's answer schema: `seam.bad-answer` when it does not fit, never the raw value.
+ */
+function answered(route: Route, value: unknown, local: boolean): unknown {
+  const plain = local && value !== undefined ? (JSON.parse(JSON.stringify(value)) as unknown) : value;
+  const issues = answerIssues(route.type, plain);
+  if (issues) throw new SeamBadAnswerError(route.wire, issues);
+  return plain;
 }

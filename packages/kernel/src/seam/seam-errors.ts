@@ -1,4 +1,4 @@
-import { checkerOf, DomainError, type ErrorKind, type Issue, type MessageClass } from '../primitives';
+import { checkerOf, DomainError, type ErrorKind, type Issue, isSchema, type MessageClass } from '../primitives';
 
 /**
  * The module behind a seam cannot be reached (not running, refused, connection lost), or its
@@ -93,4 +93,23 @@ export class RemoteError extends DomainError {
 export class RemoteFailureError extends DomainError {
   readonly code = 'seam.remote-failure';
   readonly kind = 'internal';
+}
+
+/**
+ * A handler answered something its contract's answer schema refuses (`answer` on the message
+ * class): the same typed error in process and across a process, never the raw value.
+ */
+export class SeamBadAnswerError extends DomainError {
+  readonly code = 'seam.bad-answer';
+  readonly kind = 'internal';
+
+  constructor(name: string, issues: readonly Issue[]) {
+    super(`The answer to ${name} breaks its contract: ${issues.map((issue) => `${issue.path || '(answer)'} ${issue.message}`).join('; ')}`, { message: name, issues });
+  }
+}
+
+/** The answer's check of `type` (none when its contract declares no answer): the issues, or undefined. */
+export function answerIssues(type: { readonly answer?: unknown }, value: unknown): readonly Issue[] | undefined {
+  if (!isSchema(type.answer)) return undefined;
+  return checkerOf(type.answer)(value === undefined ? undefined : value);
 }

@@ -9,7 +9,7 @@ import { MessageRegistry } from './manifest';
 import { type LocalDispatch, LocalHandlers } from './local-handlers';
 import { errorToWire } from './remote-modules';
 import { RequestContexts } from '../context';
-import { InvalidMessageError, SeamTimeoutError, SeamUnavailableError, UnknownMessageError } from './seam-errors';
+import { answerIssues, InvalidMessageError, SeamBadAnswerError, SeamTimeoutError, SeamUnavailableError, UnknownMessageError } from './seam-errors';
 
 /**
  * The receiving side of the seam: checks each envelope and its payload against the
@@ -117,7 +117,13 @@ export class SeamReceiver {
         identity: open.identity,
         principal,
       },
-      () => this.execute(module, type, message, open.id),
+      // The answer is checked here too, before it leaves: a host never sends what its contract refuses.
+      () =>
+        this.execute(module, type, message, open.id).then((value) => {
+          const issues = answerIssues(type, value);
+          if (issues) throw new SeamBadAnswerError(type.wire, issues);
+          return value;
+        }),
     );
   }
 
