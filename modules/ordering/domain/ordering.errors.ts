@@ -31,3 +31,16 @@ export class OrderNotFoundError extends DomainError {
     super(`No order has id ${orderId}`, { orderId });
   }
 }
+
+/**
+ * Placing the order took so long that placement recovery gave its stock back first: the order
+ * is not stored (503, worth a retry: nothing is held and nothing was charged).
+ */
+export class PlacementAbandonedError extends DomainError {
+  readonly code = 'ordering.placement-abandoned';
+  readonly kind = 'unavailable';
+
+  constructor(orderId: string) {
+    super(`The placement of order ${orderId} was abandoned before it could be stored (it took too long); nothing is held: try again`, { orderId, retryAfterSeconds: 1 });
+  }
+}

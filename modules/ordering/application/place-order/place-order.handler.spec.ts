@@ -230,7 +230,7 @@ describe('PlaceOrderHandler (the placing saga, on fakes)', () => {
     ordering.placementsOnPool = { ...ordering.placementsOnPool, begin: async () => undefined }; // recovery ended it already
     handler = new PlaceOrderHandler(seam as unknown as Seam, ordering, ordering.placementsOnPool);
 
-    await expect(place()).rejects.toThrow(/was abandoned before it could be stored/);
+    await expect(place()).rejects.toMatchObject({ code: 'ordering.placement-abandoned', message: expect.stringMatching(/was abandoned before it could be stored/) });
 
     expect(seam.wires().at(-1)).toBe('inventory.release-reservation.v1');
     expect(ordering.orders.size).toBe(0);

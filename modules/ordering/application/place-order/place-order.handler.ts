@@ -5,6 +5,7 @@ import { notSent, Seam } from '@seams/kernel/seam';
 import { GetProducts } from '../../../catalog/contract';
 import { ReleaseReservation, ReserveStock } from '../../../inventory/contract';
 import { Order, type OrderProps } from '../../domain/order';
+import { PlacementAbandonedError } from '../../domain/ordering.errors';
 import { ORDERING_UNIT_OF_WORK, PLACEMENT_REPOSITORY } from '../../ordering.di-tokens';
 import { OrderEventsMapper } from '../order-events.mapper';
 import type { OrderingUnitOfWork } from '../ports/ordering.unit-of-work';
@@ -77,7 +78,7 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrder, OrderProps
   private store(order: Order): Promise<void> {
     return this.unitOfWork.run(async ({ orders, placements, publish }) => {
       if (!(await placements.finish(order.id))) {
-        throw new Error(`The placement of order ${order.id} was abandoned before it could be stored`);
+        throw new PlacementAbandonedError(order.id);
       }
       await orders.add(order);
       publish(OrderEventsMapper.placed(order));
