@@ -1,6 +1,7 @@
 // @uses-modules inventory
 import { Client } from 'pg';
 import { DatabaseRegistry, type ModuleDatabase } from '@seams/kernel/persistence';
+import { someoneWaitsForALock } from '../support/lock-waiters';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -22,15 +23,6 @@ describe('a transaction chosen as a deadlock victim', () => {
 
   afterAll(() => app?.close());
 
-  async function waitingForLock(other: Client): Promise<void> {
-    for (let i = 0; i < 200; i++) {
-      const { rows } = await other.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`);
-      if (rows[0].n > 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error('nobody waited for a lock');
-  }
-
   it('is run again and commits, once', async () => {
     const rival = new Client({ connectionString: app.database.url });
     const watcher = new Client({ connectionString: app.database.url });
@@ -48,7 +40,7 @@ describe('a transaction chosen as a deadlock victim', () => {
         await manager.query(`UPDATE inventory.stock_items SET on_hand = on_hand + 1 WHERE sku = 'DL-Y'`);
         return attempts;
       });
-      await waitingForLock(watcher); // ours holds X and waits for Y
+      await someoneWaitsForALock(watcher); // ours holds X and waits for Y
       const rivalTakesX = rival.query(`UPDATE inventory.stock_items SET on_hand = on_hand + 100 WHERE sku = 'DL-X'`);
       await rivalTakesX; // granted once ours was rolled back as the victim
       await rival.query('COMMIT');

@@ -5,6 +5,7 @@ import { DatabaseRegistry, type ModuleDatabase, SecondTransactionError, Transact
 import { RequestContexts, Seam } from '@seams/kernel/seam';
 import { createApp, startApp } from '../../src/host/create-app';
 import { testAuthEnv } from '../support/auth';
+import { someoneWaitsForALock } from '../support/lock-waiters';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { probeManifests, probeMessages, type ProbeSystem } from '../sim/probe-system';
 
@@ -40,15 +41,6 @@ describe('a module transaction and what a rollback cannot undo', () => {
     await database?.drop();
   });
 
-  async function waitingForLock(): Promise<void> {
-    for (let i = 0; i < 400; i++) {
-      const { rows } = await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`);
-      if (rows[0].n > 0) return;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error('nobody waited for a lock');
-  }
-
   it('is not run again after a deadlock once it has sent a command: a typed conflict, and the command sent once', async () => {
     const rival = new Client({ connectionString: database.url });
     await rival.connect();
@@ -66,7 +58,7 @@ describe('a module transaction and what a rollback cannot undo', () => {
           await manager.query(`UPDATE alpha.items SET value = value + 1 WHERE key = 'dl-y'`);
         }),
       ).catch((error: unknown) => error);
-      await waitingForLock();
+      await someoneWaitsForALock(db);
       await rival.query(`UPDATE alpha.items SET value = value + 100 WHERE key = 'dl-x'`);
       await rival.query('COMMIT');
       const error = await ours;

@@ -1,9 +1,7 @@
-import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import request from 'supertest';
 import { outboxStatsQuery } from '@seams/kernel/messaging';
-import { createApp, startApp } from '../../src/host/create-app';
-import { testAuthEnv } from '../support/auth';
+import { appsOn } from '../support/apps-on';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { probeManifests, type ProbeSystem } from '../sim/probe-system';
 
@@ -17,23 +15,17 @@ const TOKEN = 'metrics-token-of-at-least-thirty-two-chars';
 
 describe('the metrics endpoint', () => {
   let database: TestDatabase;
-  const apps: INestApplication[] = [];
+  const apps = appsOn(() => database, { manifests: probeManifests(SYSTEM, { slowMs: 1500 }) });
+  const app = apps.start;
 
   beforeAll(async () => {
     database = await createTestDatabase();
   });
 
   afterAll(async () => {
-    for (const app of apps) await app.close();
+    await apps.closeAll();
     await database?.drop();
   });
-
-  async function app(env: Record<string, string>): Promise<INestApplication> {
-    const created = await createApp({ manifests: probeManifests(SYSTEM, { slowMs: 1500 }), database: { url: database.url, poolSize: 2 }, env: { ...testAuthEnv(), ...env }, logger: false });
-    apps.push(created);
-    await startApp(created, 0, '127.0.0.1');
-    return created;
-  }
 
   it('asks for its bearer token when one is set: 401 without it or with another', async () => {
     const server = (await app({ SEAMS_METRICS_TOKEN: TOKEN })).getHttpServer();

@@ -2,8 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { createApp, startApp } from '../../src/host/create-app';
-import { adminBearer, testAuthEnv } from '../support/auth';
+import { adminBearer } from '../support/auth';
+import { appsOn } from '../support/apps-on';
 import { reachable } from '../support/brokers';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -18,25 +18,19 @@ const describeIt = redis || process.env.CI === 'true' ? describe : describe.skip
 
 describeIt('the rate limit across replicas', () => {
   let database: TestDatabase;
-  const apps: INestApplication[] = [];
+  const apps = appsOn(() => database);
 
   beforeAll(async () => {
     database = await createTestDatabase();
   });
 
   afterAll(async () => {
-    for (const app of apps) await app.close();
+    await apps.closeAll();
     await database?.drop();
   });
 
   async function replicas(env: Record<string, string>): Promise<[INestApplication, INestApplication]> {
-    const start = async () => {
-      const app = await createApp({ database: { url: database.url, poolSize: 2 }, env: { ...testAuthEnv(), SEAMS_RATE_LIMIT: '6', ...env }, logger: false });
-      apps.push(app);
-      await startApp(app, 0, '127.0.0.1');
-      return app;
-    };
-    return [await start(), await start()];
+    return [await apps.start({ SEAMS_RATE_LIMIT: '6', ...env }), await apps.start({ SEAMS_RATE_LIMIT: '6', ...env })];
   }
 
   /** Requests spread over both replicas in turn, until one answers 429; how many were let through. */
@@ -71,23 +65,17 @@ describeIt('the rate limit across replicas', () => {
 /** Behind a load balancer, the rate limit counts by the client before it, when (and only when) the proxy is trusted. */
 describe('the rate limit behind a proxy', () => {
   let database: TestDatabase;
-  const apps: INestApplication[] = [];
+  const apps = appsOn(() => database);
+  const start = (env: Record<string, string>) => apps.start({ SEAMS_RATE_LIMIT: '2', ...env });
 
   beforeAll(async () => {
     database = await createTestDatabase();
   });
 
   afterAll(async () => {
-    for (const app of apps) await app.close();
+    await apps.closeAll();
     await database?.drop();
   });
-
-  async function start(env: Record<string, string>): Promise<INestApplication> {
-    const app = await createApp({ database: { url: database.url, poolSize: 2 }, env: { ...testAuthEnv(), SEAMS_RATE_LIMIT: '2', ...env }, logger: false });
-    apps.push(app);
-    await startApp(app, 0, '127.0.0.1');
-    return app;
-  }
   const from = (app: INestApplication, client: string) =>
     request(app.getHttpServer()).get('/v1/catalog/products/PROXY-1').set('authorization', adminBearer()).set('x-forwarded-for', client);
 
