@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { customerBearer } from '../support/auth';
 import { eventually } from '../support/test-app';
 import { type AppProcess, freePort, startAppProcess } from '../support/processes';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -78,14 +79,14 @@ describe('adopting the kernel in a new NestJS app (docs/adopting.md)', () => {
     const orderId = randomUUID();
     const placed = await fetch(`${base}/v1/orders`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: customerBearer('alice') },
       body: JSON.stringify({ orderId, amountMinor: 1200 }),
     });
     expect(placed.status).toBe(201);
     const { chargeId } = (await placed.json()) as { chargeId: string };
     expect(chargeId).toMatch(/^[0-9a-f-]{36}$/);
     await eventually(
-      () => fetch(`${base}/v1/orders/${orderId}`).then((response) => response.json() as Promise<{ paid?: boolean }>),
+      () => fetch(`${base}/v1/orders/${orderId}`, { headers: { authorization: customerBearer('alice') } }).then((response) => response.json() as Promise<{ paid?: boolean }>),
       (order) => order.paid === true,
     );
     return { orderId, chargeId };
@@ -115,7 +116,9 @@ describe('adopting the kernel in a new NestJS app (docs/adopting.md)', () => {
     );
     expect(delivered).toEqual([{ subscriber: 'orders', status: 'DELIVERED', name: 'billing.customer-charged.v1' }]);
     // A bad payload is refused at the edge with a problem response, before any handler runs.
-    const refused = await fetch(`${base}/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"orderId":"nope"}' });
+    const refused = await fetch(`${base}/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: customerBearer('alice') }, body: '{"orderId":"nope"}' });
+    // Without a token: 401, before anything runs.
+    expect((await fetch(`${base}/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
     expect(refused.status).toBe(400);
     expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
   }, 60_000);
