@@ -1,3 +1,4 @@
+// @uses-modules catalog, inventory, ordering, payments
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,4 @@
+// @uses-modules catalog, inventory, ordering
 import { Client } from 'pg';
 import { customerBearer } from '../support/auth';
 import { startTestApp, type TestApp } from '../support/test-app';

@@ -305,6 +305,7 @@ export const ${n.camel}Migrations = [${migration}${subscribing ? `, ${handledEve
 import { AddItem, ${n.pascal}Errors } from '../../modules/${m}/contract';
 import { DomainError } from '@seams/kernel/primitives';
 import { Seam } from '@seams/kernel/seam';
+import { serviceSeam } from '@seams/kernel/testing';
 import { type Cluster, startCluster } from '../support/cluster';
 
 /** ${m}'s published messages behave the same in process and across TCP to a ${m} host process. */
@@ -319,7 +320,8 @@ describe.each([
   beforeAll(async () => {
     // The cluster gives every registered module (src/host/manifests.ts) its address.
     cluster = await startCluster({ remote });
-    seam = cluster.monolith.get(Seam);
+    // As a service: work that acts for nobody is refused.
+    seam = serviceSeam(cluster.monolith.get(Seam));
   });
 
   afterAll(() => cluster?.close());
