@@ -172,5 +172,5 @@ describe('npm run module:new, end to end in a copy of the repository (slow)', ()
     expect(tests.stderr).toContain('gift-cards, isolated: the events it subscribes to');
     expect(tests.stderr).toContain('every subscriber of ordering.order-confirmed.v1 with all modules in one process');
     expect(tests.stderr).toContain('every subscriber of ordering.order-confirmed.v1 with shipping in its own process');
-  }, 300_000);
+  }, 600_000);
 });
