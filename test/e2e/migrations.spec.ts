@@ -40,6 +40,7 @@ describe('module migrations', () => {
         'SeamsParkedOrder1732400000001',
         'SeamsTraceContext1732400000002',
         'SeamsDeliveryFailures1732400000003',
+        'SeamsPendingAge1732400000004',
         'CreateOrders1732464000000',
         'CreatePlacements1732550000000',
         'WidenCancellationReason1732800000000',
