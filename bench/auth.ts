@@ -9,10 +9,16 @@ import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 const ISSUER = 'seams-bench';
 const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
+const METRICS_TOKEN = randomBytes(32).toString('base64url');
+/** The `Authorization` value the processes' `/metrics` asks for. */
+export const METRICS_BEARER = `Bearer ${METRICS_TOKEN}`;
+
 export const AUTH_ENV: Readonly<Record<string, string>> = {
   SEAMS_AUTH_ISSUER: ISSUER,
   SEAMS_AUTH_PUBLIC_KEY: keys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
   SEAMS_SERVICE_SECRET: randomBytes(32).toString('base64url'),
+  // Production asks /metrics for its own token (the soak scrapes with it: METRICS_BEARER).
+  SEAMS_METRICS_TOKEN: METRICS_TOKEN,
 };
 
 const base64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');

@@ -1,6 +1,7 @@
 import type { AppProcess } from './app-process';
 import { httpJson } from './app-process';
 import { ADMIN, CUSTOMERS, drained, seed, type Setup, sku, startSetup } from './http.bench';
+import { METRICS_BEARER } from './auth';
 import { median } from './measure';
 import { type PgServer, type Profile, retryingPortClash, sleep } from './support';
 
@@ -215,7 +216,7 @@ class Load {
 
 /** `GET /metrics` of one process, as name (with labels) → value. */
 async function scrape(app: AppProcess): Promise<Map<string, number>> {
-  const answer = await httpJson(app.port, 'GET', '/metrics', ADMIN);
+  const answer = await httpJson(app.port, 'GET', '/metrics', METRICS_BEARER);
   if (answer.status !== 200 || typeof answer.body !== 'string') throw new Error(`GET /metrics answered ${answer.status}`);
   const values = new Map<string, number>();
   for (const line of answer.body.split('\n')) {

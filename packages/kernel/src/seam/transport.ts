@@ -196,13 +196,24 @@ export class SeamNatsServer extends ServerNats {
     super(options);
   }
 
-  override bindEvents(client: { subscribe(subject: string, options: { queue: string; callback: unknown }): unknown }): void {
+  override bindEvents(client: { subscribe(subject: string, options: { queue?: string; callback: unknown }): unknown }): void {
     const subscriptions = (this as unknown as { subscriptions: unknown[] }).subscriptions;
     for (const subject of this.subjects) {
       if (!this.messageHandlers.has(subject)) throw new Error(`no handler is registered for the seam subject ${subject}`);
       subscriptions.push(client.subscribe(subject, { queue: subject, callback: this.getMessageHandler(subject).bind(this) }));
     }
+    // The app's own NATS patterns (not the seam's) are subscribed as Nest would, in their own queue if they name one.
+    for (const [pattern, handler] of this.messageHandlers) {
+      if (this.subjects.includes(pattern) || isSeamPattern(pattern)) continue;
+      const queue = (handler as { extras?: { queue?: string } }).extras?.queue;
+      subscriptions.push(client.subscribe(pattern, { ...(queue && { queue }), callback: this.getMessageHandler(pattern).bind(this) }));
+    }
   }
+}
+
+/** A pattern of the seam (another module's subject, or its TCP form), which only that module's server takes. */
+function isSeamPattern(pattern: string): boolean {
+  return pattern.startsWith('seams.') || pattern.startsWith('{"seams":');
 }
 
 /**
