@@ -12,6 +12,7 @@ describe('kernel modules take typed options', () => {
 
   it('refuses a bad option in one line naming the option and the value', () => {
     expect(() => SeamModule.forRoot({ registry, topology, auth, timeoutMs: 0 })).toThrow(/^timeoutMs must be a positive whole number, not "0"$/);
+    expect(() => SeamModule.forRoot({ registry, topology, auth, timeoutMs: 600_001 })).toThrow(/^timeoutMs must be at most 600000 \(10 minutes/);
     expect(() => MessagingModule.forRoot({ batch: 2.5 })).toThrow(/^relay\.batch must be a positive whole number, not "2.5"$/);
     expect(() => DatabaseModule.forRoot({ url: 'mysql://x', poolSize: 1 })).toThrow(/^database\.url must be a postgres:\/\/ URL, not "mysql:\/\/x"$/);
     expect(() => Topology.create(registry, { kind: 'monolith' }, { namespace: 'Bad Space' })).toThrow(/^namespace must be 1-40/);

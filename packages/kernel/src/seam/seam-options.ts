@@ -1,5 +1,6 @@
 import type { FactoryProvider, ModuleMetadata } from '@nestjs/common';
-import { wholeNumber } from '../context';
+import { InvalidOptionError, wholeNumber } from '../context';
+import { MAX_DEADLINE_AHEAD_MS } from '../security/service-credentials';
 import type { AuthOptions } from '../security/auth-settings';
 import type { MessageRegistry } from './manifest';
 import { resilienceFor, type ResilienceOptions } from './resilience';
@@ -56,6 +57,8 @@ export interface ResolvedSeamOptions extends SeamOptions {
 export function seamOptions(options: SeamOptions): ResolvedSeamOptions {
   if (!options?.auth) throw new Error('seam options need auth (who may issue tokens)');
   const timeoutMs = wholeNumber('timeoutMs', options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 1);
+  // A receiver remembers a message's seal until its deadline, and refuses one further ahead (replays).
+  if (timeoutMs > MAX_DEADLINE_AHEAD_MS) throw new InvalidOptionError(`timeoutMs must be at most ${MAX_DEADLINE_AHEAD_MS} (10 minutes: a sealed message's deadline may be no further ahead), not "${timeoutMs}"`);
   const resilience = options.resilience ?? {};
   resilienceFor('*', resilience);
   for (const module of Object.keys(resilience.modules ?? {})) resilienceFor(module, resilience);
