@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type AuthSettings } from './auth-settings';
 import { InvalidOptionError } from '../context';
 import { devServiceSecret } from './dev-issuer';
@@ -27,9 +27,18 @@ const SERVICE_NAME = /^[a-z0-9][a-z0-9-]{0,59}$/;
 const MAX_REMEMBERED = 100_000;
 
 /** The seal's key: derived from the deployment's service secret, for this one use. */
-export function sealKey(secret: string | Uint8Array): Buffer {
-  return createHmac('sha256', secret).update('seams: seam message seal v1').digest();
+export function sealKey(secret: string | Uint8Array): KeyObject {
+  return createSecretKey(createHmac('sha256', secret).update('seams: seam message seal v1').digest());
 }
+
+/**
+ * Nonces: this process's random prefix and a counter. They only make each attempt's seal
+ * distinct (a retry is not a replay); the MAC is what cannot be forged. (Random bytes per
+ * message cost several microseconds each; this costs nothing.)
+ */
+const NONCE_PREFIX = randomBytes(6).toString('base64url');
+let nonces = 0;
+const nextNonce = () => `${NONCE_PREFIX}${(nonces++).toString(36)}`;
 
 function canonical(message: Sealable, sender: string, as: ActingAs, nonce: string): string {
   return [
@@ -55,7 +64,7 @@ function canonical(message: Sealable, sender: string, as: ActingAs, nonce: strin
  * deadline, the user's token, the payload) and for whom it acts. Each attempt is sealed anew
  * (a fresh nonce), so a retry is not a replay.
  */
-export function sealOf(key: Buffer, message: Sealable, sender: string, as: ActingAs, nonce = randomBytes(9).toString('base64url')): string {
+export function sealOf(key: KeyObject, message: Sealable, sender: string, as: ActingAs, nonce = nextNonce()): string {
   const mac = createHmac('sha256', key).update(canonical(message, sender, as, nonce)).digest('base64url');
   return `${sender}.${as}.${nonce}.${mac}`;
 }
@@ -74,7 +83,7 @@ export class ServiceCredentials {
 
   private constructor(
     private readonly service: string,
-    private readonly key: Buffer,
+    private readonly key: KeyObject,
   ) {}
 
   static async create(settings: AuthSettings, service: string): Promise<ServiceCredentials> {
@@ -117,14 +126,17 @@ export class ServiceCredentials {
     return { kind: 'service', service: sender };
   }
 
+  /**
+   * Remembers a seal until its message's deadline. Seals come in roughly in deadline order, so
+   * the expired ones are dropped from the front, a few per message (never a sweep of the whole
+   * memory on the hot path); when it is full all the same, the oldest go.
+   */
   private remember(mac: string, deadline: number, now: number): void {
-    if (this.seen.size >= MAX_REMEMBERED) {
-      for (const [key, until] of this.seen) if (until < now) this.seen.delete(key);
-      // Still full: the oldest go (their deadlines are the earliest, give or take).
-      for (const key of this.seen.keys()) {
-        if (this.seen.size < MAX_REMEMBERED) break;
-        this.seen.delete(key);
-      }
+    let dropped = 0;
+    for (const [key, until] of this.seen) {
+      if (until >= now && this.seen.size < MAX_REMEMBERED) break;
+      this.seen.delete(key);
+      if (++dropped >= 8 && this.seen.size < MAX_REMEMBERED) break;
     }
     this.seen.set(mac, deadline);
   }
