@@ -12,7 +12,7 @@ import { ConfigMap, Service } from 'kubernetes-models/v1';
 import { MessageRegistry } from '@seams/kernel/seam';
 import { readSettings, topologyFrom } from '../../src/host/config';
 import { MANIFESTS } from '../../src/host/manifests';
-import { generate, writeOutput } from '../../tools/deploy-k8s/kustomize';
+import { generate, writeOutput, yamlOf } from '../../tools/deploy-k8s/kustomize';
 import { requestOf } from '../../tools/deploy-k8s/main';
 import type { DeployRequest } from '../../tools/deploy-k8s/placement';
 
@@ -190,6 +190,11 @@ describe('deploy:k8s refuses what cannot be deployed, in one line naming the opt
     [['--out', 'x', '--remote', 'catalog,inventory,ordering,payments'], /the monolith would run none/],
   ])('%j', (argv, message) => {
     expect(attempt(argv)).toThrow(message);
+  });
+
+  it('refuses an object the Kubernetes schema refuses, naming it (typed models, validated before anything is written)', () => {
+    const invalid = new Deployment({ metadata: { name: 'broken' }, spec: { replicas: -1 } as never });
+    expect(() => yamlOf([invalid])).toThrow(/the generated Deployment broken is not a valid Kubernetes object/);
   });
 
   it('takes an image by digest', () => {

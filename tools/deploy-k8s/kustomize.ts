@@ -12,7 +12,7 @@ export interface OutputFile {
 }
 
 /** Every object validated against the Kubernetes API's schema, then written as one YAML document each. */
-function yamlOf(objects: readonly K8sObject[]): string {
+export function yamlOf(objects: readonly K8sObject[]): string {
   return objects
     .map((object) => {
       try {
