@@ -42,8 +42,6 @@ export interface Replica {
 export interface ReplicaWire {
   connect(host: string, port: number, servername: string | undefined): ClientProxy;
   ping(connection: Connection): Promise<void>;
-  /** A replica went down or came back, or the set changed (for metrics and logs). */
-  changed?(): void;
   /** A connection was opened (first, replacing a failed one, or renewing an old one). */
   opened?(address: string): void;
 }
@@ -152,7 +150,6 @@ export class ReplicaSet {
     replica.up = false;
     replica.failures = 0;
     this.logger.warn(`${this.module} replica ${replica.address} left out: ${reason}; pinged until it answers`);
-    this.wire.changed?.();
     this.schedulePing(replica);
   }
 
@@ -178,7 +175,6 @@ export class ReplicaSet {
           if (this.closed || replica.up) return;
           replica.up = true;
           this.logger.log(`${this.module} replica ${replica.address} answers again: taken back`);
-          this.wire.changed?.();
         },
         () => {
           replica.failures++;
@@ -224,9 +220,7 @@ export class ReplicaSet {
       this.parts.set(address, { host: target.ip, port: target.port, servername: target.servername });
       kept.push({ address, connection: this.open(address), up: true, failures: 0 });
     }
-    const changed = kept.length !== this.replicas.length || kept.some((replica, i) => replica !== this.replicas[i]);
     this.replicas = kept;
-    if (changed) this.wire.changed?.();
   }
 
   private async resolveAll(): Promise<void> {
