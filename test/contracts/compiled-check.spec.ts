@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkerOf, compileCheck, onVerifiedZod, type Schema, VERIFIED_ZOD, z } from '@seams/kernel/primitives';
+import { admitterOf, checkerOf, compileCheck, onVerifiedZod, Refused, type Schema, VERIFIED_ZOD, z } from '@seams/kernel/primitives';
 import { MANIFESTS } from '../../src/host/manifests';
 
 /**
@@ -71,8 +71,10 @@ function valid(node: Node): fc.Arbitrary<unknown> {
     case 'optional':
     case 'default':
     case 'nullable':
-    case 'readonly':
       return valid(def.innerType);
+    case 'readonly':
+      // Zod freezes what it parses: frozen values too, which are their own parse.
+      return fc.oneof(valid(def.innerType), valid(def.innerType).map((value) => Object.freeze(value)));
     case 'union':
       return fc.oneof(...def.options.map(valid));
     case 'array': {
@@ -174,6 +176,58 @@ function agrees(name: string, schema: Schema): void {
   expect({ name, accepted: accepted > 30, refused: refused > 30 }).toEqual({ name, accepted: true, refused: true });
 }
 
+/** Whether two values are the same data: the same keys (one holding undefined counts), the same values (Object.is), whatever their prototypes. */
+function sameData(a: unknown, b: unknown): boolean {
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return Object.is(a, b);
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => Object.prototype.hasOwnProperty.call(b, key) && sameData((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
+}
+
+/** What a module host gives its handler: Zod's parse of the value's JSON copy, or undefined when it refuses it (or it is no JSON). */
+function hostParse(schema: Schema, value: unknown): { value: unknown } | undefined {
+  let copy: unknown;
+  try {
+    copy = JSON.parse(JSON.stringify(value)) as unknown;
+  } catch {
+    return undefined;
+  }
+  const result = schema['~standard'].validate(copy) as { issues?: unknown; value?: unknown };
+  return result.issues ? undefined : { value: result.value };
+}
+
+/**
+ * The admission must give what a module host gives its handler (Zod's parse of the payload's
+ * JSON) for every payload, the value itself when the exact form says it is that already, and
+ * refuse what a host refuses. Values that are already their parse must come up often, or the
+ * property proves little.
+ */
+function admitsAsZodParses(name: string, schema: Schema): void {
+  const exact = compileCheck(schema, { exact: true });
+  if (!exact) throw new Error(`${name}: not compiled`);
+  const admit = admitterOf(schema);
+  let same = 0;
+  let parsed = 0;
+  fc.assert(
+    fc.property(fc.oneof(valid(schema as unknown as Node), near(schema as unknown as Node)), (value) => {
+      const zod = hostParse(schema, value);
+      const admitted = admit(value);
+      if (!zod) return void expect(admitted).toBeInstanceOf(Refused);
+      if (!sameData(admitted, zod.value)) expect({ name, value, admitted }).toEqual({ name, value, admitted: zod.value });
+      if (exact(value)) {
+        same++;
+        expect(admitted).toBe(value);
+      } else {
+        parsed++;
+      }
+    }),
+    { numRuns: 600 },
+  );
+  expect({ name, same: same > 30 }).toEqual({ name, same: true });
+  return void parsed;
+}
+
 const contracts = MANIFESTS.flatMap((manifest) => manifest.contract);
 
 const kinds = {
@@ -190,6 +244,9 @@ const kinds = {
   strings: z.object({ g: z.guid(), u: z.uuid(), e: z.email(), exact: z.string().length(3), dt: z.iso.datetime() }),
   strictAndLoose: z.object({ inner: z.strictObject({ a: z.int() }), open: z.looseObject({ b: z.string().max(3) }) }),
   exactOptional: z.object({ a: z.string().max(2).exactOptional(), r: z.array(z.int()).max(2).readonly() }),
+  bare: z.object({ flag: z.boolean(), none: z.null(), flags: z.array(z.boolean()).max(3), either: z.union([z.boolean(), z.null()]) }),
+  defaults: z.object({ note: z.string().max(5).default('none'), n: z.int().max(9).default(0).optional(), inner: z.object({ flag: z.boolean().default(true) }).optional() }),
+  overlappingUnion: z.object({ u: z.union([z.object({ a: z.int().max(5) }), z.object({ a: z.int().max(5), b: z.string().max(3) })]) }),
 };
 
 describe('the compiled check of a contract schema', () => {
@@ -200,8 +257,32 @@ describe('the compiled check of a contract schema', () => {
     });
   }
 
+  if (contracts.length > 0) {
+    it.each(contracts.map((type) => [type.wire, type.schema] as const))('admits random payloads of %s as Zod parses them', (name, schema) => {
+      admitsAsZodParses(name, schema);
+    });
+  }
+
   it.each(Object.entries(kinds))('gives Zod’s verdict on random payloads of a schema with %s fields', (name, schema) => {
     agrees(name, schema);
+  });
+
+  it.each(Object.entries(kinds))('admits a payload of a schema with %s fields as Zod parses it (the value itself when it is its own parse)', (name, schema) => {
+    admitsAsZodParses(name, schema);
+  });
+
+  it('admits a payload with a key the contract strips, or a default to fill in, as Zod’s parsed copy', () => {
+    const admit = admitterOf(kinds.overlappingUnion);
+    const whole = { u: { a: 1, b: 'x' } };
+    // The first option fits and strips b: Zod's answer, not the value given.
+    expect(admit(whole)).toStrictEqual({ u: { a: 1 } });
+    const plain = { u: { a: 1 } };
+    expect(admit(plain)).toBe(plain);
+    expect(admitterOf(kinds.defaults)({})).toStrictEqual({ note: 'none', n: 0 });
+    expect(admitterOf(kinds.defaults)({ note: 'x', n: 1, extra: 1 })).toStrictEqual({ note: 'x', n: 1 });
+    const transformed = z.object({ a: z.string().max(3).transform((text) => text.toUpperCase()) });
+    expect(admitterOf(transformed)({ a: 'abc' })).toStrictEqual({ a: 'ABC' });
+    expect(admitterOf(transformed)({ a: 'abcd' })).toEqual(new Refused([{ path: 'a', message: expect.stringContaining('<=3') }]));
   });
 
   it('counts a string’s length in code points, as Zod does', () => {

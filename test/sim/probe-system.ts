@@ -15,12 +15,17 @@ import { defineModule, type EventSubscriber, type ModuleManifest, RequestContext
  *   <m>.get.v1      query {key}: {key, seq, value}, or <m>.not-found
  *   <m>.changed.v1  event {key, seq, value} (aggregate: key)
  *   <m>.relayed.v1  event {key, seq}, published by the module's chain subscribers (aggregate: key)
+ *   <m>.echo.v1     query {text, note (default "none"), shout (upper-cased by its schema)}: answers the
+ *                   keys, note and shout the handler was given, and whether it got an Echo (the same
+ *                   value on every path: the contract's parse of what was sent)
  * and subscribes to other modules' events as its description says, with one or two
  * subscribers per event; a chain subscriber publishes <m>.relayed.v1 in the same transaction.
  *
  * What each module did is in its own schema, for the simulation's invariants:
  *   <m>.items     the state the commands change
- *   <m>.handled   one row per (event, subscriber) handled: event id, subscriber, event, key, seq
+ *   <m>.handled   one row per (event, subscriber) handled: event id, subscriber, event, key, seq, and the
+ *                 keys of the event the subscriber was given (a put of 42 publishes one with a key
+ *                 its contract does not name)
  *   <m>.calls     every time a handler was entered (autocommitted, so failed attempts count too)
  *   <m>.faults    faults the simulation injects: (handler, key, kind, remaining); kinds: throw,
  *                 conflict (a serialization failure), slow (a subscriber takes the system's slowMs)
@@ -48,6 +53,15 @@ export const UNLUCKY_VALUE = 13;
 /** A put of this value answers what its contract refuses (a sequence of 0): `seam.bad-answer`, in every placement. */
 export const BAD_ANSWER_VALUE = 777;
 export const SLOW_FROM = 900;
+/** A put of this value publishes its changed event with one key more than the contract names (`stowaway`). */
+export const STOWAWAY_VALUE = 42;
+
+export interface EchoAnswer {
+  readonly keys: string[];
+  readonly note: string;
+  readonly shout: string | null;
+  readonly echo: boolean;
+}
 
 export type FaultKind = 'throw' | 'conflict' | 'slow';
 
@@ -56,6 +70,7 @@ export interface ProbeMessages {
   readonly Get: MessageClass & (new (key: string) => Query<{ key: string; seq: number; value: number }>);
   readonly Changed: MessageClass<IntegrationEvent>;
   readonly Relayed: MessageClass<IntegrationEvent> & (new (key: string, seq: number) => IntegrationEvent);
+  readonly Echo: MessageClass & (new (text: string, note?: string, shout?: string) => Query<EchoAnswer>);
 }
 
 const KEY = z.string().min(1).max(40).regex(/^[a-z0-9-]+$/);
@@ -113,7 +128,24 @@ export function probeMessages(module: string): ProbeMessages {
       super();
     }
   }
+  class Echo extends Query<EchoAnswer> {
+    static readonly wire = `${module}.echo.v1`;
+    static readonly schema = z.object({
+      text: z.string().max(20),
+      note: z.string().max(20).default('none'),
+      shout: z.string().max(20).transform((text) => text.toUpperCase()).optional(),
+    });
+    static readonly answer = z.object({ keys: z.array(z.string().max(20)).max(10), note: z.string().max(20), shout: z.string().max(20).nullable(), echo: z.boolean() });
+    constructor(
+      readonly text: string,
+      readonly note?: string,
+      readonly shout?: string,
+    ) {
+      super();
+    }
+  }
   const messages = {
+    Echo: named(Echo, `${module}Echo`),
     Put: named(Put, `${module}Put`),
     Get: named(Get, `${module}Get`),
     Changed: named(Changed, `${module}Changed`),
@@ -143,7 +175,7 @@ function migrationOf(module: string): Type<MigrationInterface> {
         await db.query(`CREATE TABLE ${s}.items (key text PRIMARY KEY, value int NOT NULL, version int NOT NULL)`);
         await db.query(
           `CREATE TABLE ${s}.handled (n bigserial PRIMARY KEY, event_id uuid NOT NULL, handler text NOT NULL, event text NOT NULL,
-             key text NOT NULL, seq int NOT NULL)`,
+             key text NOT NULL, seq int NOT NULL, keys text)`,
         );
         await db.query(`CREATE TABLE ${s}.calls (n bigserial PRIMARY KEY, message text NOT NULL, key text)`);
         await db.query(
@@ -225,7 +257,8 @@ function putHandler(module: string, messages: ProbeMessages, slowMs: number): Ty
         )) as { version: number }[];
         const seq = rows[0].version;
         if (command.value >= SLOW_FROM) await new Promise((resolve) => setTimeout(resolve, slowMs));
-        publish(new (messages.Changed as unknown as new (k: string, s: number, v: number) => IntegrationEvent)(command.key, seq, command.value));
+        const changed = new (messages.Changed as unknown as new (k: string, s: number, v: number) => IntegrationEvent)(command.key, seq, command.value);
+        publish(command.value === STOWAWAY_VALUE ? Object.assign(changed, { stowaway: 'yes' }) : changed);
         return { key: command.key, seq: command.value === BAD_ANSWER_VALUE ? 0 : seq };
       });
     }
@@ -258,6 +291,16 @@ function getHandler(module: string, messages: ProbeMessages): Type<unknown> {
   return named(GetHandler, `${module}GetHandler`);
 }
 
+function echoHandler(messages: ProbeMessages): Type<unknown> {
+  class EchoHandler {
+    async execute(query: { text: string; note: string; shout?: string }): Promise<EchoAnswer> {
+      return { keys: Object.keys(query).sort(), note: query.note, shout: query.shout ?? null, echo: query instanceof messages.Echo };
+    }
+  }
+  QueryHandler(messages.Echo as never)(EchoHandler);
+  return named(EchoHandler, `${messages.Echo.wire.split('.')[0]}EchoHandler`);
+}
+
 /** The name of subscriber `index` of `event` in a module (its inbox handler is `<module>/<name>`). */
 export function subscriberName(event: string, index: number): string {
   return `On_${event.replace(/[.-]/g, '_')}_${index}`;
@@ -279,12 +322,13 @@ function subscriber(module: string, own: ProbeMessages, event: MessageClass<Inte
       const loses = await this.work.conflicts(name, key);
       await this.work.database.transaction(async ({ manager, publish }) => {
         if (loses()) await manager.query(SERIALIZATION_FAILURE);
-        await manager.query(`INSERT INTO "${module}".handled (event_id, handler, event, key, seq) VALUES ($1, $2, $3, $4, $5)`, [
+        await manager.query(`INSERT INTO "${module}".handled (event_id, handler, event, key, seq, keys) VALUES ($1, $2, $3, $4, $5, $6)`, [
           RequestContexts.current()?.messageId,
           `${module}/${name}`,
           event.wire,
           key,
           seq,
+          Object.keys(received).sort().join(','),
         ]);
         if (!chain) return;
         const relayKey = `${event.wire.split('.')[0]}-${key}`.slice(0, 40);
@@ -319,7 +363,7 @@ export function probeManifests(system: ProbeSystem, options: { slowMs: number })
         subscriber(spec.name, own, probeEvent(subscription.event), index, subscription.chain && index === 0, options.slowMs),
       ),
     );
-    const handlers = [putHandler(spec.name, own, options.slowMs), getHandler(spec.name, own)];
+    const handlers = [putHandler(spec.name, own, options.slowMs), getHandler(spec.name, own), echoHandler(own)];
     const nest = named(
       class {},
       `${spec.name}ProbeModule`,

@@ -135,27 +135,34 @@ class Compiler {
     return `k${this.constants.length - 1}`;
   }
 
-  /** A boolean JS expression: whether `v` (an identifier) fits `node`. */
-  expression(node: unknown, v: string): string {
+  /**
+   * A boolean JS expression: whether `v` (an identifier) fits `node`. With `exact`, whether it
+   * fits, is JSON data that its JSON copy gives back (no undefined, no -0) and Zod's parse of it
+   * is the same value (no key its schema does not name, no default to fill in, every `readonly`
+   * part already frozen): then the value itself stands for what a module host parses from it.
+   */
+  expression(node: unknown, v: string, exact = false): string {
     const zod = (node as Partial<ZodNode> | null)?._zod;
     const def = zod?.def;
     if (!zod || !def || typeof def.type !== 'string' || !(zod.traits instanceof Set)) throw new Unsupported('not a Zod 4 schema');
     if (!SUPPORTED.has(def.type)) throw new Unsupported(def.type);
     for (const trait of UNSUPPORTED_TRAITS) if (zod.traits.has(trait)) throw new Unsupported(trait);
     if (def.coerce) throw new Unsupported('coerce');
-    const base = this.base(node as ZodNode, def, v);
+    const base = this.base(node as ZodNode, def, v, exact);
     // A schema that is itself a check (z.guid(), z.int()) runs first, then its def's checks.
     const checks = [...(zod.traits.has('$ZodCheck') ? [node as ZodNode] : []), ...(def.checks ?? [])];
     const parts = [base, ...checks.map((check) => this.check(check, def.type, v))];
-    return parts.length === 1 ? base : `(${parts.join(' && ')})`;
+    // Always parenthesised: callers negate it (`!typeof v === "boolean"` would be always false).
+    return `(${parts.join(' && ')})`;
   }
 
-  private base(node: ZodNode, def: ZodDef, v: string): string {
+  private base(node: ZodNode, def: ZodDef, v: string, exact: boolean): string {
     switch (def.type) {
       case 'string':
         return `typeof ${v} === "string"`;
       case 'number':
-        return `(typeof ${v} === "number" && Number.isFinite(${v}))`;
+        // With `exact`, not -0 (its JSON is 0).
+        return exact ? `(typeof ${v} === "number" && Number.isFinite(${v}) && (${v} !== 0 || 1 / ${v} > 0))` : `(typeof ${v} === "number" && Number.isFinite(${v}))`;
       case 'boolean':
         return `typeof ${v} === "boolean"`;
       case 'null':
@@ -166,26 +173,29 @@ class Compiler {
         if (!(node._zod.values instanceof Set)) throw new Unsupported(`${def.type} values`);
         return `${this.constant(node._zod.values)}.has(${v})`;
       case 'optional':
-        if (node._zod.traits.has('$ZodExactOptional')) return this.expression(def.innerType, v);
+        // With `exact`, undefined is not JSON data (a key holding it does not travel; an element becomes null).
+        if (exact || node._zod.traits.has('$ZodExactOptional')) return this.expression(def.innerType, v, exact);
         return `(${v} === undefined || ${this.expression(def.innerType, v)})`;
       case 'default':
-        return `(${v} === undefined || ${this.expression(def.innerType, v)})`;
+        // Zod fills an absent value in: not the same value.
+        return exact ? this.expression(def.innerType, v, exact) : `(${v} === undefined || ${this.expression(def.innerType, v)})`;
       case 'nullable':
-        return `(${v} === null || ${this.expression(def.innerType, v)})`;
+        return `(${v} === null || ${this.expression(def.innerType, v, exact)})`;
       case 'readonly':
-        return this.expression(def.innerType, v);
+        // Zod freezes what it parses: only a value already frozen is the same.
+        return exact ? `(${this.expression(def.innerType, v, exact)} && (typeof ${v} !== "object" || ${v} === null || Object.isFrozen(${v})))` : this.expression(def.innerType, v);
       case 'array':
-        return this.fn(`if (!Array.isArray(v)) return false; for (let i = 0; i < v.length; i++) { const e = v[i]; if (!${this.expression(def.element, 'e')}) return false; } return true;`, v);
+        return this.fn(`if (!Array.isArray(v)) return false; for (let i = 0; i < v.length; i++) { const e = v[i]; if (!${this.expression(def.element, 'e', exact)}) return false; } return true;`, v);
       case 'object':
-        return this.object(def, v);
+        return this.object(def, v, exact);
       case 'union':
-        return node._zod.traits.has('$ZodDiscriminatedUnion') ? this.discriminated(def, v) : this.union(def, v);
+        return node._zod.traits.has('$ZodDiscriminatedUnion') ? this.discriminated(def, v, exact) : this.union(def, v, exact);
       default:
         throw new Unsupported(def.type);
     }
   }
 
-  private object(def: ZodDef, v: string): string {
+  private object(def: ZodDef, v: string, exact: boolean): string {
     const shape = def.shape ?? {};
     if (Object.getOwnPropertySymbols(shape).length > 0) throw new Unsupported('symbol keys');
     const lines = ['if (typeof v !== "object" || v === null || Array.isArray(v)) return false;'];
@@ -195,13 +205,15 @@ class Compiler {
       const el = shape[key];
       const name = `p${i++}`;
       const k = JSON.stringify(key);
-      const fits = this.expression(el, name);
+      const fits = this.expression(el, name, exact);
       const optin = el._zod.optin;
       const optout = el._zod.optout;
       // As Zod's handlePropertyResult: an absent key of an optional-in-and-out field is fine
       // whatever the field; otherwise the value must fit, and a required field must be there.
-      if (optin === 'optional' && optout === 'optional') lines.push(`if (${k} in v) { const ${name} = v[${k}]; if (!${fits}) return false; }`);
-      else if (optin !== undefined && optout === 'optional') lines.push(`{ const ${name} = v[${k}]; if (!${fits} && ${k} in v) return false; }`);
+      // With `exact`, an absent key Zod would fill in (a default under the optional) is not the same value.
+      const filled = exact && fillsAbsent(el);
+      if (optin === 'optional' && optout === 'optional' && !filled) lines.push(`if (${k} in v) { const ${name} = v[${k}]; if (!${fits}) return false; }`);
+      else if (optin !== undefined && optout === 'optional' && !filled) lines.push(`{ const ${name} = v[${k}]; if (!${fits} && ${k} in v) return false; }`);
       else if (optin !== undefined) lines.push(`{ const ${name} = v[${k}]; if (!${fits}) return false; }`);
       else lines.push(`{ const ${name} = v[${k}]; if (!${fits} || !(${k} in v)) return false; }`);
     }
@@ -210,20 +222,26 @@ class Compiler {
       lines.push(`for (const key in v) if (!${this.constant(new Set(Object.keys(shape)))}.has(key)) return false;`);
     } else if (catchall !== undefined && catchall !== 'unknown' && catchall !== 'any') {
       throw new Unsupported(`catchall ${catchall}`);
+    } else if (exact) {
+      // A stripping object drops the keys its shape does not name; a loose one keeps them, with
+      // whatever value (not JSON data, maybe): either way, such a key makes it not the same.
+      lines.push(`for (const key in v) if (!${this.constant(new Set(Object.keys(shape)))}.has(key)) return false;`);
     }
     lines.push('return true;');
     return this.fn(lines.join('\n'), v);
   }
 
-  private union(def: ZodDef, v: string): string {
+  private union(def: ZodDef, v: string, exact: boolean): string {
     const options = def.options ?? [];
     if (def.inclusive === false) throw new Unsupported('exclusive union');
     if (options.length === 0) return 'false';
-    return `(${options.map((option) => this.expression(option, v)).join(' || ')})`;
+    if (!exact) return `(${options.map((option) => this.expression(option, v)).join(' || ')})`;
+    // Zod answers the first option that fits: that one must give the value back unchanged.
+    return this.fn(`${options.map((option) => `if (${this.expression(option, 'v')}) return ${this.expression(option, 'v', true)};`).join('\n')}\nreturn false;`, v);
   }
 
   /** As Zod: an object whose discriminator value picks exactly one option, which must fit. */
-  private discriminated(def: ZodDef, v: string): string {
+  private discriminated(def: ZodDef, v: string, exact: boolean): string {
     if (def.unionFallback) throw new Unsupported('discriminated union with fallback');
     const d = def.discriminator;
     if (typeof d !== 'string') throw new Unsupported('discriminator');
@@ -236,7 +254,7 @@ class Compiler {
     });
     // An undefined tag claimed by more than one option picks none (Zod drops it too).
     const lines = ['if (typeof v !== "object" || v === null || Array.isArray(v)) return false;', `switch (${this.constant(picks)}.get(v[${JSON.stringify(d)}])) {`];
-    options.forEach((option, index) => lines.push(`case ${index}: return ${this.expression(option, 'v')};`));
+    options.forEach((option, index) => lines.push(`case ${index}: return ${this.expression(option, 'v', exact)};`));
     lines.push('default: return false;', '}');
     return this.fn(lines.join('\n'), v);
   }
@@ -285,6 +303,13 @@ class Compiler {
   }
 }
 
+/** Whether Zod gives an absent value of `node` a value: a default, under any optional, nullable or readonly. */
+function fillsAbsent(node: ZodNode): boolean {
+  const def = node._zod.def;
+  if (def.type === 'default' || def.type === 'prefault') return true;
+  return (def.type === 'optional' || def.type === 'nullable' || def.type === 'readonly') && def.innerType !== undefined && fillsAbsent(def.innerType);
+}
+
 /** A number as a JS literal, refusing anything that is not one. */
 function num(value: unknown): string {
   if (typeof value !== 'number' || Number.isNaN(value)) throw new Unsupported('bound');
@@ -292,11 +317,12 @@ function num(value: unknown): string {
 }
 
 /**
- * The compiled check of a Zod 4 schema: a function answering whether a value fits, or
+ * The compiled check of a Zod 4 schema: a function answering whether a value fits (with
+ * `exact`: fits and is its own parse, see `Compiler.expression`), or
  * `undefined` when the schema has something it does not compile (or code cannot be made at
  * run time), in which case the caller asks the schema itself.
  */
-export function compileCheck(schema: unknown): ((value: unknown) => boolean) | undefined {
+export function compileCheck(schema: unknown, options: { exact?: boolean } = {}): ((value: unknown) => boolean) | undefined {
   if ((schema as { '~standard'?: { vendor?: string } } | null)?.['~standard']?.vendor !== 'zod') return undefined;
   // Only on the Zod minor whose internals this compiler was verified on: on any other, Zod alone
   // decides (slower, never wrong), until the compiler is verified again and VERIFIED_ZOD raised.
@@ -304,7 +330,7 @@ export function compileCheck(schema: unknown): ((value: unknown) => boolean) | u
   const compiler = new Compiler();
   let root: string;
   try {
-    root = compiler.expression(schema, 'value');
+    root = compiler.expression(schema, 'value', options.exact === true);
   } catch (error) {
     if (error instanceof Unsupported) return undefined;
     throw error;

@@ -2,8 +2,8 @@ export { Command, Query, IntegrationEvent, parseWireName, kindOf, isMessageClass
 export type { MessageClass, MessageKind } from './message';
 export { DomainError } from './domain-error';
 export type { ErrorKind } from './domain-error';
-export { z, validate, checkerOf, toJsonSchema, formatPath, isSchema, nothing } from './schema';
-export type { Schema, Infer, DeepReadonly, Issue, Validated, PayloadCheck } from './schema';
+export { z, validate, checkerOf, admitterOf, Refused, toJsonSchema, formatPath, isSchema, nothing } from './schema';
+export type { Schema, Infer, DeepReadonly, Issue, Validated, PayloadCheck, Admit } from './schema';
 export { compileCheck, onVerifiedZod, VERIFIED_ZOD } from './compiled-check';
 export { maxLengthOf, stringFieldsOf, cutToLength } from './bounds';
 export type { StringField } from './bounds';

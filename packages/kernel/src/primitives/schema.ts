@@ -73,8 +73,7 @@ const checkers = new WeakMap<object, PayloadCheck>();
  * is compiled (`compileCheck`, ADR 0017): a plain function answers "fits" without asking Zod,
  * and only a payload it refuses goes to `~standard.validate`, whose issues are the answer (so
  * Zod has the last word). A schema the compiler does not understand is asked every time.
- * Unlike `validate`, it does not make a cleaned copy: local dispatch hands the handler the
- * message itself.
+ * Unlike `validate`, it makes no cleaned copy (`admitterOf` does, where the handler needs it).
  */
 export function checkerOf(schema: StandardSchemaV1): PayloadCheck {
   let checker = checkers.get(schema);
@@ -88,6 +87,55 @@ export function checkerOf(schema: StandardSchemaV1): PayloadCheck {
     checkers.set(schema, checker);
   }
   return checker;
+}
+
+/** What `admitterOf`'s function answers for a payload that does not fit: the schema's issues. */
+export class Refused {
+  constructor(readonly issues: readonly Issue[]) {}
+}
+
+/**
+ * The payload a handler is given, or why none. A module host hands its handler the contract's
+ * parse of the JSON that arrived; so in process the handler gets the same: the value itself when
+ * it is that already (the usual case: no copy), else the parse of its JSON copy (keys the
+ * contract does not name dropped, undefined keys gone, defaults filled in, transforms applied),
+ * or `Refused` with the issues a host would answer (ADR 0031).
+ */
+export type Admit = (value: unknown) => unknown;
+
+/** `value` as the JSON that carries it across a process, read back; `Refused` when it is not JSON data. */
+function jsonCopy(value: unknown): unknown {
+  try {
+    const text = JSON.stringify(value);
+    if (text === undefined) return new Refused([{ path: '(payload)', message: 'not JSON data' }]);
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    return new Refused([{ path: '(payload)', message: `not JSON data: ${(error as Error).message}` }]);
+  }
+}
+
+const admitters = new WeakMap<object, Admit>();
+
+/**
+ * The admission of payloads of `schema`, made once per schema. For a Zod schema the compiled
+ * check's `exact` form (`compileCheck`, ADR 0017) answers "the value is already what a host
+ * would parse" without asking Zod (no copy, no allocation); any other payload is copied as JSON
+ * and goes to `~standard.validate`.
+ */
+export function admitterOf(schema: StandardSchemaV1): Admit {
+  let admitter = admitters.get(schema);
+  if (!admitter) {
+    const slow: Admit = (value) => {
+      const copy = jsonCopy(value);
+      if (copy instanceof Refused) return copy;
+      const checked = validate(schema, copy);
+      return checked.ok ? checked.value : new Refused(checked.issues);
+    };
+    const exact = compileCheck(schema, { exact: true });
+    admitter = exact ? (value) => (exact(value) ? value : slow(value)) : slow;
+    admitters.set(schema, admitter);
+  }
+  return admitter;
 }
 
 const jsonSchemas = new WeakMap<object, Record<string, unknown>>();

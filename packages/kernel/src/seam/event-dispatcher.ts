@@ -1,11 +1,11 @@
 import { Injectable, Logger, type OnApplicationBootstrap, Optional, type Type } from '@nestjs/common';
 import { DiscoveryService, ModulesContainer, Reflector } from '@nestjs/core';
 import type { Counter } from 'prom-client';
-import type { DomainError, IntegrationEvent, MessageClass } from '../primitives';
+import { admitterOf, type DomainError, type IntegrationEvent, type MessageClass, Refused } from '../primitives';
 import { SeamObserver } from '../observability/seam-observer';
 import { MessageRegistry } from './manifest';
 import { RequestContexts } from '../context';
-import { invalidPayload } from './seam-errors';
+import { InvalidMessageError } from './seam-errors';
 import { type EventSubscriber, SUBSCRIBES_TO } from './subscribe.decorator';
 import { Topology } from './topology';
 
@@ -113,8 +113,10 @@ export class EventDispatcher implements OnApplicationBootstrap {
   async dispatchTo(module: string, wire: string, event: IntegrationEvent, eventId: string, checked = false): Promise<Dispatched> {
     const subscribers = (this.subscribers.get(wire) ?? []).filter((registered) => registered.module === module);
     if (subscribers.length === 0) throw new Error(`${module} has no subscriber of ${wire} in this process`);
-    const invalid = checked ? undefined : invalidPayload(subscribers[0].event, event);
-    if (invalid) throw invalid;
+    // As a module host: the subscribers get the contract's parse of the event (ADR 0031).
+    const admitted = checked ? event : admitterOf(subscribers[0].event.schema)(event);
+    if (admitted instanceof Refused) throw new InvalidMessageError(wire, admitted.issues);
+    const given = admitted === event ? event : (Object.assign(Object.create(subscribers[0].event.prototype as object) as object, admitted) as IntegrationEvent);
     const context = RequestContexts.current();
     const run = (registered: Registered) =>
       RequestContexts.run(
@@ -128,7 +130,7 @@ export class EventDispatcher implements OnApplicationBootstrap {
           batch: context?.batch,
           delivery: { eventId, module, handler: `${module}/${registered.name}`, claimed: false },
         },
-        () => registered.subscriber.handle(event),
+        () => registered.subscriber.handle(given),
       );
     // In a batch the subscribers share one transaction, so they take turns on its connection.
     const results: PromiseSettledResult<void>[] = [];

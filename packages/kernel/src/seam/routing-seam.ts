@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 const BOOT = randomUUID();
 let calls = 0;
 const nextCorrelationId = () => `${BOOT}-${++calls}`;
-import { checkerOf, type Command, type DomainError, isSchema, type MessageClass, type MessageKind, type PayloadCheck, type Query } from '../primitives';
+import { type Admit, admitterOf, type Command, type DomainError, isSchema, type MessageClass, type MessageKind, type Query, Refused } from '../primitives';
 import { type ObservedRoute, SeamObserver } from '../observability/seam-observer';
 import { MessageRegistry } from './manifest';
 import { type LocalDispatch, LocalHandlers } from './local-handlers';
@@ -31,8 +31,8 @@ interface Route {
   readonly idempotencyKey?: string;
   /** A query of a module in shadow mode: also asked of the other implementation, to compare. */
   readonly shadow: boolean;
-  /** The contract's check of a payload, compiled once (`checkerOf`, ADR 0017). */
-  readonly check: PayloadCheck;
+  /** The payload the handler gets, as a module host would give it, or `Refused` (`admitterOf`, ADR 0017 and 0031). */
+  readonly admit: Admit;
   /** Whether the contract declares the answer (`answer`): then every answer is checked, on both paths. */
   readonly answers: boolean;
   /** For local dispatch: the handler, called directly once the bus has registered it. */
@@ -70,17 +70,15 @@ export class RoutingSeam extends Seam {
     const route = this.routeOf(command, 'command');
     // A command is an effect the sender's transaction cannot roll back (see ModuleDatabase.transaction).
     RequestContexts.sideEffect(route.wire);
-    const issues = route.check(command);
-    if (issues) return this.refuse(route, new InvalidMessageError(route.wire, issues), command);
     const answer = route.local ? this.local(route, command) : this.request(route, 'command', command);
     return (route.answers ? answer.then((value) => answered(route, value, route.local)) : answer) as Promise<TResult>;
   }
 
   ask<TResult>(query: Query<TResult>): Promise<TResult> {
     const route = this.routeOf(query, 'query');
-    const issues = route.check(query);
-    if (issues) return this.refuse(route, new InvalidMessageError(route.wire, issues), query);
     if (route.shadow && this.shadows) {
+      const admitted = route.admit(query);
+      if (admitted instanceof Refused) return this.refuse(route, new InvalidMessageError(route.wire, admitted.issues), query);
       const answer = this.local(route, query) as Promise<TResult>;
       this.shadows.compare(route.module, envelopeOf('query', route.wire, query, this.timeoutMs), answer);
       return answer;
@@ -95,7 +93,12 @@ export class RoutingSeam extends Seam {
    * `seam.timeout` at the deadline, and the handler's transaction rolls back if it would
    * commit later, exactly as in a module host. A module behaves the same wherever it runs.
    */
-  private local(route: Route, message: object): Promise<unknown> {
+  private local(route: Route, sent: object): Promise<unknown> {
+    // The handler gets what a module host's handler would get: the message itself when it is its
+    // own parse (the usual case: no copy), else the contract's parsed copy as a message.
+    const admitted = route.admit(sent);
+    if (admitted instanceof Refused) return this.refuse(route, new InvalidMessageError(route.wire, admitted.issues), sent);
+    const message = admitted === sent ? sent : (Object.assign(Object.create(route.type.prototype as object) as object, admitted) as object);
     const dispatch = route.dispatch ?? this.dispatchOf(route);
     const context = RequestContexts.current();
     // Work that acts for nobody is refused, as a module host refuses a message sealed for nobody.
@@ -159,6 +162,9 @@ export class RoutingSeam extends Seam {
   }
 
   private request(route: Route, kind: MessageKind, message: object): Promise<unknown> {
+    // Refused here as the host would refuse it (its contract's parse of the JSON), never sent.
+    const admitted = route.admit(message);
+    if (admitted instanceof Refused) return this.refuse(route, new InvalidMessageError(route.wire, admitted.issues), message);
     const envelope = envelopeOf(kind, route.wire, message, this.timeoutMs);
     if (route.idempotencyKey === undefined) return this.remote.request(route.module, envelope);
     const key = (message as Record<string, unknown>)[route.idempotencyKey];
@@ -185,7 +191,7 @@ export class RoutingSeam extends Seam {
         local,
         idempotencyKey,
         shadow,
-        check: checkerOf((type as unknown as MessageClass).schema),
+        admit: admitterOf((type as unknown as MessageClass).schema),
         answers: isSchema((type as unknown as MessageClass).answer),
         observed: this.observer.route(module, wire, kind, local ? 'local' : 'remote', 'send'),
       };
