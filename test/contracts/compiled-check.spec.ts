@@ -1,8 +1,20 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { admitterOf, checkerOf, compileCheck, onVerifiedZod, Refused, type Schema, VERIFIED_ZOD, z } from '@seams/kernel/primitives';
+import semver from 'semver';
+import { admitterOf, checkerOf, compileCheck, onVerifiedZod, Refused, type Schema, VERIFIED_ZOD, z as kernelZod } from '@seams/kernel/primitives';
 import { MANIFESTS } from '../../src/host/manifests';
+
+/**
+ * The Zod the schemas below are made with: the kernel's, or with `SEAMS_ZOD_UNDER_TEST` (a
+ * folder holding another install of `zod`) that one: `.ci/run` installs the newest Zod the
+ * kernel's range allows and runs this file against it, so a patch release that changes the
+ * internals the compiler reads is caught before a user installs it.
+ */
+const ZOD_DIR = process.env.SEAMS_ZOD_UNDER_TEST ?? join(__dirname, '..', '..', 'node_modules', 'zod');
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a Zod chosen at run time
+const z = (process.env.SEAMS_ZOD_UNDER_TEST ? require(ZOD_DIR) : kernelZod) as typeof kernelZod;
+const ZOD_VERSION = (JSON.parse(readFileSync(join(ZOD_DIR, 'package.json'), 'utf8')) as { version: string }).version;
 
 /**
  * The compiled check (ADR 0017) must give Zod's verdict on every payload: the hot path trusts
@@ -228,7 +240,8 @@ function admitsAsZodParses(name: string, schema: Schema): void {
   return void parsed;
 }
 
-const contracts = MANIFESTS.flatMap((manifest) => manifest.contract);
+// The shop's contracts are made with the kernel's Zod: only checked on it.
+const contracts = process.env.SEAMS_ZOD_UNDER_TEST ? [] : MANIFESTS.flatMap((manifest) => manifest.contract);
 
 const kinds = {
   optionalNullable: z.object({ a: z.string().max(5).optional(), b: z.int().nullable(), c: z.string().min(2).max(4).nullable().optional(), d: z.boolean().default(false) }),
@@ -249,7 +262,7 @@ const kinds = {
   overlappingUnion: z.object({ u: z.union([z.object({ a: z.int().max(5) }), z.object({ a: z.int().max(5), b: z.string().max(3) })]) }),
 };
 
-describe('the compiled check of a contract schema', () => {
+describe(`the compiled check of a contract schema (zod ${ZOD_VERSION})`, () => {
   // Every registered module's contract (none left after `module:remove` of them all; the field kinds below still run).
   if (contracts.length > 0) {
     it.each(contracts.map((type) => [type.wire, type.schema] as const))('gives Zod’s verdict on random payloads of %s', (name, schema) => {
@@ -303,10 +316,10 @@ describe('the compiled check of a contract schema', () => {
   });
 
   it('compiles only schemas of the Zod line it was verified on; any other is left to Zod (slower, never wrong)', () => {
-    const installed = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'node_modules', 'zod', 'package.json'), 'utf8')) as { version: string }).version;
-    expect(installed.split('.').slice(0, 2).join('.')).toBe(`${VERIFIED_ZOD.major}.${VERIFIED_ZOD.minor}`);
+    expect(ZOD_VERSION.split('.').slice(0, 2).join('.')).toBe(`${VERIFIED_ZOD.major}.${VERIFIED_ZOD.minor}`);
     const kernelRange = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'packages', 'kernel', 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies.zod;
     expect(kernelRange).toMatch(new RegExp(`^~${VERIFIED_ZOD.major}\\.${VERIFIED_ZOD.minor}\\.`)); // patch updates only: internals may change in a minor
+    expect(semver.satisfies(ZOD_VERSION, kernelRange)).toBe(true);
     const schema = z.object({ n: z.int().max(3) });
     expect(onVerifiedZod(schema)).toBe(true);
     expect(compileCheck(schema)).toBeDefined();
