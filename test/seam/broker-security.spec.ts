@@ -7,6 +7,7 @@ import { RequestContexts, Seam } from '@seams/kernel/seam';
 import { readSettings } from '../../src/host/config';
 import { testAuthEnv } from '../support/auth';
 import { makeIdentity } from '../support/certificates';
+import { makeNatsOperatorAuth } from '../support/nats-jwt';
 import { type OwnNats, startOwnNats } from '../support/own-nats';
 import { type OwnRabbitMq, startOwnRabbitMqTls } from '../support/own-rabbitmq';
 import { type ProbePair, startProbePair } from '../support/probe-pair';
@@ -86,6 +87,60 @@ describe('the seam through a NATS server that demands TLS and an nkey', () => {
     const withoutSeed = { ...env };
     delete withoutSeed.SEAMS_NATS_NKEY_SEED;
     await expect(startProbePair(withoutSeed)).rejects.toThrow(/probe host failed: .*[Aa]uthorization/);
+  });
+});
+
+/**
+ * NATS decentralized authentication: the server trusts an operator, knows its account, and
+ * lets in a user only with a JWT that account signed and proof of the user's seed; the seam's
+ * processes present it with `SEAMS_NATS_CREDS` (a `.creds` file, as `nsc` writes them).
+ */
+describe('the seam through a NATS server with operator (JWT) authentication', () => {
+  let nats: OwnNats;
+  let database: TestDatabase;
+  let pair: ProbePair;
+  let env: Record<string, string> & { DATABASE_URL: string };
+  const auth = makeNatsOperatorAuth();
+  const folder = mkdtempSync(join(tmpdir(), 'seams-nats-jwt-'));
+  const credsFile = join(folder, 'host.creds');
+  const strangerFile = join(folder, 'stranger.creds');
+
+  beforeAll(async () => {
+    writeFileSync(credsFile, auth.creds, { mode: 0o600 });
+    writeFileSync(strangerFile, auth.strangerCreds, { mode: 0o600 });
+    writeFileSync(join(folder, 'nats.conf'), auth.serverConfig);
+    nats = await startOwnNats({ config: join(folder, 'nats.conf') });
+    database = await createTestDatabase();
+    env = { ...testAuthEnv(), DATABASE_URL: database.url, SEAMS_ALPHA_URL: nats.url, SEAMS_BRAVO_URL: nats.url, SEAMS_CHARLIE_URL: nats.url, SEAMS_NATS_CREDS: credsFile };
+    pair = await startProbePair(env);
+  }, 120_000);
+
+  afterAll(async () => {
+    await pair?.close();
+    await database?.drop();
+    await nats?.destroy();
+  });
+
+  it('sends commands and queries across it with SEAMS_NATS_CREDS', async () => {
+    const seam = pair.charlie.get(Seam);
+    const { Put, Get } = probeMessages('alpha');
+    const as = <T>(work: () => Promise<T>) => RequestContexts.run({ principal: { kind: 'service', service: 'test' }, correlationId: 'creds' }, work);
+    await expect(as(() => seam.send(new Put('k1', 9)))).resolves.toEqual({ key: 'k1', seq: 1 });
+    await expect(as(() => seam.ask(new Get('k1')))).resolves.toEqual({ key: 'k1', seq: 1, value: 9 });
+  });
+
+  it('is a server that turns away a client without credentials (what the setting guards against)', async () => {
+    await expect(connect({ servers: nats.url, reconnect: false })).rejects.toThrow(/Authorization/i);
+  });
+
+  it('does not start a host with a user of an account the server does not know, and says so', async () => {
+    await expect(startProbePair({ ...env, SEAMS_NATS_CREDS: strangerFile })).rejects.toThrow(/probe host failed: .*[Aa]uthorization/);
+  });
+
+  it('refuses a file that is not a .creds file, naming it', async () => {
+    const notCreds = join(folder, 'not.creds');
+    writeFileSync(notCreds, 'SUAM...not a creds file\n');
+    await expect(startProbePair({ ...env, SEAMS_NATS_CREDS: notCreds })).rejects.toThrow(/not a NATS \.creds file/);
   });
 });
 

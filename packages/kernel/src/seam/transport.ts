@@ -120,8 +120,9 @@ function natsAuthenticator(broker: BrokerOptions | undefined): object | undefine
     nkeyAuthenticator(seed: Uint8Array): object;
     credsAuthenticator(creds: Uint8Array): object;
   };
-  const encode = (text: string) => new TextEncoder().encode(text.trim());
-  return broker.natsNkeySeed !== undefined ? nats.nkeyAuthenticator(encode(broker.natsNkeySeed)) : nats.credsAuthenticator(encode(broker.natsCredentials!));
+  const encode = (text: string) => new TextEncoder().encode(text);
+  // A .creds file as it is: its parser needs the line break after each block's end line.
+  return broker.natsNkeySeed !== undefined ? nats.nkeyAuthenticator(encode(broker.natsNkeySeed.trim())) : nats.credsAuthenticator(encode(`${broker.natsCredentials!}\n`));
 }
 
 /** A NATS connection's options: reconnecting for good, with TLS and an authenticator when set. */
