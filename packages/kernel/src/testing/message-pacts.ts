@@ -86,10 +86,10 @@ export class ScriptedModule extends Fake implements FakeModule {
   }
 
   private handlerOf(type: MessageClass): Type<unknown> {
-    const scripted = this;
+    const answer = (message: object) => this.answer(type, message);
     class ScriptedHandler {
       async execute(message: object): Promise<unknown> {
-        return scripted.answer(type, message);
+        return answer(message);
       }
     }
     Object.defineProperty(ScriptedHandler, 'name', { value: `Scripted_${type.wire.replace(/[.-]/g, '_')}` });
