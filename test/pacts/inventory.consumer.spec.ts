@@ -39,7 +39,7 @@ describe('inventory as a consumer (pact with ordering)', () => {
       .given('an order of 2 x TEA-1 was paid')
       .expectsToReceive('an order confirmed', (event) => event.withJSONContent({ orderId: uuid() }).withMetadata({ message: OrderConfirmed.wire }))
       .executeTest(async (message) => {
-        await harness.deliver(eventOf(OrderConfirmed, { ...(message.contents.content as OrderConfirmed), orderId }));
+        await harness.deliver(eventOf(OrderConfirmed, { ...(message.contents.content as unknown as OrderConfirmed), orderId }));
         expect(await stock()).toMatchObject({ onHand: 8, reserved: 0 });
       });
   });
@@ -50,7 +50,7 @@ describe('inventory as a consumer (pact with ordering)', () => {
       .given('an order of 2 x TEA-1 had its payment declined')
       .expectsToReceive('an order cancelled', (event) => event.withJSONContent({ orderId: uuid(), reason: like('payment declined') }).withMetadata({ message: OrderCancelled.wire }))
       .executeTest(async (message) => {
-        await harness.deliver(eventOf(OrderCancelled, { ...(message.contents.content as OrderCancelled), orderId }));
+        await harness.deliver(eventOf(OrderCancelled, { ...(message.contents.content as unknown as OrderCancelled), orderId }));
         expect(await stock()).toMatchObject({ onHand: 10, reserved: 0 });
       });
     ordering.settle();

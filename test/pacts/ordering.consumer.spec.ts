@@ -141,7 +141,7 @@ describe('ordering as a consumer (pacts with catalog, inventory and payments)', 
         )
         .executeTest(async (message) => {
           // Any uuid matches the pact's orderId: the one of an order ordering holds.
-          await harness.deliver(eventOf(PaymentCaptured, { ...(message.contents.content as PaymentCaptured), orderId }));
+          await harness.deliver(eventOf(PaymentCaptured, { ...(message.contents.content as unknown as PaymentCaptured), orderId }));
           expect(await status()).toMatchObject({ id: orderId, status: 'CONFIRMED' });
         });
     });
@@ -156,7 +156,7 @@ describe('ordering as a consumer (pacts with catalog, inventory and payments)', 
             .withMetadata({ message: PaymentDeclined.wire }),
         )
         .executeTest(async (message) => {
-          await harness.deliver(eventOf(PaymentDeclined, { ...(message.contents.content as PaymentDeclined), orderId }));
+          await harness.deliver(eventOf(PaymentDeclined, { ...(message.contents.content as unknown as PaymentDeclined), orderId }));
           expect(await status()).toMatchObject({ id: orderId, status: 'CANCELLED' });
         });
       payments.settle();

@@ -35,7 +35,7 @@ describe('payments as a consumer (pact with ordering)', () => {
       .given('an order of 2 x TEA-1 at 200 EUR can be placed')
       .expectsToReceive('an order placed', (event) => event.withJSONContent(placed(400)).withMetadata({ message: OrderPlaced.wire }))
       .executeTest(async (message) => {
-        const event = message.contents.content as OrderPlaced;
+        const event = message.contents.content as unknown as OrderPlaced;
         await harness.deliver(eventOf(OrderPlaced, event));
         expect(await harness.published('payments.payment-captured.v1')).toEqual([
           { wire: 'payments.payment-captured.v1', payload: { paymentId: expect.any(String), orderId: event.orderId, amountMinor: 400, currency: 'EUR' } },

@@ -91,7 +91,7 @@ class ProviderUnderTest {
   private answer(provider: string, request: SeamRequestContent): Promise<SeamReplyContent> {
     const message = messageOf(CONTRACTS[provider], request);
     const seam = this.cluster.monolith.get(Seam);
-    const kind = kindOf(message.constructor as MessageClass);
+    const kind = kindOf(message.constructor as unknown as MessageClass);
     return userContext(() => replyOf(() => (kind === 'query' ? seam.ask(message as never) : seam.send(message as never))));
   }
 
