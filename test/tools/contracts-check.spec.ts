@@ -1,6 +1,6 @@
 // @uses-modules inventory
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -303,6 +303,27 @@ describe('contracts:check on a snapshot folder (checkContracts)', () => {
     expect(result.exitCode).toBe(1);
     expect(result.output).toContain('contracts/ is out of date');
     expect(checkContracts({ dir, mode: 'frozen', current: base() }).exitCode).toBe(0);
+  });
+
+  it('refuses to let a message go that a consumer’s committed pact still uses, even with --write', () => {
+    mkdirSync(join(dir, 'pacts'));
+    const pact = {
+      consumer: { name: 'returns' },
+      provider: { name: 'shipping' },
+      interactions: [
+        { type: 'Synchronous/Messages', description: 'where a parcel is', request: { contents: { content: { message: 'shipping.get-parcel.v1', payload: {} } } } },
+      ],
+    };
+    writeFileSync(join(dir, 'pacts', 'returns-shipping.json'), JSON.stringify(pact));
+    for (const mode of ['update', 'write'] as const) {
+      const result = checkContracts({ dir, mode, current: withoutMessage(), label: 'contracts/' });
+      expect(result.exitCode).toBe(1);
+      expect(result.output).toContain('✗ shipping.get-parcel.v1: returns relies on it ("where a parcel is", contracts/pacts/returns-shipping.json)');
+      expect(readFileSync(join(dir, 'shipping.json'), 'utf8')).toBe(serialize(base()[0]));
+    }
+    // Once the consumer's pact no longer names it, --write may retire it.
+    rmSync(join(dir, 'pacts', 'returns-shipping.json'));
+    expect(checkContracts({ dir, mode: 'write', current: withoutMessage() }).exitCode).toBe(0);
   });
 
   it('with --write accepts a breaking change and says so', () => {

@@ -51,7 +51,12 @@ describe('npm run module:remove: what it removes of the shop and what it refuses
         { path: 'test/support/shop.ts', why: expect.stringMatching(/^uses \w+ \(@uses-modules\)$/) },
         { path: 'test/e2e/order-flow.spec.ts', why: expect.stringMatching(/^imports test\/support\/(shop|cluster)\.ts, removed$|^uses/) },
         { path: 'test/tools/module-new.shop.spec.ts', why: expect.stringMatching(/^uses/) },
+        { path: 'contracts/pacts/ordering-inventory.json', why: expect.stringMatching(/^a pact of \w+ \(ordering with inventory\)$/) },
+        { path: 'test/pacts/providers.spec.ts', why: expect.stringMatching(/^imports|^uses/) },
       ]),
+    );
+    expect(paths.filter((path) => path.startsWith('contracts/pacts/')).sort()).toEqual(
+      ['inventory-ordering', 'ordering-catalog', 'ordering-inventory', 'ordering-payments', 'payments-ordering'].map((name) => `contracts/pacts/${name}.json`),
     );
     // What knows no module stays: the harness the generated contract suites use, the boundary spec, module:new's own tests.
     for (const kept of ['test/support/module-harness.ts', 'test/support/cluster.ts', 'test/boundaries/boundaries.spec.ts', 'test/tools/module-new.spec.ts', 'test/tools/module-remove.unit.spec.ts']) {

@@ -51,9 +51,54 @@ export function readSnapshots(dir: string): Map<string, { snapshot: ModuleSnapsh
   return found;
 }
 
+/** A message a consumer's committed pact uses: who, in which interaction. */
+interface PactUse {
+  readonly consumer: string;
+  readonly provider: string;
+  readonly wire: string;
+  readonly interaction: string;
+}
+
+/**
+ * The messages the committed pacts (`<dir>/pacts/*.json`, Pact V4 message pacts) use: a
+ * command's or query's request names its wire (`message`), an event's metadata does.
+ */
+export function pactUses(dir: string): PactUse[] {
+  const folder = join(dir, 'pacts');
+  if (!existsSync(folder)) return [];
+  return readdirSync(folder)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .flatMap((name) => {
+      const pact = JSON.parse(readFileSync(join(folder, name), 'utf8')) as {
+        consumer: { name: string };
+        provider: { name: string };
+        interactions: { description: string; request?: { contents?: { content?: { message?: string } } }; metadata?: { message?: string } }[];
+      };
+      return pact.interactions.flatMap((interaction) => {
+        const wire = interaction.request?.contents?.content?.message ?? interaction.metadata?.message;
+        return wire ? [{ consumer: pact.consumer.name, provider: pact.provider.name, wire, interaction: interaction.description }] : [];
+      });
+    });
+}
+
 /** Runs the check against a folder; writes it when the mode and the findings allow. */
 export function checkContracts(options: CheckOptions): CheckResult {
   const label = options.label ?? options.dir;
+  // A message a consumer's committed pact still uses cannot go, whatever the mode (not even --write).
+  const published = new Set(options.current.flatMap((snapshot) => Object.keys(snapshot.messages)));
+  const modules = new Set(options.current.map((snapshot) => snapshot.module));
+  const orphaned = pactUses(options.dir).filter((use) => modules.has(use.provider) && !published.has(use.wire));
+  if (orphaned.length > 0) {
+    const lines = [
+      `✗ contracts:check: ${plural(orphaned.length, 'message')} a consumer's committed pact still uses ${orphaned.length === 1 ? 'is' : 'are'} gone from the provider (${label} left as it was):`,
+      ...orphaned.map((use) => `  ✗ ${use.wire}: ${use.consumer} relies on it ("${use.interaction}", ${label}pacts/${use.consumer}-${use.provider}.json)`),
+      '',
+      'Keep serving it until every consumer has moved to its successor and its pact no longer names it',
+      '(see README, "Deploying one module on its own").',
+    ];
+    return { exitCode: 1, output: lines.join('\n'), breaking: [], compatible: [], written: false };
+  }
   const committed = readSnapshots(options.dir);
   const { breaking, compatible } = compareSnapshots(
     [...committed.values()].map((entry) => entry.snapshot),

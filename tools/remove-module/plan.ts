@@ -68,6 +68,12 @@ export function planRemoval(root: string, requested: readonly string[]): Removal
     if (existsSync(join(root, 'contracts', `${name}.json`))) files.set(`contracts/${name}.json`, `${name}'s contract snapshot`);
     for (const path of allFiles(root, 'test/modules').filter((p) => p.startsWith(`test/modules/${name}.`))) files.set(path, `${name}'s module test`);
     if (existsSync(join(root, 'test', 'contracts', `${name}.contract.spec.ts`))) files.set(`test/contracts/${name}.contract.spec.ts`, `${name}'s contract suite`);
+    // Pacts (contracts/pacts/<consumer>-<provider>.json) it is a side of.
+    const pacts = existsSync(join(root, 'contracts', 'pacts')) ? readdirSync(join(root, 'contracts', 'pacts')) : [];
+    for (const pact of pacts.filter((file) => file.endsWith('.json'))) {
+      const { consumer, provider } = JSON.parse(readFileSync(join(root, 'contracts', 'pacts', pact), 'utf8')) as { consumer: { name: string }; provider: { name: string } };
+      if (consumer.name === name || provider.name === name) files.set(`contracts/pacts/${pact}`, `a pact of ${name} (${consumer.name} with ${provider.name})`);
+    }
   }
 
   // Tests and their helpers that import a removed module, or say they use one; then,
