@@ -28,6 +28,8 @@ export interface ClusterOptions {
   readonly broker?: string;
   /** The address the monolith is given for a remote module, from the host's own (e.g. a fault proxy in front of it). */
   readonly monolithUrlOf?: (module: string, url: string) => string;
+  /** The build a module's host runs (another release's `dist/src/main.js`, see releases.ts); this checkout's by default. */
+  readonly hostBuild?: (module: string) => { readonly main: string; readonly dir: string } | undefined;
 }
 
 export interface Cluster {
@@ -65,7 +67,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const startHost = async (module: string) => {
     const port = ports.get(module) ?? (await freePort());
     ports.set(module, port);
-    const host = Object.assign(startAppProcess({ ...env, PORT: String(port), SEAMS_HOST_MODULE: module }), { port });
+    const build = options.hostBuild?.(module);
+    const host = Object.assign(startAppProcess({ ...env, PORT: String(port), SEAMS_HOST_MODULE: module }, build ? { cwd: build.dir } : {}, build ? [build.main] : undefined), { port });
     hosts.set(module, host);
     await host.waitFor(/API at http/);
   };

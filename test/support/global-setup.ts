@@ -14,6 +14,9 @@ export default async function globalSetup(): Promise<void> {
     process.env.SEAMS_TEST_SERVER_URL = process.env.DATABASE_URL;
     return;
   }
+  // A run started by a test of another run (deploy:check's job): that run's server, never a second
+  // embedded one on the same folder and port (whose teardown would stop the other run's).
+  if (process.env.SEAMS_TEST_SERVER_URL) return;
   const server = await startEmbeddedPostgres({
     dataDir: join(__dirname, '..', '..', '.data', 'postgres-test'),
     port: Number(process.env.SEAMS_TEST_PG_PORT || 54339),

@@ -61,7 +61,7 @@ export interface AppProcess {
  * Starts the built app (`dist/src/main.js`, made by `npm run build`) as a child process, or
  * another Node entry given as `args` (e.g. `['-r', register, host.ts]`).
  */
-export function startAppProcess(env: NodeJS.ProcessEnv, options: Pick<SpawnOptions, 'uid' | 'gid'> = {}, args: readonly string[] = [MAIN]): AppProcess {
+export function startAppProcess(env: NodeJS.ProcessEnv, options: Pick<SpawnOptions, 'uid' | 'gid' | 'cwd'> = {}, args: readonly string[] = [MAIN]): AppProcess {
   if (args[0] === MAIN && !existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (\`npm test\` does)`);
   const child = spawn(process.execPath, [...args], {
     cwd: ROOT,
