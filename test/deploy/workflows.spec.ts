@@ -42,8 +42,8 @@ describe('the delivery pipeline (.github/workflows)', () => {
     expect(result.stdout + result.stderr).toContain('unresolved job build');
   });
 
-  it('tests every push: install, type check, boundary lint, contracts, npm test, the newest Zod in range, benchmark smoke, in that order', () => {
-    const order = ['npm ci', 'npm run typecheck', 'npm run lint', 'npm run contracts:check', 'npm test', 'bash .ci/zod-latest.sh', 'npm run bench:smoke'].map((command) => runs('test').indexOf(command));
+  it('tests every push: install, type check, boundary lint, contracts, npm test, deploy:check against N-1, the newest Zod in range, benchmark smoke, in that order', () => {
+    const order = ['npm ci', 'npm run typecheck', 'npm run lint', 'npm run contracts:check', 'npm test', 'npm run deploy:check -- --each', 'bash .ci/zod-latest.sh', 'npm run bench:smoke'].map((command) => runs('test').indexOf(command));
     expect(order.every((at) => at >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(jobs.test.if).toBeUndefined();

@@ -4,16 +4,18 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { MANIFESTS } from '../../src/host/manifests';
 
-const USAGE = `npm run deploy:check -- <module> [<module> ...] | --all [--against <release or git ref>]
+const USAGE = `npm run deploy:check -- <module> [<module> ...] | --all | --each [--against <release or git ref>]
 
 Answers "can I deploy these modules now, with the rest of the system at <against>?" (default:
 N-1, the newest release in releases.json with a commit): yes or no, with the reasons. It checks
 the modules' published messages against their snapshot there, their consumers' pacts committed
-there against their code now, and their own pacts now against their providers built there.`;
+there against their code now, and their own pacts now against their providers built there.
+--all: every module, deployed together. --each: every module, each deployed alone (what CI runs).`;
 
 interface Request {
   readonly modules: string[];
   readonly against: string;
+  readonly each: boolean;
 }
 
 interface Report {
@@ -44,12 +46,17 @@ function previousRelease(): { version: string; commit: string } {
 export function requestOf(argv: readonly string[], known: readonly string[]): Request {
   const modules: string[] = [];
   let against: string | undefined;
+  let each = false;
   for (let i = 0; i < argv.length; i++) {
     const argument = argv[i];
     if (argument === '--against') {
       against = argv[++i];
       if (!against || against.startsWith('--')) throw new Error('--against needs a release version or a git ref');
     } else if (argument === '--all') modules.push(...known);
+    else if (argument === '--each') {
+      each = true;
+      modules.push(...known);
+    }
     else if (argument.startsWith('--')) throw new Error(`unknown option ${argument}`);
     else if (!known.includes(argument)) throw new Error(`there is no module "${argument}" (there are: ${known.join(', ')})`);
     else modules.push(argument);
@@ -63,7 +70,7 @@ export function requestOf(argv: readonly string[], known: readonly string[]): Re
   } catch {
     throw new Error(`"${against}" is neither a release in releases.json nor a commit of this repository`);
   }
-  return { modules: [...new Set(modules)], against: ref };
+  return { modules: [...new Set(modules)], against: ref, each };
 }
 
 function main(): void {
@@ -89,11 +96,12 @@ function main(): void {
   }
   const answer = JSON.parse(readFileSync(report, 'utf8')) as Report;
   for (const line of answer.checked) console.log(`  · ${line}`);
+  const who = request.each ? `each of ${request.modules.join(', ')}` : request.modules.join(', ');
   if (answer.yes) {
-    console.log(`yes: ${request.modules.join(', ')} can go out now; the rest at ${request.against.slice(0, 12)} keeps working with it.`);
+    console.log(`yes: ${who} can go out now; the rest at ${request.against.slice(0, 12)} keeps working with it.`);
     return;
   }
-  console.error(`no: ${request.modules.join(', ')} must not go out now:`);
+  console.error(`no: ${who} must not go out now:`);
   for (const reason of answer.reasons) console.error(`  ✗ ${reason}`);
   console.error('See README, "Deploying one module on its own": what to do when the check says no.');
   process.exitCode = 1;
