@@ -101,6 +101,17 @@ describe('deploy:k8s with inventory (2 replicas) and payments extracted, over TC
     }
   });
 
+  it('rolls an update one pod at a time, each ready long enough for its callers to take it into rotation before the next goes', () => {
+    for (const deployment of of(dev, 'Deployment')) {
+      const settings = one(dev, 'ConfigMap', `${deployment.metadata.name}-settings`).data;
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- reading rendered YAML
+      const spec = (deployment as any).spec;
+      expect(spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
+      // Callers re-resolve a headless Service every SEAMS_SEAM_RESOLVE_MS (default 5 s) and re-probe a replica within 10 s.
+      expect(spec.minReadySeconds * 1000).toBeGreaterThan(Math.max(Number(settings.SEAMS_SEAM_RESOLVE_MS ?? 5000), 10_000));
+    }
+  });
+
   it('scales inventory to 2 behind a PodDisruptionBudget, and in prod gives every process an autoscaler and a budget', () => {
     expect(one(dev, 'Deployment', 'inventory').spec.replicas).toBe(2);
     expect(one(dev, 'Deployment', 'monolith').spec.replicas).toBe(1);

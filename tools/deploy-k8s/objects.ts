@@ -20,6 +20,13 @@ export const PRE_STOP_SECONDS = 5;
 export const SHUTDOWN_TIMEOUT_MS = 20_000;
 /** The grace period covers the preStop delay, the drain and a margin before Kubernetes sends SIGKILL. */
 export const GRACE_SECONDS = PRE_STOP_SECONDS + SHUTDOWN_TIMEOUT_MS / 1000 + 5;
+/**
+ * How long a new pod must be ready before a rolling update takes the next old one down: its
+ * callers must have it in rotation first. They find a new pod when they resolve the headless
+ * Service again (`SEAMS_SEAM_RESOLVE_MS`, 5 s) and take back a replica they left out within their
+ * re-probe's longest back-off (10 s): 15 s covers both (test/skew/rolling-upgrade.spec.ts).
+ */
+export const MIN_READY_SECONDS = 15;
 
 /** Secrets the team creates (never values here): the service secret, the issuer, the database, the metrics token, each module's role, the broker. */
 export const SECRETS = {
@@ -71,6 +78,7 @@ export function deploymentOf(process: Process, transport: Transport, image: stri
       replicas: process.replicas,
       selector: { matchLabels: selectorOf(process.name) },
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+      minReadySeconds: MIN_READY_SECONDS,
       template: {
         metadata: { labels: labelsOf(process) },
         spec: {
