@@ -3,7 +3,7 @@ import { PersistenceModule, provideRepository, provideUnitOfWork } from '@seams/
 import { inventoryMigrations } from '../../migrations/inventory';
 import { GetStockHandler } from './application/get-stock/get-stock.handler';
 import { ReleaseReservationHandler } from './application/release-reservation/release-reservation.handler';
-import { ReserveStockHandler } from './application/reserve-stock/reserve-stock.handler';
+import { ReserveStockHandler, ReserveStockV2Handler } from './application/reserve-stock/reserve-stock.handler';
 import { SetStockHandler } from './application/set-stock/set-stock.handler';
 import { OnOrderCancelled } from './application/settle-reservation/on-order-cancelled.handler';
 import { OnOrderConfirmed } from './application/settle-reservation/on-order-confirmed.handler';
@@ -17,7 +17,7 @@ import { INVENTORY_UNIT_OF_WORK, RESERVATION_READS, STOCK_READS } from './invent
 import type { InventoryRepositories } from './application/ports/inventory.unit-of-work';
 
 const httpControllers = [StockController];
-const commandHandlers = [ReserveStockHandler, ReleaseReservationHandler, SetStockHandler];
+const commandHandlers = [ReserveStockHandler, ReserveStockV2Handler, ReleaseReservationHandler, SetStockHandler];
 const queryHandlers = [GetStockHandler];
 const eventHandlers = [OnOrderConfirmed, OnOrderCancelled];
 const services = [ReservationSettlement];

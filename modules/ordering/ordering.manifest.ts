@@ -1,6 +1,6 @@
 import { defineModule } from '@seams/kernel/seam';
 import { GetProducts } from '../catalog/contract';
-import { ReleaseReservation, ReserveStock } from '../inventory/contract';
+import { ReleaseReservation, ReserveStock, ReserveStockV2 } from '../inventory/contract';
 import { PaymentCaptured, PaymentDeclined } from '../payments/contract';
 import * as contract from './contract';
 import { orderingSettings } from './ordering.settings';
@@ -10,7 +10,7 @@ export const orderingManifest = defineModule({
   routes: ['/v1/orders'],
   contract,
   subscribes: [PaymentCaptured, PaymentDeclined],
-  sends: [GetProducts, ReserveStock, ReleaseReservation],
+  sends: [GetProducts, ReserveStock, ReserveStockV2, ReleaseReservation],
   settings: orderingSettings,
   load: async () => (await import('./ordering.module.js')).OrderingModule,
 });

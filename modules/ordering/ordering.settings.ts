@@ -11,6 +11,13 @@ export const orderingSettings = defineSettings('ordering', {
     default: 30_000,
     description: 'A placement (stock reserved, order not yet stored) older than this many milliseconds is abandoned and its stock released.',
   },
+  reserveStockVersion: {
+    name: 'ORDERING_RESERVE_STOCK_VERSION',
+    schema: z.enum(['v1', 'v2']),
+    default: 'v1',
+    description:
+      'Which version of inventory\'s reserve-stock command ordering sends: `v1` until every inventory serves `v2` (release 0.2.0 on), then `v2`. The seam\'s metrics count each version handled (`seams_seam_call_duration_seconds_count{message="inventory.reserve-stock.v1",side="handle"}`).',
+  },
   placementRecoveryMs: {
     name: 'ORDERING_PLACEMENT_RECOVERY_MS',
     schema: positiveMs,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { InventoryErrors, ReleaseReservation, ReserveStock } from '../../modules/inventory/contract';
+import { InventoryErrors, ReleaseReservation, ReserveStock, ReserveStockV2 } from '../../modules/inventory/contract';
 import { DomainError } from '@seams/kernel/primitives';
 import { Seam } from '@seams/kernel/seam';
 import { brokerTest } from '../support/brokers';
@@ -91,6 +91,20 @@ describe.each([
       details: { sku: 'RES-C', requested: 2, available: 1 },
     });
     expect(await stock('RES-C')).toMatchObject({ reserved: 0 });
+  });
+
+  it('inventory.reserve-stock.v2 (lines named items) holds the same as v1, and fails the same, beside it', async () => {
+    await setStock('RES-V2', 3);
+    const orderId = randomUUID();
+    await expect(seam.send(new ReserveStockV2(orderId, [{ sku: 'RES-V2', quantity: 2 }]))).resolves.toBeUndefined();
+    expect(await stock('RES-V2')).toMatchObject({ onHand: 3, reserved: 2, available: 1 });
+    // The same order through v1 is the same reservation (idempotent per order, whichever version).
+    await expect(seam.send(new ReserveStock(orderId, [{ sku: 'RES-V2', quantity: 2 }]))).resolves.toBeUndefined();
+    expect(await stock('RES-V2')).toMatchObject({ reserved: 2 });
+    await expect(seam.send(new ReserveStockV2(randomUUID(), [{ sku: 'RES-V2', quantity: 2 }]))).rejects.toMatchObject({
+      code: InventoryErrors.insufficientStock,
+      details: { sku: 'RES-V2', requested: 2, available: 1 },
+    });
   });
 
   it('inventory.reserve-stock.v1 treats a sku with no stock as nothing available', async () => {

@@ -122,6 +122,20 @@ describe('deploy:check', () => {
           const verification = await subject.verify(provider, files);
           for (const failure of failuresOf(verification)) if (!verification.ok) no(`${provider} as of ${input.against} breaks a pact of ${input.modules.join(', ')} now: ${failure}`);
           report.checked.push(`${provider} at ${input.against} (${build.commit.slice(0, 12)}, in a host of its own): ${files.length} pact(s) verified (${verification.ok ? 'pass' : 'FAIL'})`);
+          // A pending interaction does not fail the check, but one the old provider cannot answer says what must wait.
+          for (const file of files) {
+            const pact = readPact(file);
+            for (const interaction of pact.interactions.filter((candidate) => candidate.pending && candidate.type === 'Synchronous/Messages')) {
+              const expected = interaction.response?.[0]?.contents.content.ok;
+              const reply = subject.replies.get(interaction.description);
+              if (reply && reply.ok !== expected) {
+                const code = reply.ok ? 'an answer' : reply.error.code;
+                report.checked.push(
+                  `pending: ${pact.consumer.name}'s "${interaction.description}" is not yet met by ${provider} at ${input.against.slice(0, 12)} (${code}): ${pact.consumer.name} must not rely on it until ${provider} is at this release everywhere`,
+                );
+              }
+            }
+          }
         }
       } finally {
         await subject.close();

@@ -103,6 +103,26 @@ describe('ordering as a consumer (pacts with catalog, inventory and payments)', 
         });
     });
 
+    it('reserves an order’s stock with reserve-stock.v2 once told to (ORDERING_RESERVE_STOCK_VERSION=v2): pending until every inventory serves v2', async () => {
+      const v2 = await startModuleHarness({ module: orderingManifest, fakes: [scriptedCatalog, scriptedInventory], settings: { ORDERING_RESERVE_STOCK_VERSION: 'v2' } });
+      try {
+        await inventory.pact
+          .addSynchronousInteraction('a reservation of an order’s stock, as reserve-stock.v2')
+          // Expand, then contract: ordering may send v2 only once inventory N-1 (which knows only v1) is gone.
+          .pending(true)
+          .given('TEA-1 has 10 units on hand')
+          .withRequest((request) => request.withJSONContent({ message: 'inventory.reserve-stock.v2', payload: { orderId: uuid(), items: eachLike({ sku: string('TEA-1'), quantity: integer(2) }) } }))
+          .withResponse((response) => response.withJSONContent(DONE))
+          .executeTest(async (message) => {
+            scriptedInventory.script('inventory.reserve-stock.v2', json(message.Response[0].content) as unknown as SeamReplyContent);
+            await v2.http.post('/v1/orders').set('authorization', customerBearer('pact-customer')).send({ lines: [{ sku: 'TEA-1', quantity: 2 }] }).expect(201);
+            sentLast(scriptedInventory, 'inventory.reserve-stock.v2', json(message.Request.content));
+          });
+      } finally {
+        await v2.close();
+      }
+    });
+
     it('releases the stock of an order it could not place', async () => {
       await inventory.pact
         .addSynchronousInteraction('a release of an order’s stock')

@@ -63,6 +63,9 @@ export interface Pact {
 export interface PactInteraction {
   readonly type: 'Synchronous/Messages' | 'Asynchronous/Messages';
   readonly description: string;
+  /** Recorded but not yet relied on (a consumer's next step, e.g. a new version it will switch to). */
+  readonly pending?: boolean;
+  readonly response?: readonly { readonly contents: { readonly content: { readonly ok?: boolean } } }[];
   readonly providerStates?: readonly { readonly name: string; readonly params?: Record<string, unknown> }[];
   readonly request?: { readonly contents: { readonly content: { readonly message: string; readonly payload: unknown } } };
   readonly contents?: { readonly content: unknown };

@@ -42,6 +42,8 @@ function userContext<T>(work: () => Promise<T>): Promise<T> {
 /** A provider verifier over one cluster: states, and the messages each interaction asks for. */
 export class ProviderUnderTest {
   private rows!: DataSource;
+  /** What the provider answered each command or query interaction, by description (the last verification's). */
+  readonly replies = new Map<string, SeamReplyContent>();
 
   constructor(readonly cluster: Cluster) {}
 
@@ -62,6 +64,7 @@ export class ProviderUnderTest {
           interaction.type === 'Synchronous/Messages'
             ? async (message) => {
                 const reply = await this.answer(provider, (message as { content: SeamRequestContent }).content);
+                this.replies.set(interaction.description, reply);
                 return change ? change(interaction.description, reply) : reply;
               }
             : async () => {

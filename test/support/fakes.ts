@@ -3,7 +3,7 @@ import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler 
 import * as catalogContract from '../../modules/catalog/contract';
 import { type CatalogProduct, GetProducts } from '../../modules/catalog/contract';
 import * as inventoryContract from '../../modules/inventory/contract';
-import { InventoryErrors, ReleaseReservation, ReserveStock } from '../../modules/inventory/contract';
+import { InventoryErrors, ReleaseReservation, ReserveStock, ReserveStockV2 } from '../../modules/inventory/contract';
 import { DomainError } from '@seams/kernel/primitives';
 import { Fake, type FakeModule, fakeManifest } from '@seams/kernel/testing';
 
@@ -84,7 +84,7 @@ class FakeInsufficientStockError extends DomainError {
 export class FakeInventory extends Fake implements FakeModule {
   private readonly items = new Map<string, { onHand: number; reserved: number }>();
   private readonly reservations = new Map<string, FakeReservation>();
-  readonly serves = [ReserveStock, ReleaseReservation];
+  readonly serves = [ReserveStock, ReserveStockV2, ReleaseReservation];
 
   constructor() {
     super(fakeManifest('inventory', inventoryContract));
@@ -93,7 +93,7 @@ export class FakeInventory extends Fake implements FakeModule {
   get nestModule(): DynamicModule {
     return {
       module: FakeInventoryModule,
-      providers: [{ provide: FakeInventory, useValue: this }, FakeReserveStockHandler, FakeReleaseReservationHandler],
+      providers: [{ provide: FakeInventory, useValue: this }, FakeReserveStockHandler, FakeReserveStockV2Handler, FakeReleaseReservationHandler],
     };
   }
 
@@ -114,8 +114,9 @@ export class FakeInventory extends Fake implements FakeModule {
     return this.reservations.get(orderId);
   }
 
-  reserve(command: ReserveStock): void {
-    const { orderId, lines } = this.accept(ReserveStock, command);
+  reserve(command: ReserveStock | ReserveStockV2): void {
+    const { orderId, lines } =
+      command instanceof ReserveStockV2 ? (({ orderId, items }) => ({ orderId, lines: items }))(this.accept(ReserveStockV2, command)) : this.accept(ReserveStock, command);
     if (this.reservations.has(orderId)) return;
     const merged = new Map<string, number>();
     for (const line of lines) merged.set(line.sku, (merged.get(line.sku) ?? 0) + line.quantity);
@@ -156,6 +157,15 @@ class FakeReserveStockHandler implements ICommandHandler<ReserveStock, void> {
   constructor(@Inject(FakeInventory) private readonly fake: FakeInventory) {}
 
   async execute(command: ReserveStock): Promise<void> {
+    this.fake.reserve(command);
+  }
+}
+
+@CommandHandler(ReserveStockV2)
+class FakeReserveStockV2Handler implements ICommandHandler<ReserveStockV2, void> {
+  constructor(@Inject(FakeInventory) private readonly fake: FakeInventory) {}
+
+  async execute(command: ReserveStockV2): Promise<void> {
     this.fake.reserve(command);
   }
 }

@@ -363,6 +363,17 @@ describe('npm run contracts:check (the real CLI, on a temporary copy of contract
   });
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+  it('refuses to retire inventory.reserve-stock.v1 while ordering’s committed pact still uses it, naming the interactions', () => {
+    const withoutV1 = snapshotOf(MANIFESTS).map((snapshot) =>
+      snapshot.module === 'inventory' ? { ...snapshot, messages: Object.fromEntries(Object.entries(snapshot.messages).filter(([wire]) => wire !== 'inventory.reserve-stock.v1')) } : snapshot,
+    );
+    const result = checkContracts({ dir: join(work, 'contracts'), mode: 'write', current: withoutV1, label: 'contracts/' });
+    expect(result.exitCode).toBe(1);
+    expect(result.output).toContain('✗ inventory.reserve-stock.v1: ordering relies on it ("a reservation of an order’s stock", contracts/pacts/ordering-inventory.json)');
+    expect(result.output).toContain('✗ inventory.reserve-stock.v1: ordering relies on it ("a reservation of more stock than there is", contracts/pacts/ordering-inventory.json)');
+    expect(readFileSync(inventoryFile(), 'utf8')).toBe(readFileSync(join(ROOT, 'contracts', 'inventory.json'), 'utf8'));
+  });
+
   it('passes in frozen mode: the committed snapshot is what the code publishes', async () => {
     const result = await check('--frozen');
     expect(result).toMatchObject({ code: 0 });

@@ -101,7 +101,7 @@ describe('PlaceOrderHandler (the placing saga, on fakes)', () => {
   beforeEach(() => {
     ordering = new InMemoryOrdering();
     seam = new FakeSeam(products);
-    handler = new PlaceOrderHandler(seam as unknown as Seam, ordering, ordering.placementsOnPool);
+    handler = new PlaceOrderHandler(seam as unknown as Seam, ordering, ordering.placementsOnPool, { reserveStockVersion: 'v1' });
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
   });
   afterEach(() => jest.restoreAllMocks());
@@ -228,7 +228,7 @@ describe('PlaceOrderHandler (the placing saga, on fakes)', () => {
 
   it('does not store an order whose placement recovery took over meanwhile, and releases its stock', async () => {
     ordering.placementsOnPool = { ...ordering.placementsOnPool, begin: async () => undefined }; // recovery ended it already
-    handler = new PlaceOrderHandler(seam as unknown as Seam, ordering, ordering.placementsOnPool);
+    handler = new PlaceOrderHandler(seam as unknown as Seam, ordering, ordering.placementsOnPool, { reserveStockVersion: 'v1' });
 
     await expect(place()).rejects.toMatchObject({ code: 'ordering.placement-abandoned', message: expect.stringMatching(/was abandoned before it could be stored/) });
 

@@ -3,10 +3,11 @@ import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { notSent, Seam } from '@seams/kernel/seam';
 import { GetProducts } from '../../../catalog/contract';
-import { ReleaseReservation, ReserveStock } from '../../../inventory/contract';
+import { ReleaseReservation, ReserveStock, ReserveStockV2 } from '../../../inventory/contract';
 import { Order, type OrderProps } from '../../domain/order';
 import { PlacementAbandonedError } from '../../domain/ordering.errors';
 import { ORDERING_UNIT_OF_WORK, PLACEMENT_REPOSITORY } from '../../ordering.di-tokens';
+import { type OrderingSettings, orderingSettings } from '../../ordering.settings';
 import { OrderEventsMapper } from '../order-events.mapper';
 import type { OrderingUnitOfWork } from '../ports/ordering.unit-of-work';
 import type { PlacementRepository } from '../ports/placement.repository';
@@ -34,6 +35,7 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrder, OrderProps
     private readonly seam: Seam,
     @Inject(ORDERING_UNIT_OF_WORK) private readonly unitOfWork: OrderingUnitOfWork,
     @Inject(PLACEMENT_REPOSITORY) private readonly placements: PlacementRepository,
+    @Inject(orderingSettings.token) private readonly settings: Pick<OrderingSettings, 'reserveStockVersion'>,
   ) {}
 
   async execute({ customerId, lines }: PlaceOrder): Promise<OrderProps> {
@@ -68,10 +70,10 @@ export class PlaceOrderHandler implements ICommandHandler<PlaceOrder, OrderProps
     return this.placements.begin(order.id);
   }
 
-  /** 3. Reserves the order's stock in inventory. */
+  /** 3. Reserves the order's stock in inventory, in the version of the command the settings name. */
   private async reserve(order: Order): Promise<void> {
     const lines = order.toJSON().lines.map(({ sku, quantity }) => ({ sku, quantity }));
-    await this.seam.send(new ReserveStock(order.id, lines));
+    await this.seam.send(this.settings.reserveStockVersion === 'v2' ? new ReserveStockV2(order.id, lines) : new ReserveStock(order.id, lines));
   }
 
   /** 4. Stores the order and announces it, unless recovery took the placement over meanwhile. */

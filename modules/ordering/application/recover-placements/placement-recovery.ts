@@ -25,7 +25,7 @@ export class PlacementRecovery implements OnApplicationBootstrap, BeforeApplicat
   constructor(
     @Inject(ORDERING_UNIT_OF_WORK) private readonly unitOfWork: OrderingUnitOfWork,
     private readonly seam: Seam,
-    @Inject(orderingSettings.token) private readonly settings: OrderingSettings,
+    @Inject(orderingSettings.token) private readonly settings: Pick<OrderingSettings, 'placementStaleMs' | 'placementRecoveryMs'>,
     @Optional() private readonly lifecycle?: Lifecycle,
   ) {}
 
