@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { codeBlocks, matchesText, section } from '../support/readme-blocks';
 import { ROOT } from '../support/processes';
 import { previousRelease } from '../support/releases';
 
@@ -62,6 +63,13 @@ describe('npm run deploy:check', () => {
       `· pending: ordering's "a reservation of an order’s stock, as reserve-stock.v2" is not yet met by inventory at ${previousRelease().commit.slice(0, 12)} (seam.unknown-message)`,
     );
     expect(result.stdout).toContain('yes: ordering can go out now');
+    // The README shows this run: its lines, in order (… for the commit).
+    const readme = section(readFileSync(join(ROOT, 'README.md'), 'utf8'), '## Deploying one module on its own');
+    const shown = codeBlocks(readme.text).find((block) => block.text.startsWith('$ npm run deploy:check -- ordering'))!;
+    const printed = result.stdout.trim().split('\n');
+    expect(shown.text.split('\n').slice(1).map((line, i) => ({ line, matches: matchesText(line, printed[i] ?? '') }))).toEqual(
+      shown.text.split('\n').slice(1).map((line) => ({ line, matches: true })),
+    );
   }, 600_000);
 
   it('says no, with the reasons, when catalog now breaks what the other release relied on', async () => {
