@@ -115,6 +115,15 @@ describe('adopting the kernel in a new NestJS app (docs/adopting.md)', () => {
       (rows) => rows.length === 1 && rows[0].status === 'DELIVERED',
     );
     expect(delivered).toEqual([{ subscriber: 'orders', status: 'DELIVERED', name: 'billing.customer-charged.v1' }]);
+    // The same order again: the handler does not catch the duplicate key; the kernel answers 409.
+    const again = await fetch(`${base}/v1/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: customerBearer('alice') },
+      body: JSON.stringify({ orderId, amountMinor: 1200 }),
+    });
+    expect(again.status).toBe(409);
+    expect(again.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(await again.json()).toMatchObject({ code: 'persistence.unique-violation', constraint: 'orders_pkey' });
     // A bad payload is refused at the edge with a problem response, before any handler runs.
     const refused = await fetch(`${base}/v1/orders`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: customerBearer('alice') }, body: '{"orderId":"nope"}' });
     // Without a token: 401, before anything runs.

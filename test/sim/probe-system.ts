@@ -2,7 +2,7 @@ import { Inject, Injectable, Module, type Type } from '@nestjs/common';
 import { CommandHandler, QueryHandler } from '@nestjs/cqrs';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { ModuleDatabase, PersistenceModule } from '@seams/kernel/persistence';
-import { Command, DomainError, type ErrorKind, z, IntegrationEvent, type MessageClass, Query } from '@seams/kernel/primitives';
+import { Command, DomainError, type ErrorKind, z, IntegrationEvent, type MessageClass, nothing, Query } from '@seams/kernel/primitives';
 import { defineModule, type EventSubscriber, type ModuleManifest, RequestContexts, Subscribe } from '@seams/kernel/seam';
 
 /**
@@ -15,6 +15,8 @@ import { defineModule, type EventSubscriber, type ModuleManifest, RequestContext
  *   <m>.get.v1      query {key}: {key, seq, value}, or <m>.not-found
  *   <m>.changed.v1  event {key, seq, value} (aggregate: key)
  *   <m>.relayed.v1  event {key, seq}, published by the module's chain subscribers (aggregate: key)
+ *   <m>.create.v1   command {key}: inserts a new item (no upsert): a key that exists already is a unique
+ *                   violation the handler does not catch (the kernel answers it as a conflict)
  *   <m>.echo.v1     query {text, note (default "none"), shout (upper-cased by its schema)}: answers the
  *                   keys, note and shout the handler was given, and whether it got an Echo (the same
  *                   value on every path: the contract's parse of what was sent)
@@ -71,6 +73,7 @@ export interface ProbeMessages {
   readonly Changed: MessageClass<IntegrationEvent>;
   readonly Relayed: MessageClass<IntegrationEvent> & (new (key: string, seq: number) => IntegrationEvent);
   readonly Echo: MessageClass & (new (text: string, note?: string, shout?: string) => Query<EchoAnswer>);
+  readonly Create: MessageClass & (new (key: string) => Command<null>);
 }
 
 const KEY = z.string().min(1).max(40).regex(/^[a-z0-9-]+$/);
@@ -144,7 +147,16 @@ export function probeMessages(module: string): ProbeMessages {
       super();
     }
   }
+  class Create extends Command<null> {
+    static readonly wire = `${module}.create.v1`;
+    static readonly schema = z.object({ key: KEY });
+    static readonly answer = nothing;
+    constructor(readonly key: string) {
+      super();
+    }
+  }
   const messages = {
+    Create: named(Create, `${module}Create`),
     Echo: named(Echo, `${module}Echo`),
     Put: named(Put, `${module}Put`),
     Get: named(Get, `${module}Get`),
@@ -291,6 +303,21 @@ function getHandler(module: string, messages: ProbeMessages): Type<unknown> {
   return named(GetHandler, `${module}GetHandler`);
 }
 
+function createHandler(module: string, messages: ProbeMessages): Type<unknown> {
+  class CreateHandler {
+    constructor(private readonly database: ModuleDatabase) {}
+
+    async execute(command: { key: string }): Promise<null> {
+      // No ON CONFLICT: a second create of a key fails in the database, and nothing here catches it.
+      await this.database.transaction(({ manager }) => manager.query(`INSERT INTO "${module}".items (key, value, version) VALUES ($1, 0, 1)`, [command.key]));
+      return null;
+    }
+  }
+  Inject(ModuleDatabase)(CreateHandler, undefined as never, 0);
+  CommandHandler(messages.Create as never)(CreateHandler);
+  return named(CreateHandler, `${module}CreateHandler`);
+}
+
 function echoHandler(messages: ProbeMessages): Type<unknown> {
   class EchoHandler {
     async execute(query: { text: string; note: string; shout?: string }): Promise<EchoAnswer> {
@@ -363,7 +390,7 @@ export function probeManifests(system: ProbeSystem, options: { slowMs: number })
         subscriber(spec.name, own, probeEvent(subscription.event), index, subscription.chain && index === 0, options.slowMs),
       ),
     );
-    const handlers = [putHandler(spec.name, own, options.slowMs), getHandler(spec.name, own), echoHandler(own)];
+    const handlers = [putHandler(spec.name, own, options.slowMs), getHandler(spec.name, own), echoHandler(own), createHandler(spec.name, own)];
     const nest = named(
       class {},
       `${spec.name}ProbeModule`,

@@ -6,7 +6,7 @@ import {
   Logger,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { asUnavailable, DomainError } from '../primitives';
+import { asConflict, asUnavailable, DomainError } from '../primitives';
 import { RequestContexts } from '../context';
 import {
   type Problem,
@@ -39,8 +39,9 @@ export class ProblemFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    // A database that cannot be reached is an expected, retryable answer: 503.
-    error = asUnavailable(error) ?? error;
+    // A database that cannot be reached is an expected, retryable answer: 503; a duplicate key a
+    // handler did not catch is a conflict: 409.
+    error = asUnavailable(error) ?? asConflict(error) ?? error;
     const problem = {
       ...this.toProblem(error),
       instance: request.originalUrl,

@@ -7,4 +7,4 @@ export type { Schema, Infer, DeepReadonly, Issue, Validated, PayloadCheck, Admit
 export { compileCheck, onVerifiedZod, VERIFIED_ZOD } from './compiled-check';
 export { maxLengthOf, stringFieldsOf, cutToLength } from './bounds';
 export type { StringField } from './bounds';
-export { DependencyUnavailableError, asUnavailable } from './unavailable';
+export { DependencyUnavailableError, asUnavailable, UniqueViolationError, asConflict } from './unavailable';

@@ -34,6 +34,30 @@ export function asUnavailable(error: unknown): DependencyUnavailableError | unde
   return undefined;
 }
 
+/**
+ * A write that would duplicate a unique key (PostgreSQL 23505) and that the handler did not catch:
+ * 409, the same answer in process and across the seam, naming the constraint (not the values).
+ */
+export class UniqueViolationError extends DomainError {
+  readonly code = 'persistence.unique-violation';
+  readonly kind = 'conflict';
+
+  constructor(constraint: string | undefined) {
+    super(`It already exists${constraint ? ` (${constraint})` : ''}`, constraint ? { constraint } : {});
+  }
+}
+
+/** The typed error for a unique violation (through TypeORM's `driverError` and causes), or undefined. */
+export function asConflict(error: unknown): UniqueViolationError | undefined {
+  if (error instanceof UniqueViolationError) return error;
+  if (error instanceof DomainError) return undefined;
+  for (const candidate of causes(error)) {
+    const { code, constraint } = candidate as { code?: unknown; constraint?: unknown };
+    if (code === '23505') return new UniqueViolationError(typeof constraint === 'string' ? constraint.slice(0, 63) : undefined);
+  }
+  return undefined;
+}
+
 function causes(error: unknown, depth = 0): unknown[] {
   if (typeof error !== 'object' || error === null || depth > 4) return [];
   const { driverError, cause, errors } = error as { driverError?: unknown; cause?: unknown; errors?: unknown };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { Inject, Injectable, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { ClientProxyFactory } from '@nestjs/microservices';
-import { asUnavailable, DomainError, type ErrorKind, type MessageKind } from '../primitives';
+import { asConflict, asUnavailable, DomainError, type ErrorKind, type MessageKind } from '../primitives';
 import { type ObservedRoute, SeamObserver } from '../observability/seam-observer';
 import { SeamSecurity } from '../security/seam-security';
 import type { ActingAs } from '../security/service-credentials';
@@ -75,7 +75,7 @@ export function errorFromWire(error: WireError): DomainError {
 
 /** Turns any failure into what crosses the seam; unexpected ones keep their details in the log. */
 export function errorToWire(error: unknown, where: string): WireError {
-  error = asUnavailable(error) ?? error;
+  error = asUnavailable(error) ?? asConflict(error) ?? error;
   if (error instanceof DomainError) {
     return { code: error.code, kind: error.kind, message: error.message, details: { ...error.details } };
   }

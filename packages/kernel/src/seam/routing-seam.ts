@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 const BOOT = randomUUID();
 let calls = 0;
 const nextCorrelationId = () => `${BOOT}-${++calls}`;
-import { type Admit, admitterOf, type Command, type DomainError, isSchema, type MessageClass, type MessageKind, type Query, Refused } from '../primitives';
+import { type Admit, admitterOf, asConflict, asUnavailable, type Command, type DomainError, isSchema, type MessageClass, type MessageKind, type Query, Refused } from '../primitives';
 import { type ObservedRoute, SeamObserver } from '../observability/seam-observer';
 import { MessageRegistry } from './manifest';
 import { type LocalDispatch, LocalHandlers } from './local-handlers';
@@ -121,7 +121,10 @@ export class RoutingSeam extends Seam {
    */
   private bounded(route: Route, dispatch: LocalDispatch, message: object, deadline: number, context: RequestContext | undefined): Promise<unknown> {
     const run = (m: object) => (context ? RequestContexts.run(context, () => dispatch(m)) : dispatch(m));
-    if (tracingEnabled()) return this.observer.observeLocal(route.observed, (m) => this.deadlines.bound(run(m), deadline, route.wire), message);
+    if (tracingEnabled()) {
+      const mapped = (m: object) => run(m).catch((failure: unknown) => Promise.reject(asUnavailable(failure) ?? asConflict(failure) ?? failure));
+      return this.observer.observeLocal(route.observed, (m) => this.deadlines.bound(mapped(m), deadline, route.wire), message);
+    }
     const started = performance.now();
     const work = run(message);
     return new Promise((resolve, reject) => {
@@ -135,8 +138,10 @@ export class RoutingSeam extends Seam {
           this.observer.recordLocal(route.observed, started);
           resolve(value);
         },
-        (error: unknown) => {
+        (failure: unknown) => {
           this.deadlines.untrack(call);
+          // As a module host answers them: a database out of reach, a duplicate key nobody caught.
+          const error = asUnavailable(failure) ?? asConflict(failure) ?? failure;
           this.observer.recordLocal(route.observed, started, { error });
           reject(error);
         },
