@@ -5,7 +5,7 @@
  * order flow. module:remove removes this file with the shop; module-new.spec.ts needs no module.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -30,6 +30,7 @@ describe('npm run module:new: --subscribe', () => {
       name: 'shipping',
       subscribe: ['ordering.order-confirmed.v1', 'ordering.order-placed.v1'],
       refresh: false,
+      bare: false,
     });
     expect(parseArguments(['shipping', '--subscribe'])).toEqual({ refused: expect.stringContaining('--subscribe needs the wire name of an event') });
     expect(parseArguments(['shipping', '--subscribes', 'x'])).toEqual({ refused: 'unknown option --subscribes' });
@@ -108,6 +109,9 @@ describe('npm run module:new, end to end in a copy of the repository (slow)', ()
 
   it('creates modules that pass lint, type check and their own tests at once, local and remote; subscribers join the order flow', async () => {
     await inCopy('npm', ['run', '--silent', 'module:new', '--', 'gift-cards', '--subscribe', 'ordering.order-placed.v1', '--subscribe', 'ordering.order-cancelled.v1', '--no-refresh']);
+    // A module with its aggregate named, and one without the sample that only subscribes.
+    await inCopy('npm', ['run', '--silent', 'module:new', '--', 'boxes', '--aggregate', 'parcel', '--no-refresh']);
+    await inCopy('npm', ['run', '--silent', 'module:new', '--', 'notifier', '--bare', '--subscribe', 'ordering.order-confirmed.v1', '--no-refresh']);
     const { stdout } = await inCopy('npm', ['run', '--silent', 'module:new', '--', 'shipping', '--subscribe', 'ordering.order-confirmed.v1']);
     expect(stdout).toContain('module:new: created shipping:');
     expect(stdout).toContain('+ modules/shipping/application/on-order-confirmed/on-order-confirmed.handler.ts');
@@ -120,7 +124,20 @@ describe('npm run module:new, end to end in a copy of the repository (slow)', ()
       expect(readFileSync(join(copy, 'contracts', `${name}.json`), 'utf8')).toContain(`"${name}.add-item.v1"`);
       expect(readFileSync(join(copy, 'docs', 'architecture.md'), 'utf8')).toContain(`${name}.add-item.v1`);
     }
-    expect(readFileSync(join(copy, 'src', 'host', 'manifests.ts'), 'utf8')).toMatch(/giftCardsManifest, shippingManifest\]/);
+    expect(readFileSync(join(copy, 'src', 'host', 'manifests.ts'), 'utf8')).toMatch(/giftCardsManifest, boxesManifest, notifierManifest, shippingManifest\]/);
+    expect(stdout).toContain("  ~ README.md (the sample's routes added to its route table)");
+    // --aggregate parcel: the sample under that name, its routes in the docs' route tables.
+    expect(existsSync(join(copy, 'modules', 'boxes', 'contract', 'add-parcel.command.ts'))).toBe(true);
+    expect(readFileSync(join(copy, 'modules', 'boxes', 'contract', 'add-parcel.command.ts'), 'utf8')).toContain("static readonly wire = 'boxes.add-parcel.v1';");
+    expect(existsSync(join(copy, 'modules', 'boxes', 'http', 'parcels.controller.ts'))).toBe(true);
+    expect(readFileSync(join(copy, 'README.md'), 'utf8')).toContain('| `GET /v1/boxes/parcels/{id}` | any signed-in user | 200 parcel | 400, 404 `boxes.parcel-not-found` |');
+    expect(readFileSync(join(copy, 'docs', 'modules.md'), 'utf8')).toContain('| `POST /v1/boxes/parcels` | boxes | adds a parcel');
+    // --bare: no sample, no routes, no table but its subscriber's.
+    expect(readdirSync(join(copy, 'modules', 'notifier', 'contract'))).toEqual(['index.ts']);
+    expect(existsSync(join(copy, 'modules', 'notifier', 'http'))).toBe(false);
+    expect(readFileSync(join(copy, 'modules', 'notifier', 'notifier.manifest.ts'), 'utf8')).not.toContain('routes:');
+    expect(readdirSync(join(copy, 'migrations', 'notifier')).filter((file) => file !== 'index.ts')).toEqual([expect.stringMatching(/-create-handled-events\.ts$/)]);
+    expect(readFileSync(join(copy, 'README.md'), 'utf8')).not.toContain('/v1/notifier');
     const manifest = readFileSync(join(copy, 'modules', 'shipping', 'shipping.manifest.ts'), 'utf8');
     expect(manifest).toContain("import { OrderConfirmed } from '../ordering/contract';");
     expect(manifest).toContain('subscribes: [OrderConfirmed],');
@@ -144,6 +161,8 @@ describe('npm run module:new, end to end in a copy of the repository (slow)', ()
 
     await inCopy('npm', ['run', '--silent', 'lint']);
     await inCopy('npm', ['run', '--silent', 'typecheck']);
+    await inCopy('npm', ['run', '--silent', 'contracts:check']);
+    await inCopy('npm', ['run', '--silent', 'docs:arch']);
     await inCopy('npm', ['run', '--silent', 'contracts:check', '--', '--frozen']);
     await inCopy('npm', ['run', '--silent', 'build']);
     // The new modules' own tests, and tests that read the modules from the registry: none was edited.
@@ -159,6 +178,11 @@ describe('npm run module:new, end to end in a copy of the repository (slow)', ()
         'test/contracts/gift-cards.contract.spec.ts',
         'test/modules/shipping.subscriptions.spec.ts',
         'test/modules/gift-cards.subscriptions.spec.ts',
+        'test/contracts/boxes.contract.spec.ts',
+        'modules/boxes',
+        'test/modules/notifier.subscriptions.spec.ts',
+        // The route tables of README.md and docs/modules.md against the live OpenAPI document: the new routes are there.
+        'test/readme/routes.spec.ts',
         'test/e2e/order-confirmed-subscribers.spec.ts',
         'test/e2e/schema-ownership.spec.ts',
         'test/e2e/events-admin.spec.ts',

@@ -1,10 +1,54 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createModule } from '../../tools/new-module/main';
+import { createModule, parseArguments } from '../../tools/new-module/main';
+import { aggregateNames, aggregateProblem, renamedSample, withRows } from '../../tools/new-module/shapes';
 import { nameProblem, namesOf, RESERVED } from '../../tools/new-module/names';
 import { withManifestRegistered } from '../../tools/new-module/register';
 
 const ROOT = join(__dirname, '..', '..');
+
+describe('npm run module:new: options', () => {
+  it('reads --bare, --aggregate <word> (also as --aggregate=<word>) and --help', () => {
+    expect(parseArguments(['notifier', '--bare'])).toEqual({ name: 'notifier', subscribe: [], refresh: true, bare: true });
+    expect(parseArguments(['boxes', '--aggregate', 'parcel'])).toEqual({ name: 'boxes', subscribe: [], refresh: true, bare: false, aggregate: 'parcel' });
+    expect(parseArguments(['boxes', '--aggregate=parcel'])).toMatchObject({ aggregate: 'parcel' });
+    expect(parseArguments(['boxes', '--aggregate'])).toEqual({ refused: '--aggregate needs a word, e.g. --aggregate parcel' });
+    expect(parseArguments(['--help'])).toEqual({ help: true });
+    expect(parseArguments(['boxes', '-h'])).toEqual({ help: true });
+  });
+
+  it('refuses an aggregate that is not one lower-case word, and --bare with --aggregate, writing nothing', () => {
+    expect(aggregateProblem('Parcel', 'boxes')).toBe('--aggregate takes one lower-case word of letters (e.g. parcel), not "Parcel"');
+    expect(aggregateProblem('gift-card', 'boxes')).toMatch(/one lower-case word/);
+    expect(aggregateProblem('parcel', 'line-items')).toMatch(/contains "item"/);
+    expect(aggregateProblem('parcel', 'boxes')).toBeUndefined();
+    const root = mkdtempSync(join(tmpdir(), 'seams-module-new-'));
+    try {
+      expect(() => createModule(root, 'boxes', { bare: true, aggregate: 'parcel', manifests: [] })).toThrow('--bare makes no sample, so --aggregate has nothing to name');
+      expect(() => createModule(root, 'boxes', { aggregate: 'Parcel', manifests: [] })).toThrow(/one lower-case word/);
+      expect(readdirSync(root)).toEqual([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('names the aggregate’s plural as English does for the common endings', () => {
+    expect(['parcel', 'box', 'batch', 'delivery', 'day'].map((word) => aggregateNames(word).plural)).toEqual(['parcels', 'boxes', 'batches', 'deliveries', 'days']);
+  });
+
+  it('renames the sample in paths and contents, in every case', () => {
+    const renamed = renamedSample({ 'modules/x/http/items.controller.ts': 'export class ItemsController { item: Item; ITEM_READS; items }' }, aggregateNames('parcel'));
+    expect(renamed).toEqual({ 'modules/x/http/parcels.controller.ts': 'export class ParcelsController { parcel: Parcel; PARCEL_READS; parcels }' });
+  });
+
+  it('adds rows to a route table before the host’s own routes, or after its last row; a missing section changes nothing', () => {
+    const doc = '# Doc\n\n## API\n\n| Route | Who |\n| --- | --- |\n| `GET /v1/a` | x |\n| `GET /v1/admin/events` | admin |\n\n## Next\n';
+    expect(withRows(doc, '## API', '| `GET /v1/admin/events', ['| `GET /v1/b` | y |'])).toBe(doc.replace('| `GET /v1/admin/events`', '| `GET /v1/b` | y |\n| `GET /v1/admin/events`'));
+    expect(withRows(doc, '## API', '| `NONE', ['| `GET /v1/b` | y |'])).toBe(doc.replace('| `GET /v1/admin/events` | admin |', '| `GET /v1/admin/events` | admin |\n| `GET /v1/b` | y |'));
+    expect(withRows(doc, '## Routes', '| `GET', ['| `GET /v1/b` | y |'])).toBe(doc);
+  });
+});
 
 describe('npm run module:new: names', () => {
   it.each([

@@ -117,6 +117,9 @@ describe('npm run module:remove, end to end in a copy of the repository (slow)',
     expect(stdout).toContain('  - modules/shipping/shipping.manifest.ts');
     expect(stdout).toContain("  - test/contracts/shipping.contract.spec.ts   (shipping's contract suite)");
     expect(stdout).toContain('  - contracts/shipping.json');
+    // The route rows module:new added to README.md and docs/modules.md go with it.
+    expect(stdout).toContain('  ~ README.md (2 route rows removed)');
+    expect(stdout).toContain('  ~ docs/modules.md (2 route rows removed)');
     expect(await status()).toBe('');
   }, 300_000);
 

@@ -1,7 +1,15 @@
 import type { ModuleNames } from './names';
 import { persistenceFiles, unitOfWorkToken } from './persistence-templates';
 import { eventImports, handledEventsMigration, subscriberFiles } from './subscriber-templates';
+import { type AggregateNames, bareFiles, renamedSample } from './shapes';
 import type { Subscription } from './subscriptions';
+
+export interface ShapeOptions {
+  /** No sample: an empty contract, no routes, no tables (but the subscribers' own). */
+  readonly bare?: boolean;
+  /** The sample's aggregate under this name instead of Item. */
+  readonly aggregate?: AggregateNames;
+}
 
 /**
  * The files of a new module, by path from the repository root: the standard shape (contract,
@@ -11,7 +19,16 @@ import type { Subscription } from './subscriptions';
  * to replace, complete enough to copy. Its ports, unit of work and TypeORM side come from
  * persistence-templates.ts.
  */
-export function moduleFiles(n: ModuleNames, timestamp: number, subscriptions: readonly Subscription[] = []): Record<string, string> {
+export function moduleFiles(n: ModuleNames, timestamp: number, subscriptions: readonly Subscription[] = [], shape: ShapeOptions = {}): Record<string, string> {
+  if (shape.bare) {
+    const handled = handledEventsMigration(timestamp);
+    return { ...bareFiles(n, subscriptions, handled), ...subscriberFiles(n, subscriptions, handled) };
+  }
+  const files = sampleFiles(n, timestamp, subscriptions);
+  return shape.aggregate ? renamedSample(files, shape.aggregate) : files;
+}
+
+function sampleFiles(n: ModuleNames, timestamp: number, subscriptions: readonly Subscription[]): Record<string, string> {
   const m = n.name;
   const dir = `modules/${m}`;
   const migration = `CreateItems${timestamp}`;

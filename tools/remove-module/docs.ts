@@ -15,3 +15,19 @@ export function withoutModuleSections(markdown: string, names: readonly string[]
   });
   return { markdown: removed.length > 0 ? kept.join('').replace(/\n+$/, '\n') : markdown, removed };
 }
+
+/**
+ * `markdown` without the table rows of routes under `prefixes` (a manifest's `routes`, e.g.
+ * `/v1/shipping`; any version matches): the rows of the route tables module:new adds to.
+ */
+export function withoutRouteRows(markdown: string, prefixes: readonly string[]): { markdown: string; removed: number } {
+  const bare = prefixes.map((prefix) => prefix.replace(/^\/v\d+(?=\/)/, ''));
+  let removed = 0;
+  const kept = markdown.split('\n').filter((line) => {
+    const route = /^\| `(?:GET|POST|PUT|PATCH|DELETE) (\/[^` ?]*)/.exec(line)?.[1]?.replace(/^\/v\d+(?=\/)/, '');
+    const gone = route !== undefined && bare.some((prefix) => route === prefix || route.startsWith(`${prefix}/`));
+    if (gone) removed++;
+    return !gone;
+  });
+  return { markdown: removed > 0 ? kept.join('\n') : markdown, removed };
+}

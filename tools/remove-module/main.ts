@@ -22,6 +22,7 @@ export function removeModules(root: string, names: readonly string[]): Removal {
   for (const dir of new Set(removal.files.map(({ path }) => dirname(path)))) pruneEmpty(root, dir);
   if (removal.manifests !== undefined) writeFileSync(join(root, MANIFESTS_FILE), removal.manifests);
   if (removal.modulesDoc !== undefined) writeFileSync(join(root, MODULES_DOC), removal.modulesDoc.markdown);
+  for (const doc of removal.routeDocs ?? []) writeFileSync(join(root, doc.path), doc.markdown);
   return removal;
 }
 
@@ -65,6 +66,7 @@ function main(): void {
   for (const { path, why } of removal.files) console.log(`  - ${path}   (${why})`);
   if (removal.manifests !== undefined) console.log(`  ~ ${MANIFESTS_FILE} (unregistered)`);
   if (removal.modulesDoc !== undefined) console.log(`  ~ ${MODULES_DOC} (sections ${removal.modulesDoc.sections.join(', ')} removed)`);
+  for (const doc of removal.routeDocs ?? []) console.log(`  ~ ${doc.path} (${doc.rows} route row${doc.rows === 1 ? '' : 's'} removed)`);
 
   let refreshed = true;
   if (parsed.refresh) refreshed = ['docs:arch', 'docs:settings'].every((script) => spawnSync('npm', ['run', '--silent', script], { cwd: root, stdio: 'inherit' }).status === 0);

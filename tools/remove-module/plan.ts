@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { withoutModuleSections } from './docs';
+import { withoutModuleSections, withoutRouteRows } from './docs';
 import { allFiles, declaredModulesOf, fileOf, importsOf, moduleOfPath, sourceFiles } from './imports';
 import { withManifestsUnregistered } from './unregister';
 
@@ -19,6 +19,19 @@ export interface Removal {
   readonly manifests?: string;
   /** The new docs/modules.md, when it had a section of one of them. */
   readonly modulesDoc?: { markdown: string; sections: readonly string[] };
+  /** Docs whose route tables had rows of their routes (README.md, docs/modules.md), rewritten. */
+  readonly routeDocs?: readonly { path: string; markdown: string; rows: number }[];
+}
+
+/** The docs with route tables module:new adds rows to. */
+export const ROUTE_DOCS = ['README.md', MODULES_DOC];
+
+/** The route prefixes a module's manifest declares (`routes: ['/v1/shipping']`), read from its source. */
+function routePrefixes(root: string, name: string): string[] {
+  const path = join(root, 'modules', name, `${name}.manifest.ts`);
+  if (!existsSync(path)) return [];
+  const list = /routes:\s*\[([^\]]*)\]/.exec(readFileSync(path, 'utf8'))?.[1] ?? '';
+  return [...list.matchAll(/'([^']+)'/g)].map((match) => match[1]);
 }
 
 /** The modules of a repository: the folders of modules/ and of migrations/. */
@@ -105,10 +118,17 @@ export function planRemoval(root: string, requested: readonly string[]): Removal
   const manifestsSource = existsSync(join(root, MANIFESTS_FILE)) ? readFileSync(join(root, MANIFESTS_FILE), 'utf8') : undefined;
   const manifests = manifestsSource === undefined ? undefined : withManifestsUnregistered(manifestsSource, names);
   const doc = existsSync(join(root, MODULES_DOC)) ? withoutModuleSections(readFileSync(join(root, MODULES_DOC), 'utf8'), names) : undefined;
+  const prefixes = names.flatMap((name) => routePrefixes(root, name));
+  const routeDocs = ROUTE_DOCS.filter((path) => existsSync(join(root, path))).flatMap((path) => {
+    const before = path === MODULES_DOC && doc !== undefined && doc.removed.length > 0 ? doc.markdown : readFileSync(join(root, path), 'utf8');
+    const after = withoutRouteRows(before, prefixes);
+    return after.removed > 0 ? [{ path, markdown: after.markdown, rows: after.removed }] : [];
+  });
   return {
     names,
     files: [...files].map(([path, why]) => ({ path, why })).sort((a, b) => (a.path < b.path ? -1 : 1)),
     ...(manifests !== undefined && manifests !== manifestsSource && { manifests }),
     ...(doc !== undefined && doc.removed.length > 0 && { modulesDoc: { markdown: doc.markdown, sections: doc.removed } }),
+    ...(routeDocs.length > 0 && { routeDocs }),
   };
 }
