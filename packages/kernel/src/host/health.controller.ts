@@ -1,10 +1,10 @@
-import { Controller, Get, Res, ServiceUnavailableException, VERSION_NEUTRAL } from '@nestjs/common';
+import { Controller, Get, Res, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { type HealthCheckResult, HealthCheckService, type HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { Public } from '../http';
 import { DatabaseRegistry } from '../persistence';
 import { brokerReachable, brokerUrls, MessageRegistry, RemoteModules, Topology } from '../seam';
+import { attemptCheck, type HealthCheck, type HealthCheckResult, runHealthChecks } from './health-checks';
 import { Lifecycle } from './lifecycle';
 import { OperationsRoute } from './operations-route';
 
@@ -23,8 +23,6 @@ const CHECK_TIMEOUT_MS = 2000;
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
 export class HealthController {
   constructor(
-    private readonly health: HealthCheckService,
-    private readonly indicators: HealthIndicatorService,
     private readonly databases: DatabaseRegistry,
     private readonly remote: RemoteModules,
     private readonly topology: Topology,
@@ -61,16 +59,18 @@ export class HealthController {
     return this.run(response, this.readinessChecks());
   }
 
-  private readinessChecks(): HealthIndicatorFunction[] {
-    const check = (key: string, attempt: () => Promise<void>) => () =>
-      this.indicators.check(key).attempt(attempt).withTimeout(CHECK_TIMEOUT_MS);
+  private readinessChecks(): HealthCheck[] {
+    const check = (key: string, attempt: () => Promise<void>) => attemptCheck(key, attempt, CHECK_TIMEOUT_MS);
     const served = this.topology.served.map(({ url }) => url);
     const remote = this.topology.remote.map(({ url }) => url);
     return [
       async () => {
-        const indicator = this.indicators.check('process');
-        if (this.lifecycle.shuttingDown) return indicator.down({ reason: 'shutting down' });
-        return this.lifecycle.ready ? indicator.up() : indicator.down({ reason: 'starting' });
+        const state = this.lifecycle.shuttingDown
+          ? { status: 'down' as const, reason: 'shutting down' }
+          : this.lifecycle.ready
+            ? { status: 'up' as const }
+            : { status: 'down' as const, reason: 'starting' };
+        return { key: 'process', state };
       },
       ...this.databases.all().map((database) => check(`database:${database.module}`, async () => void (await database.ping()))),
       ...brokerUrls([...served, ...remote]).map((url) => check(`broker:${redactUrl(url)}`, () => brokerReachable(url, CHECK_TIMEOUT_MS))),
@@ -80,14 +80,10 @@ export class HealthController {
     ];
   }
 
-  private async run(response: Response, checks: HealthIndicatorFunction[]): Promise<HealthCheckResult> {
-    try {
-      return await this.health.check(checks);
-    } catch (error) {
-      if (!(error instanceof ServiceUnavailableException)) throw error;
-      response.status(503);
-      return error.getResponse() as HealthCheckResult;
-    }
+  private async run(response: Response, checks: HealthCheck[]): Promise<HealthCheckResult> {
+    const result = await runHealthChecks(checks);
+    if (result.status !== 'ok') response.status(503);
+    return result;
   }
 }
 

@@ -1,5 +1,4 @@
 import { type DynamicModule, Global, Module, type Type } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
 import type { Logger } from 'pino';
 import { MessagingModule, type MessagingOptions } from '../messaging';
 import { createRootLogger, logSettings, Metrics, ObservabilityModule } from '../observability';
@@ -74,7 +73,6 @@ export class SeamsModule {
         // The module roles' passwords derive from the deployment's service secret unless told otherwise.
         DatabaseModule.forRoot({ roleSecret: options.seam.auth.serviceSecret, ...options.database }),
         MessagingModule.forRoot(options.messaging),
-        TerminusModule,
         moduleSettingsModule(local, options.moduleSettings),
         ...(options.loadModules === false ? [] : [localModules(local)]),
       ],
