@@ -1,40 +1,64 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { customerBearer } from '../support/auth';
 import { eventually } from '../support/test-app';
 import { type AppProcess, freePort, startAppProcess } from '../support/processes';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { type FreshFolder, freshInstall, NEST_TSCONFIG, ROOT } from './fresh-install';
+import { type FreshFolder, ROOT } from './fresh-install';
+
+const run = promisify(execFile);
+
+/** Commands in `dir`, their output on failure. */
+function folderAt(dir: string): FreshFolder {
+  return {
+    dir,
+    exec: async (command, args, options = {}) => {
+      try {
+        return await run(command, [...args], { cwd: dir, timeout: options.timeoutMs ?? 120_000, env: { ...process.env, ...options.env }, maxBuffer: 64 << 20 });
+      } catch (error) {
+        const failed = error as Error & { stdout?: string; stderr?: string };
+        throw new Error(`${command} ${args.join(' ')} failed in ${dir}: ${failed.message}\n${failed.stdout ?? ''}\n${failed.stderr ?? ''}`, { cause: error });
+      }
+    },
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
 
 /**
- * Adoption, proven: the example of docs/adopting.md (every `ts file=...` and `js file=...`
- * block) in a new NestJS app with the packed kernel and its peers, no shop code. It compiles,
- * and runs against PostgreSQL: the command in one process, the same command with billing in a
+ * Adoption, proven: docs/adopting.md followed verbatim in an empty folder: the packed kernel,
+ * the page's package.json and tsconfig.json, `npm install` with no lockfile (the newest versions
+ * the ranges allow, from the registry: no `ERESOLVE`, no `EBADENGINE`), and the example (every
+ * `ts file=...` and `js file=...` block), no shop code. It compiles under TypeScript 6's strict
+ * defaults, and runs against PostgreSQL: the command in one process, the same command with billing in a
  * second process over TCP, billing's event through the outbox both ways; the lint refuses a
  * deep import into the kernel.
  */
 const DOC = readFileSync(join(ROOT, 'docs/adopting.md'), 'utf8');
-const files = [...DOC.matchAll(/```(?:ts|js) file=(\S+)\n([\s\S]*?)```/g)].map(([, path, body]) => ({ path, body }));
+const files = [...DOC.matchAll(/```(?:ts|js|json) file=(\S+)\n([\s\S]*?)```/g)].map(([, path, body]) => ({ path, body }));
 
 describe('adopting the kernel in a new NestJS app (docs/adopting.md)', () => {
   let fresh: FreshFolder;
+  let installOutput: { stdout: string; stderr: string };
   let database: TestDatabase;
   const processes: AppProcess[] = [];
 
   beforeAll(async () => {
-    fresh = await freshInstall(['@nestjs/platform-express', 'typescript', '@types/node', '@types/express', 'eslint', 'typescript-eslint']);
+    // As a team follows the page: an empty folder, the packed kernel, the page's own files, `npm install`.
+    const dir = mkdtempSync(join(tmpdir(), 'seams-adopt-'));
+    fresh = folderAt(dir);
+    await run('npm', ['pack', '--workspace', '@seams/kernel', '--pack-destination', dir], { cwd: ROOT, timeout: 60_000 });
     for (const { path, body } of files) {
-      mkdirSync(dirname(join(fresh.dir, path)), { recursive: true });
-      writeFileSync(join(fresh.dir, path), body);
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), body);
     }
-    writeFileSync(
-      join(fresh.dir, 'tsconfig.json'),
-      JSON.stringify({ ...NEST_TSCONFIG, compilerOptions: { ...NEST_TSCONFIG.compilerOptions, rootDir: 'src' }, include: ['src'] }, null, 2),
-    );
+    installOutput = await fresh.exec('npm', ['install'], { timeoutMs: 420_000 });
     database = await createTestDatabase();
-  }, 300_000);
+  }, 480_000);
 
   afterEach(async () => {
     await Promise.all(processes.splice(0).map((each) => each.stop()));
@@ -45,13 +69,23 @@ describe('adopting the kernel in a new NestJS app (docs/adopting.md)', () => {
     fresh?.remove();
   });
 
-  it('has the example: two modules, their contracts and manifests, and the composition root', () => {
+  it('has the example: its package.json and tsconfig.json, two modules, their contracts and manifests, and the composition root', () => {
     expect(files.map(({ path }) => path)).toEqual(
-      expect.arrayContaining(['src/billing/contract.ts', 'src/orders/contract.ts', 'src/main.ts', 'eslint.config.mjs']),
+      expect.arrayContaining(['package.json', 'tsconfig.json', 'src/billing/contract.ts', 'src/orders/contract.ts', 'src/main.ts', 'eslint.config.mjs']),
     );
   });
 
-  it('compiles against the packed kernel', async () => {
+  it('installs from the registry with no peer conflict or engine warning, the newest versions the ranges allow', async () => {
+    expect(`${installOutput.stdout}\n${installOutput.stderr}`).not.toMatch(/ERESOLVE|EBADENGINE/);
+    // Not this repository's locked versions: what the ranges allow today.
+    const installed = (name: string) => (JSON.parse(readFileSync(join(fresh.dir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    const versions = JSON.parse((await fresh.exec('npm', ['view', '@nestjs/common@^12.5.1', 'version', '--json'])).stdout) as string | string[];
+    expect(installed('@nestjs/common')).toBe([versions].flat().at(-1));
+    expect(installed('@types/express')).toMatch(/^5\./);
+    expect(installed('typescript')).toMatch(/^6\./);
+  }, 60_000);
+
+  it('compiles against the packed kernel with the page’s tsconfig.json (TypeScript 6, strict)', async () => {
     await fresh.exec(join('node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json']);
   }, 120_000);
 
