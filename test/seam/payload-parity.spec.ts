@@ -1,13 +1,10 @@
-import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { RequestContexts, Seam } from '@seams/kernel/seam';
-import { createApp, startApp } from '../../src/host/create-app';
-import { testAuthEnv } from '../support/auth';
-import { type AppProcess, freePort, startAppProcess } from '../support/processes';
+import { type HostedProbe, startHostedProbe } from '../support/probe-pair';
 import { eventually } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { probeManifests, probeMessages, type ProbeSystem, STOWAWAY_VALUE } from '../sim/probe-system';
+import { probeMessages, type ProbeSystem, STOWAWAY_VALUE } from '../sim/probe-system';
 
 /**
  * A handler gets the same payload wherever it runs: the contract's parse of what was sent
@@ -22,30 +19,24 @@ const SYSTEM: ProbeSystem = {
     { name: 'charlie', subscriptions: [] },
   ],
 };
-const REGISTER = join(__dirname, '..', 'sim', 'register.js');
-const HOST = join(__dirname, '..', 'sim', 'probe-host.ts');
 
 describe('the same payload for a handler in process and in a module host', () => {
   let database: TestDatabase;
   let rows: DataSource;
-  let bravo: AppProcess;
+  let probe: HostedProbe;
   let monolith: INestApplication;
   const as = <T>(work: () => Promise<T>) => RequestContexts.runAsService('test', work);
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const env = { ...testAuthEnv(), DATABASE_URL: database.url, SIM_SYSTEM: JSON.stringify(SYSTEM), SIM_SLOW_MS: '1000', SEAMS_BRAVO: 'remote', SEAMS_BRAVO_URL: `tcp://127.0.0.1:${await freePort()}` };
-    bravo = startAppProcess({ ...env, PORT: String(await freePort()), SEAMS_HOST_MODULE: 'bravo', SEAMS_LOG_LEVEL: 'warn' }, {}, ['-r', REGISTER, HOST]);
-    await bravo.waitFor(/probe host of bravo ready/, 60_000);
-    monolith = await createApp({ manifests: probeManifests(SYSTEM, { slowMs: 1000 }), env, logger: false, database: { url: database.url, poolSize: 3 } });
-    await startApp(monolith, 0, '127.0.0.1');
+    probe = await startHostedProbe(SYSTEM, 'bravo', database.url, 1000);
+    monolith = probe.monolith;
     rows = await new DataSource({ type: 'postgres', url: database.url }).initialize();
   }, 90_000);
 
   afterAll(async () => {
     await rows?.destroy();
-    await monolith?.close();
-    await bravo?.stop();
+    await probe?.close();
     await database?.drop();
   });
 

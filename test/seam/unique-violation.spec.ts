@@ -1,11 +1,8 @@
-import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { RequestContexts, Seam } from '@seams/kernel/seam';
-import { createApp, startApp } from '../../src/host/create-app';
-import { testAuthEnv } from '../support/auth';
-import { type AppProcess, freePort, startAppProcess } from '../support/processes';
+import { type HostedProbe, startHostedProbe } from '../support/probe-pair';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { probeManifests, probeMessages, type ProbeSystem } from '../sim/probe-system';
+import { probeMessages, type ProbeSystem } from '../sim/probe-system';
 
 /**
  * A duplicate key that a handler does not catch (PostgreSQL 23505) is a typed conflict,
@@ -14,27 +11,21 @@ import { probeManifests, probeMessages, type ProbeSystem } from '../sim/probe-sy
  * 500 or `seam.remote-failure`.
  */
 const SYSTEM: ProbeSystem = { modules: ['alpha', 'bravo'].map((name) => ({ name, subscriptions: [] })) };
-const REGISTER = join(__dirname, '..', 'sim', 'register.js');
-const HOST = join(__dirname, '..', 'sim', 'probe-host.ts');
 
 describe('a unique violation no handler catches', () => {
   let database: TestDatabase;
-  let bravo: AppProcess;
+  let probe: HostedProbe;
   let monolith: INestApplication;
   const create = (module: string, key: string) => RequestContexts.runAsService('test', () => monolith.get(Seam).send(new (probeMessages(module).Create)(key)));
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const env = { ...testAuthEnv(), DATABASE_URL: database.url, SIM_SYSTEM: JSON.stringify(SYSTEM), SIM_SLOW_MS: '1000', SEAMS_BRAVO: 'remote', SEAMS_BRAVO_URL: `tcp://127.0.0.1:${await freePort()}` };
-    bravo = startAppProcess({ ...env, PORT: String(await freePort()), SEAMS_HOST_MODULE: 'bravo', SEAMS_LOG_LEVEL: 'warn' }, {}, ['-r', REGISTER, HOST]);
-    await bravo.waitFor(/probe host of bravo ready/, 60_000);
-    monolith = await createApp({ manifests: probeManifests(SYSTEM, { slowMs: 1000 }), env, logger: false, database: { url: database.url, poolSize: 2 } });
-    await startApp(monolith, 0, '127.0.0.1');
+    probe = await startHostedProbe(SYSTEM, 'bravo', database.url, 1000);
+    monolith = probe.monolith;
   }, 90_000);
 
   afterAll(async () => {
-    await monolith?.close();
-    await bravo?.stop();
+    await probe?.close();
     await database?.drop();
   });
 

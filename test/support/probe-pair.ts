@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { createApp, startApp } from '../../src/host/create-app';
 import { probeManifests, type ProbeSystem } from '../sim/probe-system';
-import { type AppProcess, startAppProcess } from './processes';
+import { testAuthEnv } from './auth';
+import { type AppProcess, freePort, startAppProcess } from './processes';
 
 /** Three probe modules: alpha and bravo in one process (the monolith), charlie in a module host. */
 export const PAIR_SYSTEM: ProbeSystem = { modules: ['alpha', 'bravo', 'charlie'].map((name) => ({ name, subscriptions: [] })) };
@@ -47,6 +48,44 @@ export async function startProbePair(env: Record<string, string> & { readonly DA
     async close() {
       await app.close();
       await monolith.stop();
+    },
+  };
+}
+
+export interface HostedProbe {
+  /** The monolith of the system, in the test's process: every module but `hosted`. */
+  readonly monolith: INestApplication;
+  /** `hosted`'s module host, a real process. */
+  readonly host: AppProcess;
+  close(): Promise<void>;
+}
+
+/**
+ * A probe system's monolith in the test's process and one of its modules (`hosted`) in a module
+ * host process over TCP, on `databaseUrl`: the two placements of a module side by side, for
+ * tests that ask the same of a module in process and across the seam.
+ */
+export async function startHostedProbe(system: ProbeSystem, hosted: string, databaseUrl: string, slowMs = 1000): Promise<HostedProbe> {
+  const setting = `SEAMS_${hosted.toUpperCase()}`;
+  const env = { ...testAuthEnv(), DATABASE_URL: databaseUrl, SIM_SYSTEM: JSON.stringify(system), SIM_SLOW_MS: String(slowMs), [setting]: 'remote', [`${setting}_URL`]: `tcp://127.0.0.1:${await freePort()}` };
+  const host = startAppProcess({ ...env, PORT: String(await freePort()), SEAMS_HOST_MODULE: hosted, SEAMS_LOG_LEVEL: 'warn' }, {}, ['-r', REGISTER, HOST]);
+  let monolith: INestApplication | undefined;
+  try {
+    await host.waitFor(new RegExp(`probe host of ${hosted} ready`), 60_000);
+    monolith = await createApp({ manifests: probeManifests(system, { slowMs }), env, logger: false, database: { url: databaseUrl, poolSize: 3 } });
+    await startApp(monolith, 0, '127.0.0.1');
+  } catch (error) {
+    await monolith?.close().catch(() => undefined);
+    await host.stop('SIGKILL');
+    throw error;
+  }
+  const app = monolith;
+  return {
+    monolith: app,
+    host,
+    async close() {
+      await app.close();
+      await host.stop();
     },
   };
 }

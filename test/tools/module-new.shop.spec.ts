@@ -110,7 +110,7 @@ describe('npm run module:new, end to end in a copy of the repository (slow)', ()
   it('creates modules that pass lint, type check and their own tests at once, local and remote; subscribers join the order flow', async () => {
     await inCopy('npm', ['run', '--silent', 'module:new', '--', 'gift-cards', '--subscribe', 'ordering.order-placed.v1', '--subscribe', 'ordering.order-cancelled.v1', '--no-refresh']);
     // A module with its aggregate named, and one without the sample that only subscribes.
-    await inCopy('npm', ['run', '--silent', 'module:new', '--', 'boxes', '--aggregate', 'parcel', '--no-refresh']);
+    await inCopy('npm', ['run', '--silent', 'module:new', '--', 'depot', '--aggregate', 'parcel', '--no-refresh']);
     await inCopy('npm', ['run', '--silent', 'module:new', '--', 'notifier', '--bare', '--subscribe', 'ordering.order-confirmed.v1', '--no-refresh']);
     const { stdout } = await inCopy('npm', ['run', '--silent', 'module:new', '--', 'shipping', '--subscribe', 'ordering.order-confirmed.v1']);
     expect(stdout).toContain('module:new: created shipping:');
@@ -124,14 +124,14 @@ describe('npm run module:new, end to end in a copy of the repository (slow)', ()
       expect(readFileSync(join(copy, 'contracts', `${name}.json`), 'utf8')).toContain(`"${name}.add-item.v1"`);
       expect(readFileSync(join(copy, 'docs', 'architecture.md'), 'utf8')).toContain(`${name}.add-item.v1`);
     }
-    expect(readFileSync(join(copy, 'src', 'host', 'manifests.ts'), 'utf8')).toMatch(/giftCardsManifest, boxesManifest, notifierManifest, shippingManifest\]/);
+    expect(readFileSync(join(copy, 'src', 'host', 'manifests.ts'), 'utf8')).toMatch(/giftCardsManifest, depotManifest, notifierManifest, shippingManifest\]/);
     expect(stdout).toContain("  ~ README.md (the sample's routes added to its route table)");
     // --aggregate parcel: the sample under that name, its routes in the docs' route tables.
-    expect(existsSync(join(copy, 'modules', 'boxes', 'contract', 'add-parcel.command.ts'))).toBe(true);
-    expect(readFileSync(join(copy, 'modules', 'boxes', 'contract', 'add-parcel.command.ts'), 'utf8')).toContain("static readonly wire = 'boxes.add-parcel.v1';");
-    expect(existsSync(join(copy, 'modules', 'boxes', 'http', 'parcels.controller.ts'))).toBe(true);
-    expect(readFileSync(join(copy, 'README.md'), 'utf8')).toContain('| `GET /v1/boxes/parcels/{id}` | any signed-in user | 200 parcel | 400, 404 `boxes.parcel-not-found` |');
-    expect(readFileSync(join(copy, 'docs', 'modules.md'), 'utf8')).toContain('| `POST /v1/boxes/parcels` | boxes | adds a parcel');
+    expect(existsSync(join(copy, 'modules', 'depot', 'contract', 'add-parcel.command.ts'))).toBe(true);
+    expect(readFileSync(join(copy, 'modules', 'depot', 'contract', 'add-parcel.command.ts'), 'utf8')).toContain("static readonly wire = 'depot.add-parcel.v1';");
+    expect(existsSync(join(copy, 'modules', 'depot', 'http', 'parcels.controller.ts'))).toBe(true);
+    expect(readFileSync(join(copy, 'README.md'), 'utf8')).toContain('| `GET /v1/depot/parcels/{id}` | any signed-in user | 200 parcel | 400, 404 `depot.parcel-not-found` |');
+    expect(readFileSync(join(copy, 'docs', 'modules.md'), 'utf8')).toContain('| `POST /v1/depot/parcels` | depot | adds a parcel');
     // --bare: no sample, no routes, no table but its subscriber's.
     expect(readdirSync(join(copy, 'modules', 'notifier', 'contract'))).toEqual(['index.ts']);
     expect(existsSync(join(copy, 'modules', 'notifier', 'http'))).toBe(false);
@@ -178,8 +178,8 @@ describe('npm run module:new, end to end in a copy of the repository (slow)', ()
         'test/contracts/gift-cards.contract.spec.ts',
         'test/modules/shipping.subscriptions.spec.ts',
         'test/modules/gift-cards.subscriptions.spec.ts',
-        'test/contracts/boxes.contract.spec.ts',
-        'modules/boxes',
+        'test/contracts/depot.contract.spec.ts',
+        'modules/depot',
         'test/modules/notifier.subscriptions.spec.ts',
         // The route tables of README.md and docs/modules.md against the live OpenAPI document: the new routes are there.
         'test/readme/routes.spec.ts',
