@@ -1,5 +1,7 @@
-import { Inject, Injectable, Module, type Type } from '@nestjs/common';
-import { CommandHandler, QueryHandler } from '@nestjs/cqrs';
+import { Body, Controller, Get, Inject, Injectable, Module, Param, Put, Query as QueryArgs, type Type } from '@nestjs/common';
+import { CommandBus, CommandHandler, QueryBus, QueryHandler } from '@nestjs/cqrs';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiProblems, Authenticated, Public } from '@seams/kernel/http';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { ModuleDatabase, PersistenceModule } from '@seams/kernel/persistence';
 import { Command, DomainError, type ErrorKind, z, IntegrationEvent, type MessageClass, nothing, Query } from '@seams/kernel/primitives';
@@ -20,6 +22,10 @@ import { defineModule, type EventSubscriber, type ModuleManifest, RequestContext
  *   <m>.echo.v1     query {text, note (default "none"), shout (upper-cased by its schema)}: answers the
  *                   keys, note and shout the handler was given, and whether it got an Echo (the same
  *                   value on every path: the contract's parse of what was sent)
+ * its HTTP routes (under /v1/<m>, forwarded to its host when it runs in one) send those messages:
+ *   PUT /v1/<m>/items/:key  {value}  sends <m>.put.v1; role PROBE_ADMIN_ROLE ("admin") only
+ *   GET /v1/<m>/items/:key           sends <m>.get.v1; any signed-in user
+ *   GET /v1/<m>/echo?text=           sends <m>.echo.v1; public (no token)
  * and subscribes to other modules' events as its description says, with one or two
  * subscribers per event; a chain subscriber publishes <m>.relayed.v1 in the same transaction.
  *
@@ -328,6 +334,54 @@ function echoHandler(messages: ProbeMessages): Type<unknown> {
   return named(EchoHandler, `${messages.Echo.wire.split('.')[0]}EchoHandler`);
 }
 
+/** The role a probe module's writing route asks for (one of the test issuer's roles). */
+export const PROBE_ADMIN_ROLE = 'admin';
+
+const itemBody = z.strictObject({ value: z.int().min(0).max(1000) });
+const itemAnswer = z.object({ key: KEY, seq: z.int().min(1), value: z.int().min(0).max(1000).optional() });
+const echoQuery = z.strictObject({ text: z.string().max(20) });
+
+/** The HTTP routes of probe module `module` (see the header): what the kernel's edge guards, validates and forwards. */
+function itemsController(module: string, messages: ProbeMessages): Type<unknown> {
+  class ItemsController {
+    constructor(
+      private readonly commands: CommandBus,
+      private readonly queries: QueryBus,
+    ) {}
+
+    put(key: string, body: { value: number }): Promise<unknown> {
+      return this.commands.execute(new messages.Put(key, body.value));
+    }
+
+    get(key: string): Promise<unknown> {
+      return this.queries.execute(new messages.Get(key));
+    }
+
+    echo(query: { text: string }): Promise<unknown> {
+      return this.queries.execute(new messages.Echo(query.text));
+    }
+  }
+  const proto = ItemsController.prototype;
+  const route = (name: 'put' | 'get' | 'echo', ...decorators: MethodDecorator[]): void => {
+    const descriptor = Object.getOwnPropertyDescriptor(proto, name)!;
+    for (const decorate of decorators) decorate(proto, name, descriptor);
+    Object.defineProperty(proto, name, descriptor);
+  };
+  route('put', Put('items/:key'), Authenticated(PROBE_ADMIN_ROLE), ApiOkResponse({ description: 'The item as written', standardSchema: itemAnswer }), ApiProblems(400, 403, 409, 503));
+  Param('key', { schema: KEY })(proto, 'put', 0);
+  Body({ schema: itemBody })(proto, 'put', 1);
+  route('get', Get('items/:key'), ApiOkResponse({ description: 'The item', standardSchema: itemAnswer }), ApiProblems(400, 404, 503));
+  Param('key', { schema: KEY })(proto, 'get', 0);
+  route('echo', Get('echo'), Public(), ApiOkResponse({ description: 'What the handler was given' }), ApiProblems(400, 503));
+  QueryArgs({ schema: echoQuery })(proto, 'echo', 0);
+  Inject(CommandBus)(ItemsController, undefined as never, 0);
+  Inject(QueryBus)(ItemsController, undefined as never, 1);
+  Authenticated()(ItemsController);
+  ApiTags(module)(ItemsController);
+  Controller({ path: module, version: '1' })(ItemsController);
+  return named(ItemsController, `${module}ItemsController`);
+}
+
 /** The name of subscriber `index` of `event` in a module (its inbox handler is `<module>/<name>`). */
 export function subscriberName(event: string, index: number): string {
   return `On_${event.replace(/[.-]/g, '_')}_${index}`;
@@ -397,10 +451,12 @@ export function probeManifests(system: ProbeSystem, options: { slowMs: number })
     );
     Module({
       imports: [PersistenceModule.forModule({ module: spec.name, entities: [], migrations: [migrationOf(spec.name)] })],
+      controllers: [itemsController(spec.name, own)],
       providers: [...handlers, ...subscribers],
     })(nest);
     return defineModule({
       name: spec.name,
+      routes: [`/v1/${spec.name}`],
       contract: { ...own },
       subscribes: spec.subscriptions.map((subscription) => probeEvent(subscription.event)),
       load: async () => nest,
