@@ -3,7 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AuthGuard } from '@seams/kernel/http';
 import { isOperationsRoute, SeamsModule, type SeamsModuleOptions } from '@seams/kernel/host';
-import { EventsAdminController } from './events-admin.controller';
+import { EventsAdminController, ReplaysAdminController } from './events-admin.controller';
 import { RedisThrottlerStorage } from './redis-throttler-storage';
 import { ShadowAdminController } from './shadow-admin.controller';
 
@@ -36,7 +36,7 @@ export class AppModule {
           ...(storage && { storage }),
         }),
       ],
-      controllers: [EventsAdminController, ShadowAdminController],
+      controllers: [EventsAdminController, ReplaysAdminController, ShadowAdminController],
       providers: [
         // A provider too, so that Nest closes its Redis connection at shutdown.
         ...(storage ? [{ provide: RedisThrottlerStorage, useValue: storage }] : []),

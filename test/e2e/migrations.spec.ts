@@ -24,10 +24,10 @@ describe('module migrations', () => {
     try {
       for (const module of ['catalog', 'payments']) {
         const { rows } = await db.query(`SELECT name FROM "${module}".migrations ORDER BY id`);
-        expect(rows.map((row) => row.name)).toEqual(['SeamsMessaging1732400000000', 'SeamsParkedOrder1732400000001', 'SeamsTraceContext1732400000002', 'SeamsDeliveryFailures1732400000003', 'SeamsPendingAge1732400000004', expect.stringMatching(/1732464000000$/)]);
+        expect(rows.map((row) => row.name)).toEqual(['SeamsMessaging1732400000000', 'SeamsParkedOrder1732400000001', 'SeamsTraceContext1732400000002', 'SeamsDeliveryFailures1732400000003', 'SeamsPendingAge1732400000004', 'SeamsReplays1732400000005', expect.stringMatching(/1732464000000$/)]);
       }
       const inventory = await db.query(`SELECT name FROM inventory.migrations ORDER BY id`);
-      expect(inventory.rows.map((row) => row.name)).toEqual(['SeamsMessaging1732400000000', 'SeamsParkedOrder1732400000001', 'SeamsTraceContext1732400000002', 'SeamsDeliveryFailures1732400000003', 'SeamsPendingAge1732400000004', 'CreateStock1732464000000', 'ReservationOwner1732700000000']);
+      expect(inventory.rows.map((row) => row.name)).toEqual(['SeamsMessaging1732400000000', 'SeamsParkedOrder1732400000001', 'SeamsTraceContext1732400000002', 'SeamsDeliveryFailures1732400000003', 'SeamsPendingAge1732400000004', 'SeamsReplays1732400000005', 'CreateStock1732464000000', 'ReservationOwner1732700000000']);
       // Every registered module (src/host/manifests.ts): the kernel's tables first, each migration once.
       for (const { name: module } of MANIFESTS) {
         const { rows } = await db.query<{ name: string }>(`SELECT name FROM "${module}".migrations ORDER BY id`);
@@ -41,6 +41,7 @@ describe('module migrations', () => {
         'SeamsTraceContext1732400000002',
         'SeamsDeliveryFailures1732400000003',
         'SeamsPendingAge1732400000004',
+        'SeamsReplays1732400000005',
         'CreateOrders1732464000000',
         'CreatePlacements1732550000000',
         'WidenCancellationReason1732800000000',

@@ -17,7 +17,7 @@ const SHOP_TABLES: Record<string, string[]> = {
   ordering: ['orders', 'placements'],
   payments: ['payments'],
 };
-const KERNEL_TABLES = ['migrations', 'seams_deliveries', 'seams_inbox', 'seams_outbox'];
+const KERNEL_TABLES = ['migrations', 'seams_deliveries', 'seams_inbox', 'seams_outbox', 'seams_replays'];
 
 describe('each module owns one schema', () => {
   let app: TestApp;

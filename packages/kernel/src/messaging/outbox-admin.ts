@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '../primitives';
-import { DatabaseRegistry, returnedRows } from '../persistence';
+import { DatabaseRegistry, type ModuleDatabase, returnedRows } from '../persistence';
+import { MessageRegistry } from '../seam';
 import { OutboxRelay } from './outbox-relay';
 
 export type DeliveryStatus = 'PENDING' | 'DELIVERED' | 'PARKED';
@@ -41,12 +43,62 @@ export class DeliveryNotFoundError extends DomainError {
   }
 }
 
-/** Reads the outboxes of the modules in this process, and puts parked deliveries back in line. */
+/** Where a replay starts in the history the outboxes keep: their oldest event, or the first published at or after a time. */
+export type ReplayStart = 'beginning' | Date;
+
+export type ReplayState = 'running' | 'done' | 'parked' | 'stopped';
+
+/** A replay's progress over the outboxes of this process (its publishers). */
+export interface ReplayView {
+  readonly id: string;
+  /** The module the events are replayed to. */
+  readonly subscriber: string;
+  /** The time it started from; null for the beginning of the history. */
+  readonly from: string | null;
+  /** The publishers (modules of this process) whose events it replays, and the events by name. */
+  readonly publishers: readonly string[];
+  readonly events: readonly string[];
+  /** `running` while deliveries are pending; `parked` when only parked ones are left (see GET /v1/admin/events); then `done`, or `stopped`. */
+  readonly state: ReplayState;
+  /** Deliveries it scheduled: events the subscriber had never been given. */
+  readonly scheduled: number;
+  readonly delivered: number;
+  readonly pending: number;
+  readonly parked: number;
+  /** Deliveries a stop took back before they were made. */
+  readonly cancelled: number;
+  /**
+   * Events left out to keep per-aggregate order: a later event of their aggregate had already
+   * been handed to the subscriber (it was live before the replay began).
+   */
+  readonly skipped: number;
+  readonly createdAt: string;
+  readonly stoppedAt: string | null;
+}
+
+export class UnknownSubscriberError extends DomainError {
+  readonly code = 'events.unknown-subscriber';
+  readonly kind = 'invalid';
+}
+
+export class ReplayNotFoundError extends DomainError {
+  readonly code = 'events.replay-not-found';
+  readonly kind = 'not-found';
+
+  constructor(id: string) {
+    super(`No replay has id ${id} in this process's outboxes`, { id });
+  }
+}
+
+/** Reads the outboxes of the modules in this process, puts parked deliveries back in line, and replays their history to a subscriber. */
 @Injectable()
 export class OutboxAdmin {
+  private readonly logger = new Logger('Replay');
+
   constructor(
     private readonly databases: DatabaseRegistry,
     private readonly relay: OutboxRelay,
+    private readonly registry: MessageRegistry,
   ) {}
 
   async list(status: DeliveryStatus, limit: number): Promise<DeliveryView[]> {
@@ -102,6 +154,165 @@ export class OutboxAdmin {
         };
       }),
     );
+  }
+
+  /**
+   * Replays the events `subscriber` subscribes to, kept in the outboxes of this process's modules
+   * from `from` on, to `subscriber`: one delivery row each for the events it was never given
+   * (marked with the replay), which the relay delivers as it delivers live ones: through the
+   * subscriber's inbox (so each is handled once, however often it is replayed), and per
+   * aggregate in publication order (a replayed event goes before the later live events of its
+   * aggregate still pending). An event whose aggregate already had a later event handed to the
+   * subscriber is skipped, and counted: handing it over now would break that order.
+   *
+   * Per publisher it runs in one transaction that holds off claims and new deliveries of that
+   * outbox (SHARE ROW EXCLUSIVE) for as long as the insert takes, so no live delivery of an
+   * aggregate starts between the check for later events and the replayed rows being there.
+   */
+  async replay(subscriber: string, from: ReplayStart): Promise<ReplayView> {
+    const manifest = this.registry.manifest(subscriber);
+    const known = this.registry.manifests.map((m) => m.name).sort();
+    if (!manifest) throw new UnknownSubscriberError(`There is no module "${subscriber}" (modules: ${known.join(', ')})`, { subscriber, modules: known });
+    if (manifest.subscribes.length === 0) throw new UnknownSubscriberError(`${subscriber} subscribes to no event: there is nothing to replay to it`, { subscriber });
+    const id = randomUUID();
+    const fromTime = from === 'beginning' ? null : from;
+    for (const database of this.publishersOf(subscriber)) {
+      const names = this.eventsOf(subscriber, database.module);
+      await database.dataSource.transaction(async (manager) => {
+        const s = `"${database.module}"`;
+        await manager.query(`LOCK TABLE ${s}.seams_deliveries IN SHARE ROW EXCLUSIVE MODE`);
+        const [counts]: { scheduled: string; skipped: string }[] = await manager.query(
+          `WITH history AS (
+             SELECT o.id, o.position, o.aggregate_id FROM ${s}.seams_outbox o
+              WHERE o.name = ANY($1::text[]) AND ($2::timestamptz IS NULL OR o.created_at >= $2)
+                AND NOT EXISTS (SELECT 1 FROM ${s}.seams_deliveries d WHERE d.event_id = o.id AND d.subscriber = $3)),
+           judged AS (
+             SELECT h.*, EXISTS (SELECT 1 FROM ${s}.seams_deliveries d
+                                  WHERE d.subscriber = $3 AND d.aggregate_id = h.aggregate_id AND d.position > h.position
+                                    AND (d.status = 'DELIVERED' OR (d.status = 'PENDING' AND d.lease_until > now()))) AS late
+               FROM history h),
+           scheduled AS (
+             INSERT INTO ${s}.seams_deliveries (id, event_id, position, aggregate_id, subscriber, replay_id)
+             SELECT gen_random_uuid(), j.id, j.position, j.aggregate_id, $3, $4 FROM judged j WHERE NOT j.late
+             RETURNING 1)
+           SELECT (SELECT count(*) FROM scheduled) AS scheduled, (SELECT count(*) FROM judged WHERE late) AS skipped`,
+          [names, fromTime, subscriber, id],
+        );
+        await manager.query(`INSERT INTO ${s}.seams_replays (id, subscriber, from_time, scheduled, skipped) VALUES ($1, $2, $3, $4, $5)`, [
+          id,
+          subscriber,
+          fromTime,
+          Number(counts.scheduled),
+          Number(counts.skipped),
+        ]);
+      });
+      this.relay.wake(database.module);
+    }
+    const view = await this.replayView(id);
+    if (!view) throw new UnknownSubscriberError(`No module of this process publishes an event ${subscriber} subscribes to`, { subscriber });
+    this.logger.log(
+      `replay ${id} to ${subscriber} from ${view.from ?? 'the beginning'}: ${view.scheduled} events scheduled` +
+        (view.skipped > 0 ? `, ${view.skipped} skipped (a later event of their aggregate had been handled already)` : ''),
+    );
+    return view;
+  }
+
+  /** Every replay recorded in this process's outboxes, newest first. */
+  async replays(): Promise<ReplayView[]> {
+    const ids = new Set<string>();
+    for (const database of this.databases.all()) {
+      const rows: { id: string }[] = await database.dataSource.query(`SELECT id FROM "${database.module}".seams_replays ORDER BY created_at DESC LIMIT 100`);
+      for (const row of rows) ids.add(row.id);
+    }
+    const views = await Promise.all([...ids].map((id) => this.replayView(id)));
+    return views.filter((view): view is ReplayView => view !== undefined).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  async replayOf(id: string): Promise<ReplayView> {
+    const view = await this.replayView(id);
+    if (!view) throw new ReplayNotFoundError(id);
+    return view;
+  }
+
+  /**
+   * Stops a replay: its deliveries not yet made (pending, or parked) are taken back and counted
+   * as cancelled. One being handed over at that moment is taken back too: if it still succeeds,
+   * the subscriber has handled it (its inbox has it) though it counts as cancelled; if it fails,
+   * it is not retried. Stopping one that has ended changes nothing.
+   */
+  async stopReplay(id: string): Promise<ReplayView> {
+    let found = false;
+    for (const database of this.databases.all()) {
+      const s = `"${database.module}"`;
+      await database.dataSource.transaction(async (manager) => {
+        const replay = returnedRows<{ id: string }>(await manager.query(`SELECT id FROM ${s}.seams_replays WHERE id = $1 AND stopped_at IS NULL FOR UPDATE`, [id]));
+        if (replay.length === 0) return;
+        found = true;
+        const taken = returnedRows(
+          await manager.query(
+            `DELETE FROM ${s}.seams_deliveries WHERE replay_id = $1 AND status IN ('PENDING', 'PARKED') RETURNING 1`,
+            [id],
+          ),
+        );
+        await manager.query(`UPDATE ${s}.seams_replays SET stopped_at = now(), cancelled = cancelled + $2 WHERE id = $1`, [id, taken.length]);
+      });
+    }
+    const view = await this.replayView(id);
+    if (!view) throw new ReplayNotFoundError(id);
+    if (found) this.logger.log(`replay ${id} to ${view.subscriber} stopped: ${view.cancelled} deliveries cancelled, ${view.delivered} made`);
+    return view;
+  }
+
+  /** The modules of this process that publish an event `subscriber` subscribes to. */
+  private publishersOf(subscriber: string): ModuleDatabase[] {
+    return this.databases.all().filter((database) => this.eventsOf(subscriber, database.module).length > 0);
+  }
+
+  private eventsOf(subscriber: string, publisher: string): string[] {
+    return (this.registry.manifest(subscriber)?.subscribes ?? []).map((event) => event.wire).filter((wire) => wire.startsWith(`${publisher}.`));
+  }
+
+  private async replayView(id: string): Promise<ReplayView | undefined> {
+    const parts = await Promise.all(
+      this.databases.all().map(async (database) => {
+        const s = `"${database.module}"`;
+        const [replay]: Record<string, unknown>[] = await database.dataSource.query(`SELECT * FROM ${s}.seams_replays WHERE id = $1`, [id]);
+        if (!replay) return undefined;
+        const counts: { status: DeliveryStatus; n: string }[] = await database.dataSource.query(
+          `SELECT status, count(*) AS n FROM ${s}.seams_deliveries WHERE replay_id = $1 GROUP BY status`,
+          [id],
+        );
+        const count = (status: DeliveryStatus) => Number(counts.find((row) => row.status === status)?.n ?? 0);
+        return { publisher: database.module, replay, pending: count('PENDING'), parked: count('PARKED') };
+      }),
+    );
+    const found = parts.filter((part) => part !== undefined);
+    if (found.length === 0) return undefined;
+    const first = found[0].replay;
+    const sum = (pick: (part: (typeof found)[number]) => number) => found.reduce((total, part) => total + pick(part), 0);
+    const scheduled = sum((part) => Number(part.replay.scheduled));
+    const cancelled = sum((part) => Number(part.replay.cancelled));
+    const pending = sum((part) => part.pending);
+    const parked = sum((part) => part.parked);
+    const stopped = found.some((part) => part.replay.stopped_at);
+    const subscriber = first.subscriber as string;
+    return {
+      id,
+      subscriber,
+      from: first.from_time ? iso(first.from_time) : null,
+      publishers: found.map((part) => part.publisher).sort(),
+      events: found.flatMap((part) => this.eventsOf(subscriber, part.publisher)).sort(),
+      state: stopped && pending + parked === 0 ? 'stopped' : pending > 0 ? 'running' : parked > 0 ? 'parked' : 'done',
+      scheduled,
+      // Delivered rows are deleted after the retention: what was scheduled and is neither left nor cancelled was delivered.
+      delivered: scheduled - pending - parked - cancelled,
+      pending,
+      parked,
+      cancelled,
+      skipped: sum((part) => Number(part.replay.skipped)),
+      createdAt: iso(first.created_at),
+      stoppedAt: stopped ? iso(found.find((part) => part.replay.stopped_at)!.replay.stopped_at) : null,
+    };
   }
 
   private async find(module: string, id: string): Promise<DeliveryView[]> {

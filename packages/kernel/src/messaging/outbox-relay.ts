@@ -446,7 +446,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
   }
 
-  /** Deletes delivered events and inbox records past the retention. */
+  /** Deletes delivered events, inbox records and ended replays past the retention (the outbox keeps the rest: the history a replay reads). */
   private async cleanUp(): Promise<void> {
     for (const { database } of this.loops.values()) {
       const s = `"${database.module}"`;
@@ -460,6 +460,12 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           age,
         );
         await database.dataSource.query(`DELETE FROM ${s}.seams_inbox WHERE handled_at < ${older}`, age);
+        // A replay's record goes with its deliveries: once none is left to make and it is past the retention.
+        await database.dataSource.query(
+          `DELETE FROM ${s}.seams_replays r WHERE r.created_at < ${older}
+             AND NOT EXISTS (SELECT 1 FROM ${s}.seams_deliveries d WHERE d.replay_id = r.id AND d.status <> 'DELIVERED')`,
+          age,
+        );
       } catch (error) {
         if (!this.stopping) this.logger.warn(`cleaning ${database.module}'s outbox failed: ${(error as Error).message}`);
       }

@@ -5,6 +5,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   seams_outbox      events the module published, written in the transaction of the change
  *   seams_deliveries  one row per (event, subscribing module): pending, delivered or parked
  *   seams_inbox       events this module's subscribers have handled, written with their effect
+ *   seams_replays     replays of the kept events to a subscriber added later (replayMigration)
  */
 export function messagingMigration(schema: string): new () => MigrationInterface {
   const s = `"${schema}"`;
@@ -123,6 +124,44 @@ export function deliveryFailuresMigration(schema: string): new () => MigrationIn
 
     async down(db: QueryRunner): Promise<void> {
       await db.query(`ALTER TABLE ${s}.seams_deliveries DROP COLUMN failures`);
+    }
+  };
+}
+
+/**
+ * Replays: a subscribing module started from a point in the history the outboxes keep (see
+ * OutboxAdmin.replay). A replayed delivery is an ordinary delivery row marked with its replay;
+ * `seams_replays` (in each publisher's schema) records what the replay scheduled there, what it
+ * skipped to keep per-aggregate order, and what a stop cancelled.
+ */
+export function replayMigration(schema: string): new () => MigrationInterface {
+  const s = `"${schema}"`;
+  return class SeamsReplays1732400000005 implements MigrationInterface {
+    readonly name = 'SeamsReplays1732400000005';
+
+    async up(db: QueryRunner): Promise<void> {
+      await db.query(`ALTER TABLE ${s}.seams_deliveries ADD COLUMN replay_id uuid`);
+      await db.query(`CREATE INDEX seams_deliveries_replay ON ${s}.seams_deliveries (replay_id, status) WHERE replay_id IS NOT NULL`);
+      // the history a replay reads: events by name and time
+      await db.query(`CREATE INDEX seams_outbox_history ON ${s}.seams_outbox (name, created_at)`);
+      await db.query(`
+        CREATE TABLE ${s}.seams_replays (
+          id          uuid         PRIMARY KEY,
+          subscriber  varchar(100) NOT NULL,
+          from_time   timestamptz,
+          scheduled   integer      NOT NULL,
+          skipped     integer      NOT NULL,
+          cancelled   integer      NOT NULL DEFAULT 0,
+          created_at  timestamptz  NOT NULL DEFAULT now(),
+          stopped_at  timestamptz
+        )`);
+    }
+
+    async down(db: QueryRunner): Promise<void> {
+      await db.query(`DROP TABLE ${s}.seams_replays`);
+      await db.query(`DROP INDEX ${s}.seams_outbox_history`);
+      await db.query(`DROP INDEX ${s}.seams_deliveries_replay`);
+      await db.query(`ALTER TABLE ${s}.seams_deliveries DROP COLUMN replay_id`);
     }
   };
 }

@@ -5,7 +5,7 @@ import { DomainError, type IntegrationEvent, type MessageClass } from '../primit
 import { RequestContexts } from '../context';
 import { invalidPayload, type MessageRegistry, SeamTimeoutError } from '../seam';
 import { type DatabaseSettings, DEFAULT_ACQUIRE_TIMEOUT_MS, moduleDatabaseUrl } from './database-settings';
-import { deliveryFailuresMigration, messagingMigration, parkedOrderMigration, pendingAgeMigration, traceContextMigration } from './messaging-tables';
+import { deliveryFailuresMigration, messagingMigration, parkedOrderMigration, pendingAgeMigration, replayMigration, traceContextMigration } from './messaging-tables';
 import { claimInbox, DuplicateDeliveryError, returnedRows, writeOutbox } from './outbox';
 
 const logger = new Logger('Database');
@@ -60,7 +60,7 @@ export class ModuleDatabase implements OnApplicationShutdown {
         url,
         schema: options.module,
         entities: options.entities,
-        migrations: [messagingMigration(options.module), parkedOrderMigration(options.module), traceContextMigration(options.module), deliveryFailuresMigration(options.module), pendingAgeMigration(options.module), ...(options.migrations as never[])],
+        migrations: [messagingMigration(options.module), parkedOrderMigration(options.module), traceContextMigration(options.module), deliveryFailuresMigration(options.module), pendingAgeMigration(options.module), replayMigration(options.module), ...(options.migrations as never[])],
         migrationsTableName: 'migrations',
         poolSize,
         applicationName: `seams:${options.module}`,
