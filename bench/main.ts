@@ -40,6 +40,14 @@ const SCENARIOS = ['local', 'remote', 'http', 'events', 'startup', 'soak'] as co
 const ON_REQUEST: readonly Scenario[] = ['soak'];
 type Scenario = (typeof SCENARIOS)[number];
 const NEEDS_DATABASE: readonly Scenario[] = ['http', 'events', 'startup', 'soak'];
+/**
+ * Scenarios that run the shop (orders placed over HTTP, inventory in a module host): after
+ * `module:remove` of the shop they are left out of a run with one line saying so, or refused in
+ * one line when named. The others (local, remote, events) measure the kernel on modules of
+ * their own (bench/probe.ts, bench/events-probe.ts).
+ */
+const SHOP_SCENARIOS: readonly Scenario[] = ['http', 'startup', 'soak'];
+const SHOP_MODULES = ['catalog', 'inventory', 'ordering', 'payments'];
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -49,7 +57,15 @@ async function main(): Promise<void> {
   const named = args.filter((arg) => arg !== '--smoke' && !arg.startsWith('--soak-ms='));
   const unknown = named.filter((arg) => !(SCENARIOS as readonly string[]).includes(arg));
   if (unknown.length > 0) throw new Error(`Unknown scenario ${unknown.join(', ')}; the scenarios are ${SCENARIOS.join(', ')} (and --smoke)`);
-  const chosen = SCENARIOS.filter((scenario) => (named.length === 0 ? smoke || !ON_REQUEST.includes(scenario) : named.includes(scenario)));
+  const wanted = SCENARIOS.filter((scenario) => (named.length === 0 ? smoke || !ON_REQUEST.includes(scenario) : named.includes(scenario)));
+  const missing = SHOP_MODULES.filter((module) => !existsSync(join(ROOT, 'modules', module)));
+  const chosen = missing.length === 0 ? wanted : wanted.filter((scenario) => !SHOP_SCENARIOS.includes(scenario));
+  const left = wanted.filter((scenario) => !chosen.includes(scenario));
+  if (left.length > 0) {
+    const why = `${left.join(', ')} measure${left.length === 1 ? 's' : ''} the shop, and modules/${missing.join(', modules/')} ${missing.length === 1 ? 'is' : 'are'} not here (module:remove)`;
+    if (named.length > 0) throw new Error(`bench: ${why}`);
+    console.error(`== skipped: ${why}`);
+  }
   const profile: Profile = smoke ? SMOKE : FULL;
 
   const server = chosen.some((s) => NEEDS_DATABASE.includes(s)) ? await startPgServer() : undefined;

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import draft07 from 'ajv/dist/refs/json-schema-draft-07.json';
@@ -67,24 +67,37 @@ describe('docker-compose.yml', () => {
     expect(compose.services.app.depends_on).toEqual({ postgres: { condition: 'service_healthy' } });
   });
 
-  it('has a split profile: the monolith with inventory remote, and inventory as its own service, over NATS', () => {
-    const { monolith, inventory, nats } = compose.services;
-    expect([monolith.profiles, inventory.profiles, nats.profiles]).toEqual([['split'], ['split'], ['split']]);
+  /** The split profile's module host: the service started with `--module <name>` (none once module:remove took the profile out). */
+  const host = Object.entries(compose.services).find(([, service]) => service.command?.includes('--module'));
+
+  it('has a split profile: the monolith with one module remote, and that module as its own service, over NATS (or none once that module is removed)', () => {
+    if (!host) {
+      // module:remove took the profile out with its module: nothing may still start or name it
+      expect(Object.values(compose.services).filter((service) => service.profiles?.includes('split'))).toEqual([]);
+      expect(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')).not.toMatch(/--profile split|split profile/);
+      return;
+    }
+    const [name, module] = host;
+    const extracted = module.command!.at(-1)!;
+    const setting = `SEAMS_${extracted.toUpperCase().replace(/-/g, '_')}`;
+    expect(existsSync(join(ROOT, 'modules', extracted))).toBe(true);
+    const { monolith, nats } = compose.services;
+    expect([monolith.profiles, module.profiles, nats.profiles]).toEqual([['split'], ['split'], ['split']]);
     expect(monolith.build).toBe('.');
-    expect(inventory.build).toBe('.');
-    expect(monolith.environment).toMatchObject({ SEAMS_INVENTORY: 'remote', SEAMS_INVENTORY_URL: 'nats://nats:4222' });
-    // inventory's routes on the monolith's port are forwarded to its host (its PORT, by its service name)
-    expect(monolith.environment?.SEAMS_INVENTORY_HTTP_URL).toBe(`http://inventory:${inventory.environment?.PORT}`);
-    expect(inventory.command).toEqual(['node', 'dist/src/main.js', '--module', 'inventory']);
-    expect(inventory.environment).toMatchObject({ SEAMS_INVENTORY_URL: 'nats://nats:4222' });
-    // two replicas sharing inventory's NATS queue group; no host port, which two replicas could not share
-    expect(inventory.deploy).toEqual({ replicas: 2 });
-    expect(inventory.ports).toBeUndefined();
+    expect(module.build).toBe('.');
+    expect(monolith.environment).toMatchObject({ [setting]: 'remote', [`${setting}_URL`]: 'nats://nats:4222' });
+    // its routes on the monolith's port are forwarded to its host (its PORT, by its service name)
+    expect(monolith.environment?.[`${setting}_HTTP_URL`]).toBe(`http://${name}:${module.environment?.PORT}`);
+    expect(module.command).toEqual(['node', 'dist/src/main.js', '--module', extracted]);
+    expect(module.environment).toMatchObject({ [`${setting}_URL`]: 'nats://nats:4222' });
+    // two replicas sharing its NATS queue group; no host port, which two replicas could not share
+    expect(module.deploy).toEqual({ replicas: 2 });
+    expect(module.ports).toBeUndefined();
     expect(compose.services.app.profiles).toEqual(['monolith']);
   });
 
   it('gives every app container the same service secret and development issuer key, and trusts that issuer only outside production', () => {
-    const apps = [compose.services.app, compose.services.monolith, compose.services.inventory];
+    const apps = [compose.services.app, ...(host ? [compose.services.monolith, host[1]] : [])];
     for (const service of apps) {
       expect(service.environment).toMatchObject({ NODE_ENV: 'development', SEAMS_AUTH_DEV: 'on' });
       expect(String(service.environment?.SEAMS_SERVICE_SECRET).length).toBeGreaterThanOrEqual(32);

@@ -134,6 +134,9 @@ describe('npm run module:remove, end to end in a copy of the repository (slow)',
     expect(readFileSync(join(copy, 'src', 'host', 'manifests.ts'), 'utf8')).not.toMatch(/catalog|inventory|ordering|payments/);
     expect(readFileSync(join(copy, 'docs', 'modules.md'), 'utf8')).not.toMatch(/^## (catalog|inventory|ordering|payments)$/m);
     expect(readFileSync(join(copy, 'docs', 'architecture.md'), 'utf8')).not.toContain('inventory.reserve-stock.v1');
+    // the compose file's split profile extracted inventory: it goes, and so does the payments setting of the app service
+    expect(stdout).toContain('  ~ docker-compose.yml (the split profile of inventory, PAYMENTS_DECLINE_ABOVE_MINOR removed)');
+    expect(readFileSync(join(copy, 'docker-compose.yml'), 'utf8')).not.toMatch(/inventory|--profile split|PAYMENTS_/);
 
     await inCopy('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
     await inCopy('npm', ['run', '--silent', 'lint']);

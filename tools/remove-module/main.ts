@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { MANIFESTS_FILE, MODULES_DOC, planRemoval, type Removal, RemovalRefused } from './plan';
+import { COMPOSE_FILE, MANIFESTS_FILE, MODULES_DOC, planRemoval, type Removal, RemovalRefused } from './plan';
 
 /**
  * `npm run module:remove -- <name> [<name>...] [--no-refresh]`: the inverse of module:new. Removes
  * the modules' folders and migrations, their registration in src/host/manifests.ts, their
- * contract snapshots, their sections of docs/modules.md and the tests that belong to them: their
+ * contract snapshots, their sections of docs/modules.md, their route rows, their part of
+ * docker-compose.yml (a split profile extracting one, their settings) and the tests that belong to them: their
  * contract suites, test/modules/<name>.*, every test or test helper that imports their code or
  * says it uses them (`// @uses-modules <name>`), and every test file that imports one of those;
  * then refreshes docs/architecture.md and the README diagram (`npm run docs:arch`) and the
@@ -23,6 +24,7 @@ export function removeModules(root: string, names: readonly string[]): Removal {
   if (removal.manifests !== undefined) writeFileSync(join(root, MANIFESTS_FILE), removal.manifests);
   if (removal.modulesDoc !== undefined) writeFileSync(join(root, MODULES_DOC), removal.modulesDoc.markdown);
   for (const doc of removal.routeDocs ?? []) writeFileSync(join(root, doc.path), doc.markdown);
+  if (removal.compose !== undefined) writeFileSync(join(root, COMPOSE_FILE), removal.compose.yaml);
   return removal;
 }
 
@@ -67,6 +69,7 @@ function main(): void {
   if (removal.manifests !== undefined) console.log(`  ~ ${MANIFESTS_FILE} (unregistered)`);
   if (removal.modulesDoc !== undefined) console.log(`  ~ ${MODULES_DOC} (sections ${removal.modulesDoc.sections.join(', ')} removed)`);
   for (const doc of removal.routeDocs ?? []) console.log(`  ~ ${doc.path} (${doc.rows} route row${doc.rows === 1 ? '' : 's'} removed)`);
+  if (removal.compose !== undefined) console.log(`  ~ ${COMPOSE_FILE} (${removal.compose.removed.join(', ')} removed)`);
 
   let refreshed = true;
   if (parsed.refresh) refreshed = ['docs:arch', 'docs:settings'].every((script) => spawnSync('npm', ['run', '--silent', script], { cwd: root, stdio: 'inherit' }).status === 0);

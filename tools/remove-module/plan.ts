@@ -1,11 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { withoutModuleSections, withoutRouteRows } from './docs';
+import { withoutModuleInCompose, withoutModuleSections, withoutRouteRows } from './docs';
 import { allFiles, declaredModulesOf, fileOf, importsOf, moduleOfPath, sourceFiles } from './imports';
 import { withManifestsUnregistered } from './unregister';
 
 export const MANIFESTS_FILE = 'src/host/manifests.ts';
 export const MODULES_DOC = 'docs/modules.md';
+export const COMPOSE_FILE = 'docker-compose.yml';
 
 /** A removal module:remove refuses; the message is one line and names what is in the way. */
 export class RemovalRefused extends Error {}
@@ -21,6 +22,8 @@ export interface Removal {
   readonly modulesDoc?: { markdown: string; sections: readonly string[] };
   /** Docs whose route tables had rows of their routes (README.md, docs/modules.md), rewritten. */
   readonly routeDocs?: readonly { path: string; markdown: string; rows: number }[];
+  /** The new docker-compose.yml, when it ran them (a split profile extracting one, their settings). */
+  readonly compose?: { yaml: string; removed: readonly string[] };
 }
 
 /** The docs with route tables module:new adds rows to. */
@@ -124,11 +127,14 @@ export function planRemoval(root: string, requested: readonly string[]): Removal
     const after = withoutRouteRows(before, prefixes);
     return after.removed > 0 ? [{ path, markdown: after.markdown, rows: after.removed }] : [];
   });
+  const composeBefore = existsSync(join(root, COMPOSE_FILE)) ? readFileSync(join(root, COMPOSE_FILE), 'utf8') : undefined;
+  const compose = composeBefore === undefined ? undefined : withoutModuleInCompose(composeBefore, names);
   return {
     names,
     files: [...files].map(([path, why]) => ({ path, why })).sort((a, b) => (a.path < b.path ? -1 : 1)),
     ...(manifests !== undefined && manifests !== manifestsSource && { manifests }),
     ...(doc !== undefined && doc.removed.length > 0 && { modulesDoc: { markdown: doc.markdown, sections: doc.removed } }),
     ...(routeDocs.length > 0 && { routeDocs }),
+    ...(compose !== undefined && compose.removed.length > 0 && { compose }),
   };
 }
