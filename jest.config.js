@@ -51,6 +51,11 @@ module.exports = {
     // The kernel package from its source, so a test needs no build of it (processes the tests
     // start load its build, packages/kernel/dist, through node_modules/@seams/kernel).
     '^@seams/kernel/(.*)$': '<rootDir>/packages/kernel/src/$1',
+    // .ci/nest-latest.sh: Nest (and what it shares state through) from a fresh install of the
+    // newest versions the kernel's peer ranges allow, for test/seam/nest-internals.spec.ts.
+    ...(process.env.SEAMS_NEST_UNDER_TEST && {
+      '^(@nestjs/[^/]+|rxjs|reflect-metadata)(/.*)?$': `${process.env.SEAMS_NEST_UNDER_TEST}/node_modules/$1$2`,
+    }),
   },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,13 +13,23 @@ import { type FreshFolder, ROOT } from './fresh-install';
 
 const run = promisify(execFile);
 
+/**
+ * The Node the example is installed, built and run with: this one, or another supported line
+ * (`SEAMS_ADOPTION_NODE`, the path of its `node`; .ci/adoption-node-lines.sh installs Node 22
+ * and 24 from the npm registry and runs this suite with each). Its folder goes first on PATH,
+ * so `npm` and the tools run on it too.
+ */
+const NODE = process.env.SEAMS_ADOPTION_NODE ?? process.execPath;
+const NODE_PATH_ENV = { PATH: `${dirname(NODE)}:${process.env.PATH ?? ''}` };
+const nodeMajor = Number(execFileSync(NODE, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' }).trim());
+
 /** Commands in `dir`, their output on failure. */
 function folderAt(dir: string): FreshFolder {
   return {
     dir,
     exec: async (command, args, options = {}) => {
       try {
-        return await run(command, [...args], { cwd: dir, timeout: options.timeoutMs ?? 120_000, env: { ...process.env, ...options.env }, maxBuffer: 64 << 20 });
+        return await run(command, [...args], { cwd: dir, timeout: options.timeoutMs ?? 120_000, env: { ...process.env, ...NODE_PATH_ENV, ...options.env }, maxBuffer: 64 << 20 });
       } catch (error) {
         const failed = error as Error & { stdout?: string; stderr?: string };
         throw new Error(`${command} ${args.join(' ')} failed in ${dir}: ${failed.message}\n${failed.stdout ?? ''}\n${failed.stderr ?? ''}`, { cause: error });
@@ -41,7 +51,7 @@ function folderAt(dir: string): FreshFolder {
 const DOC = readFileSync(join(ROOT, 'docs/adopting.md'), 'utf8');
 const files = [...DOC.matchAll(/```(?:ts|js|json) file=(\S+)\n([\s\S]*?)```/g)].map(([, path, body]) => ({ path, body }));
 
-describe('adopting the kernel in a new NestJS app (docs/adopting.md)', () => {
+describe(`adopting the kernel in a new NestJS app (docs/adopting.md), on Node ${nodeMajor}`, () => {
   let fresh: FreshFolder;
   let installOutput: { stdout: string; stderr: string };
   let database: TestDatabase;
@@ -55,6 +65,12 @@ describe('adopting the kernel in a new NestJS app (docs/adopting.md)', () => {
     for (const { path, body } of files) {
       mkdirSync(dirname(join(dir, path)), { recursive: true });
       writeFileSync(join(dir, path), body);
+    }
+    // The page: the `overrides` entry is for Node 20; on Node 22 or 24 leave it out.
+    if (nodeMajor >= 22) {
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { overrides?: unknown };
+      delete manifest.overrides;
+      writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
     }
     installOutput = await fresh.exec('npm', ['install'], { timeoutMs: 420_000 });
     database = await createTestDatabase();
@@ -76,6 +92,10 @@ describe('adopting the kernel in a new NestJS app (docs/adopting.md)', () => {
   });
 
   it('installs from the registry with no peer conflict or engine warning, the newest versions the ranges allow', async () => {
+    // on the Node it was meant to run on
+    expect((await fresh.exec('node', ['--version'])).stdout.trim()).toMatch(new RegExp(`^v${nodeMajor}\\.`));
+    // and npm itself ran on it (`npm version` names the Node it runs on)
+    expect(String((JSON.parse((await fresh.exec('npm', ['version', '--json'])).stdout) as { node: string }).node).split('.')[0]).toBe(String(nodeMajor));
     expect(`${installOutput.stdout}\n${installOutput.stderr}`).not.toMatch(/ERESOLVE|EBADENGINE/);
     // Not this repository's locked versions: what the ranges allow today.
     const installed = (name: string) => (JSON.parse(readFileSync(join(fresh.dir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
@@ -93,7 +113,7 @@ describe('adopting the kernel in a new NestJS app (docs/adopting.md)', () => {
     const port = await freePort();
     const child = startAppProcess(
       { DATABASE_URL: database.url, PORT: String(port), SEAMS_LOG_LEVEL: 'warn', ...env },
-      {},
+      { node: NODE },
       [join(fresh.dir, 'dist', 'main.js'), ...args],
     );
     processes.push(child);

@@ -26,7 +26,12 @@ import { Test } from '@nestjs/testing';
  * bench), widen the range in packages/kernel/package.json.
  */
 const ROOT = join(__dirname, '..', '..');
-const installed = (name: string) => (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+/**
+ * Where Nest is installed: the repository, or with SEAMS_NEST_UNDER_TEST a fresh install of the
+ * newest versions the peer ranges allow (.ci/nest-latest.sh; jest.config.js maps the imports there).
+ */
+const UNDER_TEST = process.env.SEAMS_NEST_UNDER_TEST ?? ROOT;
+const installed = (name: string) => (JSON.parse(readFileSync(join(UNDER_TEST, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 const peers = (JSON.parse(readFileSync(join(ROOT, 'packages/kernel/package.json'), 'utf8')) as { peerDependencies: Record<string, string> })
   .peerDependencies;
 
@@ -79,7 +84,15 @@ class AskHandler implements IQueryHandler<Ask, number> {
 @Module({ imports: [CqrsModule.forRoot()], providers: [PingHandler, AskHandler] })
 class BusesModule {}
 
-describe('Nest internals the seam relies on', () => {
+describe(`Nest internals the seam relies on (@nestjs/cqrs ${installed('@nestjs/cqrs')}, @nestjs/microservices ${installed('@nestjs/microservices')})`, () => {
+  it('runs against the Nest it names: the classes come from that install', async () => {
+    // a mapping that did not take would check the repository's Nest and prove nothing about the newest
+    for (const [name, type] of [['@nestjs/cqrs', CommandBus], ['@nestjs/microservices', ClientTCP]] as const) {
+      expect(require.resolve(name)).toContain(join(UNDER_TEST, 'node_modules', name));
+      expect(((await import(name)) as Record<string, unknown>)[type.name]).toBe(type);
+    }
+  });
+
   it.each(Object.keys(RE_VERIFY))('%s is installed in the version range the kernel was verified on (its peer dependency)', (name) => {
     const range = peers[name];
     expect(range).toMatch(/^~/); // internals may change in any minor version

@@ -61,9 +61,13 @@ export interface AppProcess {
  * Starts the built app (`dist/src/main.js`, made by `npm run build`) as a child process, or
  * another Node entry given as `args` (e.g. `['-r', register, host.ts]`).
  */
-export function startAppProcess(env: NodeJS.ProcessEnv, options: Pick<SpawnOptions, 'uid' | 'gid' | 'cwd'> = {}, args: readonly string[] = [MAIN]): AppProcess {
+export function startAppProcess(
+  env: NodeJS.ProcessEnv,
+  { node = process.execPath, ...options }: Pick<SpawnOptions, 'uid' | 'gid' | 'cwd'> & { readonly node?: string } = {},
+  args: readonly string[] = [MAIN],
+): AppProcess {
   if (args[0] === MAIN && !existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (\`npm test\` does)`);
-  const child = spawn(process.execPath, [...args], {
+  const child = spawn(node, [...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, NODE_ENV: 'test', NO_COLOR: '1', ...testAuthEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
