@@ -4,6 +4,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Metrics } from '@seams/kernel/observability';
 import { DomainError } from '@seams/kernel/primitives';
 import { RequestContexts, Seam } from '@seams/kernel/seam';
+import { Client } from 'pg';
 import request from 'supertest';
 import { createApp, startApp } from '../../src/host/create-app';
 import { testAuthEnv } from '../support/auth';
@@ -12,6 +13,7 @@ import { BROKERS, deleteQueues } from '../support/cluster';
 import { startTestDns, type TestDns } from '../support/dns-server';
 import { type AppProcess, freePort, startAppProcess } from '../support/processes';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { eventually } from '../support/test-app';
 import { probeManifests, probeMessages, type ProbeSystem } from '../sim/probe-system';
 
 /**
@@ -57,6 +59,11 @@ async function startReplica(ip: string, url: string, http?: number, extra: Recor
   const child = startAppProcess(env, {}, ['-r', REGISTER, HOST]);
   await child.waitFor(/probe host of alpha ready/, 60_000);
   return { ip, http: port, process: child };
+}
+
+/** `seams_seam_refused_total` for alpha in a scrape: messages its hosts refused while shutting down. */
+function refusedCount(scrape: string): number {
+  return Number(/^seams_seam_refused_total\{module="alpha"\} (\d+)/m.exec(scrape)?.[1] ?? 0);
 }
 
 /** How many `alpha.get.v1` this replica's process has handled (its own metrics). */
@@ -131,6 +138,35 @@ describe('a module address that lists its replicas', () => {
     b.process = (await startReplica(B, url(), b.http)).process;
     await askUntil(monolith, async () => (await handled(b)) > 0);
     expect(await monolith.get(Metrics).scrape()).toContain(`seams_seam_replica_up{module="alpha",replica="${B}:${seamPort}"} 1`);
+  });
+
+  it('takes a command a replica refused while shutting down to the other one: every command succeeds, each handled once', async () => {
+    const service = <T>(work: () => Promise<T>) => RequestContexts.run({ principal: { kind: 'service', service: 'test' }, correlationId: 'replicas-drain' }, work);
+    const rows = async (sql: string) => {
+      const client = new Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        return (await client.query(sql)).rows as { key: string; n: number }[];
+      } finally {
+        await client.end();
+      }
+    };
+    // one slow command in each replica (least in flight first), so A has work to finish when it is told to stop
+    const slow = ['slow-1', 'slow-2'].map((key) => service(() => monolith.get(Seam).send(new Put(key, 950))));
+    await eventually(() => rows(`SELECT key FROM alpha.calls WHERE key LIKE 'slow-%'`), (found) => found.length === 2, 30_000);
+    const [a] = replicas;
+    const exited = a.process.stop('SIGTERM');
+    // A drains: its HTTP port closes at once, its seam refuses new messages until its slow command is done
+    await eventually(() => fetch(`http://127.0.0.1:${a.http}/health/ready`).then((response) => response.status, () => 0), (status) => status !== 200, 10_000);
+    const refusedBefore = refusedCount(await monolith.get(Metrics).scrape());
+    // commands with no idempotency key: before, the one that reached A failed with seam.unavailable
+    for (let i = 1; i <= 6; i++) await expect(service(() => monolith.get(Seam).send(new Put('moved', i)))).resolves.toEqual({ key: 'moved', seq: i });
+    expect(refusedCount(await monolith.get(Metrics).scrape())).toBeGreaterThan(refusedBefore);
+    await expect(Promise.all(slow)).resolves.toEqual([{ key: 'slow-1', seq: 1 }, { key: 'slow-2', seq: 1 }]);
+    expect(await exited).toBe(0);
+    // each handled once: six calls entered the handler, and the item is at version six
+    expect(await rows(`SELECT count(*)::int AS n FROM alpha.calls WHERE key = 'moved'`)).toEqual([{ n: 6 }]);
+    a.process = (await startReplica(A, url(), a.http)).process;
   });
 
   it('answers seam.unavailable, not a crash or a hang, when no replica answers; and serves again once one does', async () => {

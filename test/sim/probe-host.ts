@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createApp, startApp } from '../../src/host/create-app';
 import type { Request, Response } from 'express';
+import { shutDownGracefully } from '@seams/kernel/host';
 import { Seam } from '@seams/kernel/seam';
 import { probeManifests, type ProbeSystem } from './probe-system';
 import type { Step } from './scenario';
@@ -30,8 +31,10 @@ async function main(): Promise<void> {
   });
   await startApp(app, Number(process.env.PORT), '127.0.0.1');
   process.stdout.write(`probe host of ${module} ready\n`);
+  // As the app's own entry (src/main.ts) stops: what is under way is finished, new messages are refused.
+  const timeoutMs = Number(process.env.SEAMS_SHUTDOWN_TIMEOUT_MS ?? 10_000);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => void app.close().then(() => process.exit(0)));
+    process.once(signal, () => void shutDownGracefully(app, timeoutMs).then(() => process.exit(0)));
   }
 }
 

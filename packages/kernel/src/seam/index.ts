@@ -21,7 +21,7 @@ export { RemoteModules } from './remote-modules';
 export { ShadowRuns } from './shadow';
 export type { ShadowDifference } from './shadow';
 export { SeamReceiver } from './seam-receiver';
-export { SeamUnavailableError, SeamTimeoutError, InvalidMessageError, UnknownMessageError, SeamBadAnswerError, answerIssues, invalidPayload, notSent } from './seam-errors';
+export { SeamUnavailableError, SeamTimeoutError, InvalidMessageError, UnknownMessageError, SeamBadAnswerError, answerIssues, invalidPayload, isRefusal, notSent } from './seam-errors';
 export type { Envelope, Reply } from './envelope';
 export { patternOf } from './envelope';
 export { transportOf, clientOptions, MAX_FRAME_CHARS } from './transport';

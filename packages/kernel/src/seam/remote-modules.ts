@@ -10,7 +10,7 @@ import { UnauthenticatedError } from '../security/principal';
 import { clientRequest } from './client-request';
 import { ENVELOPE_VERSION, type Envelope, patternOf, type Reply, SEAM_PING, tcpPatternOf, type WireError } from './envelope';
 import { RequestContexts } from '../context';
-import { RemoteError, RemoteFailureError, SeamTimeoutError, SeamUnavailableError } from './seam-errors';
+import { isRefusal, RemoteError, RemoteFailureError, SeamTimeoutError, SeamUnavailableError } from './seam-errors';
 import { Topology } from './topology';
 import { Deadlines } from './deadlines';
 import { addressesOf, clientOptions, transportOf } from './transport';
@@ -97,6 +97,7 @@ export class RemoteModules implements OnApplicationShutdown {
   private readonly pending = new Set<Pending>();
   private readonly routes = new Map<string, ObservedRoute>();
   private readonly observer: SeamObserver;
+  private readonly refusals: ReturnType<SeamObserver['metrics']['counter']>;
 
   constructor(
     private readonly topology: Topology,
@@ -107,6 +108,11 @@ export class RemoteModules implements OnApplicationShutdown {
     this.observer = observer ?? SeamObserver.standalone();
     const replicaOptions = { ...DEFAULT_REPLICA_OPTIONS, resolve: systemResolve, ...options.replicas };
     const opened = this.observer.metrics.counter('seams_seam_connections_opened_total', 'TCP seam connections opened to remote modules\' replicas (first, after a failure, or renewing an old one)', ['module']);
+    this.refusals = this.observer.metrics.counter(
+      'seams_seam_refused_total',
+      'Messages a module host refused unhandled because it was shutting down (each is taken to another replica, whatever its kind)',
+      ['module'],
+    );
     for (const { module, url } of topology.remote) {
       const tcp = transportOf(url) === 'tcp';
       const pattern = tcp ? tcpPatternOf(module, topology.namespace) : patternOf(module, topology.namespace);
@@ -232,7 +238,11 @@ export class RemoteModules implements OnApplicationShutdown {
         if (error) return reject(error);
         connection.heard++;
         if (reply?.ok === true) resolve(reply.result);
-        else if (reply?.ok === false && typeof reply.error === 'object' && reply.error !== null) reject(errorFromWire(reply.error));
+        else if (reply?.ok === false && typeof reply.error === 'object' && reply.error !== null) {
+          const failure = errorFromWire(reply.error);
+          if (isRefusal(failure)) this.refusals.inc({ module });
+          reject(failure);
+        }
         else reject(new SeamUnavailableError(module, `it answered with something that is not a seam reply (${where})`));
       };
       // Deadlines are enforced by one coarse timer for all calls in flight rather than a timer

@@ -11,7 +11,7 @@ import {
   wrap,
 } from 'cockatiel';
 import { wholeNumbers } from '../context';
-import { SeamTimeoutError, SeamUnavailableError } from './seam-errors';
+import { isRefusal, SeamTimeoutError, SeamUnavailableError } from './seam-errors';
 
 /**
  * The policies every remote seam call runs under, per module (typed options: defaults for
@@ -22,7 +22,9 @@ import { SeamTimeoutError, SeamUnavailableError } from './seam-errors';
  *   queryRetries      extra attempts for a query (or an idempotent command) whose module was unreachable (2)
  * The timeout is the envelope's deadline (the seam's `timeoutMs`). A command is retried only
  * when its contract declares an idempotency key (`static idempotencyKey`): any other command
- * may have taken effect before its answer was lost.
+ * may have taken effect before its answer was lost. Any message is retried (up to
+ * `queryRetries` more times) when a host refused it unhandled because it is shutting down
+ * (`isRefusal`): the retry goes to another replica.
  */
 export interface ResilienceSettings {
   readonly breakerThreshold: number;
@@ -62,8 +64,8 @@ const moduleFailed = (error: Error) => error instanceof SeamUnavailableError || 
 /** One module's circuit breaker, bulkhead and retry (for queries and idempotent commands). */
 export class ModulePolicy {
   private readonly breaker;
-  private readonly once: IPolicy;
   private readonly withRetries: IPolicy;
+  private readonly onRefusal: IPolicy;
 
   constructor(
     private readonly module: string,
@@ -74,13 +76,16 @@ export class ModulePolicy {
       breaker: new ConsecutiveBreaker(Math.max(1, settings.breakerThreshold)),
     });
     const limit = bulkhead(Math.max(1, settings.bulkheadLimit), settings.bulkheadQueue);
-    this.once = wrap(this.breaker, limit);
-    const retries = retry(handleWhen((error) => error instanceof SeamUnavailableError && !(error as SeamUnavailableError).fastFail), {
+    const backoff = () => new ExponentialBackoff({ initialDelay: 50, maxDelay: 500 });
+    const retries = retry(handleWhen((error) => (error instanceof SeamUnavailableError && !error.fastFail) || isRefusal(error)), {
       maxAttempts: settings.queryRetries,
-      backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 500 }),
+      backoff: backoff(),
     });
     // The breaker is outermost: it counts calls, not attempts, and an open circuit stops the retries too.
     this.withRetries = wrap(this.breaker, retries, limit);
+    // Any message, whatever its kind, is taken to another replica when a host refused it
+    // unhandled (shutting down): it cannot have taken effect there.
+    this.onRefusal = wrap(this.breaker, retry(handleWhen(isRefusal), { maxAttempts: settings.queryRetries, backoff: backoff() }), limit);
   }
 
   /** The breaker's state, for health and metrics: `closed`, `open`, `half-open` or `isolated`. */
@@ -88,7 +93,10 @@ export class ModulePolicy {
     return ['closed', 'open', 'half-open', 'isolated'][this.breaker.state] ?? String(this.breaker.state);
   }
 
-  /** Runs `call` under the breaker and the bulkhead, retried when unreachable if `retriable` (queries, idempotent commands). */
+  /**
+   * Runs `call` under the breaker and the bulkhead, retried when unreachable if `retriable`
+   * (queries, idempotent commands), and whatever it is when a host refused it unhandled.
+   */
   async execute<T>(retriable: boolean, call: () => Promise<T>): Promise<T> {
     // Counted so that a refusal can say whether any attempt left the process (`sent`): a retry
     // turned away by the bulkhead follows an attempt whose outcome is unknown.
@@ -98,7 +106,7 @@ export class ModulePolicy {
       return call();
     };
     try {
-      return await (retriable ? this.withRetries : this.once).execute(attempt);
+      return await (retriable ? this.withRetries : this.onRefusal).execute(attempt);
     } catch (error) {
       const retryAfterSeconds = Math.max(1, Math.ceil(this.settings.halfOpenMs / 1000));
       if (error instanceof BrokenCircuitError) {

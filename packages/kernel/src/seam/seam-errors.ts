@@ -18,11 +18,22 @@ export class SeamUnavailableError extends DomainError {
    */
   readonly sent: boolean;
 
-  constructor(module: string, reason: string, options: { retryAfterSeconds?: number; fastFail?: boolean; sent?: boolean } = {}) {
-    super(`The ${module} module is unavailable: ${reason}`, { module, retryAfterSeconds: options.retryAfterSeconds ?? 1 });
+  constructor(module: string, reason: string, options: { retryAfterSeconds?: number; fastFail?: boolean; sent?: boolean; refused?: boolean } = {}) {
+    super(`The ${module} module is unavailable: ${reason}`, { module, retryAfterSeconds: options.retryAfterSeconds ?? 1, ...(options.refused && { refused: true }) });
     this.fastFail = options.fastFail ?? false;
     this.sent = options.sent ?? true;
   }
+}
+
+/**
+ * Whether `error` is a module host's refusal of a message it did not start to handle (it is
+ * shutting down: `details.refused`, which crosses the wire): the message cannot have taken
+ * effect there, so it may go to another replica whatever its kind, a command without an
+ * idempotency key included.
+ */
+export function isRefusal(error: unknown): boolean {
+  const failure = error as { code?: unknown; details?: { refused?: unknown } } | null;
+  return failure?.code === 'seam.unavailable' && failure.details?.refused === true;
 }
 
 /**

@@ -95,7 +95,8 @@ export class SeamReceiver {
   }
 
   private refuse(module: string): Reply {
-    return { ok: false, error: errorToWire(new SeamUnavailableError(module, 'its host is shutting down'), module) };
+    // `refused`: nothing of the message ran here, so the sender may take it to another replica.
+    return { ok: false, error: errorToWire(new SeamUnavailableError(module, 'its host is shutting down', { refused: true }), module) };
   }
 
   /**
