@@ -1,4 +1,3 @@
-// @uses-modules catalog, inventory, ordering, payments
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,9 +5,16 @@ import { type AppProcess, freePort, startAppProcess } from '../support/processes
 import { startOwnPostgres } from '../support/own-postgres';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
+/**
+ * The app's own start (src/host/run-main.ts, what `node dist/src/main.js` runs) on the kernel's
+ * probe modules alpha and bravo (test/sim/probe-main.ts): the start-up errors are the kernel's
+ * and the host's, and hold with no shop module.
+ */
+const ENTRY = ['-r', join(__dirname, '..', 'sim', 'register.js'), join(__dirname, '..', 'sim', 'probe-main.ts')];
+
 /** A start that must be refused: its exit code and what it printed on stderr, line by line. */
-async function refusedStart(env: Record<string, string>, args?: string[]): Promise<{ code: number | string; lines: string[]; output: string }> {
-  const app = startAppProcess(env, {}, args);
+async function refusedStart(env: Record<string, string>, args: string[] = []): Promise<{ code: number | string; lines: string[]; output: string }> {
+  const app = startAppProcess(env, {}, [...ENTRY, ...args]);
   let stderr = '';
   app.child.stderr!.on('data', (chunk) => (stderr += chunk));
   const code = await app.exited();
@@ -26,13 +32,13 @@ describe('a start with a configuration problem', () => {
     const { code, lines, output } = await refusedStart({
       SEAMS_DATA_DIR: dataDir,
       SEAMS_EMBEDDED_PG_PORT: String(await freePort()),
-      SEAMS_INVENTORY: 'remote',
-      SEAMS_INVENTORY_URL: '127.0.0.1:4115',
+      SEAMS_ALPHA: 'remote',
+      SEAMS_ALPHA_URL: '127.0.0.1:4115',
       SEAMS_TIMEOUT_MS: 'soon',
     });
     expect(code).toBe(2);
     expect(lines).toEqual([
-      'SEAMS_INVENTORY_URL must be an address like tcp://host:port, nats://host:port or amqp://user:pass@host:port, not "127.0.0.1:4115"; did you mean SEAMS_INVENTORY_URL=tcp://127.0.0.1:4115?',
+      'SEAMS_ALPHA_URL must be an address like tcp://host:port, nats://host:port or amqp://user:pass@host:port, not "127.0.0.1:4115"; did you mean SEAMS_ALPHA_URL=tcp://127.0.0.1:4115?',
       'SEAMS_TIMEOUT_MS must be a positive whole number, not "soon"',
     ]);
     expect(output).not.toMatch(NO_STACK);
@@ -50,11 +56,20 @@ describe('a start with a configuration problem', () => {
   });
 
   it('lists a missing address once, with the first reason it is needed', async () => {
-    const { code, lines } = await refusedStart({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/unused', SEAMS_INVENTORY: 'remote' });
+    const { code, lines } = await refusedStart({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/unused', SEAMS_ALPHA: 'remote' });
     expect(code).toBe(2);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^Cannot start as the monolith: missing SEAMS_INVENTORY_URL \(SEAMS_INVENTORY=remote\)\. Addresses look like tcp:/);
-    expect(lines[0].match(/SEAMS_INVENTORY_URL/g)).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^Cannot start as the monolith: missing SEAMS_ALPHA_URL \(SEAMS_ALPHA=remote\); SEAMS_BRAVO_URL \(the remote alpha publishes events bravo subscribes to\)\. Addresses look like tcp:/,
+    );
+    expect(lines[0].match(/SEAMS_ALPHA_URL/g)).toHaveLength(1);
+  });
+
+  it('refuses to start a module host with no address for the module its events go to, naming the setting', async () => {
+    // bravo subscribes to alpha's changes: alpha's host needs bravo's address to deliver them
+    const { code, lines } = await refusedStart({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', SEAMS_ALPHA_URL: 'tcp://127.0.0.1:4999' }, ['--module', 'alpha']);
+    expect(code).toBe(2);
+    expect(lines[0]).toMatch(/Cannot start as the alpha host: missing SEAMS_BRAVO_URL \(bravo subscribes to alpha\.changed\.v1\)/);
   });
 });
 
@@ -92,10 +107,11 @@ describe('a start whose database refuses the connection', () => {
       {
         DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${embeddedPort}/seams`,
         SEAMS_EMBEDDED_PG_PORT: String(embeddedPort),
-        SEAMS_INVENTORY_URL: `tcp://127.0.0.1:${await freePort()}`,
+        SEAMS_ALPHA_URL: `tcp://127.0.0.1:${await freePort()}`,
+        SEAMS_BRAVO_URL: `tcp://127.0.0.1:${await freePort()}`,
         PORT: String(await freePort()),
       },
-      [join(__dirname, '..', '..', 'dist', 'src', 'main.js'), '--module', 'inventory'],
+      ['--module', 'alpha'],
     );
     expect(code).toBe(2);
     expect(lines).toEqual([
@@ -115,8 +131,8 @@ describe('a second process on ports that are taken', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     [httpPort.value, seamPort.value] = [await freePort(), await freePort()];
-    // The first process serves inventory's seam too (SEAMS_INVENTORY_URL on a local module).
-    first = startAppProcess({ DATABASE_URL: database.url, PORT: String(httpPort.value), SEAMS_INVENTORY_URL: `tcp://127.0.0.1:${seamPort.value}` });
+    // The first process serves alpha's seam too (SEAMS_ALPHA_URL on a local module).
+    first = startAppProcess({ DATABASE_URL: database.url, PORT: String(httpPort.value), SEAMS_ALPHA_URL: `tcp://127.0.0.1:${seamPort.value}` }, {}, ENTRY);
     await first.waitFor(/Ready: API at/);
   });
   afterAll(async () => {
@@ -135,12 +151,12 @@ describe('a second process on ports that are taken', () => {
 
   it('names the seam address setting when the seam port is taken', async () => {
     const { code, lines } = await refusedStart(
-      { DATABASE_URL: database.url, PORT: String(await freePort()), SEAMS_INVENTORY_URL: `tcp://127.0.0.1:${seamPort.value}` },
-      [join(__dirname, '..', '..', 'dist', 'src', 'main.js'), '--module', 'inventory'],
+      { DATABASE_URL: database.url, PORT: String(await freePort()), SEAMS_ALPHA_URL: `tcp://127.0.0.1:${seamPort.value}`, SEAMS_BRAVO_URL: `tcp://127.0.0.1:${await freePort()}` },
+      ['--module', 'alpha'],
     );
     expect(code).toBe(2);
     expect(lines).toEqual([
-      `SEAMS_INVENTORY_URL=tcp://127.0.0.1:${seamPort.value}: port ${seamPort.value} is taken by another process (EADDRINUSE); stop that process (is Seams already running?) or set SEAMS_INVENTORY_URL to a free port`,
+      `SEAMS_ALPHA_URL=tcp://127.0.0.1:${seamPort.value}: port ${seamPort.value} is taken by another process (EADDRINUSE); stop that process (is Seams already running?) or set SEAMS_ALPHA_URL to a free port`,
     ]);
   });
 });
