@@ -1,82 +1,95 @@
-// @uses-modules catalog, inventory, ordering, payments
+import request from 'supertest';
+import { adminBearer } from '../support/auth';
+import { type HostedProbe, startHostedProbe } from '../support/probe-pair';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { probeMessages, type ProbeSystem } from '../sim/probe-system';
+import { eventually } from '../support/test-app';
 import { Client } from 'pg';
-import { type Cluster, startCluster } from '../support/cluster';
-import { startAppProcess } from '../support/processes';
+
+/**
+ * Failures across the seam, as an HTTP caller sees them, on the kernel's probe modules: alpha
+ * (in the monolith) has routes that send to bravo, which runs in a module host of its own over
+ * TCP. (A module host that lacks an address it needs is refused at start:
+ * test/first-hour/start-errors.spec.ts.)
+ */
+const SYSTEM: ProbeSystem = {
+  modules: [
+    { name: 'alpha', subscriptions: [], sends: ['bravo'] },
+    { name: 'bravo', subscriptions: [] },
+  ],
+};
 
 describe('when a module host is down', () => {
-  let cluster: Cluster;
+  let database: TestDatabase;
+  let probe: HostedProbe;
 
   beforeAll(async () => {
-    cluster = await startCluster({ remote: ['inventory'], monolithEnv: { SEAMS_TIMEOUT_MS: '10000' } });
-    await cluster.http('catalog').post('/v1/catalog/products').send({ sku: 'DOWN-1', name: 'D', priceMinor: 10, currency: 'EUR' }).expect(201);
-    await cluster.http('inventory').put('/v1/inventory/stock/DOWN-1').send({ onHand: 10 }).expect(200);
+    database = await createTestDatabase();
+    probe = await startHostedProbe(SYSTEM, 'bravo', database.url, { env: { SEAMS_TIMEOUT_MS: '10000' } });
+  }, 90_000);
+
+  afterAll(async () => {
+    await probe?.close();
+    await database?.drop();
   });
 
-  afterAll(() => cluster?.close());
-
   it('answers callers at once with a 503 problem naming the module, and serves again once it is back', async () => {
-    await cluster.host('inventory').stop('SIGKILL');
+    const http = () => request(probe.monolith.getHttpServer());
+    await http().put('/v1/alpha/forward/bravo/items/down-1').set('authorization', adminBearer()).send({ value: 1 }).expect(200, { key: 'down-1', seq: 1 });
+    await probe.host.stop('SIGKILL');
 
     const started = Date.now();
-    const response = await cluster.http('ordering').post('/v1/orders').send({ lines: [{ sku: 'DOWN-1', quantity: 1 }] });
+    const response = await http().put('/v1/alpha/forward/bravo/items/down-1').set('authorization', adminBearer()).send({ value: 2 });
     const elapsed = Date.now() - started;
     expect(response.status).toBe(503);
     expect(response.headers['retry-after']).toBe('1');
-    expect(response.body).toMatchObject({ code: 'seam.unavailable', module: 'inventory', status: 503 });
-    expect(response.body.detail).toMatch(/The inventory module is unavailable: .*ECONNREFUSED/);
+    expect(response.body).toMatchObject({ code: 'seam.unavailable', module: 'bravo', status: 503 });
+    expect(response.body.detail).toMatch(/The bravo module is unavailable: .*ECONNREFUSED/);
     // refused connections fail fast: nowhere near the 10 s seam timeout of this monolith
     expect(elapsed).toBeLessThan(5000);
 
-    // modules that do not need inventory keep serving
-    await cluster.http('catalog').get('/v1/catalog/products/DOWN-1').expect(200);
+    // what does not need bravo keeps serving
+    await http().put('/v1/alpha/items/up-1').set('authorization', adminBearer()).send({ value: 3 }).expect(200);
 
-    await cluster.startHost('inventory');
-    await cluster.http('ordering').post('/v1/orders').send({ lines: [{ sku: 'DOWN-1', quantity: 1 }] }).expect(201);
+    await probe.startHost();
+    await eventually(
+      () => http().put('/v1/alpha/forward/bravo/items/down-1').set('authorization', adminBearer()).send({ value: 4 }).then((answer) => answer.status),
+      (status) => status === 200,
+      30_000,
+    );
+    await http().get('/v1/alpha/forward/bravo/items/down-1').set('authorization', adminBearer()).expect(200, { key: 'down-1', seq: 2, value: 4 });
   });
 });
 
 describe('a message whose deadline passes', () => {
-  let cluster: Cluster;
+  let database: TestDatabase;
+  let probe: HostedProbe;
 
   beforeAll(async () => {
-    cluster = await startCluster({ remote: ['inventory'], monolithEnv: { SEAMS_TIMEOUT_MS: '400' } });
-    await cluster.http('catalog').post('/v1/catalog/products').send({ sku: 'SLOW-1', name: 'S', priceMinor: 10, currency: 'EUR' }).expect(201);
-    await cluster.http('inventory').put('/v1/inventory/stock/SLOW-1').send({ onHand: 10 }).expect(200);
-  });
+    database = await createTestDatabase();
+    // bravo's put of a value from 900 up takes slowMs inside its transaction: past the 400 ms deadline
+    probe = await startHostedProbe(SYSTEM, 'bravo', database.url, { slowMs: 1000, env: { SEAMS_TIMEOUT_MS: '400' }, hostEnv: { SEAMS_LOG_LEVEL: 'info' } });
+  }, 90_000);
 
-  afterAll(() => cluster?.close());
+  afterAll(async () => {
+    await probe?.close();
+    await database?.drop();
+  });
 
   it('gives the caller a 504, and the remote side rolls back the work it can no longer deliver', async () => {
-    // Hold the stock row so the inventory host's reservation waits past the 400 ms deadline.
-    const blocker = new Client({ connectionString: cluster.database.url });
-    await blocker.connect();
-    await blocker.query('BEGIN');
-    await blocker.query(`SELECT * FROM inventory.stock_items WHERE sku = 'SLOW-1' FOR UPDATE`);
+    const response = await request(probe.monolith.getHttpServer()).put('/v1/alpha/forward/bravo/items/slow-1').set('authorization', adminBearer()).send({ value: 950 });
+    expect(response.status).toBe(504);
+    expect(response.body).toMatchObject({ code: 'seam.timeout', status: 504 });
+    // bravo's host ended the put past its deadline: rolled back at commit
+    await probe.host.waitForLog({ event: 'seam.handled', message: probeMessages('bravo').Put.wire, outcome: 'seam.timeout' });
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
     try {
-      const response = await cluster.http('ordering').post('/v1/orders').send({ lines: [{ sku: 'SLOW-1', quantity: 3 }] });
-      expect(response.status).toBe(504);
-      expect(response.body).toMatchObject({ code: 'seam.timeout', status: 504 });
+      expect((await client.query(`SELECT count(*)::int AS n FROM bravo.calls WHERE key = 'slow-1'`)).rows).toEqual([{ n: 1 }]); // it did run
+      expect((await client.query(`SELECT key FROM bravo.items WHERE key = 'slow-1'`)).rows).toEqual([]); // and kept nothing
+      expect((await client.query(`SELECT count(*)::int AS n FROM bravo.seams_outbox`)).rows).toEqual([{ n: 0 }]); // nor its event
     } finally {
-      await blocker.query('ROLLBACK');
-      await blocker.end();
+      await client.end();
     }
-    // Rolled back: past its deadline at commit, or, when the saga's compensating release got
-    // there first, refused by the release's tombstone. Either way nothing is held.
-    await cluster.host('inventory').waitForLog({ event: 'seam.handled', message: 'inventory.reserve-stock.v1', outcome: /^(seam\.timeout|inventory\.reservation-released)$/ });
-    await cluster.http('inventory').get('/v1/inventory/stock/SLOW-1').expect(200, { sku: 'SLOW-1', onHand: 10, reserved: 0, available: 10 });
-  });
-});
-
-describe('a process whose placement cannot work', () => {
-  it('refuses to start a module host and names the missing setting', async () => {
-    const host = startAppProcess({
-      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
-      SEAMS_HOST_MODULE: 'payments',
-      SEAMS_PAYMENTS_URL: 'tcp://127.0.0.1:4999',
-    });
-    expect(await host.exited()).toBe(2); // a configuration problem (see src/host/startup)
-    expect(host.output()).toMatch(
-      /Cannot start as the payments host: missing SEAMS_ORDERING_URL \(ordering subscribes to payments\.payment-captured\.v1\)/,
-    );
   });
 });

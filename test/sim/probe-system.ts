@@ -5,7 +5,7 @@ import { ApiProblems, Authenticated, Public } from '@seams/kernel/http';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { ModuleDatabase, PersistenceModule } from '@seams/kernel/persistence';
 import { Command, DomainError, type ErrorKind, z, IntegrationEvent, type MessageClass, nothing, Query } from '@seams/kernel/primitives';
-import { defineModule, type EventSubscriber, type ModuleManifest, RequestContexts, Subscribe } from '@seams/kernel/seam';
+import { defineModule, type EventSubscriber, type ModuleManifest, RequestContexts, Seam, Subscribe } from '@seams/kernel/seam';
 
 /**
  * Probe modules: systems of modules nobody has written, built at run time from a plain
@@ -26,6 +26,8 @@ import { defineModule, type EventSubscriber, type ModuleManifest, RequestContext
  *   PUT /v1/<m>/items/:key  {value}  sends <m>.put.v1; role PROBE_ADMIN_ROLE ("admin") only
  *   GET /v1/<m>/items/:key           sends <m>.get.v1; any signed-in user
  *   GET /v1/<m>/echo?text=           sends <m>.echo.v1; public (no token)
+ *   PUT /v1/<m>/forward/:other/items/:key {value}, GET …  send <other>.put.v1 / <other>.get.v1
+ *                                    through the seam (a route of one module calling another; `sends`)
  * and subscribes to other modules' events as its description says, with one or two
  * subscribers per event; a chain subscriber publishes <m>.relayed.v1 in the same transaction.
  *
@@ -45,6 +47,8 @@ export interface ProbeSystem {
 export interface ProbeModuleSpec {
   readonly name: string;
   readonly subscriptions: readonly ProbeSubscription[];
+  /** Other probe modules whose put and get this one sends through the seam (its forward routes). */
+  readonly sends?: readonly string[];
 }
 
 export interface ProbeSubscription {
@@ -342,12 +346,25 @@ const itemAnswer = z.object({ key: KEY, seq: z.int().min(1), value: z.int().min(
 const echoQuery = z.strictObject({ text: z.string().max(20) });
 
 /** The HTTP routes of probe module `module` (see the header): what the kernel's edge guards, validates and forwards. */
-function itemsController(module: string, messages: ProbeMessages): Type<unknown> {
+function itemsController(module: string, messages: ProbeMessages, sends: readonly string[]): Type<unknown> {
+  const other = (name: string) => {
+    if (!sends.includes(name)) throw new ProbeError(`${module}.not-sent`, 'not-found', `${module} sends nothing to ${name}`, { module: name });
+    return probeMessages(name);
+  };
   class ItemsController {
     constructor(
       private readonly commands: CommandBus,
       private readonly queries: QueryBus,
+      private readonly seam: Seam,
     ) {}
+
+    forwardPut(to: string, key: string, body: { value: number }): Promise<unknown> {
+      return this.seam.send(new (other(to).Put)(key, body.value));
+    }
+
+    forwardGet(to: string, key: string): Promise<unknown> {
+      return this.seam.ask(new (other(to).Get)(key));
+    }
 
     put(key: string, body: { value: number }): Promise<unknown> {
       return this.commands.execute(new messages.Put(key, body.value));
@@ -362,7 +379,7 @@ function itemsController(module: string, messages: ProbeMessages): Type<unknown>
     }
   }
   const proto = ItemsController.prototype;
-  const route = (name: 'put' | 'get' | 'echo', ...decorators: MethodDecorator[]): void => {
+  const route = (name: 'put' | 'get' | 'echo' | 'forwardPut' | 'forwardGet', ...decorators: MethodDecorator[]): void => {
     const descriptor = Object.getOwnPropertyDescriptor(proto, name)!;
     for (const decorate of decorators) decorate(proto, name, descriptor);
     Object.defineProperty(proto, name, descriptor);
@@ -374,8 +391,16 @@ function itemsController(module: string, messages: ProbeMessages): Type<unknown>
   Param('key', { schema: KEY })(proto, 'get', 0);
   route('echo', Get('echo'), Public(), ApiOkResponse({ description: 'What the handler was given' }), ApiProblems(400, 503));
   QueryArgs({ schema: echoQuery })(proto, 'echo', 0);
+  route('forwardPut', Put('forward/:other/items/:key'), Authenticated(PROBE_ADMIN_ROLE), ApiOkResponse({ description: 'The other module\'s answer', standardSchema: itemAnswer }), ApiProblems(400, 403, 404, 409, 503, 504));
+  Param('other', { schema: KEY })(proto, 'forwardPut', 0);
+  Param('key', { schema: KEY })(proto, 'forwardPut', 1);
+  Body({ schema: itemBody })(proto, 'forwardPut', 2);
+  route('forwardGet', Get('forward/:other/items/:key'), ApiOkResponse({ description: 'The other module\'s answer', standardSchema: itemAnswer }), ApiProblems(400, 404, 503, 504));
+  Param('other', { schema: KEY })(proto, 'forwardGet', 0);
+  Param('key', { schema: KEY })(proto, 'forwardGet', 1);
   Inject(CommandBus)(ItemsController, undefined as never, 0);
   Inject(QueryBus)(ItemsController, undefined as never, 1);
+  Inject(Seam)(ItemsController, undefined as never, 2);
   Authenticated()(ItemsController);
   ApiTags(module)(ItemsController);
   Controller({ path: module, version: '1' })(ItemsController);
@@ -451,7 +476,7 @@ export function probeManifests(system: ProbeSystem, options: { slowMs: number })
     );
     Module({
       imports: [PersistenceModule.forModule({ module: spec.name, entities: [], migrations: [migrationOf(spec.name)] })],
-      controllers: [itemsController(spec.name, own)],
+      controllers: [itemsController(spec.name, own, spec.sends ?? [])],
       providers: [...handlers, ...subscribers],
     })(nest);
     return defineModule({
@@ -459,6 +484,7 @@ export function probeManifests(system: ProbeSystem, options: { slowMs: number })
       routes: [`/v1/${spec.name}`],
       contract: { ...own },
       subscribes: spec.subscriptions.map((subscription) => probeEvent(subscription.event)),
+      sends: (spec.sends ?? []).flatMap((name) => [probeMessages(name).Put, probeMessages(name).Get]),
       load: async () => nest,
     });
   });

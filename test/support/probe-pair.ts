@@ -55,9 +55,20 @@ export async function startProbePair(env: Record<string, string> & { readonly DA
 export interface HostedProbe {
   /** The monolith of the system, in the test's process: every module but `hosted`. */
   readonly monolith: INestApplication;
-  /** `hosted`'s module host, a real process. */
+  /** `hosted`'s module host, a real process (the latest one `startHost` started). */
   readonly host: AppProcess;
+  /** Starts `hosted`'s host again, with the same settings (after the test stopped or killed it). */
+  startHost(): Promise<AppProcess>;
   close(): Promise<void>;
+}
+
+export interface HostedProbeOptions {
+  /** How long a slow handler takes (SIM_SLOW_MS). */
+  readonly slowMs?: number;
+  /** Settings of both processes, over the defaults. */
+  readonly env?: Record<string, string>;
+  /** Settings of the module host only (e.g. SEAMS_LOG_LEVEL=info to wait for its log lines). */
+  readonly hostEnv?: Record<string, string>;
 }
 
 /**
@@ -65,24 +76,43 @@ export interface HostedProbe {
  * host process over TCP, on `databaseUrl`: the two placements of a module side by side, for
  * tests that ask the same of a module in process and across the seam.
  */
-export async function startHostedProbe(system: ProbeSystem, hosted: string, databaseUrl: string, slowMs = 1000): Promise<HostedProbe> {
+export async function startHostedProbe(system: ProbeSystem, hosted: string, databaseUrl: string, slowMsOrOptions: number | HostedProbeOptions = 1000): Promise<HostedProbe> {
+  const options = typeof slowMsOrOptions === 'number' ? { slowMs: slowMsOrOptions } : slowMsOrOptions;
+  const slowMs = options.slowMs ?? 1000;
   const setting = `SEAMS_${hosted.toUpperCase()}`;
-  const env = { ...testAuthEnv(), DATABASE_URL: databaseUrl, SIM_SYSTEM: JSON.stringify(system), SIM_SLOW_MS: String(slowMs), [setting]: 'remote', [`${setting}_URL`]: `tcp://127.0.0.1:${await freePort()}` };
-  const host = startAppProcess({ ...env, PORT: String(await freePort()), SEAMS_HOST_MODULE: hosted, SEAMS_LOG_LEVEL: 'warn' }, {}, ['-r', REGISTER, HOST]);
+  const env = {
+    ...testAuthEnv(),
+    DATABASE_URL: databaseUrl,
+    SIM_SYSTEM: JSON.stringify(system),
+    SIM_SLOW_MS: String(slowMs),
+    [setting]: 'remote',
+    [`${setting}_URL`]: `tcp://127.0.0.1:${await freePort()}`,
+    ...options.env,
+  };
+  const hostSettings = { ...env, PORT: String(await freePort()), SEAMS_HOST_MODULE: hosted, SEAMS_LOG_LEVEL: 'warn', ...options.hostEnv };
+  let host: AppProcess;
+  const startHost = async () => {
+    host = startAppProcess(hostSettings, {}, ['-r', REGISTER, HOST]);
+    await host.waitFor(new RegExp(`probe host of ${hosted} ready`), 60_000);
+    return host;
+  };
   let monolith: INestApplication | undefined;
   try {
-    await host.waitFor(new RegExp(`probe host of ${hosted} ready`), 60_000);
+    await startHost();
     monolith = await createApp({ manifests: probeManifests(system, { slowMs }), env, logger: false, database: { url: databaseUrl, poolSize: 3 } });
     await startApp(monolith, 0, '127.0.0.1');
   } catch (error) {
     await monolith?.close().catch(() => undefined);
-    await host.stop('SIGKILL');
+    await host!?.stop('SIGKILL');
     throw error;
   }
   const app = monolith;
   return {
     monolith: app,
-    host,
+    get host() {
+      return host;
+    },
+    startHost,
     async close() {
       await app.close();
       await host.stop();
