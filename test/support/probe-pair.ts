@@ -90,11 +90,12 @@ export async function startHostedProbe(system: ProbeSystem, hosted: string, data
     ...options.env,
   };
   const hostSettings = { ...env, PORT: String(await freePort()), SEAMS_HOST_MODULE: hosted, SEAMS_LOG_LEVEL: 'warn', ...options.hostEnv };
-  let host: AppProcess;
+  let host: AppProcess | undefined;
   const startHost = async () => {
-    host = startAppProcess(hostSettings, {}, ['-r', REGISTER, HOST]);
-    await host.waitFor(new RegExp(`probe host of ${hosted} ready`), 60_000);
-    return host;
+    const started = startAppProcess(hostSettings, {}, ['-r', REGISTER, HOST]);
+    host = started;
+    await started.waitFor(new RegExp(`probe host of ${hosted} ready`), 60_000);
+    return started;
   };
   let monolith: INestApplication | undefined;
   try {
@@ -103,19 +104,19 @@ export async function startHostedProbe(system: ProbeSystem, hosted: string, data
     await startApp(monolith, 0, '127.0.0.1');
   } catch (error) {
     await monolith?.close().catch(() => undefined);
-    await host!?.stop('SIGKILL');
+    await host?.stop('SIGKILL');
     throw error;
   }
   const app = monolith;
   return {
     monolith: app,
     get host() {
-      return host;
+      return host!;
     },
     startHost,
     async close() {
       await app.close();
-      await host.stop();
+      await host?.stop();
     },
   };
 }
