@@ -1,21 +1,35 @@
-// @uses-modules catalog, inventory, ordering, payments
 import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { type AppProcess, freePort, startAppProcess } from '../support/processes';
 import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { adminBearer } from '../support/auth';
 import { eventually } from '../support/test-app';
+import { type ProbeSystem, subscriberName } from '../sim/probe-system';
 
 const SERVER = 2;
 const CONSUMER = 5;
 
 /**
- * Traces through the outbox: a monolith (catalog, ordering) with inventory and payments in
- * hosts of their own over TCP, all three exporting over OTLP/HTTP to a real receiver in this
- * test. An order's events are stored with the trace context of the work that published them,
- * and every delivery continues that trace, so the whole saga, in three processes, is one trace.
+ * Traces through the outbox, on the kernel's probe modules started as the app starts
+ * (test/sim/probe-main.ts): a monolith (alpha) with bravo and charlie in hosts of their own over
+ * TCP, all three exporting over OTLP/HTTP to a real receiver in this test. Alpha's change is
+ * delivered to bravo, whose chain subscriber publishes bravo.relayed in the same transaction,
+ * delivered to charlie: every event is stored with the trace context of the work that published
+ * it, and every delivery continues that trace, so the chain, in three processes, is one trace.
  */
+const SYSTEM: ProbeSystem = {
+  modules: [
+    { name: 'alpha', subscriptions: [] },
+    { name: 'bravo', subscriptions: [{ event: 'alpha.changed.v1', handlers: 1, chain: true }] },
+    { name: 'charlie', subscriptions: [{ event: 'bravo.relayed.v1', handlers: 1, chain: false }] },
+  ],
+};
+const ENTRY = ['-r', join(__dirname, '..', 'sim', 'register.js'), join(__dirname, '..', 'sim', 'probe-main.ts')];
+/** Bravo's subscriber of alpha's changes, as the inbox and the faults table name it. */
+const BRAVO_SUBSCRIBER = subscriberName('alpha.changed.v1', 0);
+
 describe('traces through the outbox', () => {
   let database: TestDatabase;
   let db: Client;
@@ -29,14 +43,13 @@ describe('traces through the outbox', () => {
     db = new Client({ connectionString: database.url });
     await db.connect();
     const endpoint = await receiver.start();
-    const [monolithPort, inventoryPort, paymentsPort, inventorySeam, paymentsSeam, orderingSeam] = await Promise.all(
-      Array.from({ length: 6 }, () => freePort()),
-    );
+    const [monolithPort, bravoPort, charliePort, alphaSeam, bravoSeam, charlieSeam] = await Promise.all(Array.from({ length: 6 }, () => freePort()));
     const env = {
       DATABASE_URL: database.url,
-      SEAMS_INVENTORY_URL: `tcp://127.0.0.1:${inventorySeam}`,
-      SEAMS_PAYMENTS_URL: `tcp://127.0.0.1:${paymentsSeam}`,
-      SEAMS_ORDERING_URL: `tcp://127.0.0.1:${orderingSeam}`,
+      SIM_SYSTEM: JSON.stringify(SYSTEM),
+      SEAMS_ALPHA_URL: `tcp://127.0.0.1:${alphaSeam}`,
+      SEAMS_BRAVO_URL: `tcp://127.0.0.1:${bravoSeam}`,
+      SEAMS_CHARLIE_URL: `tcp://127.0.0.1:${charlieSeam}`,
       SEAMS_RELAY_POLL_MS: '100',
       SEAMS_RELAY_BACKOFF_MS: '50',
       SEAMS_RELAY_MAX_BACKOFF_MS: '100',
@@ -46,25 +59,15 @@ describe('traces through the outbox', () => {
       OTEL_METRICS_EXPORTER: 'none',
       OTEL_LOGS_EXPORTER: 'none',
     };
-    const inventory = startAppProcess({ ...env, PORT: String(inventoryPort), SEAMS_HOST_MODULE: 'inventory' });
-    const payments = startAppProcess({ ...env, PORT: String(paymentsPort), SEAMS_HOST_MODULE: 'payments' });
-    processes.push(inventory, payments);
-    await Promise.all([inventory, payments].map((p) => p.waitForLog({ msg: /API at .*tracing on/ })));
-    const monolith = startAppProcess({ ...env, PORT: String(monolithPort), SEAMS_INVENTORY: 'remote', SEAMS_PAYMENTS: 'remote' });
+    const bravo = startAppProcess({ ...env, PORT: String(bravoPort) }, {}, [...ENTRY, '--module', 'bravo']);
+    const charlie = startAppProcess({ ...env, PORT: String(charliePort) }, {}, [...ENTRY, '--module', 'charlie']);
+    processes.push(bravo, charlie);
+    await Promise.all([bravo, charlie].map((p) => p.waitForLog({ msg: /API at .*tracing on/ }, 60_000)));
+    const monolith = startAppProcess({ ...env, PORT: String(monolithPort), SEAMS_BRAVO: 'remote', SEAMS_CHARLIE: 'remote' }, {}, ENTRY);
     processes.push(monolith);
-    await monolith.waitForLog({ msg: /API at .*tracing on/ });
+    await monolith.waitForLog({ msg: /API at .*tracing on/ }, 60_000);
     base = `http://127.0.0.1:${monolithPort}`;
-    for (const sku of ['TRACE-1', 'TRACE-PARK']) {
-      const product = await fetch(`${base}/v1/catalog/products`, {
-        method: 'POST',
-        headers: json,
-        body: JSON.stringify({ sku, name: 'T', priceMinor: 100, currency: 'EUR' }),
-      });
-      expect(product.status).toBe(201);
-      const stock = await fetch(`http://127.0.0.1:${inventoryPort}/v1/inventory/stock/${sku}`, { method: 'PUT', headers: json, body: JSON.stringify({ onHand: 10 }) });
-      expect(stock.status).toBe(200);
-    }
-  }, 90000);
+  }, 150_000);
 
   afterAll(async () => {
     await Promise.all(processes.map((p) => p.stop()));
@@ -73,21 +76,20 @@ describe('traces through the outbox', () => {
     await database?.drop();
   });
 
-  /** Places an order under a trace of the caller's (a `traceparent` header), so its trace id is known. */
-  async function placeOrder(sku: string): Promise<{ orderId: string; traceId: string }> {
+  /** Puts alpha's item `key` under a trace of the caller's (a `traceparent` header), so its trace id is known. */
+  async function putUnderTrace(key: string): Promise<{ traceId: string }> {
     const traceId = randomBytes(16).toString('hex');
-    const response = await fetch(`${base}/v1/orders`, {
-      method: 'POST',
+    const response = await fetch(`${base}/v1/alpha/items/${key}`, {
+      method: 'PUT',
       headers: { ...json, traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
-      body: JSON.stringify({ lines: [{ sku, quantity: 1 }] }),
+      body: JSON.stringify({ value: 1 }),
     });
-    expect(response.status).toBe(201);
-    const { id } = (await response.json()) as { id: string };
-    return { orderId: id, traceId };
+    expect(response.status).toBe(200);
+    return { traceId };
   }
 
-  const reservation = async (orderId: string) =>
-    (await db.query<{ status: string }>('SELECT status FROM inventory.reservations WHERE order_id = $1', [orderId])).rows[0]?.status;
+  /** The keys charlie has handled (bravo's relayed events of alpha's keys are `alpha-<key>`). */
+  const charlieHandled = async (key: string) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM charlie.handled WHERE key = $1`, [`alpha-${key}`])).rows[0].n;
 
   /** The chain of parents of `span` among the received spans, nearest first. */
   function ancestors(span: ReceivedSpan): ReceivedSpan[] {
@@ -101,51 +103,39 @@ describe('traces through the outbox', () => {
     return chain;
   }
 
-  it('makes one trace of POST /v1/orders, reserve stock, payment captured, order confirmed and stock settled, across three processes', async () => {
-    const { orderId, traceId } = await placeOrder('TRACE-1');
-    await eventually(() => reservation(orderId), (status) => status === 'COMMITTED');
+  it('makes one trace of a change, its delivery to bravo, the event bravo publishes in that handling, and its delivery to charlie, across three processes', async () => {
+    const { traceId } = await putUnderTrace('chain-1');
+    await eventually(() => charlieHandled('chain-1'), (n) => n === 1);
     const inTrace = (service: string, name: string) => receiver.waitFor((s) => s.traceId === traceId && s.service === service && s.name === name);
 
     const http = await receiver.waitFor((s) => s.traceId === traceId && s.service === 'seams-monolith' && s.kind === SERVER && !s.name.startsWith('seam '));
     const steps = [
-      await inTrace('seams-inventory', 'seam handle inventory.reserve-stock.v1'),
-      await inTrace('seams-monolith', 'seam deliver ordering.order-placed.v1'),
-      await inTrace('seams-payments', 'seam handle ordering.order-placed.v1'),
-      await inTrace('seams-payments', 'seam deliver payments.payment-captured.v1'),
-      await inTrace('seams-monolith', 'seam handle payments.payment-captured.v1'),
-      await inTrace('seams-monolith', 'seam deliver ordering.order-confirmed.v1'),
-      await inTrace('seams-inventory', 'seam handle ordering.order-confirmed.v1'),
+      await inTrace('seams-monolith', 'seam deliver alpha.changed.v1'),
+      await inTrace('seams-bravo', 'seam handle alpha.changed.v1'),
+      await inTrace('seams-bravo', 'seam deliver bravo.relayed.v1'),
+      await inTrace('seams-charlie', 'seam handle bravo.relayed.v1'),
     ];
     // Each step descends from the HTTP request (child spans, not links), and each delivery from
-    // the work that published its event: the payments host's handling of order-placed is an
-    // ancestor of the delivery of payment-captured, and so on down the saga.
+    // the work that published its event: bravo's handling of alpha's change is an ancestor of
+    // the delivery of the event it published, and that delivery of charlie's handling.
     for (const step of steps) expect(ancestors(step).map((s) => s.spanId)).toContain(http.spanId);
+    expect(ancestors(steps[2]).map((s) => s.spanId)).toContain(steps[1].spanId);
     expect(ancestors(steps[3]).map((s) => s.spanId)).toContain(steps[2].spanId);
-    expect(ancestors(steps[5]).map((s) => s.spanId)).toContain(steps[4].spanId);
-    expect(ancestors(steps[6]).map((s) => s.spanId)).toContain(steps[5].spanId);
-    const delivered = steps[5];
-    expect(delivered).toMatchObject({
+    expect(steps[2]).toMatchObject({
       kind: CONSUMER,
-      attributes: { 'seams.module': 'inventory', 'seams.message': 'ordering.order-confirmed.v1', 'seams.delivery.attempt': 1 },
+      attributes: { 'seams.module': 'charlie', 'seams.message': 'bravo.relayed.v1', 'seams.delivery.attempt': 1 },
     });
   });
 
   it('keeps the trace of a delivery that is parked and then resubmitted', async () => {
-    // Inventory refuses to settle TRACE-PARK orders for now: a real failure in its transaction.
-    await db.query(`
-      CREATE FUNCTION inventory.refuse_trace_park() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'settling TRACE-PARK is refused by the test'; END $$`);
-    await db.query(`
-      CREATE TRIGGER refuse_trace_park BEFORE UPDATE ON inventory.reservations FOR EACH ROW
-        WHEN (NEW.status = 'COMMITTED' AND NEW.lines::text LIKE '%TRACE-PARK%') EXECUTE FUNCTION inventory.refuse_trace_park()`);
-    const { orderId, traceId } = await placeOrder('TRACE-PARK');
+    // bravo's subscriber fails on this key twice (SEAMS_RELAY_MAX_ATTEMPTS=2): a real failure in its handling
+    await db.query(`INSERT INTO bravo.faults (handler, key, kind, remaining) VALUES ($1, 'park-1', 'throw', 2)`, [BRAVO_SUBSCRIBER]);
+    const { traceId } = await putUnderTrace('park-1');
     const parked = await eventually(
       async () =>
         (
           await db.query<{ id: string; event_id: string }>(
-            `SELECT d.id, d.event_id FROM ordering.seams_deliveries d JOIN ordering.seams_outbox o ON o.id = d.event_id
-              WHERE o.aggregate_id = $1 AND o.name = 'ordering.order-confirmed.v1' AND d.status = 'PARKED'`,
-            [orderId],
+            `SELECT d.id, d.event_id FROM alpha.seams_deliveries d WHERE d.aggregate_id = 'park-1' AND d.subscriber = 'bravo' AND d.status = 'PARKED'`,
           )
         ).rows[0],
       (row) => row !== undefined,
@@ -154,52 +144,48 @@ describe('traces through the outbox', () => {
     // The admin list names the trace, so an operator can go from a parked delivery to it.
     const listed = await fetch(`${base}/v1/admin/events?status=failed`, { headers: json });
     expect(((await listed.json()) as { id: string; traceId: string | null }[]).find((d) => d.id === parked.id)).toMatchObject({ traceId });
-    await db.query('DROP TRIGGER refuse_trace_park ON inventory.reservations');
     const retried = await fetch(`${base}/v1/admin/events/${parked.id}/retry`, { method: 'POST', headers: json });
     expect(retried.status).toBe(202);
-    await eventually(() => reservation(orderId), (status) => status === 'COMMITTED');
+    await eventually(() => charlieHandled('park-1'), (n) => n === 1);
 
-    const deliveries = () => receiver.spans.filter((s) => s.name === 'seam deliver ordering.order-confirmed.v1' && s.attributes['seams.event_id'] === parked.event_id);
+    const deliveries = () => receiver.spans.filter((s) => s.name === 'seam deliver alpha.changed.v1' && s.attributes['seams.event_id'] === parked.event_id);
     // two failed attempts, then the one after the resubmission, which succeeds
     await receiver.waitFor(() => deliveries().length >= 3 && deliveries().some((s) => s.status?.code !== 2));
     for (const span of deliveries()) expect(span.traceId).toBe(traceId);
     expect(deliveries().filter((s) => s.status?.code === 2)).toHaveLength(2);
-    const settled = await receiver.waitFor((s) => s.service === 'seams-inventory' && s.name === 'seam handle ordering.order-confirmed.v1' && s.traceId === traceId && s.status?.code !== 2);
+    const settled = await receiver.waitFor((s) => s.service === 'seams-bravo' && s.name === 'seam handle alpha.changed.v1' && s.traceId === traceId && s.status?.code !== 2);
     expect(ancestors(settled).map((s) => s.spanId)).toEqual(expect.arrayContaining(deliveries().filter((s) => s.status?.code !== 2).map((s) => s.spanId)));
   });
 
   it('delivers an event stored with a malformed trace context, or with none, each in a trace of its own', async () => {
-    const { orderId, traceId } = await placeOrder('TRACE-1');
-    await eventually(() => reservation(orderId), (status) => status === 'COMMITTED');
-    const { payload } = (
-      await db.query<{ payload: unknown }>(`SELECT payload FROM ordering.seams_outbox WHERE aggregate_id = $1 AND name = 'ordering.order-confirmed.v1'`, [orderId])
-    ).rows[0];
+    const { traceId } = await putUnderTrace('plain-1');
+    await eventually(() => charlieHandled('plain-1'), (n) => n === 1);
     // Stored as an older process (no trace context) or a damaged row (a traceparent that does not parse) left them.
     const cases = [
-      { id: randomUUID(), traceparent: 'not-a-traceparent', tracestate: '=,=' },
-      { id: randomUUID(), traceparent: `00-${'0'.repeat(32)}-${'0'.repeat(16)}-01`, tracestate: null }, // all-zero ids are invalid
-      { id: randomUUID(), traceparent: null, tracestate: null },
+      { id: randomUUID(), key: 'stored-1', traceparent: 'not-a-traceparent', tracestate: '=,=' },
+      { id: randomUUID(), key: 'stored-2', traceparent: `00-${'0'.repeat(32)}-${'0'.repeat(16)}-01`, tracestate: null }, // all-zero ids are invalid
+      { id: randomUUID(), key: 'stored-3', traceparent: null, tracestate: null },
     ];
-    for (const { id, traceparent, tracestate } of cases) {
+    for (const { id, key, traceparent, tracestate } of cases) {
       await db.query(
-        `WITH o AS (INSERT INTO ordering.seams_outbox (id, name, aggregate_id, payload, correlation_id, traceparent, tracestate)
-                    VALUES ($1, 'ordering.order-confirmed.v1', $2, $3, 'replayed', $4, $5) RETURNING id, position, aggregate_id)
-         INSERT INTO ordering.seams_deliveries (id, event_id, position, aggregate_id, subscriber)
-         SELECT gen_random_uuid(), o.id, o.position, o.aggregate_id, 'inventory' FROM o`,
-        [id, orderId, JSON.stringify(payload), traceparent, tracestate],
+        `WITH o AS (INSERT INTO alpha.seams_outbox (id, name, aggregate_id, payload, correlation_id, traceparent, tracestate)
+                    VALUES ($1, 'alpha.changed.v1', $2, $3, 'replayed', $4, $5) RETURNING id, position, aggregate_id)
+         INSERT INTO alpha.seams_deliveries (id, event_id, position, aggregate_id, subscriber)
+         SELECT gen_random_uuid(), o.id, o.position, o.aggregate_id, 'bravo' FROM o`,
+        [id, key, JSON.stringify({ key, seq: 1, value: 1 }), traceparent, tracestate],
       );
     }
-    await db.query(`SELECT pg_notify('seams_outbox', 'ordering')`);
+    await db.query(`SELECT pg_notify('seams_outbox', 'alpha')`);
     for (const { id } of cases) {
       await eventually(
-        async () => (await db.query<{ status: string }>('SELECT status FROM ordering.seams_deliveries WHERE event_id = $1', [id])).rows[0]?.status,
+        async () => (await db.query<{ status: string }>('SELECT status FROM alpha.seams_deliveries WHERE event_id = $1', [id])).rows[0]?.status,
         (status) => status === 'DELIVERED',
       );
-      const delivered = await receiver.waitFor((s) => s.name === 'seam deliver ordering.order-confirmed.v1' && s.attributes['seams.event_id'] === id);
+      const delivered = await receiver.waitFor((s) => s.name === 'seam deliver alpha.changed.v1' && s.attributes['seams.event_id'] === id);
       expect(delivered.parentSpanId).toBeUndefined(); // a new trace
       expect(delivered.traceId).not.toBe(traceId);
       expect(delivered.status?.code).not.toBe(2);
-      const handled = await receiver.waitFor((s) => s.service === 'seams-inventory' && s.name === 'seam handle ordering.order-confirmed.v1' && s.traceId === delivered.traceId);
+      const handled = await receiver.waitFor((s) => s.service === 'seams-bravo' && s.name === 'seam handle alpha.changed.v1' && s.traceId === delivered.traceId);
       expect(ancestors(handled).map((s) => s.spanId)).toContain(delivered.spanId);
     }
     const listed = (await (await fetch(`${base}/v1/admin/events?status=delivered&limit=500`, { headers: json })).json()) as { eventId: string; traceId: string | null }[];
