@@ -19,6 +19,8 @@ import { defineModule, type EventSubscriber, type ModuleManifest, RequestContext
  *   <m>.relayed.v1  event {key, seq}, published by the module's chain subscribers (aggregate: key)
  *   <m>.create.v1   command {key}: inserts a new item (no upsert): a key that exists already is a unique
  *                   violation the handler does not catch (the kernel answers it as a conflict)
+ *   <m>.whoami.v1   query {}: the principal its handler runs for ({kind: user|service, name, roles}): whom
+ *                   a module host authorises by (the end user whose token the message carries)
  *   <m>.echo.v1     query {text, note (default "none"), shout (upper-cased by its schema)}: answers the
  *                   keys, note and shout the handler was given, and whether it got an Echo (the same
  *                   value on every path: the contract's parse of what was sent)
@@ -27,6 +29,7 @@ import { defineModule, type EventSubscriber, type ModuleManifest, RequestContext
  *   GET /v1/<m>/items/:key           sends <m>.get.v1; any signed-in user
  *   GET /v1/<m>/echo?text=           sends <m>.echo.v1; public (no token)
  *   PUT /v1/<m>/forward/:other/items/:key {value}, GET …  send <other>.put.v1 / <other>.get.v1
+ *   GET /v1/<m>/forward/:other/whoami   asks <other>.whoami.v1 (whom the other module's handler acts for)
  *                                    through the seam (a route of one module calling another; `sends`)
  * and subscribes to other modules' events as its description says, with one or two
  * subscribers per event; a chain subscriber publishes <m>.relayed.v1 in the same transaction.
@@ -77,6 +80,12 @@ export interface EchoAnswer {
 
 export type FaultKind = 'throw' | 'conflict' | 'slow';
 
+export interface WhoamiAnswer {
+  readonly kind: 'user' | 'service';
+  readonly name: string;
+  readonly roles: readonly string[];
+}
+
 export interface ProbeMessages {
   readonly Put: MessageClass & (new (key: string, value: number) => Command<{ key: string; seq: number }>);
   readonly Get: MessageClass & (new (key: string) => Query<{ key: string; seq: number; value: number }>);
@@ -84,6 +93,7 @@ export interface ProbeMessages {
   readonly Relayed: MessageClass<IntegrationEvent> & (new (key: string, seq: number) => IntegrationEvent);
   readonly Echo: MessageClass & (new (text: string, note?: string, shout?: string) => Query<EchoAnswer>);
   readonly Create: MessageClass & (new (key: string) => Command<null>);
+  readonly Whoami: MessageClass & (new () => Query<WhoamiAnswer>);
 }
 
 const KEY = z.string().min(1).max(40).regex(/^[a-z0-9-]+$/);
@@ -165,7 +175,13 @@ export function probeMessages(module: string): ProbeMessages {
       super();
     }
   }
+  class Whoami extends Query<WhoamiAnswer> {
+    static readonly wire = `${module}.whoami.v1`;
+    static readonly schema = z.object({});
+    static readonly answer = z.object({ kind: z.enum(['user', 'service']), name: z.string().max(200), roles: z.array(z.string().max(100)).max(20) });
+  }
   const messages = {
+    Whoami: named(Whoami, `${module}Whoami`),
     Create: named(Create, `${module}Create`),
     Echo: named(Echo, `${module}Echo`),
     Put: named(Put, `${module}Put`),
@@ -328,6 +344,18 @@ function createHandler(module: string, messages: ProbeMessages): Type<unknown> {
   return named(CreateHandler, `${module}CreateHandler`);
 }
 
+function whoamiHandler(messages: ProbeMessages): Type<unknown> {
+  class WhoamiHandler {
+    async execute(): Promise<WhoamiAnswer> {
+      const principal = RequestContexts.current()?.principal;
+      if (!principal) throw new ProbeError(`${messages.Whoami.wire.split('.')[0]}.nobody`, 'unauthorized', 'No principal', {});
+      return principal.kind === 'user' ? { kind: 'user', name: principal.subject, roles: [...principal.roles] } : { kind: 'service', name: principal.service, roles: [] };
+    }
+  }
+  QueryHandler(messages.Whoami as never)(WhoamiHandler);
+  return named(WhoamiHandler, `${messages.Whoami.wire.split('.')[0]}WhoamiHandler`);
+}
+
 function echoHandler(messages: ProbeMessages): Type<unknown> {
   class EchoHandler {
     async execute(query: { text: string; note: string; shout?: string }): Promise<EchoAnswer> {
@@ -366,6 +394,10 @@ function itemsController(module: string, messages: ProbeMessages, sends: readonl
       return this.seam.ask(new (other(to).Get)(key));
     }
 
+    forwardWhoami(to: string): Promise<unknown> {
+      return this.seam.ask(new (other(to).Whoami)());
+    }
+
     put(key: string, body: { value: number }): Promise<unknown> {
       return this.commands.execute(new messages.Put(key, body.value));
     }
@@ -379,7 +411,7 @@ function itemsController(module: string, messages: ProbeMessages, sends: readonl
     }
   }
   const proto = ItemsController.prototype;
-  const route = (name: 'put' | 'get' | 'echo' | 'forwardPut' | 'forwardGet', ...decorators: MethodDecorator[]): void => {
+  const route = (name: 'put' | 'get' | 'echo' | 'forwardPut' | 'forwardGet' | 'forwardWhoami', ...decorators: MethodDecorator[]): void => {
     const descriptor = Object.getOwnPropertyDescriptor(proto, name)!;
     for (const decorate of decorators) decorate(proto, name, descriptor);
     Object.defineProperty(proto, name, descriptor);
@@ -398,6 +430,8 @@ function itemsController(module: string, messages: ProbeMessages, sends: readonl
   route('forwardGet', Get('forward/:other/items/:key'), ApiOkResponse({ description: 'The other module\'s answer', standardSchema: itemAnswer }), ApiProblems(400, 404, 503, 504));
   Param('other', { schema: KEY })(proto, 'forwardGet', 0);
   Param('key', { schema: KEY })(proto, 'forwardGet', 1);
+  route('forwardWhoami', Get('forward/:other/whoami'), ApiOkResponse({ description: 'Whom the other module\'s handler acts for' }), ApiProblems(400, 404, 503, 504));
+  Param('other', { schema: KEY })(proto, 'forwardWhoami', 0);
   Inject(CommandBus)(ItemsController, undefined as never, 0);
   Inject(QueryBus)(ItemsController, undefined as never, 1);
   Inject(Seam)(ItemsController, undefined as never, 2);
@@ -469,7 +503,7 @@ export function probeManifests(system: ProbeSystem, options: { slowMs: number })
         subscriber(spec.name, own, probeEvent(subscription.event), index, subscription.chain && index === 0, options.slowMs),
       ),
     );
-    const handlers = [putHandler(spec.name, own, options.slowMs), getHandler(spec.name, own), echoHandler(own), createHandler(spec.name, own)];
+    const handlers = [putHandler(spec.name, own, options.slowMs), getHandler(spec.name, own), echoHandler(own), createHandler(spec.name, own), whoamiHandler(own)];
     const nest = named(
       class {},
       `${spec.name}ProbeModule`,
@@ -484,7 +518,7 @@ export function probeManifests(system: ProbeSystem, options: { slowMs: number })
       routes: [`/v1/${spec.name}`],
       contract: { ...own },
       subscribes: spec.subscriptions.map((subscription) => probeEvent(subscription.event)),
-      sends: (spec.sends ?? []).flatMap((name) => [probeMessages(name).Put, probeMessages(name).Get]),
+      sends: (spec.sends ?? []).flatMap((name) => [probeMessages(name).Put, probeMessages(name).Get, probeMessages(name).Whoami]),
       load: async () => nest,
     });
   });

@@ -59,6 +59,8 @@ export interface HostedProbe {
   readonly host: AppProcess;
   /** Starts `hosted`'s host again, with the same settings (after the test stopped or killed it). */
   startHost(): Promise<AppProcess>;
+  /** The settings both processes share (the hosted module's address among them). */
+  readonly env: Readonly<Record<string, string>>;
   close(): Promise<void>;
 }
 
@@ -114,6 +116,7 @@ export async function startHostedProbe(system: ProbeSystem, hosted: string, data
       return host!;
     },
     startHost,
+    env,
     async close() {
       await app.close();
       await host?.stop();
