@@ -1,10 +1,21 @@
-// @uses-modules catalog, inventory, ordering
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { makeIdentity } from '../support/certificates';
-import { type Cluster, startCluster } from '../support/cluster';
+import request from 'supertest';
+import { adminBearer } from '../support/auth';
+import { type HostedProbe, startHostedProbe } from '../support/probe-pair';
 import { RawTcpClient } from '../support/raw-tcp';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import type { ProbeSystem } from '../sim/probe-system';
+
+/** The kernel's probe modules: alpha (the monolith) sends to bravo, in its module host over TCP with TLS. */
+const SYSTEM: ProbeSystem = {
+  modules: [
+    { name: 'alpha', subscriptions: [], sends: ['bravo'] },
+    { name: 'bravo', subscriptions: [] },
+  ],
+};
 
 /** Sends one framed request over TLS and resolves with the reply, or with how the connection ended. */
 function tlsRequest(port: number, options: ConnectionOptions, pattern: string): Promise<{ reply?: unknown; failure?: string }> {
@@ -34,26 +45,30 @@ function tlsRequest(port: number, options: ConnectionOptions, pattern: string): 
 describe('mutual TLS on the TCP seam', () => {
   const trusted = makeIdentity('trusted');
   const rogue = makeIdentity('rogue');
-  let cluster: Cluster;
+  let database: TestDatabase;
+  let probe: HostedProbe;
   let port: number;
-  let pattern: string;
+  const pattern = 'seams.tls.bravo';
 
   beforeAll(async () => {
-    cluster = await startCluster({
-      remote: ['inventory'],
-      env: { SEAMS_TLS_CA: trusted.ca, SEAMS_TLS_CERT: trusted.cert, SEAMS_TLS_KEY: trusted.key },
+    database = await createTestDatabase();
+    probe = await startHostedProbe(SYSTEM, 'bravo', database.url, {
+      env: { SEAMS_NAMESPACE: 'tls', SEAMS_TLS_CA: trusted.ca, SEAMS_TLS_CERT: trusted.cert, SEAMS_TLS_KEY: trusted.key },
     });
-    port = Number(new URL(cluster.env.SEAMS_INVENTORY_URL).port);
-    pattern = `seams.${cluster.env.SEAMS_NAMESPACE}.inventory`;
+    port = Number(new URL(probe.env.SEAMS_BRAVO_URL).port);
+  }, 90_000);
+
+  afterAll(async () => {
+    await probe?.close();
+    await database?.drop();
   });
 
-  afterAll(() => cluster?.close());
-
-  it('carries the order flow between processes that hold certificates of the same CA', async () => {
-    await cluster.http('catalog').post('/v1/catalog/products').send({ sku: 'TLS-1', name: 'T', priceMinor: 5, currency: 'EUR' }).expect(201);
-    await cluster.http('inventory').put('/v1/inventory/stock/TLS-1').send({ onHand: 3 }).expect(200);
-    await cluster.http('ordering').post('/v1/orders').send({ lines: [{ sku: 'TLS-1', quantity: 2 }] }).expect(201);
-    await cluster.http('ordering').post('/v1/orders').send({ lines: [{ sku: 'TLS-1', quantity: 2 }] }).expect(409);
+  it('carries commands and their typed errors between processes that hold certificates of the same CA', async () => {
+    const http = () => request(probe.monolith.getHttpServer());
+    await http().put('/v1/alpha/forward/bravo/items/tls-1').set('authorization', adminBearer()).send({ value: 2 }).expect(200, { key: 'tls-1', seq: 1 });
+    await http().get('/v1/alpha/forward/bravo/items/tls-1').set('authorization', adminBearer()).expect(200, { key: 'tls-1', seq: 1, value: 2 });
+    const refused = await http().put('/v1/alpha/forward/bravo/items/tls-1').set('authorization', adminBearer()).send({ value: 13 }).expect(409);
+    expect(refused.body).toMatchObject({ code: 'bravo.unlucky' });
   });
 
   it('answers a client that presents a certificate of the trusted CA (the control)', async () => {
