@@ -1,4 +1,3 @@
-// @uses-modules catalog
 import { execFileSync } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -13,6 +12,12 @@ import { adminBearer, testAuthEnv, tokenFor } from '../support/auth';
 import { makeIdentity } from '../support/certificates';
 import { freePort, ROOT, startAppProcess } from '../support/processes';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { probeManifests, type ProbeSystem } from '../sim/probe-system';
+
+/** The kernel's probe module alpha and its routes (test/sim/probe-system.ts): no shop module. */
+const SYSTEM: ProbeSystem = { modules: [{ name: 'alpha', subscriptions: [] }] };
+const manifests = () => probeManifests(SYSTEM, { slowMs: 1000 });
+const PROBE_MAIN = ['-r', join(__dirname, '..', 'sim', 'register.js'), join(__dirname, '..', 'sim', 'probe-main.ts')];
 
 /** The HTTP edge: headers, CORS, body size, rate limit, HTTPS, and which token issuers a process trusts. */
 describe('the HTTP edge', () => {
@@ -29,7 +34,7 @@ describe('the HTTP edge', () => {
   });
 
   async function app(env: Record<string, string>): Promise<INestApplication> {
-    const created = await createApp({ database: { url: database.url, poolSize: 2 }, env: { ...testAuthEnv(), ...env }, logger: false });
+    const created = await createApp({ manifests: manifests(), database: { url: database.url, poolSize: 2 }, env: { ...testAuthEnv(), ...env }, logger: false });
     apps.push(created);
     await startApp(created, 0, '127.0.0.1');
     return created;
@@ -37,7 +42,7 @@ describe('the HTTP edge', () => {
 
   it('sends security headers, and no CORS headers unless origins are configured', async () => {
     const server = (await app({})).getHttpServer();
-    const response = await request(server).get('/v1/catalog/products/EDGE-1').set('authorization', adminBearer()).set('origin', 'https://evil.example');
+    const response = await request(server).get('/v1/alpha/items/edge-1').set('authorization', adminBearer()).set('origin', 'https://evil.example');
     expect(response.headers).toMatchObject({
       'x-content-type-options': 'nosniff',
       'x-frame-options': 'SAMEORIGIN',
@@ -46,7 +51,7 @@ describe('the HTTP edge', () => {
     });
     expect(response.headers['x-powered-by']).toBeUndefined();
     expect(response.headers['access-control-allow-origin']).toBeUndefined();
-    const preflight = await request(server).options('/v1/orders').set('origin', 'https://evil.example').set('access-control-request-method', 'POST');
+    const preflight = await request(server).options('/v1/alpha/items/edge-1').set('origin', 'https://evil.example').set('access-control-request-method', 'PUT');
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
     // the Swagger UI needs its inline script: no content security policy there
     const docs = await request(server).get('/docs').expect(200);
@@ -55,19 +60,19 @@ describe('the HTTP edge', () => {
   });
 
   it('allows the configured origins only', async () => {
-    const server = (await app({ SEAMS_CORS_ORIGINS: 'https://shop.example' })).getHttpServer();
-    const allowed = await request(server).options('/v1/orders').set('origin', 'https://shop.example').set('access-control-request-method', 'POST');
-    expect(allowed.headers['access-control-allow-origin']).toBe('https://shop.example');
-    const other = await request(server).options('/v1/orders').set('origin', 'https://evil.example').set('access-control-request-method', 'POST');
+    const server = (await app({ SEAMS_CORS_ORIGINS: 'https://app.example' })).getHttpServer();
+    const allowed = await request(server).options('/v1/alpha/items/edge-1').set('origin', 'https://app.example').set('access-control-request-method', 'PUT');
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example');
+    const other = await request(server).options('/v1/alpha/items/edge-1').set('origin', 'https://evil.example').set('access-control-request-method', 'PUT');
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 
   it('answers 413 with a problem for a body over the limit', async () => {
     const server = (await app({ SEAMS_BODY_LIMIT: '1kb' })).getHttpServer();
     const response = await request(server)
-      .post('/v1/catalog/products')
+      .put('/v1/alpha/items/big-1')
       .set('authorization', adminBearer())
-      .send({ sku: 'BIG-1', name: 'x'.repeat(2000), priceMinor: 1, currency: 'EUR' })
+      .send({ value: 1, padding: 'x'.repeat(2000) })
       .expect(413);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body).toMatchObject({ status: 413 });
@@ -76,8 +81,8 @@ describe('the HTTP edge', () => {
   it('answers 429 with Retry-After beyond the rate limit, but never limits health checks', async () => {
     const server = (await app({ SEAMS_RATE_LIMIT: '5' })).getHttpServer();
     const agent = request.agent(server).set('authorization', adminBearer());
-    for (let i = 0; i < 5; i++) await agent.get('/v1/catalog/products/RATE-1').expect(404);
-    const limited = await agent.get('/v1/catalog/products/RATE-1').expect(429);
+    for (let i = 0; i < 5; i++) await agent.get('/v1/alpha/items/rate-1').expect(404);
+    const limited = await agent.get('/v1/alpha/items/rate-1').expect(429);
     expect(limited.headers['retry-after']).toMatch(/^\d+$/);
     expect(limited.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(limited.body).toMatchObject({ status: 429, title: 'Too Many Requests' });
@@ -87,7 +92,7 @@ describe('the HTTP edge', () => {
   it('serves HTTPS when a certificate and key are configured', async () => {
     const tls = makeIdentity('https');
     const port = await freePort();
-    const host = startAppProcess({ DATABASE_URL: database.url, PORT: String(port), SEAMS_HTTPS_CERT: tls.cert, SEAMS_HTTPS_KEY: tls.key });
+    const host = startAppProcess({ DATABASE_URL: database.url, PORT: String(port), SEAMS_HTTPS_CERT: tls.cert, SEAMS_HTTPS_KEY: tls.key }, {}, PROBE_MAIN);
     try {
       await host.waitFor(/API at/);
       const status = await new Promise<number>((resolve, reject) => {
@@ -116,8 +121,8 @@ describe('the HTTP edge', () => {
     try {
       const url = `http://127.0.0.1:${(jwks.address() as { port: number }).port}/.well-known/jwks.json`;
       const server = (await app({ SEAMS_AUTH_PUBLIC_KEY: '', SEAMS_AUTH_JWKS_URL: url })).getHttpServer();
-      await request(server).get('/v1/catalog/products/JWKS-1').set('authorization', adminBearer()).expect(404);
-      await request(server).get('/v1/catalog/products/JWKS-1').set('authorization', `Bearer ${tokenFor({ sub: 'x', foreignKey: true })}`).expect(401);
+      await request(server).get('/v1/alpha/items/jwks-1').set('authorization', adminBearer()).expect(404);
+      await request(server).get('/v1/alpha/items/jwks-1').set('authorization', `Bearer ${tokenFor({ sub: 'x', foreignKey: true })}`).expect(401);
     } finally {
       await new Promise((resolve) => jwks.close(resolve));
     }
@@ -138,9 +143,9 @@ describe('the HTTP edge', () => {
       expect(claims).toMatchObject({ iss: 'seams-dev', sub: 'alice', roles: ['customer'], aud: 'seams' });
 
       const trusting = (await app({ SEAMS_DATA_DIR: dataDir, SEAMS_AUTH_DEV: 'on' })).getHttpServer();
-      await request(trusting).get('/v1/catalog/products/DEV-1').set('authorization', `Bearer ${alice}`).expect(404);
+      await request(trusting).get('/v1/alpha/items/dev-1').set('authorization', `Bearer ${alice}`).expect(404);
       const strict = (await app({ SEAMS_DATA_DIR: dataDir })).getHttpServer();
-      const refused = await request(strict).get('/v1/catalog/products/DEV-1').set('authorization', `Bearer ${alice}`).expect(401);
+      const refused = await request(strict).get('/v1/alpha/items/dev-1').set('authorization', `Bearer ${alice}`).expect(401);
       expect(refused.body.detail).toMatch(/issuer this service does not trust/);
     });
 
@@ -158,9 +163,9 @@ describe('the HTTP edge', () => {
 
     it('is refused in production, and so is a process that trusts no issuer at all', async () => {
       await expect(
-        createApp({ database: { url: database.url, poolSize: 1 }, env: { NODE_ENV: 'production', SEAMS_AUTH_DEV: 'on', SEAMS_SERVICE_SECRET: 'x'.repeat(32) }, logger: false }),
+        createApp({ manifests: manifests(), database: { url: database.url, poolSize: 1 }, env: { NODE_ENV: 'production', SEAMS_AUTH_DEV: 'on', SEAMS_SERVICE_SECRET: 'x'.repeat(32) }, logger: false }),
       ).rejects.toThrow(/SEAMS_AUTH_DEV=on is refused when NODE_ENV=production/);
-      await expect(createApp({ database: { url: database.url, poolSize: 1 }, env: {}, logger: false })).rejects.toThrow(/No token issuer is configured/);
+      await expect(createApp({ manifests: manifests(), database: { url: database.url, poolSize: 1 }, env: {}, logger: false })).rejects.toThrow(/No token issuer is configured/);
       expect(() => token(['--sub', 'alice'], { NODE_ENV: 'production' })).toThrow(/refuses NODE_ENV=production/);
       expect(() => token(['--sub', 'alice', '--role', 'root'])).toThrow(/--role must be one of customer, admin/);
     });
