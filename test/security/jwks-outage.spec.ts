@@ -1,4 +1,3 @@
-// @uses-modules catalog
 import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -8,6 +7,7 @@ import { createApp, startApp } from '../../src/host/create-app';
 import { bearer, testAuthEnv } from '../support/auth';
 import { freePort } from '../support/processes';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { probeManifests } from '../sim/probe-system';
 
 /**
  * The issuer's JSON Web Key Set is fetched from its URL (a server of this test). While it
@@ -39,7 +39,8 @@ describe('a JWKS outage', () => {
     database = await createTestDatabase();
     port = await freePort();
     const env = { ...testAuthEnv(), SEAMS_AUTH_PUBLIC_KEY: '', SEAMS_AUTH_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json` };
-    app = await createApp({ database: { url: database.url, poolSize: 2 }, env, logger: false });
+    // the kernel's probe module alpha and its route GET /v1/alpha/items/:key: no shop module
+    app = await createApp({ manifests: probeManifests({ modules: [{ name: 'alpha', subscriptions: [] }] }, { slowMs: 1000 }), database: { url: database.url, poolSize: 2 }, env, logger: false });
     await startApp(app, 0, '127.0.0.1');
   }, 60_000);
 
@@ -49,7 +50,7 @@ describe('a JWKS outage', () => {
     await database?.drop();
   });
 
-  const get = (authorization: string) => request(app.getHttpServer()).get('/v1/catalog/products/JWKS-OUT').set('authorization', authorization);
+  const get = (authorization: string) => request(app.getHttpServer()).get('/v1/alpha/items/jwks-out').set('authorization', authorization);
 
   it('answers 503 with Retry-After while the key set cannot be fetched (nothing listens)', async () => {
     const response = await get(bearer('jwks-1', 'admin'));
@@ -70,6 +71,6 @@ describe('a JWKS outage', () => {
 
   it('lets the same token through once the key set answers', async () => {
     answer = 'keys';
-    await get(bearer('jwks-2', 'admin')).expect(404); // the product does not exist: authenticated
+    await get(bearer('jwks-2', 'admin')).expect(404); // the item does not exist: authenticated
   });
 });

@@ -1,4 +1,3 @@
-// @uses-modules catalog
 import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
@@ -6,6 +5,10 @@ import { adminBearer } from '../support/auth';
 import { appsOn } from '../support/apps-on';
 import { reachable } from '../support/brokers';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { probeManifests } from '../sim/probe-system';
+
+/** Apps of the kernel's probe module alpha (its route GET /v1/alpha/items/:key): no shop module. */
+const PROBES = { manifests: probeManifests({ modules: [{ name: 'alpha', subscriptions: [] }] }, { slowMs: 1000 }) };
 
 /**
  * Two replicas of one process behind a load balancer draw on one rate-limit quota per client
@@ -18,7 +21,7 @@ const describeIt = redis || process.env.CI === 'true' ? describe : describe.skip
 
 describeIt('the rate limit across replicas', () => {
   let database: TestDatabase;
-  const apps = appsOn(() => database);
+  const apps = appsOn(() => database, PROBES);
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -36,7 +39,7 @@ describeIt('the rate limit across replicas', () => {
   /** Requests spread over both replicas in turn, until one answers 429; how many were let through. */
   async function throughBoth([a, b]: [INestApplication, INestApplication], limit: number): Promise<number> {
     for (let i = 0; i < limit; i++) {
-      const response = await request((i % 2 === 0 ? a : b).getHttpServer()).get('/v1/catalog/products/SHARED-1').set('authorization', adminBearer());
+      const response = await request((i % 2 === 0 ? a : b).getHttpServer()).get('/v1/alpha/items/shared-1').set('authorization', adminBearer());
       if (response.status === 429) return i;
       expect(response.status).toBe(404);
     }
@@ -65,7 +68,7 @@ describeIt('the rate limit across replicas', () => {
 /** Behind a load balancer, the rate limit counts by the client before it, when (and only when) the proxy is trusted. */
 describe('the rate limit behind a proxy', () => {
   let database: TestDatabase;
-  const apps = appsOn(() => database);
+  const apps = appsOn(() => database, PROBES);
   const start = (env: Record<string, string>) => apps.start({ SEAMS_RATE_LIMIT: '2', ...env });
 
   beforeAll(async () => {
@@ -77,7 +80,7 @@ describe('the rate limit behind a proxy', () => {
     await database?.drop();
   });
   const from = (app: INestApplication, client: string) =>
-    request(app.getHttpServer()).get('/v1/catalog/products/PROXY-1').set('authorization', adminBearer()).set('x-forwarded-for', client);
+    request(app.getHttpServer()).get('/v1/alpha/items/proxy-1').set('authorization', adminBearer()).set('x-forwarded-for', client);
 
   it('gives clients behind a trusted proxy a quota each', async () => {
     const app = await start({ SEAMS_TRUST_PROXY: 'loopback' });
