@@ -1,46 +1,60 @@
-// @uses-modules catalog, inventory, ordering
-import { MANIFESTS } from '../../src/host/manifests';
+import type { INestApplication } from '@nestjs/common';
 import { DatabaseRegistry, type ModuleDatabase } from '@seams/kernel/persistence';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { RequestContexts, Seam } from '@seams/kernel/seam';
+import { createApp, startApp } from '../../src/host/create-app';
+import { testAuthEnv } from '../support/auth';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { probeManifests, probeMessages, type ProbeSystem } from '../sim/probe-system';
 
-/** Each module connects as a database role of its own, with rights on its own schema only. */
+/**
+ * Each module connects as a database role of its own, with rights on its own schema only: on
+ * the kernel's probe modules (one with a dash in its name), no shop module.
+ */
+const SYSTEM: ProbeSystem = { modules: ['alpha', 'bravo', 'gift-cards'].map((name) => ({ name, subscriptions: [] })) };
+
 describe('database roles per module', () => {
-  let app: TestApp;
-  const database = (module: string): ModuleDatabase =>
-    app.app
+  let database: TestDatabase;
+  let app: INestApplication;
+  const moduleDatabase = (module: string): ModuleDatabase =>
+    app
       .get(DatabaseRegistry)
       .all()
       .find((each) => each.module === module)!;
 
   beforeAll(async () => {
-    app = await startTestApp();
-    await app.http.post('/v1/catalog/products').send({ sku: 'ROLE-1', name: 'R', priceMinor: 10, currency: 'EUR' }).expect(201);
-    await app.http.put('/v1/inventory/stock/ROLE-1').send({ onHand: 5 }).expect(200);
-    await app.http.post('/v1/orders').send({ lines: [{ sku: 'ROLE-1', quantity: 1 }] }).expect(201);
+    database = await createTestDatabase();
+    app = await createApp({ manifests: probeManifests(SYSTEM, { slowMs: 1000 }), env: testAuthEnv(), logger: false, database: { url: database.url, poolSize: 2 } });
+    await startApp(app, 0, '127.0.0.1');
+    for (const module of ['alpha', 'bravo']) {
+      await RequestContexts.runAsService('test', () => app.get(Seam).send(new (probeMessages(module).Put)('role-1', 5)));
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
   });
 
-  afterAll(() => app?.close());
-
   it('connects every module as seams_<module> (dashes become underscores)', async () => {
-    for (const module of MANIFESTS.map((manifest) => manifest.name)) {
-      const [{ user }] = await database(module).dataSource.query('SELECT current_user AS "user"');
+    for (const module of SYSTEM.modules.map(({ name }) => name)) {
+      const [{ user }] = await moduleDatabase(module).dataSource.query('SELECT current_user AS "user"');
       expect({ module, user }).toEqual({ module, user: `seams_${module.replace(/-/g, '_')}` });
     }
   });
 
-  it("refuses inventory's connection when it reads ordering's tables, or catalog's", async () => {
-    const inventory = database('inventory').dataSource;
-    await expect(inventory.query('SELECT count(*) FROM ordering.orders')).rejects.toThrow(/permission denied for schema ordering/);
-    await expect(inventory.query('SELECT count(*) FROM catalog.products')).rejects.toThrow(/permission denied for schema catalog/);
-    await expect(inventory.query('SELECT count(*) FROM ordering.seams_outbox')).rejects.toThrow(/permission denied/);
+  it("refuses alpha's connection when it reads bravo's tables, or another module's outbox", async () => {
+    const alpha = moduleDatabase('alpha').dataSource;
+    await expect(alpha.query('SELECT count(*) FROM bravo.items')).rejects.toThrow(/permission denied for schema bravo/);
+    await expect(alpha.query('SELECT count(*) FROM "gift-cards".items')).rejects.toThrow(/permission denied for schema gift-cards/);
+    await expect(alpha.query('SELECT count(*) FROM bravo.seams_outbox')).rejects.toThrow(/permission denied/);
     // its own tables, it reads and writes
-    const [{ count }] = await inventory.query(`SELECT count(*)::int AS count FROM inventory.stock_items WHERE sku = 'ROLE-1'`);
+    const [{ count }] = await alpha.query(`SELECT count(*)::int AS count FROM alpha.items WHERE key = 'role-1'`);
     expect(count).toBe(1);
   });
 
   it('cannot change its own schema or make roles: migrations run with the configured user', async () => {
-    const inventory = database('inventory').dataSource;
-    await expect(inventory.query('CREATE TABLE inventory.sneaky (id int)')).rejects.toThrow(/permission denied/);
-    await expect(inventory.query('CREATE ROLE sneaky')).rejects.toThrow(/permission denied/);
+    const alpha = moduleDatabase('alpha').dataSource;
+    await expect(alpha.query('CREATE TABLE alpha.sneaky (id int)')).rejects.toThrow(/permission denied/);
+    await expect(alpha.query('CREATE ROLE sneaky')).rejects.toThrow(/permission denied/);
   });
 });
