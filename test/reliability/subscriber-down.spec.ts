@@ -1,51 +1,65 @@
-// @uses-modules catalog, inventory, ordering, payments
-import { type Cluster, startCluster } from '../support/cluster';
+import request from 'supertest';
+import { Client } from 'pg';
+import { adminBearer } from '../support/auth';
+import { freePort } from '../support/processes';
+import { type HostedProbe, startHostedProbe } from '../support/probe-pair';
 import { eventually } from '../support/test-app';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import type { ProbeSystem } from '../sim/probe-system';
+
+/**
+ * The kernel's probe modules: alpha (in the monolith) publishes its changes; bravo, in a module
+ * host of its own over TCP, handles each and publishes bravo.relayed in the same transaction;
+ * charlie (in the monolith) handles those. A saga of two steps across two processes.
+ */
+const SYSTEM: ProbeSystem = {
+  modules: [
+    { name: 'alpha', subscriptions: [] },
+    { name: 'bravo', subscriptions: [{ event: 'alpha.changed.v1', handlers: 1, chain: true }] },
+    { name: 'charlie', subscriptions: [{ event: 'bravo.relayed.v1', handlers: 1, chain: false }] },
+  ],
+};
 
 describe('a remote subscriber that is down', () => {
-  let cluster: Cluster;
+  let database: TestDatabase;
+  let probe: HostedProbe;
+  let rows: Client;
 
   beforeAll(async () => {
-    cluster = await startCluster({
-      remote: ['payments'],
-      // No rate limit: the test polls ten orders at a time until they change.
-      monolithEnv: { SEAMS_RATE_LIMIT: '0', SEAMS_RELAY_POLL_MS: '200', SEAMS_RELAY_BACKOFF_MS: '100', SEAMS_RELAY_MAX_BACKOFF_MS: '500', SEAMS_RELAY_MAX_ATTEMPTS: '2' },
+    database = await createTestDatabase();
+    probe = await startHostedProbe(SYSTEM, 'bravo', database.url, {
+      // the monolith serves charlie there: bravo's host delivers its relayed events to it
+      env: { SEAMS_CHARLIE_URL: `tcp://127.0.0.1:${await freePort()}`, SEAMS_RATE_LIMIT: '0', SEAMS_RELAY_POLL_MS: '200', SEAMS_RELAY_BACKOFF_MS: '100', SEAMS_RELAY_MAX_BACKOFF_MS: '500', SEAMS_RELAY_MAX_ATTEMPTS: '2' },
     });
-    await cluster.http('catalog').post('/v1/catalog/products').send({ sku: 'SUB-1', name: 'S', priceMinor: 300, currency: 'EUR' }).expect(201);
-    await cluster.http('inventory').put('/v1/inventory/stock/SUB-1').send({ onHand: 100 }).expect(200);
+    rows = new Client({ connectionString: database.url });
+    await rows.connect();
+  }, 90_000);
+
+  afterAll(async () => {
+    await rows?.end();
+    await probe?.close();
+    await database?.drop();
   });
 
-  afterAll(() => cluster?.close());
+  it('keeps the events for it pending while it is down (waited for past the attempts limit, never parked), and delivers all of them once it is back, with no manual step', async () => {
+    const http = () => request.agent(probe.monolith.getHttpServer()).set('authorization', adminBearer());
+    await probe.host.stop('SIGKILL');
+    const keys = Array.from({ length: 10 }, (_, i) => `sub-${i}`);
+    for (const key of keys) await http().put(`/v1/alpha/items/${key}`).send({ value: 1 }).expect(200);
+    // The relay has tried each event on bravo more often than SEAMS_RELAY_MAX_ATTEMPTS, and each
+    // try failed: an unreachable subscriber is waited for, not parked.
+    type Delivery = { subscriber: string; attempts: number; lastError: string | null; payload: { key: string } };
+    const tried = (list: Delivery[]) => keys.every((key) => list.some((d) => d.subscriber === 'bravo' && d.payload.key === key && d.attempts >= 3 && d.lastError !== null));
+    await eventually(async () => (await http().get('/v1/admin/events').query({ status: 'pending' }).expect(200)).body as Delivery[], tried, 30_000);
+    const stats = (await http().get('/v1/admin/events/stats').expect(200)).body;
+    expect(stats.find((s: { module: string }) => s.module === 'alpha')).toMatchObject({ depth: 10, parked: 0 });
+    const handled = async (module: string) => (await rows.query(`SELECT key FROM "${module}".handled ORDER BY key`)).rows.map((row: { key: string }) => row.key);
+    expect(await handled('bravo')).toEqual([]);
 
-  it('leaves orders PENDING while payments is down (its deliveries wait past the attempts limit, never parked), and completes all of them once it is back, with no manual step', async () => {
-    await cluster.host('payments').stop('SIGKILL');
-    const ids: string[] = [];
-    for (let i = 0; i < 10; i++) {
-      const response = await cluster.http('ordering').post('/v1/orders').send({ lines: [{ sku: 'SUB-1', quantity: 1 }] }).expect(201);
-      ids.push(response.body.id);
-    }
-    // The relay has tried each order's event on payments more often than SEAMS_RELAY_MAX_ATTEMPTS,
-    // and each try failed: an unreachable subscriber is waited for, not parked.
-    type Delivery = { subscriber: string; attempts: number; lastError: string | null; payload: { orderId: string } };
-    const tried = (list: Delivery[]) =>
-      ids.every((id) => list.some((d) => d.subscriber === 'payments' && d.payload.orderId === id && d.attempts >= 3 && d.lastError !== null));
-    await eventually(async () => (await cluster.http('ordering').get('/v1/admin/events').query({ status: 'pending' }).expect(200)).body as Delivery[], tried, 30_000);
-    const statuses = async () =>
-      Promise.all(ids.map(async (id) => (await cluster.http('ordering').get(`/v1/orders/${id}`).expect(200)).body.status as string));
-    expect(await statuses()).toEqual(Array(10).fill('PENDING'));
-    const stats = (await cluster.http('ordering').get('/v1/admin/events/stats').expect(200)).body;
-    expect(stats.find((s: { module: string }) => s.module === 'ordering')).toMatchObject({ depth: 10, parked: 0 });
-
-    await cluster.startHost('payments');
-    expect(await eventually(statuses, (list) => list.every((status) => status === 'CONFIRMED'), 30_000)).toEqual(Array(10).fill('CONFIRMED'));
-    for (const id of ids) {
-      const payments = (await cluster.http('payments').get('/v1/payments').query({ orderId: id }).expect(200)).body;
-      expect(payments).toEqual([expect.objectContaining({ status: 'CAPTURED', amountMinor: 300 })]);
-    }
-    const stock = await eventually(
-      async () => (await cluster.http('inventory').get('/v1/inventory/stock/SUB-1').expect(200)).body,
-      (item: { reserved: number }) => item.reserved === 0,
-    );
-    expect(stock).toEqual({ sku: 'SUB-1', onHand: 90, reserved: 0, available: 90 });
+    await probe.startHost();
+    // every event handled once by bravo, and the events bravo published on the way handled once by charlie
+    await expect(eventually(() => handled('bravo'), (list) => list.length >= 10, 30_000)).resolves.toEqual(keys);
+    await expect(eventually(() => handled('charlie'), (list) => list.length >= 10, 30_000)).resolves.toEqual(keys.map((key) => `alpha-${key}`));
+    await eventually(async () => (await http().get('/v1/admin/events/stats').expect(200)).body as { module: string; depth: number }[], (list) => list.every((s) => s.depth === 0));
   }, 60_000);
 });
