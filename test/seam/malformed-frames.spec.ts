@@ -1,8 +1,18 @@
-// @uses-modules catalog, inventory, ordering
 import { randomUUID } from 'node:crypto';
-import { type Cluster, startCluster } from '../support/cluster';
+import request from 'supertest';
+import { type HostedProbe, startHostedProbe } from '../support/probe-pair';
 import { RawTcpClient } from '../support/raw-tcp';
-import { sealed } from '../support/auth';
+import { adminBearer, sealed } from '../support/auth';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import type { ProbeSystem } from '../sim/probe-system';
+
+/** The kernel's probe modules: alpha in the monolith sends to bravo, in its module host over TCP. */
+const SYSTEM: ProbeSystem = {
+  modules: [
+    { name: 'alpha', subscriptions: [], sends: ['bravo'] },
+    { name: 'bravo', subscriptions: [] },
+  ],
+};
 
 /**
  * A module host faces whatever arrives on its port. Every message that can be answered gets a
@@ -10,18 +20,19 @@ import { sealed } from '../support/auth';
  * up and keeps serving everyone else.
  */
 describe('a module host receiving malformed messages', () => {
-  let cluster: Cluster;
+  let database: TestDatabase;
+  let probe: HostedProbe;
   let port: number;
-  let pattern: string;
+  const pattern = 'seams.malformed.bravo';
 
   const unsealed = () => ({
     v: 1,
     kind: 'command',
-    name: 'inventory.reserve-stock.v1',
+    name: 'bravo.put.v1',
     id: randomUUID(),
     correlationId: 'malformed-test',
     deadline: Date.now() + 5000,
-    payload: { orderId: randomUUID(), lines: [{ sku: 'RAW-1', quantity: 1 }] },
+    payload: { key: 'raw-1', value: 1 },
   });
   /** A sealed envelope, then `overrides` on top (after the seal: what a sender could not have sealed). */
   const envelope = (overrides: Record<string, unknown>) => ({ ...sealed(unsealed()), ...overrides });
@@ -40,13 +51,15 @@ describe('a module host receiving malformed messages', () => {
   }
 
   beforeAll(async () => {
-    cluster = await startCluster({ remote: ['inventory'] });
-    port = Number(new URL(cluster.env.SEAMS_INVENTORY_URL).port);
-    pattern = `seams.${cluster.env.SEAMS_NAMESPACE}.inventory`;
-    await cluster.http('inventory').put('/v1/inventory/stock/RAW-1').send({ onHand: 100 }).expect(200);
-  });
+    database = await createTestDatabase();
+    probe = await startHostedProbe(SYSTEM, 'bravo', database.url, { env: { SEAMS_NAMESPACE: 'malformed' } });
+    port = Number(new URL(probe.env.SEAMS_BRAVO_URL).port);
+  }, 90_000);
 
-  afterAll(() => cluster?.close());
+  afterAll(async () => {
+    await probe?.close();
+    await database?.drop();
+  });
 
   it.each([
     ['a string instead of an envelope', () => 'hello', 'seam.unknown-message', /not a seam envelope/],
@@ -55,23 +68,23 @@ describe('a module host receiving malformed messages', () => {
     ['an unknown envelope version', () => envelope({ v: 99 }), 'seam.unknown-message', /Unsupported envelope version 99/],
     ['no message name', () => envelope({ name: undefined }), 'seam.unknown-message', /name must be a non-empty string/],
     ['a non-numeric deadline', () => envelope({ deadline: 'soon' }), 'seam.unknown-message', /deadline/],
-    ['a message nobody serves', () => envelope({ name: 'inventory.teleport.v1' }), 'seam.unknown-message', /neither serves nor subscribes/],
-    ['another module\'s command', () => envelope({ name: 'catalog.get-products.v1', kind: 'query' }), 'seam.unknown-message', /neither serves/],
+    ['a message nobody serves', () => envelope({ name: 'bravo.teleport.v1' }), 'seam.unknown-message', /neither serves nor subscribes/],
+    ['another module\'s command', () => envelope({ name: 'alpha.get.v1', kind: 'query' }), 'seam.unknown-message', /neither serves/],
     ['a command sent as a query', () => envelope({ kind: 'query' }), 'seam.unknown-message', /is a command, not a query/],
     ['a deadline already passed', () => envelope({ deadline: Date.now() - 1 }), 'seam.timeout', /after its deadline/],
     ['no seal', () => envelope({ service: undefined }), 'auth.unauthenticated', /carries no seal of this deployment/],
     ['a seal made with another secret', () => sealed(unsealed(), { secret: 'not-the-deployment-secret-but-32-chars-long' }), 'auth.unauthenticated', /sealed by another deployment, or altered/],
     ['a malformed seal', () => envelope({ service: 'just-a-string' }), 'auth.unauthenticated', /seal is malformed/],
     ['a seal that is not a string', () => envelope({ service: 42 }), 'seam.unknown-message', /service must be a string/],
-    ['a payload changed under its seal', () => envelope({ payload: { orderId: randomUUID(), lines: [{ sku: 'RAW-1', quantity: 9 }] } }), 'auth.unauthenticated', /altered on the way/],
+    ['a payload changed under its seal', () => envelope({ payload: { key: 'raw-1', value: 9 } }), 'auth.unauthenticated', /altered on the way/],
     ['a payload that is not an object', () => envelope({ payload: 42 }), 'seam.invalid-message', /\(payload\) Invalid input: expected object, received number/],
     [
       'a payload breaking the contract',
-      () => envelope({ payload: { orderId: 'not-a-uuid', lines: [{ sku: 'RAW-1', quantity: -1 }] } }),
+      () => sealed({ ...unsealed(), payload: { key: 'NOT A KEY', value: -1 } }),
       'seam.invalid-message',
-      /orderId Invalid GUID; lines\[0\]\.quantity Too small: expected number to be >=1/,
+      /key Invalid string: must match pattern .*; value Too small: expected number to be >=0/,
     ],
-    ['a payload missing a field', () => envelope({ payload: { orderId: randomUUID() } }), 'seam.invalid-message', /lines Invalid input: expected array, received undefined/],
+    ['a payload missing a field', () => sealed({ ...unsealed(), payload: { key: 'raw-1' } }), 'seam.invalid-message', /value Invalid input: expected number, received undefined/],
   ])('answers %s with a typed error', async (_, data, code, message) => {
     // The envelope is made now, not when the table was read: its deadline is 5 s from now.
     const reply = (await ask(data())) as { ok: boolean; error: { code: string; message: string } };
@@ -98,12 +111,11 @@ describe('a module host receiving malformed messages', () => {
     bad.close();
 
     const reply = (await ask(envelope({}))) as { ok: boolean };
-    expect(reply).toEqual({ ok: true });
-    expect(cluster.host('inventory').child.exitCode).toBeNull();
+    expect(reply).toMatchObject({ ok: true, result: { key: 'raw-1' } });
+    expect(probe.host.child.exitCode).toBeNull();
   });
 
   it('still serves the monolith after all of that', async () => {
-    await cluster.http('catalog').post('/v1/catalog/products').send({ sku: 'RAW-1', name: 'Raw', priceMinor: 1, currency: 'EUR' }).expect(201);
-    await cluster.http('ordering').post('/v1/orders').send({ lines: [{ sku: 'RAW-1', quantity: 1 }] }).expect(201);
+    await request(probe.monolith.getHttpServer()).put('/v1/alpha/forward/bravo/items/raw-2').set('authorization', adminBearer()).send({ value: 1 }).expect(200, { key: 'raw-2', seq: 1 });
   });
 });
