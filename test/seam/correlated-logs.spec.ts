@@ -1,11 +1,22 @@
-// @uses-modules catalog, inventory
 import { randomBytes, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { type AppProcess, freePort, startAppProcess } from '../support/processes';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { adminBearer, tokenFor } from '../support/auth';
+import type { ProbeSystem } from '../sim/probe-system';
+
+/** The kernel's probe modules, started as the app starts (test/sim/probe-main.ts): alpha and charlie in the monolith, bravo in its host. */
+const SYSTEM: ProbeSystem = {
+  modules: [
+    { name: 'alpha', subscriptions: [], sends: ['bravo', 'charlie'] },
+    { name: 'bravo', subscriptions: [] },
+    { name: 'charlie', subscriptions: [] },
+  ],
+};
+const ENTRY = ['-r', join(__dirname, '..', 'sim', 'register.js'), join(__dirname, '..', 'sim', 'probe-main.ts')];
 
 /**
- * The logs of a monolith and an inventory host, read as the JSON lines they are: one request
+ * The logs of a monolith and a module host, read as the JSON lines they are: one request
  * must be followable across both by its correlation id.
  */
 describe('logs across the seam', () => {
@@ -18,68 +29,69 @@ describe('logs across the seam', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     const [monolithPort, hostPort, seamPort] = [await freePort(), await freePort(), await freePort()];
-    const env = { DATABASE_URL: database.url, SEAMS_INVENTORY_URL: `tcp://127.0.0.1:${seamPort}` };
-    host = startAppProcess({ ...env, PORT: String(hostPort), SEAMS_HOST_MODULE: 'inventory' });
-    await host.waitFor(/API at/);
-    monolith = startAppProcess({ ...env, PORT: String(monolithPort), SEAMS_INVENTORY: 'remote' });
-    await monolith.waitFor(/API at/);
+    const env = { DATABASE_URL: database.url, SIM_SYSTEM: JSON.stringify(SYSTEM), SEAMS_BRAVO_URL: `tcp://127.0.0.1:${seamPort}` };
+    host = startAppProcess({ ...env, PORT: String(hostPort) }, {}, [...ENTRY, '--module', 'bravo']);
+    await host.waitFor(/API at/, 60_000);
+    monolith = startAppProcess({ ...env, PORT: String(monolithPort), SEAMS_BRAVO: 'remote' }, {}, ENTRY);
+    await monolith.waitFor(/API at/, 60_000);
     base = `http://127.0.0.1:${monolithPort}`;
-    await fetch(`${base}/v1/catalog/products`, {
-      method: 'POST',
-      headers: json,
-      body: JSON.stringify({ sku: 'LOG-1', name: 'L', priceMinor: 1, currency: 'EUR' }),
-    });
-  });
+  }, 150_000);
 
   afterAll(async () => {
     await Promise.all([monolith?.stop(), host?.stop()]);
     await database?.drop();
   });
 
-  const placeOrder = (headers: Record<string, string>) =>
-    fetch(`${base}/v1/orders`, {
-      method: 'POST',
+  /** A put of 13 in `to` through alpha's forward route: the module's typed error bravo.unlucky / charlie.unlucky (409). */
+  const putUnlucky = (headers: Record<string, string>, to = 'bravo') =>
+    fetch(`${base}/v1/alpha/forward/${to}/items/log-1`, {
+      method: 'PUT',
       headers: { ...json, ...headers },
-      body: JSON.stringify({ lines: [{ sku: 'LOG-1', quantity: 1 }] }),
+      body: JSON.stringify({ value: 13 }),
     });
 
-  it('carry the X-Request-Id of one request in the monolith (HTTP, local and remote sends) and in the module host', async () => {
+  it('carry the X-Request-Id of one request in the monolith (HTTP and the remote send) and in the module host', async () => {
     const correlationId = `req-${randomUUID()}`;
-    const response = await placeOrder({ 'x-request-id': correlationId });
-    expect(response.status).toBe(409); // no stock: the answer came from the inventory host
+    const response = await putUnlucky({ 'x-request-id': correlationId });
+    expect(response.status).toBe(409); // the answer came from bravo's host
 
-    const http = await monolith.waitForLog({ correlationId, msg: /^POST \/v1\/orders 409/ });
+    const http = await monolith.waitForLog({ correlationId, msg: /^PUT \/v1\/alpha\/forward\/bravo\/items\/log-1 409/ });
     expect(http).toMatchObject({ level: 40, service: 'monolith', res: { statusCode: 409 }, responseTime: expect.any(Number) });
-    const local = await monolith.waitForLog({ correlationId, event: 'seam.sent', mode: 'local', module: 'catalog' });
-    expect(local).toMatchObject({ kind: 'query', outcome: 'ok', durationMs: expect.any(Number) });
-    const sent = await monolith.waitForLog({ correlationId, event: 'seam.sent', message: 'inventory.reserve-stock.v1' });
+    const sent = await monolith.waitForLog({ correlationId, event: 'seam.sent', message: 'bravo.put.v1' });
     expect(sent).toMatchObject({
       service: 'monolith',
       component: 'seam',
-      module: 'inventory',
+      module: 'bravo',
       kind: 'command',
       mode: 'remote',
-      outcome: 'inventory.insufficient-stock',
+      outcome: 'bravo.unlucky',
       durationMs: expect.any(Number),
     });
-    const handled = await host.waitForLog({ correlationId, event: 'seam.handled', message: 'inventory.reserve-stock.v1' });
-    expect(handled).toMatchObject({ service: 'inventory', module: 'inventory', mode: 'remote', outcome: 'inventory.insufficient-stock' });
+    const handled = await host.waitForLog({ correlationId, event: 'seam.handled', message: 'bravo.put.v1' });
+    expect(handled).toMatchObject({ service: 'bravo', module: 'bravo', mode: 'remote', outcome: 'bravo.unlucky' });
+  });
+
+  it('carry it through a send in process too', async () => {
+    const correlationId = `req-${randomUUID()}`;
+    expect((await putUnlucky({ 'x-request-id': correlationId }, 'charlie')).status).toBe(409);
+    const local = await monolith.waitForLog({ correlationId, event: 'seam.sent', mode: 'local', module: 'charlie' });
+    expect(local).toMatchObject({ kind: 'command', outcome: 'charlie.unlucky', durationMs: expect.any(Number) });
   });
 
   it('take the trace id of an incoming traceparent as the correlation id when there is no X-Request-Id', async () => {
     const traceId = randomBytes(16).toString('hex');
-    const response = await placeOrder({ traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` });
+    const response = await putUnlucky({ traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` });
     expect(response.headers.get('x-request-id')).toBe(traceId);
-    await monolith.waitForLog({ correlationId: traceId, event: 'seam.sent', message: 'inventory.reserve-stock.v1' });
-    await host.waitForLog({ correlationId: traceId, event: 'seam.handled', message: 'inventory.reserve-stock.v1' });
+    await monolith.waitForLog({ correlationId: traceId, event: 'seam.sent', message: 'bravo.put.v1' });
+    await host.waitForLog({ correlationId: traceId, event: 'seam.handled', message: 'bravo.put.v1' });
   });
 
   it("ignore a malformed traceparent and never write the caller's token, though it travels to the host", async () => {
-    const token = tokenFor({ sub: `alice-${randomUUID()}`, roles: ['customer'] });
-    const response = await placeOrder({ traceparent: '00-zz-not-a-trace', authorization: `Bearer ${token}` });
+    const token = tokenFor({ sub: `alice-${randomUUID()}`, roles: ['admin'] });
+    const response = await putUnlucky({ traceparent: '00-zz-not-a-trace', authorization: `Bearer ${token}` });
     const correlationId = response.headers.get('x-request-id')!;
     expect(correlationId).toMatch(/^[0-9a-f-]{36}$/);
-    const http = await monolith.waitForLog({ correlationId, msg: /^POST \/v1\/orders/ });
+    const http = await monolith.waitForLog({ correlationId, msg: /^PUT \/v1\/alpha/ });
     expect((http.req as { headers: Record<string, string> }).headers.authorization).toBe('[redacted]');
     await host.waitForLog({ correlationId, event: 'seam.handled' });
     expect(monolith.output()).not.toContain(token);
