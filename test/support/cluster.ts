@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
@@ -7,12 +8,15 @@ import { MANIFESTS } from '../../src/host/manifests';
 import { adminBearer, testAuthEnv } from './auth';
 import { type AppProcess, freePort, startAppProcess } from './processes';
 import { createTestDatabase, type TestDatabase } from './test-database';
+import { probeManifests, type ProbeSystem } from '../sim/probe-system';
 
 export type TransportKind = 'tcp' | 'nats' | 'amqp';
 
 export const BROKERS = { nats: 'nats://127.0.0.1:4222', amqp: 'amqp://guest:guest@127.0.0.1:5672' } as const;
 /** Every registered module (src/host/manifests.ts): each gets an address, so any of them can be placed remote. */
 const MODULES = MANIFESTS.map((manifest) => manifest.name);
+/** The app's own start on a probe system (test/sim/probe-main.ts), for hosts of a cluster of probe modules. */
+const PROBE_MAIN = ['-r', join(__dirname, '..', 'sim', 'register.js'), join(__dirname, '..', 'sim', 'probe-main.ts')];
 
 export interface ClusterOptions {
   /** Modules that run as their own module host processes. */
@@ -30,6 +34,11 @@ export interface ClusterOptions {
   readonly monolithUrlOf?: (module: string, url: string) => string;
   /** The build a module's host runs (another release's `dist/src/main.js`, see releases.ts); this checkout's by default. */
   readonly hostBuild?: (module: string) => { readonly main: string; readonly dir: string } | undefined;
+  /**
+   * The kernel's probe modules instead of the app's (test/sim/probe-system.ts): the monolith runs
+   * their manifests, each host the app's own start on them (test/sim/probe-main.ts).
+   */
+  readonly system?: ProbeSystem;
 }
 
 export interface Cluster {
@@ -57,7 +66,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const env: Record<string, string> = { DATABASE_URL: database.url, SEAMS_NAMESPACE: namespace, ...testAuthEnv(), ...options.env };
   const broker = transport === 'tcp' ? undefined : (options.broker ?? BROKERS[transport]);
   const monolithUrl = broker ?? `tcp://127.0.0.1:${await freePort()}`;
-  for (const module of MODULES) {
+  const modules = options.system ? options.system.modules.map((spec) => spec.name) : MODULES;
+  if (options.system) env.SIM_SYSTEM = JSON.stringify(options.system);
+  for (const module of modules) {
     const url = broker ? broker : options.remote.includes(module) ? `tcp://127.0.0.1:${await freePort()}` : monolithUrl;
     env[`SEAMS_${module.toUpperCase()}_URL`] = url;
   }
@@ -68,9 +79,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     const port = ports.get(module) ?? (await freePort());
     ports.set(module, port);
     const build = options.hostBuild?.(module);
-    const host = Object.assign(startAppProcess({ ...env, PORT: String(port), SEAMS_HOST_MODULE: module }, build ? { cwd: build.dir } : {}, build ? [build.main] : undefined), { port });
+    const args = build ? [build.main] : options.system ? PROBE_MAIN : undefined;
+    const host = Object.assign(startAppProcess({ ...env, PORT: String(port), SEAMS_HOST_MODULE: module }, build ? { cwd: build.dir } : {}, args), { port });
     hosts.set(module, host);
-    await host.waitFor(/API at http/);
+    await host.waitFor(/API at http/, 60_000);
   };
   let monolith: INestApplication | undefined;
   try {
@@ -81,7 +93,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       if (options.monolithUrlOf) monolithEnv[`SEAMS_${module.toUpperCase()}_URL`] = options.monolithUrlOf(module, env[`SEAMS_${module.toUpperCase()}_URL`]);
       if (options.strangle) monolithEnv[`SEAMS_${module.toUpperCase()}_HTTP_URL`] = `http://127.0.0.1:${ports.get(module)}`;
     }
-    monolith = await createApp({ database: { url: database.url, poolSize: 4 }, env: monolithEnv, logger: false });
+    const manifests = options.system ? probeManifests(options.system, { slowMs: Number(env.SIM_SLOW_MS ?? 1000) }) : undefined;
+    monolith = await createApp({ manifests, database: { url: database.url, poolSize: 4 }, env: monolithEnv, logger: false });
     await startApp(monolith, 0, '127.0.0.1');
   } catch (error) {
     await Promise.all([...hosts.values()].map((host) => host.stop()));
@@ -107,7 +120,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     async close() {
       await app.close();
       await Promise.all([...hosts.values()].map((host) => host.stop()));
-      if (transport === 'amqp') await deleteQueues(namespace);
+      if (transport === 'amqp') await deleteQueues(namespace, modules);
       await database.drop();
     },
   };
