@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import type TestAgent from 'supertest/lib/agent';
 import { type Cluster, type ClusterOptions, startCluster } from './cluster';
 import { eventually } from './test-app';
+import { expectFastRefusalsAround as expectGenericRefusals, type LoadAnswer, steadyLoad } from './steady-load';
 
 /**
  * The cluster a fault test breaks: inventory in a module host (`cluster`'s transport and
@@ -38,53 +39,15 @@ export async function startOrderCluster(options: {
   return cluster;
 }
 
-/** One answer to `POST /v1/orders`, with the phase of the test it started and ended in. */
-export interface OrderAnswer<Phase extends string> {
-  readonly startedIn: Phase;
-  readonly endedIn: Phase;
-  /** The HTTP status, or `no answer` when nothing came within the request's own limit (a hang). */
-  readonly status: number | 'no answer';
-  /** When it was sent (epoch ms) and how long its answer took. */
-  readonly at: number;
-  readonly ms: number;
-  readonly id?: string;
-  readonly code?: string;
-  readonly detail?: string;
-  readonly retryAfter?: string;
-}
+/** One answer to `POST /v1/orders` (its body's `id` is the order's). */
+export type OrderAnswer<Phase extends string> = LoadAnswer<Phase>;
 
 /**
  * A steady, bounded load of one-unit orders of `sku` from `senders` callers in a loop, each
- * request limited to `limitMs` (so a hang shows as `no answer`, not as a stuck test). The test
- * moves `phase` along; `stop()` ends the loops and resolves once every caller has its answer.
+ * request limited to `limitMs` (see steady-load.ts).
  */
 export function steadyOrders<Phase extends string>(agent: () => TestAgent, sku: string, options: { senders: number; limitMs: number; phase: () => Phase }) {
-  const answers: OrderAnswer<Phase>[] = [];
-  let running = true;
-  const sender = async () => {
-    while (running) {
-      const startedIn = options.phase();
-      const started = Date.now();
-      try {
-        const response = await agent().post('/v1/orders').send({ lines: [{ sku, quantity: 1 }] }).timeout(options.limitMs);
-        const body = response.body as { id?: string; code?: string; detail?: string };
-        answers.push({ startedIn, endedIn: options.phase(), status: response.status, at: started, ms: Date.now() - started, id: body.id, code: body.code, detail: body.detail, retryAfter: response.headers['retry-after'] });
-      } catch {
-        answers.push({ startedIn, endedIn: options.phase(), status: 'no answer', at: started, ms: Date.now() - started });
-      }
-    }
-  };
-  const loops = Array.from({ length: options.senders }, sender);
-  return {
-    answers,
-    /** Resolves once at least `count` answers satisfy `which`. */
-    seen: (count: number, which: (answer: OrderAnswer<Phase>) => boolean, timeoutMs = 30_000) =>
-      eventually(async () => answers.filter(which).length, (n) => n >= count, timeoutMs),
-    async stop(): Promise<void> {
-      running = false;
-      await Promise.all(loops);
-    },
-  };
+  return steadyLoad(() => agent().post('/v1/orders').send({ lines: [{ sku, quantity: 1 }] }), options);
 }
 
 /** What the database says about the orders of one sku, once everything has settled. */
@@ -176,25 +139,9 @@ export async function holdStockRow(databaseUrl: string, sku: string) {
   };
 }
 
-/**
- * What callers of a module behind a broker must see around an outage that starts at `brokeAt`
- * and whose phase is named `down`: before it every order 201; calls in flight when it starts
- * and calls during it a `503 seam.unavailable` with `Retry-After` before their deadline (never a
- * wait for it); and once an order gets through again, every later one does.
- */
+/** Around a broker outage (see steady-load.ts), for orders: the answer that succeeds is a 201. */
 export function expectFastRefusalsAround<Phase extends string>(answers: readonly OrderAnswer<Phase>[], brokeAt: number, down: Phase, timeoutMs: number): void {
-  expect(answers.filter((a) => a.status !== 201 && !(a.endedIn !== 'before' && a.status === 503))).toEqual([]);
-  const inFlight = answers.filter((a) => a.startedIn === 'before' && a.endedIn !== 'before');
-  expect(inFlight.length).toBeGreaterThan(0);
-  for (const answer of inFlight) expect(answer.at + answer.ms - brokeAt).toBeLessThan(timeoutMs);
-  const during = answers.filter((a) => a.startedIn === down && a.endedIn === down);
-  expect(during.filter((a) => a.status !== 503)).toEqual([]);
-  for (const refused of during) {
-    expect(refused).toMatchObject({ code: 'seam.unavailable', retryAfter: expect.stringMatching(/^\d+$/) });
-    expect(refused.ms).toBeLessThan(timeoutMs); // never waited for the deadline
-  }
-  const back = answers.find((a) => a.startedIn === 'after' && a.status === 201)!;
-  expect(answers.filter((a) => a.at > back.at + back.ms && a.status !== 201)).toEqual([]);
+  expectGenericRefusals(answers, brokeAt, down, timeoutMs, 201);
 }
 
 /**
