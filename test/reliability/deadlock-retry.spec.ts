@@ -1,55 +1,66 @@
-// @uses-modules inventory
+import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import { DatabaseRegistry, type ModuleDatabase } from '@seams/kernel/persistence';
+import { RequestContexts, Seam } from '@seams/kernel/seam';
+import { createApp, startApp } from '../../src/host/create-app';
+import { testAuthEnv } from '../support/auth';
 import { someoneWaitsForALock } from '../support/lock-waiters';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { probeManifests, probeMessages } from '../sim/probe-system';
 
 /**
  * A module transaction that PostgreSQL picks as the victim of a deadlock runs again instead
  * of failing the request: nothing of the rolled-back attempt took effect.
  */
 describe('a transaction chosen as a deadlock victim', () => {
-  let app: TestApp;
-  let inventory: ModuleDatabase;
+  let database: TestDatabase;
+  let app: INestApplication;
+  let alpha: ModuleDatabase;
 
   beforeAll(async () => {
-    app = await startTestApp();
-    for (const sku of ['DL-X', 'DL-Y']) await app.http.put(`/v1/inventory/stock/${sku}`).send({ onHand: 10 }).expect(200);
-    inventory = app.app
+    database = await createTestDatabase();
+    // the kernel's probe module alpha (its items table): no shop module
+    app = await createApp({ manifests: probeManifests({ modules: [{ name: 'alpha', subscriptions: [] }] }, { slowMs: 1000 }), env: testAuthEnv(), logger: false, database: { url: database.url, poolSize: 2 } });
+    await startApp(app, 0, '127.0.0.1');
+    for (const key of ['dl-x', 'dl-y']) await RequestContexts.runAsService('test', () => app.get(Seam).send(new (probeMessages('alpha').Put)(key, 10)));
+    alpha = app
       .get(DatabaseRegistry)
       .all()
-      .find((database) => database.module === 'inventory')!;
+      .find((each) => each.module === 'alpha')!;
+  }, 60_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
   });
 
-  afterAll(() => app?.close());
-
   it('is run again and commits, once', async () => {
-    const rival = new Client({ connectionString: app.database.url });
-    const watcher = new Client({ connectionString: app.database.url });
+    const rival = new Client({ connectionString: database.url });
+    const watcher = new Client({ connectionString: database.url });
     await Promise.all([rival.connect(), watcher.connect()]);
     try {
       // The rival checks for deadlocks late, so PostgreSQL picks our transaction as the victim.
       await rival.query(`SET deadlock_timeout = '10s'`);
       await rival.query('BEGIN');
-      await rival.query(`SELECT * FROM inventory.stock_items WHERE sku = 'DL-Y' FOR UPDATE`);
+      await rival.query(`SELECT * FROM alpha.items WHERE key = 'dl-y' FOR UPDATE`);
 
       let attempts = 0;
-      const ours = inventory.transaction(async ({ manager }) => {
+      const ours = alpha.transaction(async ({ manager }) => {
         attempts++;
-        await manager.query(`UPDATE inventory.stock_items SET on_hand = on_hand + 1 WHERE sku = 'DL-X'`);
-        await manager.query(`UPDATE inventory.stock_items SET on_hand = on_hand + 1 WHERE sku = 'DL-Y'`);
+        await manager.query(`UPDATE alpha.items SET value = value + 1 WHERE key = 'dl-x'`);
+        await manager.query(`UPDATE alpha.items SET value = value + 1 WHERE key = 'dl-y'`);
         return attempts;
       });
       await someoneWaitsForALock(watcher); // ours holds X and waits for Y
-      const rivalTakesX = rival.query(`UPDATE inventory.stock_items SET on_hand = on_hand + 100 WHERE sku = 'DL-X'`);
+      const rivalTakesX = rival.query(`UPDATE alpha.items SET value = value + 100 WHERE key = 'dl-x'`);
       await rivalTakesX; // granted once ours was rolled back as the victim
       await rival.query('COMMIT');
 
       expect(await ours).toBe(2);
-      const { rows } = await watcher.query(`SELECT sku, on_hand FROM inventory.stock_items WHERE sku IN ('DL-X', 'DL-Y') ORDER BY sku`);
+      const { rows } = await watcher.query(`SELECT key, value FROM alpha.items WHERE key IN ('dl-x', 'dl-y') ORDER BY key`);
       expect(rows).toEqual([
-        { sku: 'DL-X', on_hand: 111 },
-        { sku: 'DL-Y', on_hand: 11 },
+        { key: 'dl-x', value: 111 },
+        { key: 'dl-y', value: 11 },
       ]);
     } finally {
       await rival.query('ROLLBACK').catch(() => undefined);
@@ -60,9 +71,9 @@ describe('a transaction chosen as a deadlock victim', () => {
   it('still fails at once for errors that are not a clash of timing', async () => {
     let attempts = 0;
     await expect(
-      inventory.transaction(async ({ manager }) => {
+      alpha.transaction(async ({ manager }) => {
         attempts++;
-        await manager.query('SELECT * FROM inventory.no_such_table');
+        await manager.query('SELECT * FROM alpha.no_such_table');
       }),
     ).rejects.toThrow(/does not exist/);
     expect(attempts).toBe(1);
