@@ -1,15 +1,28 @@
-// @uses-modules catalog, inventory
 import { once } from 'node:events';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { type AppProcess, freePort, startAppProcess } from '../support/processes';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { adminBearer } from '../support/auth';
 import { eventually } from '../support/test-app';
+import type { ProbeSystem } from '../sim/probe-system';
+
+/**
+ * The app's own processes (test/sim/probe-main.ts: src/host/run-main.ts) on the kernel's probe
+ * modules: alpha, whose routes send to bravo, and bravo, which handles alpha's changes.
+ */
+const SYSTEM: ProbeSystem = {
+  modules: [
+    { name: 'alpha', subscriptions: [], sends: ['bravo'] },
+    { name: 'bravo', subscriptions: [{ event: 'alpha.changed.v1', handlers: 1, chain: false }] },
+  ],
+};
+const ENTRY = ['-r', join(__dirname, '..', 'sim', 'register.js'), join(__dirname, '..', 'sim', 'probe-main.ts')];
 
 /**
  * SIGTERM with work under way, on real processes: the work under way finishes, new work is
  * refused, the process exits 0, and nothing committed is lost. The work is held up by a row
- * lock this test takes on the stock row, so "under way" is certain, not a race.
+ * lock this test takes on the item's row, so "under way" is certain, not a race.
  */
 describe('graceful shutdown', () => {
   let database: TestDatabase;
@@ -27,31 +40,34 @@ describe('graceful shutdown', () => {
 
   async function start(env: Record<string, string>): Promise<{ process: AppProcess; base: string }> {
     const port = await freePort();
-    const process = startAppProcess({ DATABASE_URL: database.url, PORT: String(port), ...env });
+    const process = startAppProcess({ DATABASE_URL: database.url, SIM_SYSTEM: JSON.stringify(SYSTEM), PORT: String(port), ...env }, {}, [...ENTRY, ...(env.SEAMS_HOST_MODULE ? ['--module', env.SEAMS_HOST_MODULE] : [])]);
     processes.push(process);
-    await process.waitFor(/API at/);
+    await process.waitFor(/API at/, 60_000);
     return { process, base: `http://127.0.0.1:${port}` };
   }
 
-  async function seed(base: string, stockBase: string, sku: string): Promise<void> {
-    const product = await fetch(`${base}/v1/catalog/products`, {
-      method: 'POST',
-      headers: json,
-      body: JSON.stringify({ sku, name: sku, priceMinor: 100, currency: 'EUR' }),
-    });
-    expect(product.status).toBe(201);
-    const stock = await fetch(`${stockBase}/v1/inventory/stock/${sku}`, { method: 'PUT', headers: json, body: JSON.stringify({ onHand: 10 }) });
-    expect(stock.status).toBe(200);
-  }
+  /** A put of `module`'s item `key` through `base` (alpha's own route, or its forward route to bravo). */
+  const put = (base: string, module: string, key: string, value: number) =>
+    fetch(`${base}/v1/alpha/${module === 'alpha' ? '' : `forward/${module}/`}items/${key}`, { method: 'PUT', headers: json, body: JSON.stringify({ value }) });
 
-  /** Takes the stock row's lock; resolves once an order is waiting for it. */
-  async function holdStock(sku: string): Promise<Client> {
+  /** Takes the lock of `module`'s item row `key`; resolves once it is held. */
+  async function holdItem(module: string, key: string): Promise<Client> {
     const blocker = new Client({ connectionString: database.url });
     await blocker.connect();
     await blocker.query('BEGIN');
-    await blocker.query('SELECT * FROM inventory.stock_items WHERE sku = $1 FOR UPDATE', [sku]);
+    await blocker.query(`SELECT * FROM "${module}".items WHERE key = $1 FOR UPDATE`, [key]);
     return blocker;
   }
+
+  const rows = async (sql: string) => {
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      return (await client.query(sql)).rows as Record<string, unknown>[];
+    } finally {
+      await client.end();
+    }
+  };
 
   async function someoneWaitsForLock(): Promise<void> {
     const watcher = new Client({ connectionString: database.url });
@@ -76,14 +92,11 @@ describe('graceful shutdown', () => {
   const cutWork = (process: AppProcess) =>
     process.logs().some((line) => /was cut|exiting anyway/.test(String(line.msg)));
 
-  const order = (base: string, sku: string) =>
-    fetch(`${base}/v1/orders`, { method: 'POST', headers: json, body: JSON.stringify({ lines: [{ sku, quantity: 2 }] }) });
-
   it('lets an HTTP request under way finish, refuses new connections, exits 0, and keeps what it committed', async () => {
     const { process: monolith, base } = await start({});
-    await seed(base, base, 'GS-1');
-    const blocker = await holdStock('GS-1');
-    const pending = order(base, 'GS-1');
+    expect((await put(base, 'alpha', 'gs-1', 1)).status).toBe(200);
+    const blocker = await holdItem('alpha', 'gs-1');
+    const pending = put(base, 'alpha', 'gs-1', 2);
     await someoneWaitsForLock();
 
     monolith.child.kill('SIGTERM');
@@ -92,33 +105,29 @@ describe('graceful shutdown', () => {
     await blocker.query('ROLLBACK');
     await blocker.end();
 
-    // The order could only be placed once the lock was gone: a 201 means the process waited for it.
+    // The put could only commit once the lock was gone: a 200 means the process waited for it.
     const response = await pending;
-    expect(response.status).toBe(201);
-    const placed = (await response.json()) as { id: string };
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ key: 'gs-1', seq: 2 });
     expect(await finished(monolith)).toBe(0);
     expect(cutWork(monolith)).toBe(false);
     expect(monolith.logs().at(-1)).toMatchObject({ msg: 'Stopped' });
 
-    // Restarted: the order is there, and its events (delivered before or after) confirm it.
-    const { base: again } = await start({});
-    const status = async () =>
-      ((await (await fetch(`${again}/v1/orders/${placed.id}`, { headers: { authorization: adminBearer() } })).json()) as { status: string }).status;
-    expect(await eventually(status, (value) => value === 'CONFIRMED')).toBe('CONFIRMED');
-    // ordering.order-confirmed.v1 reaches inventory after the order is CONFIRMED: wait for it too.
-    const stock = async () =>
-      (await (await fetch(`${again}/v1/inventory/stock/GS-1`, { headers: { authorization: adminBearer() } })).json()) as { onHand: number; reserved: number };
-    expect(await eventually(stock, (value) => value.reserved === 0)).toMatchObject({ onHand: 8, reserved: 0 });
+    // Restarted: the change is there, and its event (delivered before or after) reaches bravo, once.
+    await start({});
+    expect(await rows(`SELECT value, version FROM alpha.items WHERE key = 'gs-1'`)).toEqual([{ value: 2, version: 2 }]);
+    const handled = await eventually(() => rows(`SELECT seq FROM bravo.handled WHERE key = 'gs-1' ORDER BY n`), (found) => found.length >= 2);
+    expect(handled).toEqual([{ seq: 1 }, { seq: 2 }]);
   });
 
   it('lets a module host answer the seam message under way, then stop; the caller gets its answer', async () => {
     const seamUrl = `tcp://127.0.0.1:${await freePort()}`;
-    const env = { SEAMS_INVENTORY_URL: seamUrl };
-    const { process: host, base: hostBase } = await start({ ...env, SEAMS_HOST_MODULE: 'inventory' });
-    const { base } = await start({ ...env, SEAMS_INVENTORY: 'remote', SEAMS_TIMEOUT_MS: '20000' });
-    await seed(base, hostBase, 'GS-2');
-    const blocker = await holdStock('GS-2');
-    const pending = order(base, 'GS-2');
+    const env = { SEAMS_BRAVO_URL: seamUrl };
+    const { process: host } = await start({ ...env, SEAMS_HOST_MODULE: 'bravo' });
+    const { base } = await start({ ...env, SEAMS_BRAVO: 'remote', SEAMS_TIMEOUT_MS: '20000' });
+    expect((await put(base, 'bravo', 'gs-2', 1)).status).toBe(200);
+    const blocker = await holdItem('bravo', 'gs-2');
+    const pending = put(base, 'bravo', 'gs-2', 2);
     await someoneWaitsForLock();
 
     host.child.kill('SIGTERM');
@@ -126,19 +135,19 @@ describe('graceful shutdown', () => {
     await blocker.query('ROLLBACK');
     await blocker.end();
 
-    // The host could only answer once the lock was gone: a 201 means it waited to answer.
-    expect((await pending).status).toBe(201);
+    // The host could only answer once the lock was gone: a 200 means it waited to answer.
+    expect((await pending).status).toBe(200);
     expect(await finished(host)).toBe(0);
     expect(cutWork(host)).toBe(false);
-    // Without its host, inventory is unavailable: a clear 503, not a hang.
-    expect((await order(base, 'GS-2')).status).toBe(503);
+    // Without its host, bravo is unavailable: a clear 503, not a hang.
+    expect((await put(base, 'bravo', 'gs-2', 3)).status).toBe(503);
   });
 
   it('cuts work that outlasts SEAMS_SHUTDOWN_TIMEOUT_MS, exits, and leaves nothing half done', async () => {
     const { process: monolith, base } = await start({ SEAMS_SHUTDOWN_TIMEOUT_MS: '1000' });
-    await seed(base, base, 'GS-3');
-    const blocker = await holdStock('GS-3');
-    const pending = order(base, 'GS-3').then(
+    expect((await put(base, 'alpha', 'gs-3', 1)).status).toBe(200);
+    const blocker = await holdItem('alpha', 'gs-3');
+    const pending = put(base, 'alpha', 'gs-3', 2).then(
       (response) => response.status,
       () => 'cut',
     );
@@ -152,14 +161,8 @@ describe('graceful shutdown', () => {
     // 0, and no "exiting anyway": it stopped after the cut, not when its last-resort timer ran out.
     expect(await finished(monolith)).toBe(0);
     expect(monolith.logs()).not.toContainEqual(expect.objectContaining({ msg: expect.stringMatching(/exiting anyway/) }));
-
-    const check = new Client({ connectionString: database.url });
-    await check.connect();
-    try {
-      const { rows } = await check.query(`SELECT on_hand, reserved FROM inventory.stock_items WHERE sku = 'GS-3'`);
-      expect(rows[0]).toEqual({ on_hand: 10, reserved: 0 });
-    } finally {
-      await check.end();
-    }
+    // the cut put was rolled back, and published nothing
+    expect(await rows(`SELECT value, version FROM alpha.items WHERE key = 'gs-3'`)).toEqual([{ value: 1, version: 1 }]);
+    expect(await rows(`SELECT count(*)::int AS n FROM alpha.seams_outbox WHERE aggregate_id = 'gs-3'`)).toEqual([{ n: 1 }]);
   });
 });
