@@ -411,6 +411,11 @@ function itemsController(module: string, messages: ProbeMessages, sends: readonl
     }
   }
   const proto = ItemsController.prototype;
+  // What TypeScript would emit for these methods were they declared with their decorators: Nest
+  // and its OpenAPI document read the parameters' types from it.
+  for (const [name, types] of [['put', [String, Object]], ['get', [String]], ['echo', [Object]], ['forwardPut', [String, String, Object]], ['forwardGet', [String, String]], ['forwardWhoami', [String]]] as const) {
+    Reflect.defineMetadata('design:paramtypes', types, proto, name);
+  }
   const route = (name: 'put' | 'get' | 'echo' | 'forwardPut' | 'forwardGet' | 'forwardWhoami', ...decorators: MethodDecorator[]): void => {
     const descriptor = Object.getOwnPropertyDescriptor(proto, name)!;
     for (const decorate of decorators) decorate(proto, name, descriptor);
