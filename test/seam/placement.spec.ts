@@ -31,6 +31,9 @@ describe('the monolith with inventory set to remote', () => {
       '/v1/admin/events',
       '/v1/admin/events/stats',
       '/v1/admin/events/{id}/retry',
+      '/v1/admin/replays',
+      '/v1/admin/replays/{id}',
+      '/v1/admin/replays/{id}/stop',
       '/v1/admin/shadow',
       '/v1/inventory/stock/{sku}',
     ]);
