@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import type TestAgent from 'supertest/lib/agent';
 import { type Cluster, type ClusterOptions, startCluster } from './cluster';
 import { eventually } from './test-app';
-import { expectFastRefusalsAround as expectGenericRefusals, type LoadAnswer, steadyLoad } from './steady-load';
+import { expectFastRefusalsAround as expectGenericRefusals, holdRow, type LoadAnswer, steadyLoad } from './steady-load';
 
 /**
  * The cluster a fault test breaks: inventory in a module host (`cluster`'s transport and
@@ -118,25 +118,8 @@ export function settledLedger(databaseUrl: string, sku: string, timeoutMs = 45_0
  * of it wait at the inventory host: calls to inventory are in flight for as long as the test
  * wants. `waiters()` resolves once at least `count` sessions wait for the lock.
  */
-export async function holdStockRow(databaseUrl: string, sku: string) {
-  const db = new Client({ connectionString: databaseUrl });
-  await db.connect();
-  await db.query('BEGIN');
-  await db.query('SELECT 1 FROM inventory.stock_items WHERE sku = $1 FOR UPDATE', [sku]);
-  let released = false;
-  return {
-    waiters: (count: number) =>
-      eventually(
-        async () => Number((await db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].n),
-        (n) => n >= count,
-      ),
-    async release(): Promise<void> {
-      if (released) return;
-      released = true;
-      await db.query('ROLLBACK');
-      await db.end();
-    },
-  };
+export function holdStockRow(databaseUrl: string, sku: string): ReturnType<typeof holdRow> {
+  return holdRow(databaseUrl, 'SELECT 1 FROM inventory.stock_items WHERE sku = $1 FOR UPDATE', [sku]);
 }
 
 /** Around a broker outage (see steady-load.ts), for orders: the answer that succeeds is a 201. */

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { type Cluster, type ClusterOptions, startCluster } from './cluster';
-import { type LoadAnswer, steadyLoad } from './steady-load';
+import { holdRow, type LoadAnswer, steadyLoad } from './steady-load';
 import { eventually } from './test-app';
 import { type ProbeSystem, subscriberName } from '../sim/probe-system';
 
@@ -46,25 +46,8 @@ export function steadyPuts<Phase extends string>(cluster: Cluster, key: string, 
  * bravo's host: calls to bravo are in flight for as long as the test wants. `waiters()` resolves
  * once at least `count` sessions wait for the lock.
  */
-export async function holdItemRow(databaseUrl: string, key: string) {
-  const db = new Client({ connectionString: databaseUrl });
-  await db.connect();
-  await db.query('BEGIN');
-  await db.query('SELECT 1 FROM bravo.items WHERE key = $1 FOR UPDATE', [key]);
-  let released = false;
-  return {
-    waiters: (count: number) =>
-      eventually(
-        async () => Number((await db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].n),
-        (n) => n >= count,
-      ),
-    async release(): Promise<void> {
-      if (released) return;
-      released = true;
-      await db.query('ROLLBACK');
-      await db.end();
-    },
-  };
+export function holdItemRow(databaseUrl: string, key: string): ReturnType<typeof holdRow> {
+  return holdRow(databaseUrl, 'SELECT 1 FROM bravo.items WHERE key = $1 FOR UPDATE', [key]);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import type { Response } from 'supertest';
 import { eventually } from './test-app';
 
@@ -71,4 +72,30 @@ export function expectFastRefusalsAround<Phase extends string>(answers: readonly
   }
   const back = answers.find((a) => a.startedIn === 'after' && a.status === ok)!;
   expect(answers.filter((a) => a.at > back.at + back.ms && a.status !== ok)).toEqual([]);
+}
+
+/**
+ * Holds a row locked (`select`, a `SELECT … FOR UPDATE` with `params`) from a transaction of
+ * the test's own, so the work that needs it waits: calls are in flight for as long as the test
+ * wants. `waiters()` resolves once at least `count` sessions wait for a lock.
+ */
+export async function holdRow(databaseUrl: string, select: string, params: readonly unknown[]) {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  await db.query('BEGIN');
+  await db.query(select, [...params]);
+  let released = false;
+  return {
+    waiters: (count: number) =>
+      eventually(
+        async () => Number((await db.query<{ n: string }>(`SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].n),
+        (n) => n >= count,
+      ),
+    async release(): Promise<void> {
+      if (released) return;
+      released = true;
+      await db.query('ROLLBACK');
+      await db.end();
+    },
+  };
 }
