@@ -42,5 +42,10 @@ function setUpTestIssuer(): void {
   process.env.SEAMS_AUTH_ISSUER = 'https://issuer.test.seams';
   process.env.SEAMS_AUTH_PUBLIC_KEY = join(dir, 'issuer.pub.pem');
   process.env.SEAMS_TEST_ISSUER_KEY = join(dir, 'issuer.key.pem');
-  process.env.SEAMS_SERVICE_SECRET = randomBytes(32).toString('base64url');
+  // A run started by a test of another run, on that run's server (module:remove's copy,
+  // deploy:check's job), keeps that run's secret: the module database roles (seams_<module>) are
+  // the server's, their passwords derived from the secret, and a second secret would change them
+  // under the first run's pools.
+  const nested = process.env.SEAMS_TEST_SERVER_URL !== undefined;
+  process.env.SEAMS_SERVICE_SECRET = nested && process.env.SEAMS_SERVICE_SECRET ? process.env.SEAMS_SERVICE_SECRET : randomBytes(32).toString('base64url');
 }

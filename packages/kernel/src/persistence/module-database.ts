@@ -66,7 +66,7 @@ export class ModuleDatabase implements OnApplicationShutdown {
         applicationName: `seams:${options.module}`,
         // pg's pool applies this both to opening a connection and to waiting for a free one:
         // past it the wait fails ("timeout exceeded when trying to connect", a 503) instead of hanging.
-        extra: { connectionTimeoutMillis: settings.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS },
+        extra: { connectionTimeoutMillis: settings.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS, onConnect: guardConnection(options.module) },
       });
     // Two connections: one holds the migration lock while TypeORM migrates on the other.
     const admin = dataSourceFor(adminUrl, 2);
@@ -201,6 +201,21 @@ export class ModuleDatabase implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
+}
+
+/**
+ * pg's pool hook for each new connection of a module's pool: a listener for its `error` events
+ * for as long as it lives. The pool listens only while a connection is idle, and TypeORM while a
+ * query runner holds it; a connection checked out by neither when the server goes away (the
+ * server's "terminating connection" message arriving between two uses) would otherwise emit an
+ * `error` nobody handles, and Node ends the process for it (exit code 1, before the embedded
+ * server's watch could exit with its own code). The failure itself reaches whoever uses the
+ * connection next; here it is only logged.
+ */
+function guardConnection(module: string): (client: { on(event: 'error', listener: (error: Error) => void): unknown }) => void {
+  return (client) => {
+    client.on('error', (error) => logger.warn(`a connection of ${module}'s pool failed: ${error.message}`));
+  };
 }
 
 /**
