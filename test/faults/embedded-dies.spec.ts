@@ -1,14 +1,12 @@
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AppProcess, freePort, startAppProcess } from '../support/processes';
+import { type AppProcess, freePort, PROBE_MAIN, startAppProcess } from '../support/processes';
 import { adminBearer } from '../support/auth';
 import { eventually } from '../support/test-app';
 
 /** EMBEDDED_POSTGRES_DIED_EXIT_CODE in packages/kernel/src/persistence/embedded-postgres.ts. */
 const DIED = 69;
-/** The app's own start (src/host/run-main.ts) on the kernel's probe modules: no shop module. */
-const PROBE_MAIN = ['-r', join(__dirname, '..', 'sim', 'register.js'), join(__dirname, '..', 'sim', 'probe-main.ts')];
 
 function alive(pid: number): boolean {
   try {

@@ -1,20 +1,19 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type AppProcess, freePort, startAppProcess } from '../support/processes';
+import { type AppProcess, freePort, PROBE_MAIN, startAppProcess } from '../support/processes';
 import { startOwnPostgres } from '../support/own-postgres';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
-/**
+/*
  * The app's own start (src/host/run-main.ts, what `node dist/src/main.js` runs) on the kernel's
- * probe modules alpha and bravo (test/sim/probe-main.ts): the start-up errors are the kernel's
- * and the host's, and hold with no shop module.
+ * probe modules alpha and bravo (PROBE_MAIN): the start-up errors are the kernel's and the
+ * host's, and hold with no shop module.
  */
-const ENTRY = ['-r', join(__dirname, '..', 'sim', 'register.js'), join(__dirname, '..', 'sim', 'probe-main.ts')];
 
 /** A start that must be refused: its exit code and what it printed on stderr, line by line. */
 async function refusedStart(env: Record<string, string>, args: string[] = []): Promise<{ code: number | string; lines: string[]; output: string }> {
-  const app = startAppProcess(env, {}, [...ENTRY, ...args]);
+  const app = startAppProcess(env, {}, [...PROBE_MAIN, ...args]);
   let stderr = '';
   app.child.stderr!.on('data', (chunk) => (stderr += chunk));
   const code = await app.exited();
@@ -132,7 +131,7 @@ describe('a second process on ports that are taken', () => {
     database = await createTestDatabase();
     [httpPort.value, seamPort.value] = [await freePort(), await freePort()];
     // The first process serves alpha's seam too (SEAMS_ALPHA_URL on a local module).
-    first = startAppProcess({ DATABASE_URL: database.url, PORT: String(httpPort.value), SEAMS_ALPHA_URL: `tcp://127.0.0.1:${seamPort.value}` }, {}, ENTRY);
+    first = startAppProcess({ DATABASE_URL: database.url, PORT: String(httpPort.value), SEAMS_ALPHA_URL: `tcp://127.0.0.1:${seamPort.value}` }, {}, PROBE_MAIN);
     await first.waitFor(/Ready: API at/);
   });
   afterAll(async () => {

@@ -1,7 +1,6 @@
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { adminBearer } from '../support/auth';
-import { type AppProcess, freePort, startAppProcess } from '../support/processes';
+import { type AppProcess, freePort, PROBE_MAIN, startAppProcess } from '../support/processes';
 import { eventually } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import type { ProbeSystem } from '../sim/probe-system';
@@ -21,7 +20,6 @@ const SYSTEM: ProbeSystem = {
     { name: 'charlie', subscriptions: [{ event: 'bravo.relayed.v1', handlers: 1, chain: false }] },
   ],
 };
-const ENTRY = ['-r', join(__dirname, '..', 'sim', 'register.js'), join(__dirname, '..', 'sim', 'probe-main.ts')];
 const KEYS = Array.from({ length: 8 }, (_, i) => `crash-${i}`);
 
 describe('a process killed in the middle of a burst of changes', () => {
@@ -31,7 +29,7 @@ describe('a process killed in the middle of a burst of changes', () => {
   const env: Record<string, string> = {};
 
   const start = async () => {
-    app = startAppProcess(env, {}, ENTRY);
+    app = startAppProcess(env, {}, PROBE_MAIN);
     await app.waitFor(/API at/, 60_000);
   };
 

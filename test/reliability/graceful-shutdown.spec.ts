@@ -1,7 +1,6 @@
 import { once } from 'node:events';
-import { join } from 'node:path';
 import { Client } from 'pg';
-import { type AppProcess, freePort, startAppProcess } from '../support/processes';
+import { type AppProcess, freePort, PROBE_MAIN, startAppProcess } from '../support/processes';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { adminBearer } from '../support/auth';
 import { eventually } from '../support/test-app';
@@ -17,7 +16,6 @@ const SYSTEM: ProbeSystem = {
     { name: 'bravo', subscriptions: [{ event: 'alpha.changed.v1', handlers: 1, chain: false }] },
   ],
 };
-const ENTRY = ['-r', join(__dirname, '..', 'sim', 'register.js'), join(__dirname, '..', 'sim', 'probe-main.ts')];
 
 /**
  * SIGTERM with work under way, on real processes: the work under way finishes, new work is
@@ -40,7 +38,7 @@ describe('graceful shutdown', () => {
 
   async function start(env: Record<string, string>): Promise<{ process: AppProcess; base: string }> {
     const port = await freePort();
-    const process = startAppProcess({ DATABASE_URL: database.url, SIM_SYSTEM: JSON.stringify(SYSTEM), PORT: String(port), ...env }, {}, [...ENTRY, ...(env.SEAMS_HOST_MODULE ? ['--module', env.SEAMS_HOST_MODULE] : [])]);
+    const process = startAppProcess({ DATABASE_URL: database.url, SIM_SYSTEM: JSON.stringify(SYSTEM), PORT: String(port), ...env }, {}, [...PROBE_MAIN, ...(env.SEAMS_HOST_MODULE ? ['--module', env.SEAMS_HOST_MODULE] : [])]);
     processes.push(process);
     await process.waitFor(/API at/, 60_000);
     return { process, base: `http://127.0.0.1:${port}` };

@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { type AppProcess, freePort, startAppProcess } from '../support/processes';
+import { type AppProcess, freePort, PROBE_MAIN, startAppProcess } from '../support/processes';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { adminBearer, tokenFor } from '../support/auth';
 import type { ProbeSystem } from '../sim/probe-system';
@@ -13,7 +12,6 @@ const SYSTEM: ProbeSystem = {
     { name: 'charlie', subscriptions: [] },
   ],
 };
-const ENTRY = ['-r', join(__dirname, '..', 'sim', 'register.js'), join(__dirname, '..', 'sim', 'probe-main.ts')];
 
 /**
  * The logs of a monolith and a module host, read as the JSON lines they are: one request
@@ -30,9 +28,9 @@ describe('logs across the seam', () => {
     database = await createTestDatabase();
     const [monolithPort, hostPort, seamPort] = [await freePort(), await freePort(), await freePort()];
     const env = { DATABASE_URL: database.url, SIM_SYSTEM: JSON.stringify(SYSTEM), SEAMS_BRAVO_URL: `tcp://127.0.0.1:${seamPort}` };
-    host = startAppProcess({ ...env, PORT: String(hostPort) }, {}, [...ENTRY, '--module', 'bravo']);
+    host = startAppProcess({ ...env, PORT: String(hostPort) }, {}, [...PROBE_MAIN, '--module', 'bravo']);
     await host.waitFor(/API at/, 60_000);
-    monolith = startAppProcess({ ...env, PORT: String(monolithPort), SEAMS_BRAVO: 'remote' }, {}, ENTRY);
+    monolith = startAppProcess({ ...env, PORT: String(monolithPort), SEAMS_BRAVO: 'remote' }, {}, PROBE_MAIN);
     await monolith.waitFor(/API at/, 60_000);
     base = `http://127.0.0.1:${monolithPort}`;
   }, 150_000);

@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { Client } from 'pg';
-import { type AppProcess, freePort, startAppProcess } from '../support/processes';
+import { type AppProcess, freePort, PROBE_MAIN, startAppProcess } from '../support/processes';
 import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { adminBearer } from '../support/auth';
@@ -26,7 +25,6 @@ const SYSTEM: ProbeSystem = {
     { name: 'charlie', subscriptions: [{ event: 'bravo.relayed.v1', handlers: 1, chain: false }] },
   ],
 };
-const ENTRY = ['-r', join(__dirname, '..', 'sim', 'register.js'), join(__dirname, '..', 'sim', 'probe-main.ts')];
 /** Bravo's subscriber of alpha's changes, as the inbox and the faults table name it. */
 const BRAVO_SUBSCRIBER = subscriberName('alpha.changed.v1', 0);
 
@@ -59,11 +57,11 @@ describe('traces through the outbox', () => {
       OTEL_METRICS_EXPORTER: 'none',
       OTEL_LOGS_EXPORTER: 'none',
     };
-    const bravo = startAppProcess({ ...env, PORT: String(bravoPort) }, {}, [...ENTRY, '--module', 'bravo']);
-    const charlie = startAppProcess({ ...env, PORT: String(charliePort) }, {}, [...ENTRY, '--module', 'charlie']);
+    const bravo = startAppProcess({ ...env, PORT: String(bravoPort) }, {}, [...PROBE_MAIN, '--module', 'bravo']);
+    const charlie = startAppProcess({ ...env, PORT: String(charliePort) }, {}, [...PROBE_MAIN, '--module', 'charlie']);
     processes.push(bravo, charlie);
     await Promise.all([bravo, charlie].map((p) => p.waitForLog({ msg: /API at .*tracing on/ }, 60_000)));
-    const monolith = startAppProcess({ ...env, PORT: String(monolithPort), SEAMS_BRAVO: 'remote', SEAMS_CHARLIE: 'remote' }, {}, ENTRY);
+    const monolith = startAppProcess({ ...env, PORT: String(monolithPort), SEAMS_BRAVO: 'remote', SEAMS_CHARLIE: 'remote' }, {}, PROBE_MAIN);
     processes.push(monolith);
     await monolith.waitForLog({ msg: /API at .*tracing on/ }, 60_000);
     base = `http://127.0.0.1:${monolithPort}`;

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { type AppProcess, freePort, startAppProcess } from '../support/processes';
+import { type AppProcess, freePort, PROBE_MAIN, startAppProcess } from '../support/processes';
 import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { adminBearer } from '../support/auth';
@@ -24,7 +23,6 @@ const SYSTEM: ProbeSystem = {
     { name: 'charlie', subscriptions: [] },
   ],
 };
-const ENTRY = ['-r', join(__dirname, '..', 'sim', 'register.js'), join(__dirname, '..', 'sim', 'probe-main.ts')];
 
 describe('traces across the seam', () => {
   let database: TestDatabase;
@@ -50,10 +48,10 @@ describe('traces across the seam', () => {
       OTEL_METRICS_EXPORTER: 'none',
       OTEL_LOGS_EXPORTER: 'none',
     };
-    const host = startAppProcess({ ...env, PORT: String(hostPort) }, {}, [...ENTRY, '--module', 'bravo']);
+    const host = startAppProcess({ ...env, PORT: String(hostPort) }, {}, [...PROBE_MAIN, '--module', 'bravo']);
     processes.push(host);
     await host.waitForLog({ msg: /API at .*tracing on/ }, 60_000);
-    const monolith = startAppProcess({ ...env, PORT: String(monolithPort), SEAMS_BRAVO: 'remote' }, {}, ENTRY);
+    const monolith = startAppProcess({ ...env, PORT: String(monolithPort), SEAMS_BRAVO: 'remote' }, {}, PROBE_MAIN);
     processes.push(monolith);
     await monolith.waitForLog({ msg: /API at .*tracing on/ }, 60_000);
     base = `http://127.0.0.1:${monolithPort}`;

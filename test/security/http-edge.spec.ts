@@ -10,14 +10,13 @@ import request from 'supertest';
 import { createApp, startApp } from '../../src/host/create-app';
 import { adminBearer, testAuthEnv, tokenFor } from '../support/auth';
 import { makeIdentity } from '../support/certificates';
-import { freePort, ROOT, startAppProcess } from '../support/processes';
+import { freePort, PROBE_MAIN, ROOT, startAppProcess } from '../support/processes';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { probeManifests, type ProbeSystem } from '../sim/probe-system';
 
 /** The kernel's probe module alpha and its routes (test/sim/probe-system.ts): no shop module. */
 const SYSTEM: ProbeSystem = { modules: [{ name: 'alpha', subscriptions: [] }] };
 const manifests = () => probeManifests(SYSTEM, { slowMs: 1000 });
-const PROBE_MAIN = ['-r', join(__dirname, '..', 'sim', 'register.js'), join(__dirname, '..', 'sim', 'probe-main.ts')];
 
 /** The HTTP edge: headers, CORS, body size, rate limit, HTTPS, and which token issuers a process trusts. */
 describe('the HTTP edge', () => {

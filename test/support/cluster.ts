@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { createApp, startApp } from '../../src/host/create-app';
 import { MANIFESTS } from '../../src/host/manifests';
 import { adminBearer, testAuthEnv } from './auth';
-import { type AppProcess, freePort, startAppProcess } from './processes';
+import { type AppProcess, freePort, PROBE_MAIN, startAppProcess } from './processes';
 import { createTestDatabase, type TestDatabase } from './test-database';
 import { probeManifests, type ProbeSystem } from '../sim/probe-system';
 
@@ -15,8 +14,6 @@ export type TransportKind = 'tcp' | 'nats' | 'amqp';
 export const BROKERS = { nats: 'nats://127.0.0.1:4222', amqp: 'amqp://guest:guest@127.0.0.1:5672' } as const;
 /** Every registered module (src/host/manifests.ts): each gets an address, so any of them can be placed remote. */
 const MODULES = MANIFESTS.map((manifest) => manifest.name);
-/** The app's own start on a probe system (test/sim/probe-main.ts), for hosts of a cluster of probe modules. */
-const PROBE_MAIN = ['-r', join(__dirname, '..', 'sim', 'register.js'), join(__dirname, '..', 'sim', 'probe-main.ts')];
 
 export interface ClusterOptions {
   /** Modules that run as their own module host processes. */

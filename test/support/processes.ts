@@ -6,6 +6,11 @@ import { testAuthEnv } from './auth';
 
 export const ROOT = join(__dirname, '..', '..');
 export const MAIN = join(ROOT, 'dist', 'src', 'main.js');
+/**
+ * The same start (src/host/run-main.ts) on the kernel's probe modules instead of the app's:
+ * test/sim/probe-main.ts, compiled as it loads (test/sim/register.js); `SIM_SYSTEM` names the system.
+ */
+export const PROBE_MAIN: readonly string[] = ['-r', join(ROOT, 'test', 'sim', 'register.js'), join(ROOT, 'test', 'sim', 'probe-main.ts')];
 
 /**
  * A port nobody listens on right now, for a server the test starts next.
